@@ -77,3 +77,21 @@ export const REGISTER_TOKEN_ATTRS = {
 /** Roles as users write them (Terraform and constructs). The API spells them `USER` / `ADMIN`. */
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * `mlp_token` (who am I) attribute names, all computed. Every item of `mlp_tokens`' `tokens` list
+ * carries the same fields.
+ */
+export const TOKEN_DATA_ATTRS = {
+  id: 'id',
+  name: 'name',
+  role: 'role',
+  issuerName: 'issuer_name',
+  createdAt: 'created_at',
+  expiresAt: 'expires_at',
+} as const;
+
+/** `mlp_tokens` attribute names. */
+export const TOKENS_DATA_ATTRS = {
+  tokens: 'tokens',
+} as const;

@@ -1,0 +1,40 @@
+/** The typed MLP token API client: `MlpClient`, its errors, `Secret`, and the shared contract. */
+export { MlpClient, DEFAULTS, OPERATION_LABELS, bearerRefreshMargin, formatMs, formatPath } from './client';
+export type { MlpClientOptions } from './client';
+export type { TokenInfo, IssuedAccessToken, MintedRegisterToken, MintRegisterTokenRequest } from './types';
+export { Secret, isSecret } from './secret';
+export { Redactor, REDACTED, MIN_REDACTABLE_LENGTH, globalRedactor, redact, registerSecret } from './redact';
+export {
+  MlpError,
+  MlpArgumentError,
+  MlpConfigurationError,
+  MlpClosedError,
+  MlpApiError,
+  MlpUnauthorizedError,
+  MlpForbiddenError,
+  MlpNotFoundError,
+  MlpConflictError,
+  MlpValidationError,
+  MlpRateLimitError,
+  MlpServerError,
+  MlpNetworkError,
+  MlpTimeoutError,
+  MlpProtocolError,
+  describeError,
+  describeCall,
+} from './errors';
+export type {
+  MlpErrorCode,
+  MlpCallContext,
+  MlpErrorOptions,
+  MlpApiErrorDetails,
+  ForbiddenReason,
+  MlpTimeoutKind,
+  ErrorDescription,
+} from './errors';
+export { SAFE_TO_REPEAT, CHANGES_STATE, isRetryable, mayHaveApplied, backoffDelay, parseRetryAfter } from './retry';
+export type { AttemptOutcome } from './retry';
+export * from './routes';
+export * from './schemas';
+export * from './duration';
+export * from './validation';

@@ -1,0 +1,73 @@
+/**
+ * Scrubs secrets out of text before it becomes an error message, a log line or a diagnostic.
+ *
+ * Two layers: every secret value this process has seen (each `Secret` registers itself here, and so
+ * does the client's configured token) is replaced wherever it occurs, and a few patterns catch what
+ * was never registered (a `Bearer ...` header, a secret-named JSON field) in case the API or a
+ * proxy echoes one back.
+ */
+
+/** What a secret looks like once scrubbed. */
+export const REDACTED = '[secret]';
+
+/** Values shorter than this are not registered: scrubbing them would mangle ordinary words. */
+export const MIN_REDACTABLE_LENGTH = 8;
+
+/** How many distinct values the process-wide registry keeps (oldest are forgotten first). */
+const MAX_KNOWN = 10_000;
+
+const SECRET_FIELD_PATTERN = /("(?:refresh_token|access_token|register_token|token|value|password)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const BEARER_PATTERN = /\b(Bearer\s+)[^\s"',;]+/gi;
+
+/** A set of known secret values and the function that scrubs them from text. */
+export class Redactor {
+  readonly #known = new Set<string>();
+
+  /** Remembers a value so that {@link redact} replaces it from now on. */
+  add(value: string | undefined | null): void {
+    if (typeof value !== 'string' || value.length < MIN_REDACTABLE_LENGTH) return;
+    if (this.#known.has(value)) return;
+    if (this.#known.size >= MAX_KNOWN) {
+      const oldest = this.#known.values().next().value;
+      if (oldest !== undefined) this.#known.delete(oldest);
+    }
+    this.#known.add(value);
+    // Percent-encoded and JSON-escaped spellings can appear in URLs and echoed bodies.
+    const encoded = encodeURIComponent(value);
+    if (encoded !== value) this.#known.add(encoded);
+  }
+
+  /** Replaces every known value and every secret-looking pattern in `text`. */
+  redact(text: string): string {
+    let out = String(text);
+    // Longest first, so a secret that contains another is replaced whole.
+    const values = [...this.#known].sort((a, b) => b.length - a.length);
+    for (const value of values) {
+      if (out.includes(value)) out = out.split(value).join(REDACTED);
+    }
+    return out.replace(BEARER_PATTERN, `$1${REDACTED}`).replace(SECRET_FIELD_PATTERN, `$1"${REDACTED}"`);
+  }
+
+  /** `true` when `text` contains a registered value (patterns are not considered). */
+  leaks(text: string): boolean {
+    for (const value of this.#known) if (text.includes(value)) return true;
+    return false;
+  }
+}
+
+/** The process-wide registry every `Secret` joins. */
+export const globalRedactor = new Redactor();
+
+/** Remembers a secret value process-wide. */
+export function registerSecret(value: string | undefined | null): void {
+  globalRedactor.add(value);
+}
+
+/** Scrubs every secret this process has seen (plus `extra` values) out of `text`. */
+export function redact(text: string, extra: Iterable<string> = []): string {
+  let out = globalRedactor.redact(text);
+  for (const value of extra) {
+    if (typeof value === 'string' && value.length > 0 && out.includes(value)) out = out.split(value).join(REDACTED);
+  }
+  return out;
+}

@@ -1,0 +1,258 @@
+import type { Construct } from 'constructs';
+import { TerraformResource, type TerraformOutput } from 'cdktf';
+import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE } from '../constants';
+import * as errors from './errors';
+import {
+  GENERATOR_METADATA,
+  addValueOutput,
+  checkDuration,
+  checkName,
+  checkNamePrefix,
+  checkRole,
+  checkRotationTriggers,
+  checkSecretIsReference,
+  definedHcl,
+  hclString,
+  hclStringMap,
+  literal,
+  sensitiveString,
+  stringMapToTerraform,
+} from './internal';
+import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
+
+/**
+ * An ML Platform access token. Give it `name` or `namePrefix` to create one directly (the provider
+ * needs an Administrator token), or `registerToken` to redeem a registration token (no credentials
+ * needed).
+ *
+ * Durations are Go-style strings with the units `h`, `m` and `s`: `"90m"`, `"720h"`, `"2h45m30s"`.
+ */
+export interface MlpAccessTokenProps extends MlpElementOptions {
+  /**
+   * The token's name: letters, digits, `.`, `_` and `-`, at most 64 characters, unique in the
+   * project. Exactly one of `name` and `namePrefix` is required, unless `registerToken` is given
+   * (the registration token fixes the name; `name` is then optional).
+   *
+   * @default - none; give `name` or `namePrefix`
+   */
+  readonly name?: string;
+
+  /**
+   * A prefix the provider completes with a unique suffix (12 characters), so a replacement can exist
+   * beside the token it replaces: use it with `createBeforeDestroy` for rotation without downtime.
+   * At most 52 characters. Not allowed with `registerToken`.
+   *
+   * @default - none; give `name` or `namePrefix`
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * `"user"` (most ML Platform methods) or `"admin"` (all of them, including managing tokens).
+   * Not allowed with `registerToken`, which fixes the role.
+   *
+   * @default "user"
+   */
+  readonly role?: MlpRole;
+
+  /**
+   * The token's lifetime from creation; it expires then and the next plan replaces it.
+   * Not allowed with `registerToken`, which fixes the lifetime (MlpRegisterToken's `accessTokenTtl`).
+   *
+   * @default - never expires
+   */
+  readonly ttl?: string;
+
+  /**
+   * A registration token to redeem: a reference, such as an MlpRegisterToken's `value` or a
+   * sensitive TerraformVariable's `stringValue`, never a literal. It fixes the name, role and
+   * lifetime, so `namePrefix`, `role` and `ttl` cannot be given with it. A registration token can be
+   * redeemed once: to replace this token later you need a fresh one (rotate the MlpRegisterToken
+   * with the same `rotationTriggers`).
+   *
+   * @default - the token is created directly, with the provider's credentials
+   */
+  readonly registerToken?: string;
+
+  /**
+   * Arbitrary strings; changing any of them replaces the token (like `keepers` in the `random`
+   * provider), e.g. `{ release: '2025-06' }`.
+   *
+   * @default - no triggers
+   */
+  readonly rotationTriggers?: { readonly [key: string]: string };
+
+  /**
+   * Replace the token this long after it was created, whether or not it expires. Must be shorter
+   * than `ttl` when both are set, or the token would expire first.
+   *
+   * @default - replaced only on expiry (see `earlyRotationWindow`) or a trigger change
+   */
+  readonly rotateAfter?: string;
+
+  /**
+   * Replace the token this long before it expires, so the new value is in place before the old
+   * one stops working. Needs `ttl` (or `registerToken`, whose registration token sets the lifetime)
+   * and must be shorter than it: a window as long as the lifetime would replace every fresh token
+   * again at the next plan. A quarter of `ttl` is a good start.
+   *
+   * @default - replaced only once expired
+   */
+  readonly earlyRotationWindow?: string;
+
+  /**
+   * Create the replacement before destroying the old token (Terraform's `create_before_destroy`),
+   * so services switch to the new value with no gap. Needs `namePrefix`: names are unique, so a
+   * fixed `name` cannot exist twice.
+   *
+   * @default false
+   */
+  readonly createBeforeDestroy?: boolean;
+
+  /**
+   * The sensitive Terraform output carrying the token's value: options to rename it, or `false` to
+   * leave it out (the value is still in the Terraform state, and in `value` for other resources).
+   *
+   * @default - an output named `<logical id>_value` (`ci_value` for a token with id `ci` declared in the stack)
+   */
+  readonly output?: MlpValueOutputOptions | false;
+}
+
+/**
+ * An ML Platform access token (`mlp_access_token`). Its `value` is a sensitive reference: pass it
+ * to other resources, or read the output with `terraform output -raw <id>_value`.
+ *
+ * @example
+ * const ci = new MlpAccessToken(this, 'ci', {
+ *   namePrefix: 'ci-',
+ *   ttl: '720h',
+ *   earlyRotationWindow: '168h',
+ *   createBeforeDestroy: true,
+ * });
+ */
+export class MlpAccessToken extends TerraformResource {
+  /** The Terraform resource type, `mlp_access_token` (also what the cdktf jest matchers look up). */
+  public static readonly tfResourceType = ACCESS_TOKEN_RESOURCE;
+
+  /** The sensitive output carrying `value`, unless turned off with `output: false`. */
+  public readonly valueOutput?: TerraformOutput;
+
+  private readonly props: MlpAccessTokenProps;
+
+  constructor(scope: Construct, id: string, props: MlpAccessTokenProps) {
+    super(scope, id, {
+      terraformResourceType: ACCESS_TOKEN_RESOURCE,
+      terraformGeneratorMetadata: GENERATOR_METADATA,
+      provider: props.provider,
+      dependsOn: props.dependsOn,
+      lifecycle: props.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
+    });
+    validate(this.node.path, props);
+    this.props = props;
+    this.valueOutput = addValueOutput(this, this.value, props.output);
+  }
+
+  /** The token's id in the ML Platform. */
+  public get id(): string {
+    return this.getStringAttribute(A.id);
+  }
+
+  /** The token's name (with the provider's suffix when made from `namePrefix`). */
+  public get name(): string {
+    return this.getStringAttribute(A.name);
+  }
+
+  /** `user` or `admin`. */
+  public get role(): string {
+    return this.getStringAttribute(A.role);
+  }
+
+  /** The secret, as a sensitive reference (Terraform redacts it in plans and outputs). */
+  public get value(): string {
+    return sensitiveString(this.getStringAttribute(A.value));
+  }
+
+  /** Who created the token (the e-mail of the account behind the provider's credentials). */
+  public get issuerName(): string {
+    return this.getStringAttribute(A.issuerName);
+  }
+
+  /** When the token was created (RFC 3339). */
+  public get createdAt(): string {
+    return this.getStringAttribute(A.createdAt);
+  }
+
+  /** When the token expires (RFC 3339), or null if it never does. */
+  public get expiresAt(): string {
+    return this.getStringAttribute(A.expiresAt);
+  }
+
+  /** From when the next plan replaces the token (RFC 3339), or null if nothing schedules it. */
+  public get rotateAt(): string {
+    return this.getStringAttribute(A.rotateAt);
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    const p = this.props;
+    return {
+      [A.name]: p.name,
+      [A.namePrefix]: p.namePrefix,
+      [A.role]: p.role,
+      [A.ttl]: p.ttl,
+      [A.registerToken]: p.registerToken,
+      [A.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
+      [A.rotateAfter]: p.rotateAfter,
+      [A.earlyRotationWindow]: p.earlyRotationWindow,
+    };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    const p = this.props;
+    return definedHcl({
+      [A.name]: hclString(p.name),
+      [A.namePrefix]: hclString(p.namePrefix),
+      [A.role]: hclString(p.role),
+      [A.ttl]: hclString(p.ttl),
+      [A.registerToken]: hclString(p.registerToken),
+      [A.rotationTriggers]: hclStringMap(p.rotationTriggers),
+      [A.rotateAfter]: hclString(p.rotateAfter),
+      [A.earlyRotationWindow]: hclString(p.earlyRotationWindow),
+    });
+  }
+}
+
+/** Every synth-time rule of `mlp_access_token`; references are skipped (the provider checks them at plan). */
+function validate(where: string, p: MlpAccessTokenProps): void {
+  checkSecretIsReference(p.registerToken, (length) => errors.literalRegisterToken(where, length));
+  if (p.registerToken !== undefined) {
+    const conflicting = (['namePrefix', 'role', 'ttl'] as const).filter((k) => p[k] !== undefined);
+    if (conflicting.length > 0) throw errors.registerTokenConflict(where, conflicting);
+  } else if (p.name !== undefined && p.namePrefix !== undefined) {
+    throw errors.nameAndNamePrefix(where, p.name, p.namePrefix);
+  } else if (p.name === undefined && p.namePrefix === undefined) {
+    throw errors.nameMissing(where);
+  }
+  checkName(where, 'name', p.name);
+  checkNamePrefix(where, p.namePrefix);
+  checkRole(where, p.role);
+
+  const ttl = checkDuration(where, 'ttl', p.ttl);
+  const rotateAfter = checkDuration(where, 'rotateAfter', p.rotateAfter);
+  const window = checkDuration(where, 'earlyRotationWindow', p.earlyRotationWindow);
+  // With registerToken the lifetime comes from the registration token, known only to the provider.
+  if (window !== undefined && p.ttl === undefined && p.registerToken === undefined) {
+    throw errors.rotationWindowWithoutTtl(where, p.earlyRotationWindow!);
+  }
+  if (window !== undefined && ttl !== undefined && window >= ttl) {
+    throw errors.rotationWindowTooLong(where, p.earlyRotationWindow!, p.ttl!);
+  }
+  // rotateAfter and earlyRotationWindow count from different ends (creation, expiry): no rule between them.
+  if (rotateAfter !== undefined && ttl !== undefined && rotateAfter >= ttl) {
+    throw errors.rotateAfterTooLong(where, p.rotateAfter!, p.ttl!);
+  }
+
+  const fixedName = literal(p.name);
+  if (p.createBeforeDestroy && fixedName !== undefined) {
+    throw errors.createBeforeDestroyWithFixedName(where, fixedName);
+  }
+  checkRotationTriggers(where, p.rotationTriggers);
+}

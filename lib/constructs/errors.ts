@@ -1,0 +1,228 @@
+/**
+ * Every error the constructs throw comes from a named factory here (the cdktf `lib/errors.ts`
+ * habit), so the words for one mistake are written once and tests can match on a stable `code`.
+ *
+ * Messages name the construct's path and the property, show the value received and say what to
+ * write instead. Secret values are never shown: for those the message says only how long the
+ * literal was.
+ */
+import { ENV_TOKEN } from '../constants';
+
+/** Stable identifiers of the mistakes the constructs catch at synth time. */
+export type MlpConstructErrorCode =
+  | 'LITERAL_SECRET'
+  | 'INVALID_NAME'
+  | 'INVALID_NAME_PREFIX'
+  | 'INVALID_ROLE'
+  | 'INVALID_DURATION'
+  | 'NAME_AND_NAME_PREFIX'
+  | 'NAME_MISSING'
+  | 'MISSING_PROPERTY'
+  | 'REGISTER_TOKEN_CONFLICT'
+  | 'ROTATION_WINDOW_WITHOUT_TTL'
+  | 'ROTATION_WINDOW_TOO_LONG'
+  | 'ROTATE_AFTER_TOO_LONG'
+  | 'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME'
+  | 'INVALID_ENDPOINT'
+  | 'INVALID_MAX_RETRIES'
+  | 'INVALID_IDENTIFIER'
+  | 'INVALID_ROTATION_TRIGGER'
+  | 'MIRROR_FAILED';
+
+/** A mistake in how an MLP construct was declared, found at synth time (before Terraform runs). */
+export class MlpConstructError extends Error {
+  public override readonly name = 'MlpConstructError';
+
+  constructor(
+    /** Which mistake it is; stable across releases. */
+    public readonly code: MlpConstructErrorCode,
+    /** The construct's path in the tree, e.g. `app/stack/ci-token`. */
+    public readonly constructPath: string,
+    /** The props field at fault (camelCase, as written in TypeScript), when there is one. */
+    public readonly property: string | undefined,
+    message: string,
+  ) {
+    super(`${constructPath}: ${message}`);
+  }
+}
+
+/** `"foo"` for strings, `JSON` for the rest: how a received value is shown. */
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
+}
+
+const SECRET_FIX =
+  'Pass a reference instead: the `value` of an MlpRegisterToken or MlpAccessToken, or a sensitive ' +
+  "TerraformVariable (`new TerraformVariable(this, 'mlp_token', { type: 'string', sensitive: true }).stringValue`, " +
+  'set at apply time with TF_VAR_mlp_token)';
+
+export function literalProviderToken(path: string, length: number): MlpConstructError {
+  return new MlpConstructError(
+    'LITERAL_SECRET',
+    path,
+    'token',
+    `token is a literal string (${length} characters, not shown). A literal would be written in clear text ` +
+      `into cdk.tf.json. ${SECRET_FIX}, or leave token out and set ${ENV_TOKEN} in the environment of terraform.`,
+  );
+}
+
+export function literalRegisterToken(path: string, length: number): MlpConstructError {
+  return new MlpConstructError(
+    'LITERAL_SECRET',
+    path,
+    'registerToken',
+    `registerToken is a literal string (${length} characters, not shown). A literal would be written in clear ` +
+      `text into cdk.tf.json, and a registration token can be redeemed only once anyway. ${SECRET_FIX}.`,
+  );
+}
+
+export function invalidName(path: string, property: string, problem: string): MlpConstructError {
+  return new MlpConstructError('INVALID_NAME', path, property, `${property}: ${problem}.`);
+}
+
+export function invalidNamePrefix(path: string, problem: string): MlpConstructError {
+  return new MlpConstructError('INVALID_NAME_PREFIX', path, 'namePrefix', `namePrefix: ${problem}.`);
+}
+
+export function invalidRole(path: string, problem: string): MlpConstructError {
+  return new MlpConstructError('INVALID_ROLE', path, 'role', `role: ${problem}.`);
+}
+
+export function invalidDuration(path: string, property: string, value: unknown, problem: string): MlpConstructError {
+  // Days are the most common slip; the API has no `d` unit.
+  const days = typeof value === 'string' ? /^(\d+)d$/.exec(value) : null;
+  const hint = days ? ` There is no "d" unit: write ${Number(days[1])} days as "${Number(days[1]) * 24}h".` : '';
+  return new MlpConstructError('INVALID_DURATION', path, property, `${property}: ${problem}.${hint}`);
+}
+
+export function nameAndNamePrefix(path: string, name: string, namePrefix: string): MlpConstructError {
+  return new MlpConstructError(
+    'NAME_AND_NAME_PREFIX',
+    path,
+    'namePrefix',
+    `both name (${show(name)}) and namePrefix (${show(namePrefix)}) are set; give exactly one: ` +
+      'name for a fixed name, namePrefix to let the provider append a unique suffix (needed to replace the token ' +
+      'without downtime).',
+  );
+}
+
+export function nameMissing(path: string): MlpConstructError {
+  return new MlpConstructError(
+    'NAME_MISSING',
+    path,
+    'name',
+    'neither name nor namePrefix is set; give one (e.g. `namePrefix: "ci-"`), or registerToken to redeem a ' +
+      'registration token, whose name was fixed when it was minted.',
+  );
+}
+
+export function missingProperty(path: string, property: string, example: string): MlpConstructError {
+  return new MlpConstructError('MISSING_PROPERTY', path, property, `${property} is required, e.g. ${property}: ${example}.`);
+}
+
+export function registerTokenConflict(path: string, properties: readonly string[]): MlpConstructError {
+  const list = properties.join(', ');
+  return new MlpConstructError(
+    'REGISTER_TOKEN_CONFLICT',
+    path,
+    properties[0],
+    `registerToken is set together with ${list}. A registration token already fixes the access token's name, ` +
+      `role and lifetime (chosen when it was minted: MlpRegisterToken's name, role and accessTokenTtl); ` +
+      `remove ${list}, or drop registerToken to create the token directly.`,
+  );
+}
+
+export function rotationWindowWithoutTtl(path: string, window: string): MlpConstructError {
+  return new MlpConstructError(
+    'ROTATION_WINDOW_WITHOUT_TTL',
+    path,
+    'earlyRotationWindow',
+    `earlyRotationWindow is ${show(window)} but no ttl is set, so the token never expires and there is no ` +
+      'expiry to rotate ahead of. Set ttl (e.g. ttl: "720h" with earlyRotationWindow: "168h"), or use ' +
+      'rotateAfter to replace a never-expiring token on a schedule.',
+  );
+}
+
+export function rotationWindowTooLong(path: string, window: string, ttl: string): MlpConstructError {
+  return new MlpConstructError(
+    'ROTATION_WINDOW_TOO_LONG',
+    path,
+    'earlyRotationWindow',
+    `earlyRotationWindow (${show(window)}) must be shorter than ttl (${show(ttl)}): the window is measured back ` +
+      'from expires_at, so a window as long as the lifetime puts a fresh token inside it at once and every plan ' +
+      'would replace it again. Use a fraction of ttl, e.g. a quarter.',
+  );
+}
+
+export function rotateAfterTooLong(path: string, rotateAfter: string, ttl: string): MlpConstructError {
+  return new MlpConstructError(
+    'ROTATE_AFTER_TOO_LONG',
+    path,
+    'rotateAfter',
+    `rotateAfter (${show(rotateAfter)}) must be shorter than ttl (${show(ttl)}): the token would expire ` +
+      '(and be replaced) before rotateAfter ever took effect. Shorten rotateAfter, or drop it and rely on ttl ' +
+      'with earlyRotationWindow.',
+  );
+}
+
+export function createBeforeDestroyWithFixedName(path: string, name: string): MlpConstructError {
+  return new MlpConstructError(
+    'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME',
+    path,
+    'createBeforeDestroy',
+    `createBeforeDestroy is set with a fixed name (${show(name)}). Token names are unique in a project, so the ` +
+      'replacement would be refused (409) while the old token still exists. Use namePrefix instead of name.',
+  );
+}
+
+export function invalidEndpoint(path: string, endpoint: string, why: string): MlpConstructError {
+  return new MlpConstructError(
+    'INVALID_ENDPOINT',
+    path,
+    'endpoint',
+    `endpoint ${show(endpoint)} ${why}; write the ML Platform base URL, e.g. "https://msk.cloud.vk.com/infra/mlplatform".`,
+  );
+}
+
+export function invalidMaxRetries(path: string, value: number): MlpConstructError {
+  return new MlpConstructError(
+    'INVALID_MAX_RETRIES',
+    path,
+    'maxRetries',
+    `maxRetries is ${show(value)}; it must be a whole number from 0 (no retries) upwards, e.g. 3.`,
+  );
+}
+
+export function invalidIdentifier(path: string, property: string, value: string): MlpConstructError {
+  return new MlpConstructError(
+    'INVALID_IDENTIFIER',
+    path,
+    property,
+    `${property} ${show(value)} is not a Terraform name: start with a letter or "_", then use letters, digits, ` +
+      '"_" and "-" (e.g. "ci_token_value").',
+  );
+}
+
+export function invalidRotationTrigger(path: string, key: string, value: unknown): MlpConstructError {
+  return new MlpConstructError(
+    'INVALID_ROTATION_TRIGGER',
+    path,
+    'rotationTriggers',
+    `rotationTriggers[${show(key)}] is ${show(value)} (${typeof value}); every trigger must be a string. ` +
+      'Convert it, e.g. String(value) or Token.asString(reference).',
+  );
+}
+
+export function mirrorFailed(path: string, stackDir: string, cause: unknown): MlpConstructError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const error = new MlpConstructError(
+    'MIRROR_FAILED',
+    path,
+    'installMirror',
+    `could not lay the mlp provider out in ${stackDir} (terraform.d/plugins and .terraform.lock.hcl): ${reason}. ` +
+      'Fix the cause and synthesize again, or set installMirror: false and install the provider yourself ' +
+      '(`npx mlp-tokens mirror`).',
+  );
+  (error as { cause?: unknown }).cause = cause;
+  return error;
+}

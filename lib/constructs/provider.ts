@@ -1,0 +1,182 @@
+import * as path from 'node:path';
+import type { Construct } from 'constructs';
+import { TerraformProvider, TerraformStack, type ISynthesisSession } from 'cdktf';
+import { PROVIDER_ATTRS, PROVIDER_SOURCE, PROVIDER_TYPE } from '../constants';
+import { installProvider } from '../install/mirror';
+import * as errors from './errors';
+import {
+  GENERATOR_METADATA,
+  checkDuration,
+  checkIdentifier,
+  checkSecretIsReference,
+  definedHcl,
+  hclNumber,
+  hclString,
+  isReference,
+  literal,
+} from './internal';
+
+/** Configuration of the `mlp` Terraform provider. Every field is optional. */
+export interface MlpProviderProps {
+  /**
+   * The ML Platform API base URL.
+   *
+   * @default - the `MLP_ENDPOINT` environment variable of the Terraform run, else
+   * `https://msk.cloud.vk.com/infra/mlplatform` (Moscow)
+   */
+  readonly endpoint?: string;
+
+  /**
+   * The access token the provider authenticates with (an Administrator token to create and delete
+   * tokens). Must be a reference, never a literal: a literal would be written in clear text into
+   * cdk.tf.json. Use a sensitive variable:
+   * `new TerraformVariable(this, 'mlp_token', { type: 'string', sensitive: true }).stringValue`
+   * (set with `TF_VAR_mlp_token`), or leave this out.
+   *
+   * @default - the `MLP_TOKEN` environment variable of the Terraform run
+   */
+  readonly token?: string;
+
+  /**
+   * How long one API request may take, as a Go-style duration (`"30s"`, `"2m"`).
+   *
+   * @default - the provider's own default
+   */
+  readonly requestTimeout?: string;
+
+  /**
+   * How many times a failed request (429, 5xx, lost connection) is retried; `0` turns retries off.
+   *
+   * @default - the provider's own default
+   */
+  readonly maxRetries?: number;
+
+  /**
+   * An alias, to use several configurations (e.g. two projects) in one stack; pass the provider as
+   * `provider` to the resources that should use it.
+   *
+   * @default - none: this is the stack's default mlp configuration
+   */
+  readonly alias?: string;
+
+  /**
+   * Lay the provider out in the synthesized stack's directory (`terraform.d/plugins/...`, Terraform's
+   * implied local mirror) and record its hash in `.terraform.lock.hcl`, so `terraform init` finds it
+   * without any registry. Turn it off if your Terraform CLI configuration has a
+   * `provider_installation` block (which disables the implied mirror) and you lay out a
+   * `filesystem_mirror` yourself (`npx mlp-tokens mirror DIR --filesystem-mirror`).
+   *
+   * @default true
+   */
+  readonly installMirror?: boolean;
+}
+
+const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
+
+/** Stack directories already laid out in a synthesis session: several aliases need one mirror. */
+const laidOut = new WeakMap<object, Set<string>>();
+
+/**
+ * The `mlp` provider (source `terraform.local/mlp-tokens/mlp`). Declare one per stack; it reads
+ * `MLP_ENDPOINT` and `MLP_TOKEN` from the environment unless given `endpoint` and `token`.
+ *
+ * @example
+ * const token = new TerraformVariable(this, 'mlp_token', { type: 'string', sensitive: true });
+ * new MlpProvider(this, 'mlp', { token: token.stringValue });
+ */
+export class MlpProvider extends TerraformProvider {
+  /** The provider's Terraform type name, `mlp` (also what the cdktf jest matchers look up). */
+  public static readonly tfResourceType = PROVIDER_TYPE;
+
+  private _alias: string | undefined;
+  private readonly props: MlpProviderProps;
+
+  constructor(scope: Construct, id: string, props: MlpProviderProps = {}) {
+    super(scope, id, {
+      terraformResourceType: PROVIDER_TYPE,
+      terraformGeneratorMetadata: GENERATOR_METADATA,
+      terraformProviderSource: PROVIDER_SOURCE,
+    });
+    const where = this.node.path;
+    checkSecretIsReference(props.token, (length) => errors.literalProviderToken(where, length));
+    checkEndpoint(where, props.endpoint);
+    checkDuration(where, 'requestTimeout', props.requestTimeout);
+    checkMaxRetries(where, props.maxRetries);
+    checkIdentifier(where, 'alias', props.alias);
+    this.props = props;
+    this._alias = props.alias;
+
+    if (props.installMirror !== false) {
+      Object.defineProperty(this, CUSTOM_SYNTHESIS, {
+        value: { onSynthesize: (session: ISynthesisSession) => this.installMirror(session) },
+        enumerable: false,
+      });
+    }
+  }
+
+  public override get alias(): string | undefined {
+    return this._alias;
+  }
+
+  public override set alias(value: string | undefined) {
+    checkIdentifier(this.node.path, 'alias', value);
+    this._alias = value;
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return {
+      [PROVIDER_ATTRS.endpoint]: this.props.endpoint,
+      [PROVIDER_ATTRS.token]: this.props.token,
+      [PROVIDER_ATTRS.requestTimeout]: this.props.requestTimeout,
+      [PROVIDER_ATTRS.maxRetries]: this.props.maxRetries,
+    };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return definedHcl({
+      [PROVIDER_ATTRS.endpoint]: hclString(this.props.endpoint),
+      [PROVIDER_ATTRS.token]: hclString(this.props.token),
+      [PROVIDER_ATTRS.requestTimeout]: hclString(this.props.requestTimeout),
+      [PROVIDER_ATTRS.maxRetries]: hclNumber(this.props.maxRetries),
+    });
+  }
+
+  /** Runs during `app.synth()` (and `Testing.fullSynth`), after the stack's directory exists. */
+  private installMirror(session: ISynthesisSession): void {
+    const stack = TerraformStack.of(this);
+    const workingDirectory = session.manifest?.forStack(stack).workingDirectory ?? path.join('stacks', stack.node.id);
+    const stackDir = path.resolve(session.outdir, workingDirectory);
+    const done = laidOut.get(session) ?? new Set<string>();
+    laidOut.set(session, done);
+    if (done.has(stackDir)) return;
+    try {
+      installProvider(stackDir);
+    } catch (cause) {
+      throw errors.mirrorFailed(this.node.path, stackDir, cause);
+    }
+    done.add(stackDir);
+  }
+}
+
+function checkEndpoint(where: string, value: string | undefined): void {
+  const endpoint = literal(value);
+  if (endpoint === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw errors.invalidEndpoint(where, endpoint, 'is not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw errors.invalidEndpoint(where, endpoint, `uses ${url.protocol.replace(/:$/, '')}, not http or https`);
+  }
+  if (url.username || url.password) {
+    // The URL would be written to cdk.tf.json; credentials belong in `token`.
+    throw errors.invalidEndpoint(where, endpoint.replace(/\/\/[^@/]*@/, '//***@'), 'carries credentials (user:password@); pass the token as `token` instead');
+  }
+}
+
+function checkMaxRetries(where: string, value: number | undefined): void {
+  if (value === undefined || isReference(value)) return;
+  if (!Number.isSafeInteger(value) || value < 0) throw errors.invalidMaxRetries(where, value);
+}

@@ -1,0 +1,148 @@
+import type { Construct } from 'constructs';
+import { TerraformResource, type TerraformOutput } from 'cdktf';
+import { REGISTER_TOKEN_ATTRS as R, REGISTER_TOKEN_RESOURCE } from '../constants';
+import * as errors from './errors';
+import {
+  GENERATOR_METADATA,
+  addValueOutput,
+  checkDuration,
+  checkName,
+  checkRole,
+  checkRotationTriggers,
+  definedHcl,
+  hclString,
+  hclStringMap,
+  sensitiveString,
+  stringMapToTerraform,
+} from './internal';
+import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
+
+/**
+ * A one-time registration token: whoever holds it redeems it, with no credentials of their own, for
+ * an access token whose name, role and lifetime are fixed here. Minting one needs an Administrator
+ * token in the provider.
+ */
+export interface MlpRegisterTokenProps extends MlpElementOptions {
+  /**
+   * The name of the access token it will create: letters, digits, `.`, `_` and `-`, at most 64
+   * characters, unique in the project when redeemed.
+   */
+  readonly name: string;
+
+  /**
+   * The role of the access token it will create: `"user"` or `"admin"`.
+   *
+   * @default "user"
+   */
+  readonly role?: MlpRole;
+
+  /**
+   * The lifetime of the access token it will create, counted from redemption (Go-style: `"720h"`).
+   *
+   * @default - the access token never expires
+   */
+  readonly accessTokenTtl?: string;
+
+  /**
+   * How long the registration token itself can be redeemed (Go-style: `"1h"`, `"2h45m30s"`). Keep it
+   * short: it is a bearer secret until used.
+   */
+  readonly ttl: string;
+
+  /**
+   * Arbitrary strings; changing any of them mints a new registration token. Give the MlpAccessToken
+   * that redeems it the same triggers, so both are replaced together.
+   *
+   * @default - no triggers
+   */
+  readonly rotationTriggers?: { readonly [key: string]: string };
+
+  /**
+   * The sensitive Terraform output carrying the registration token, for handing it to whoever
+   * redeems it: options to rename it, or `false` to leave it out (e.g. when an MlpAccessToken in the
+   * same stack redeems it).
+   *
+   * @default - an output named `<logical id>_value`
+   */
+  readonly output?: MlpValueOutputOptions | false;
+}
+
+/**
+ * A registration token (`mlp_register_token`). Hand its `value` to an MlpAccessToken's
+ * `registerToken`, or to whoever should redeem it through the sensitive output.
+ *
+ * @example
+ * const invite = new MlpRegisterToken(this, 'invite', { name: 'analytics-bot', accessTokenTtl: '720h', ttl: '1h' });
+ * new MlpAccessToken(this, 'bot', { registerToken: invite.value });
+ */
+export class MlpRegisterToken extends TerraformResource {
+  /** The Terraform resource type, `mlp_register_token` (also what the cdktf jest matchers look up). */
+  public static readonly tfResourceType = REGISTER_TOKEN_RESOURCE;
+
+  /** The sensitive output carrying `value`, unless turned off with `output: false`. */
+  public readonly valueOutput?: TerraformOutput;
+
+  private readonly props: MlpRegisterTokenProps;
+
+  constructor(scope: Construct, id: string, props: MlpRegisterTokenProps) {
+    super(scope, id, {
+      terraformResourceType: REGISTER_TOKEN_RESOURCE,
+      terraformGeneratorMetadata: GENERATOR_METADATA,
+      provider: props.provider,
+      dependsOn: props.dependsOn,
+    });
+    const where = this.node.path;
+    // Required by the types; JavaScript callers can still leave them out.
+    if (props.name === undefined) throw errors.missingProperty(where, 'name', '"analytics-bot"');
+    if (props.ttl === undefined) throw errors.missingProperty(where, 'ttl', '"1h"');
+    checkName(where, 'name', props.name);
+    checkRole(where, props.role);
+    checkDuration(where, 'accessTokenTtl', props.accessTokenTtl);
+    checkDuration(where, 'ttl', props.ttl);
+    checkRotationTriggers(where, props.rotationTriggers);
+    this.props = props;
+    this.valueOutput = addValueOutput(this, this.value, props.output);
+  }
+
+  /** The registration token's id. */
+  public get id(): string {
+    return this.getStringAttribute(R.id);
+  }
+
+  /** The name of the access token it will create. */
+  public get name(): string {
+    return this.getStringAttribute(R.name);
+  }
+
+  /** The secret, as a sensitive reference: pass it to an MlpAccessToken's `registerToken`. */
+  public get value(): string {
+    return sensitiveString(this.getStringAttribute(R.value));
+  }
+
+  /** Until when it can be redeemed (RFC 3339). */
+  public get expiresAt(): string {
+    return this.getStringAttribute(R.expiresAt);
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    const p = this.props;
+    return {
+      [R.name]: p.name,
+      [R.role]: p.role,
+      [R.accessTokenTtl]: p.accessTokenTtl,
+      [R.ttl]: p.ttl,
+      [R.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
+    };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    const p = this.props;
+    return definedHcl({
+      [R.name]: hclString(p.name),
+      [R.role]: hclString(p.role),
+      [R.accessTokenTtl]: hclString(p.accessTokenTtl),
+      [R.ttl]: hclString(p.ttl),
+      [R.rotationTriggers]: hclStringMap(p.rotationTriggers),
+    });
+  }
+}

@@ -11,7 +11,8 @@ const UNIT_SECONDS = { h: 3600, m: 60, s: 1 } as const;
 
 /** Why a string is not a duration, in words a user can act on; `undefined` when it is one. */
 export function durationProblem(text: string): string | undefined {
-  if (typeof text !== 'string' || text.length === 0) return 'a duration cannot be empty; write e.g. "2h", "90m" or "2h45m30s"';
+  if (typeof text !== 'string') return `a duration must be a string such as "2h", "90m" or "2h45m30s", not ${typeof text}`;
+  if (text.length === 0) return 'a duration cannot be empty; write e.g. "2h", "90m" or "2h45m30s"';
   const match = DURATION_PATTERN.exec(text);
   if (!match || (match[1] === undefined && match[2] === undefined && match[3] === undefined)) {
     return `"${text}" is not a duration: use whole numbers with the units h, m and s in that order, e.g. "2h", "90m" or "2h45m30s"`;

@@ -17,7 +17,9 @@ export const MIN_REDACTABLE_LENGTH = 8;
 const MAX_KNOWN = 10_000;
 
 const SECRET_FIELD_PATTERN = /("(?:refresh_token|access_token|register_token|token|value|password)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
-const BEARER_PATTERN = /\b(Bearer\s+)[^\s"',;]+/gi;
+/** `authorization: bearer x` in any case, and a capitalised `Bearer <token68>` as headers carry it. */
+const AUTHORIZATION_PATTERN = /(\bauthorization"?\s*[:=]\s*"?bearer\s+)[^\s"',;]+/gi;
+const BEARER_PATTERN = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g;
 
 /** A set of known secret values and the function that scrubs them from text. */
 export class Redactor {
@@ -45,7 +47,10 @@ export class Redactor {
     for (const value of values) {
       if (out.includes(value)) out = out.split(value).join(REDACTED);
     }
-    return out.replace(BEARER_PATTERN, `$1${REDACTED}`).replace(SECRET_FIELD_PATTERN, `$1"${REDACTED}"`);
+    return out
+      .replace(AUTHORIZATION_PATTERN, `$1${REDACTED}`)
+      .replace(BEARER_PATTERN, `$1${REDACTED}`)
+      .replace(SECRET_FIELD_PATTERN, `$1"${REDACTED}"`);
   }
 
   /** `true` when `text` contains a registered value (patterns are not considered). */

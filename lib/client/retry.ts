@@ -90,6 +90,8 @@ export function parseRetryAfter(value: string | undefined, serverNowMs: number):
   const text = value.trim();
   if (text === '') return undefined;
   if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP date names a weekday and a month; `Date.parse` would read "-1" as a year.
+  if (!/[A-Za-z]{3}/.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - serverNowMs);

@@ -1,0 +1,297 @@
+/**
+ * How answers become typed errors. A small real HTTP server plays the API, answering with the exact
+ * bodies of the product documentation (`FORBIDDEN_BODIES`) and with malformed bodies the emulator
+ * never sends.
+ */
+import { inspect } from 'node:util';
+import {
+  FORBIDDEN_BODIES,
+  MlpApiError,
+  MlpClient,
+  MlpConfigurationError,
+  MlpConflictError,
+  MlpError,
+  MlpForbiddenError,
+  MlpNotFoundError,
+  MlpProtocolError,
+  MlpServerError,
+  MlpUnauthorizedError,
+  MlpValidationError,
+  MlpArgumentError,
+  SCOPE_MANAGE,
+  SCOPE_USE,
+  PATHS,
+  describeError,
+} from '../../lib/client';
+import { BEARER, exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
+
+const TOKEN = 'configured-token-0123456789abcdef0123456789';
+
+let stub: Stub | undefined;
+let client: MlpClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  await stub?.close();
+  client = undefined;
+  stub = undefined;
+});
+
+/** A stub that exchanges normally and answers every other request with `answer`. */
+async function apiAnswering(answer: StubAnswer | ((path: string) => StubAnswer), options: { token?: string } = {}): Promise<MlpClient> {
+  stub = await startStub((req) => (req.url.endsWith(PATHS.exchange) ? exchangeAnswer() : typeof answer === 'function' ? answer(req.url) : answer));
+  client = new MlpClient({ endpoint: stub.url, token: options.token ?? TOKEN, maxRetries: 0 });
+  return client;
+}
+
+async function caught(promise: Promise<unknown>): Promise<MlpError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(MlpError);
+    return err as MlpError;
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe('403 bodies of the product documentation', () => {
+  test('throws when a User token lists tokens: MlpForbiddenError, missing-scope, with the Administrator advice', async () => {
+    const c = await apiAnswering({ status: 403, body: FORBIDDEN_BODIES.missingScopes([SCOPE_MANAGE]) });
+    const err = await caught(c.listTokens());
+    expect(err).toBeInstanceOf(MlpForbiddenError);
+    const f = err as MlpForbiddenError;
+    expect(f.code).toBe('forbidden');
+    expect(f.reason).toBe('missing-scope');
+    expect(f.missingScopes).toEqual([SCOPE_MANAGE]);
+    expect(f.status).toBe(403);
+    expect(f.warnorCode).toBe('ForbiddenException');
+    expect(f.field).toBe(`KtoTam token does not contain the following scopes: ['${SCOPE_MANAGE}']`);
+    expect(f.operation).toBe('list tokens');
+    expect(f.method).toBe('GET');
+    expect(f.path).toBe(PATHS.tokens);
+    expect(f.message).toContain('list tokens (GET /v1_0/auth/tokens) needs an Administrator token (role ADMIN, scope ml-platform:Manage)');
+    expect(f.message).toContain('the configured token is a User token. Use an Administrator token');
+    expect(describeError(f).summary).toBe('MLP token lacks the Administrator role');
+  });
+
+  test('throws when two scopes are missing: both are parsed, and the message names them', async () => {
+    const c = await apiAnswering({ status: 403, body: FORBIDDEN_BODIES.missingScopes([SCOPE_USE, 'ml-platform:Other']) });
+    const err = (await caught(c.whoAmI())) as MlpForbiddenError;
+    expect(err.reason).toBe('missing-scope');
+    expect(err.missingScopes).toEqual([SCOPE_USE, 'ml-platform:Other']);
+    expect(err.message).toContain(`needs the scopes ${SCOPE_USE}, ml-platform:Other`);
+  });
+
+  test('throws when the token is expired: MlpForbiddenError expired-or-revoked, saying to create a new one', async () => {
+    const c = await apiAnswering({ status: 403, body: FORBIDDEN_BODIES.expired });
+    const err = (await caught(c.whoAmI())) as MlpForbiddenError;
+    expect(err).toBeInstanceOf(MlpForbiddenError);
+    expect(err.reason).toBe('expired-or-revoked');
+    expect(err.missingScopes).toEqual([]);
+    expect(err.message).toMatch(/the token is expired, revoked, or the registration token was already used\. .*create a new one/);
+  });
+
+  test('throws when the exchange itself is refused: the configured token is expired', async () => {
+    stub = await startStub(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
+    client = new MlpClient({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
+    const err = (await caught(client.listTokens())) as MlpForbiddenError;
+    expect(err.reason).toBe('expired-or-revoked');
+    expect(err.route).toBe('exchange');
+    expect(err.message).toContain('exchange the token for a bearer (POST /v1_0/auth/refresh) was refused');
+    expect(stub.requests.map((r) => r.url)).toEqual([PATHS.exchange]);
+  });
+
+  test('throws when a used registration token is redeemed: the advice is to mint a new one', async () => {
+    stub = await startStub(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
+    client = new MlpClient({ endpoint: stub.url, maxRetries: 0 });
+    const err = (await caught(client.redeemRegisterToken('register-token-0123456789abcdef0123456789'))) as MlpForbiddenError;
+    expect(err.reason).toBe('expired-or-revoked');
+    expect(err.message).toContain('mint a new one');
+    expect(err.outcomeUnknown).toBe(false);
+  });
+});
+
+describe('other statuses', () => {
+  const body = (status: number, code: string, field: string): StubAnswer => ({
+    status,
+    body: JSON.stringify({ status, warnorCode: code, warnorParams: { field } }),
+  });
+
+  test('throws when minting a taken name: MlpConflictError naming it, with the fix', async () => {
+    const c = await apiAnswering(body(409, 'ConflictException', 'client_name'));
+    const err = (await caught(c.mintRegisterToken({ clientName: 'ci', accessTtl: '15m', role: 'user' }))) as MlpConflictError;
+    expect(err).toBeInstanceOf(MlpConflictError);
+    expect(err.code).toBe('conflict');
+    expect(err.tokenName).toBe('ci');
+    expect(err.message).toContain('an access token named "ci" already exists; choose another name or delete it');
+  });
+
+  test('throws when the API rejects a field: MlpValidationError carrying the field', async () => {
+    const c = await apiAnswering(body(400, 'ValidationException', 'access_ttl: must be at most 24h'));
+    const err = (await caught(c.mintRegisterToken({ clientName: 'ci', accessTtl: '25h', role: 'user' }))) as MlpValidationError;
+    expect(err).toBeInstanceOf(MlpValidationError);
+    expect(err.field).toBe('access_ttl: must be at most 24h');
+    expect(err.message).toContain('access_ttl: must be at most 24h');
+  });
+
+  test('throws when who-am-I gets 404: MlpNotFoundError that points at the endpoint', async () => {
+    const c = await apiAnswering(body(404, 'NotFoundException', 'no route'));
+    const err = await caught(c.whoAmI());
+    expect(err).toBeInstanceOf(MlpNotFoundError);
+    expect(err.message).toMatch(/Check the endpoint/);
+  });
+
+  test('throws when a 401 survives a fresh exchange: MlpUnauthorizedError after exactly one re-exchange', async () => {
+    const c = await apiAnswering(body(401, 'UnauthorizedException', 'bad bearer'));
+    const err = await caught(c.whoAmI());
+    expect(err).toBeInstanceOf(MlpUnauthorizedError);
+    expect(stub!.requests.map((r) => r.url)).toEqual([PATHS.exchange, PATHS.whoAmI, PATHS.exchange, PATHS.whoAmI]);
+  });
+
+  test('throws when a proxy answers 500 with HTML: MlpServerError with no warnorCode', async () => {
+    const c = await apiAnswering({ status: 500, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' });
+    const err = (await caught(c.listTokens())) as MlpServerError;
+    expect(err).toBeInstanceOf(MlpServerError);
+    expect(err.status).toBe(500);
+    expect(err.warnorCode).toBeUndefined();
+    expect(err.message).not.toContain('<html>');
+  });
+
+  test('throws when the status is unexpected (418): a plain MlpApiError', async () => {
+    const c = await apiAnswering({ status: 418, body: '{}' });
+    const err = await caught(c.whoAmI());
+    expect(err.constructor).toBe(MlpApiError);
+    expect((err as MlpApiError).status).toBe(418);
+  });
+});
+
+describe('protocol errors', () => {
+  test('throws when a listed token has a malformed exp: MlpProtocolError naming tokens[1].exp', async () => {
+    const c = await apiAnswering({
+      status: 200,
+      body: JSON.stringify({ tokens: [wireToken('a'), wireToken('b', { exp: 'next tuesday' })] }),
+    });
+    const err = (await caught(c.listTokens())) as MlpProtocolError;
+    expect(err).toBeInstanceOf(MlpProtocolError);
+    expect(err.code).toBe('protocol');
+    expect(err.fieldPath).toBe('tokens[1].exp');
+    expect(err.message).toContain('list tokens (GET /v1_0/auth/tokens)');
+    expect(err.message).toContain('tokens[1].exp');
+    expect(err.message).not.toContain('next tuesday');
+  });
+
+  test('throws when a body is not JSON at all', async () => {
+    const c = await apiAnswering({ status: 200, body: 'hello' });
+    const err = (await caught(c.whoAmI())) as MlpProtocolError;
+    expect(err.fieldPath).toBe('(body)');
+  });
+
+  test('throws when a role is unknown: the field path is token_type', async () => {
+    const c = await apiAnswering({ status: 200, body: JSON.stringify(wireToken('me', { token_type: 'ROOT' })) });
+    const err = (await caught(c.whoAmI())) as MlpProtocolError;
+    expect(err.fieldPath).toBe('token_type');
+  });
+
+  test('throws when a redeem answer is malformed: outcome unknown, and the half-read value never shows', async () => {
+    const value = 'half-read-refresh-token-0123456789abcdef';
+    stub = await startStub(() => ({ status: 201, body: JSON.stringify({ ...wireToken('x'), created_at: 'never', refresh_token: value }) }));
+    client = new MlpClient({ endpoint: stub.url, maxRetries: 0 });
+    const err = (await caught(client.redeemRegisterToken('register-token-abcdef0123456789abcdef0123'))) as MlpProtocolError;
+    expect(err.fieldPath).toBe('created_at');
+    expect(err.outcomeUnknown).toBe(true);
+    expect(err.message).toContain('findToken');
+    for (const text of [err.message, err.stack ?? '', inspect(err), JSON.stringify(err), describeError(err).detail]) {
+      expect(text).not.toContain(value);
+    }
+  });
+});
+
+describe('requests on the wire', () => {
+  test('GIVEN a mint WHEN sent THEN the body uses the contract field names and the bearer from the exchange', async () => {
+    stub = await startStub((req) =>
+      req.url.endsWith(PATHS.exchange)
+        ? exchangeAnswer()
+        : {
+            status: 201,
+            body: JSON.stringify({
+              register_token: 'minted-register-token-0123456789abcdef',
+              client_name: 'ci',
+              token_type: 'ADMIN',
+              refresh_ttl: '2h',
+              expires_at: '2025-01-01T00:15:00Z',
+            }),
+          },
+    );
+    client = new MlpClient({ endpoint: `${stub.url}/infra/mlplatform/`, token: TOKEN, userAgent: 'test-agent' });
+    const minted = await client.mintRegisterToken({ clientName: 'ci', accessTtl: '15m', refreshTtl: '2h', role: 'admin' });
+    expect(minted).toMatchObject({ name: 'ci', role: 'admin', accessTokenTtl: '2h', expiresAt: new Date('2025-01-01T00:15:00Z') });
+    expect(minted.value.reveal()).toBe('minted-register-token-0123456789abcdef');
+    const [exchange, mint] = stub.requests;
+    expect(exchange!.url).toBe(`/infra/mlplatform${PATHS.exchange}`);
+    expect(JSON.parse(exchange!.body)).toEqual({ refresh_token: TOKEN });
+    expect(exchange!.headers.authorization).toBeUndefined();
+    expect(mint!.url).toBe(`/infra/mlplatform${PATHS.mintRegisterToken}`);
+    expect(JSON.parse(mint!.body)).toEqual({ client_name: 'ci', access_ttl: '15m', refresh_ttl: '2h', token_type: 'ADMIN' });
+    expect(mint!.headers.authorization).toBe(`Bearer ${BEARER}`);
+    expect(mint!.headers['user-agent']).toBe('test-agent');
+  });
+
+  test('GIVEN a token without an expiry in its metadata WHEN listed THEN expiresAt is null', async () => {
+    const c = await apiAnswering({ status: 200, body: JSON.stringify({ tokens: [wireToken('a'), wireToken('b', { exp: '2030-01-01T00:00:00Z', token_type: 'ADMIN' })] }) });
+    const tokens = await c.listTokens();
+    expect(tokens).toEqual([
+      { id: 'id-a', name: 'a', role: 'user', issuerName: 'admin@example.ru', createdAt: new Date('2025-01-01T00:00:00Z'), expiresAt: null },
+      { id: 'id-b', name: 'b', role: 'admin', issuerName: 'admin@example.ru', createdAt: new Date('2025-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T00:00:00Z') },
+    ]);
+    expect(await c.findToken('b')).toMatchObject({ name: 'b' });
+    expect(await c.findToken('zzz')).toBeUndefined();
+  });
+
+  test('GIVEN a Date header WHEN a response arrives THEN serverNow follows the API clock', async () => {
+    const serverDate = new Date(Date.now() + 3_600_000);
+    const c = await apiAnswering({ status: 200, headers: { date: serverDate.toUTCString() }, body: JSON.stringify(wireToken('me')) });
+    await c.whoAmI();
+    expect(Math.abs(c.serverNow().getTime() - serverDate.getTime())).toBeLessThan(2_000);
+  });
+});
+
+describe('arguments and configuration', () => {
+  test.each([
+    [{ clientName: '', accessTtl: '15m', role: 'user' }, 'clientName'],
+    [{ clientName: 'bad name', accessTtl: '15m', role: 'user' }, 'clientName'],
+    [{ clientName: 'ok', accessTtl: '15', role: 'user' }, 'accessTtl'],
+    [{ clientName: 'ok', accessTtl: '15m', refreshTtl: '0s', role: 'user' }, 'refreshTtl'],
+    [{ clientName: 'ok', accessTtl: '15m', role: 'root' }, 'role'],
+  ])('throws when minting with %j, before any request, naming %s', async (req, argument) => {
+    const c = await apiAnswering({ status: 500 });
+    const err = (await caught(c.mintRegisterToken(req as never))) as MlpArgumentError;
+    expect(err).toBeInstanceOf(MlpArgumentError);
+    expect(err.argument).toBe(argument);
+    expect(stub!.requests).toHaveLength(0);
+  });
+
+  test.each(['', 'not a url', 'ftp://x', 'https://user:pw@host', 'https://host/?q=1'])('throws when the endpoint is %j', (endpoint) => {
+    expect(() => new MlpClient({ endpoint })).toThrow(MlpConfigurationError);
+  });
+
+  test.each([{ requestTimeoutMs: 0 }, { maxRetries: -1 }, { maxRetries: 1.5 }, { retryBaseDelayMs: Number.NaN }])('throws when an option is out of range: %j', (opts) => {
+    expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts })).toThrow(MlpConfigurationError);
+  });
+
+  test('throws when an operation that needs a token runs on a client without one, without any request', async () => {
+    const c = await apiAnswering({ status: 200 }, {});
+    const bare = new MlpClient({ endpoint: stub!.url });
+    const err = await caught(bare.listTokens());
+    expect(err).toBeInstanceOf(MlpConfigurationError);
+    expect(err.message).toContain('needs an access token');
+    expect(stub!.requests).toHaveLength(0);
+    await bare.close();
+    expect(c).toBeDefined();
+  });
+
+  test('throws when called after close()', async () => {
+    const c = await apiAnswering({ status: 200, body: JSON.stringify(wireToken('me')) });
+    await c.close();
+    const err = await caught(c.whoAmI());
+    expect(err.code).toBe('closed');
+  });
+});

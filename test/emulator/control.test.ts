@@ -1,0 +1,165 @@
+/**
+ * The control API under /_emulator/: served only when asked for, never counted, never faulted.
+ */
+import { PATHS } from '../../lib/client/routes';
+import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { bearerFor, call, errorBody } from './helpers';
+
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ control: true });
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+const control = (method: string, path: string, body?: unknown) => call(emulator.url, method, `/_emulator${path}`, body === undefined ? {} : { body });
+
+describe('control API', () => {
+  it('is absent unless enabled', async () => {
+    const off = await startEmulator();
+    try {
+      const answer = await call(off.url, 'GET', '/_emulator/counters');
+      expect(answer.status).toBe(404);
+      expect(answer.text).toBe(errorBody(404, 'NotFoundException', 'no route GET /_emulator/counters'));
+    } finally {
+      await off.close();
+    }
+  });
+
+  describe('clock', () => {
+    it('reads, advances and sets the clock', async () => {
+      // GIVEN
+      const before = new Date(((await control('GET', '/clock')).json as { now: string }).now).getTime();
+      // WHEN advanced by 1h
+      const advanced = await control('POST', '/clock', { advance: '1h' });
+      // THEN
+      expect(advanced.status).toBe(200);
+      const after = new Date((advanced.json as { now: string }).now).getTime();
+      expect(after - before).toBeGreaterThanOrEqual(3600_000);
+      expect(after - before).toBeLessThan(3600_000 + 5_000);
+      // AND advancing by milliseconds and setting work too
+      await control('POST', '/clock', { advance: 1000 });
+      const set = await control('POST', '/clock', { set: '2040-02-29T10:00:00Z' });
+      expect(Math.abs(new Date((set.json as { now: string }).now).getTime() - Date.parse('2040-02-29T10:00:00Z'))).toBeLessThan(5_000);
+      expect(Math.abs(emulator.clock.now().getTime() - Date.parse('2040-02-29T10:00:00Z'))).toBeLessThan(5_000);
+    });
+
+    it.each([
+      ['neither key', {}, 'body: send exactly one of'],
+      ['both keys', { advance: '1h', set: '2030-01-01T00:00:00Z' }, 'body: send exactly one of'],
+      ['a bad duration', { advance: '1 hour' }, 'advance: "1 hour" is not a duration'],
+      ['a bad instant', { set: 'tomorrow' }, 'set: "tomorrow" is not an ISO 8601 instant'],
+    ])('throws 400 when given %s', async (_label, body, start) => {
+      const answer = await control('POST', '/clock', body);
+      expect(answer.status).toBe(400);
+      expect((answer.json as { warnorParams: { field: string } }).warnorParams.field.startsWith(start)).toBe(true);
+    });
+  });
+
+  describe('faults', () => {
+    it('scripts a route, shows the state and clears it', async () => {
+      // GIVEN
+      const set = await control('POST', '/faults', { route: 'whoami', script: ['429:1', 'ok'] });
+      expect(set.status).toBe(200);
+      expect((set.json as { scripts: unknown }).scripts).toEqual({ whoami: [{ kind: 'status', status: 429, retryAfterSeconds: 1 }, { kind: 'ok' }] });
+      const bearer = await bearerFor(emulator, emulator.adminToken);
+      // WHEN
+      const first = await call(emulator.url, 'GET', PATHS.whoAmI, { bearer });
+      // THEN
+      expect(first.status).toBe(429);
+      expect((await control('GET', '/faults')).json).toMatchObject({ scripts: { whoami: [{ kind: 'ok' }] } });
+      expect((await control('DELETE', '/faults')).status).toBe(204);
+      expect((await control('GET', '/faults')).json).toEqual({ seed: emulator.seed, scripts: {}, probabilities: {} });
+    });
+
+    it('sets probabilities for every route', async () => {
+      await control('POST', '/faults', { route: '*', probabilities: { '503': 1 } });
+      const answer = await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: emulator.adminToken } });
+      expect(answer.status).toBe(503);
+    });
+
+    it.each([
+      ['no script or probabilities', { route: 'list' }, /^body: send/],
+      ['a bad step', { route: 'list', script: ['teapot'] }, /^script\[0\]: "teapot" is not a fault step/],
+      ['a script for "*"', { route: '*', script: ['ok'] }, /^route: "\*" is not a route/],
+      ['bad probabilities', { route: 'list', probabilities: { '500': 2 } }, /^probabilities: 500:/],
+      ['an unknown key', { route: 'list', scripts: ['ok'] }, /^scripts: unknown key/],
+    ])('throws 400 when given %s, changing nothing', async (_label, body, pattern) => {
+      const answer = await control('POST', '/faults', body);
+      expect(answer.status).toBe(400);
+      expect((answer.json as { warnorParams: { field: string } }).warnorParams.field).toMatch(pattern);
+      expect(emulator.faults.state()).toMatchObject({ scripts: {}, probabilities: {} });
+    });
+
+    it('changes nothing when the script is fine but the probabilities are not', async () => {
+      await control('POST', '/faults', { route: 'list', script: ['503'], probabilities: { '500': 2 } });
+      expect(emulator.faults.state().scripts).toEqual({});
+    });
+  });
+
+  describe('counters', () => {
+    it('reports and zeroes the counters, never counting itself', async () => {
+      await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: emulator.adminToken } });
+      await control('GET', '/clock');
+      const counters = await control('GET', '/counters');
+      expect(counters.json).toEqual({ exchange: 1, whoami: 0, list: 0, mint: 0, redeem: 0, delete: 0 });
+      expect((await control('DELETE', '/counters')).status).toBe(204);
+      expect(emulator.counters().exchange).toBe(0);
+    });
+
+    it('is never faulted', async () => {
+      emulator.faults.probabilities('*', { reset: 1 });
+      expect((await control('GET', '/counters')).status).toBe(200);
+      expect((await control('POST', '/reset')).status).toBe(204);
+    });
+  });
+
+  describe('tokens', () => {
+    it('creates a token whose value works, and lists metadata without secrets', async () => {
+      // WHEN
+      const created = await control('POST', '/tokens', { name: 'seeded', role: 'user', ttl: '2h' });
+      // THEN
+      expect(created.status).toBe(201);
+      const body = created.json as { value: string; id: string; name: string; role: string; expiresAt: string };
+      expect(body).toMatchObject({ name: 'seeded', role: 'user', tokenType: 'USER', expired: false });
+      expect(body.value.length).toBeGreaterThanOrEqual(32);
+      await bearerFor(emulator, body.value);
+      const listed = await control('GET', '/tokens');
+      expect(listed.json).toEqual({
+        tokens: [expect.objectContaining({ name: 'emulator-admin', role: 'admin', expiresAt: null }), expect.objectContaining({ id: body.id, name: 'seeded', expiresAt: body.expiresAt })],
+        registerTokens: [],
+      });
+      expect(listed.text).not.toContain(body.value);
+      expect(listed.text).not.toContain(emulator.adminToken);
+    });
+
+    it.each([
+      ['a taken name', { name: 'emulator-admin', role: 'admin' }, 409, 'an access token named "emulator-admin" already exists; delete it first or pick another name'],
+      ['a bad name', { name: '-x', role: 'user' }, 400, 'name: "-x" is not a valid token name'],
+      ['a bad role', { name: 'x', role: 'root' }, 400, 'role: "root" is not a role: use "user" or "admin"'],
+      ['a bad ttl', { name: 'x', role: 'user', ttl: '0m' }, 400, 'ttl: "0m" is zero'],
+    ])('throws when given %s', async (_label, body, status, start) => {
+      const answer = await control('POST', '/tokens', body);
+      expect(answer.status).toBe(status);
+      expect((answer.json as { warnorParams: { field: string } }).warnorParams.field.startsWith(start)).toBe(true);
+    });
+  });
+
+  it('resets the emulator', async () => {
+    emulator.createToken({ name: 'gone-soon', role: 'user' });
+    expect((await control('POST', '/reset')).status).toBe(204);
+    expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+  });
+
+  it('throws 404 for an unknown control route', async () => {
+    const answer = await control('GET', '/nothing');
+    expect(answer.status).toBe(404);
+    expect(answer.text).toBe(errorBody(404, 'NotFoundException', 'no route GET /_emulator/nothing'));
+  });
+
+  it('throws 400 for a body that is not JSON', async () => {
+    const answer = await call(emulator.url, 'POST', '/_emulator/clock', { rawBody: '{' });
+    expect(answer.text).toBe(errorBody(400, 'ValidationException', 'body: not valid JSON'));
+  });
+});

@@ -148,7 +148,7 @@ export class MlpAccessToken extends TerraformResource {
     });
     validate(this.node.path, props);
     this.props = props;
-    this.valueOutput = addValueOutput(this, this.value, props.output);
+    this.valueOutput = addValueOutput(this, () => this.value, props.output);
   }
 
   /** The token's id in the ML Platform. */

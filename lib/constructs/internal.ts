@@ -152,15 +152,19 @@ class SensitiveValueOutput extends TerraformOutput {
   }
 }
 
-/** Adds the owner's sensitive value output unless turned off; returns it. */
+/**
+ * Adds the owner's sensitive value output unless turned off; returns it. `value` is read at synth
+ * time: reading an attribute reference now would fix the owner's logical id (cdktf caches it on
+ * first use), and a later `overrideLogicalId` on the owner would silently do nothing.
+ */
 export function addValueOutput(
   owner: TerraformElement,
-  value: string,
+  value: () => string,
   settings: MlpValueOutputOptions | false | undefined,
 ): TerraformOutput | undefined {
   if (settings === false) return undefined;
   checkIdentifier(owner.node.path, 'output.name', settings?.name);
-  return new SensitiveValueOutput(owner, value, settings?.name, settings?.description);
+  return new SensitiveValueOutput(owner, Lazy.stringValue({ produce: value }), settings?.name, settings?.description);
 }
 
 /** One HCL attribute in the shape cdktf's `synthesizeHclAttributes` expects. */

@@ -101,7 +101,7 @@ export class MlpRegisterToken extends TerraformResource {
     checkDuration(where, 'ttl', props.ttl);
     checkRotationTriggers(where, props.rotationTriggers);
     this.props = props;
-    this.valueOutput = addValueOutput(this, this.value, props.output);
+    this.valueOutput = addValueOutput(this, () => this.value, props.output);
   }
 
   /** The registration token's id. */

@@ -111,17 +111,21 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const DEFAULT_HOST = '127.0.0.1';
-const DEFAULT_ADMIN_TOKEN_NAME = 'emulator-admin';
-const DEFAULT_ISSUER_NAME = 'admin@example.ru';
-const DEFAULT_BEARER_TTL_SECONDS = 900;
+/** The defaults of {@link EmulatorOptions}, shared with the CLI's help. */
+export const EMULATOR_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  adminTokenName: 'emulator-admin',
+  issuerName: 'admin@example.ru',
+  bearerTtlSeconds: 900,
+} as const;
 const MIN_SECRET_LENGTH = 32;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const host = options.host ?? DEFAULT_HOST;
-  const port = options.port ?? 0;
+  const host = options.host ?? EMULATOR_DEFAULTS.host;
+  const port = options.port ?? EMULATOR_DEFAULTS.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw EmulatorError.validation('port', `${port} is not a port; use 0 to 65535 (0 picks a free one)`);
-  const bearerTtlSeconds = options.bearerTtlSeconds ?? DEFAULT_BEARER_TTL_SECONDS;
+  const bearerTtlSeconds = options.bearerTtlSeconds ?? EMULATOR_DEFAULTS.bearerTtlSeconds;
   if (!Number.isSafeInteger(bearerTtlSeconds) || bearerTtlSeconds <= 0) {
     throw EmulatorError.validation('bearerTtlSeconds', `${bearerTtlSeconds} is not a lifetime; use a whole number of seconds above zero`);
   }
@@ -129,7 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (typeof adminToken !== 'string' || adminToken.length < MIN_SECRET_LENGTH || /\s/.test(adminToken)) {
     throw EmulatorError.validation('adminToken', `the admin token must be at least ${MIN_SECRET_LENGTH} characters without spaces (got ${String(adminToken?.length)} characters)`);
   }
-  const issuerName = options.issuerName ?? DEFAULT_ISSUER_NAME;
+  const issuerName = options.issuerName ?? EMULATOR_DEFAULTS.issuerName;
   const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
 
   const { statePath } = options;
@@ -138,7 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let persist = (): void => undefined;
   const store = new TokenStore(clock, () => persist());
   if (saved) store.loadState(saved);
-  store.ensureAdmin({ value: adminToken, name: options.adminTokenName ?? DEFAULT_ADMIN_TOKEN_NAME, issuerName });
+  store.ensureAdmin({ value: adminToken, name: options.adminTokenName ?? EMULATOR_DEFAULTS.adminTokenName, issuerName });
   if (statePath !== undefined) {
     const offset = () => (clock instanceof SettableClock ? clock.offsetMs : clock.now().getTime() - Date.now());
     persist = () => writeStateFile(statePath, store.toState(offset()));

@@ -1,0 +1,141 @@
+/**
+ * `mlp-emulator`: runs the emulator as a process for the demo, CI jobs and tests in other languages.
+ * stdout carries exactly one line, `mlp-emulator listening on <url>`, so scripts can read the URL;
+ * everything else (a generated admin token, the fault seed, errors) goes to stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PACKAGE_VERSION } from '../constants';
+import { EmulatorError } from './errors';
+import type { FaultConfig } from './faults';
+import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions, type RunningEmulator } from './index';
+
+/** The environment variable that can carry the admin token (kept out of `ps` output, unlike a flag). */
+export const ENV_ADMIN_TOKEN = 'MLP_EMULATOR_ADMIN_TOKEN';
+
+interface CliOptions {
+  host: string;
+  port: number;
+  adminToken?: string;
+  adminTokenFile?: string;
+  adminTokenName?: string;
+  issuerName?: string;
+  state?: string;
+  control?: boolean;
+  faults?: FaultConfig;
+  seed?: number;
+  bearerTtl?: number;
+}
+
+export function buildProgram(): Command {
+  return new Command('mlp-emulator')
+    .description('A local HTTP server that behaves like the VK Cloud ML Platform token API, with fault injection for tests.')
+    .version(PACKAGE_VERSION)
+    .option('--host <host>', 'address to listen on', EMULATOR_DEFAULTS.host)
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, EMULATOR_DEFAULTS.port)
+    .addOption(new Option('--admin-token <value>', 'value of the Administrator access token to start with (at least 32 characters); generated and printed to stderr when absent').env(ENV_ADMIN_TOKEN))
+    .option('--admin-token-file <file>', 'read the admin token from a file (surrounding whitespace is ignored)')
+    .option('--admin-token-name <name>', 'name of the admin token', EMULATOR_DEFAULTS.adminTokenName)
+    .option('--issuer-name <name>', 'issuer_name of the admin token and of the tokens it mints', EMULATOR_DEFAULTS.issuerName)
+    .option('--state <file>', 'persist tokens (hashes only) and the clock offset to this file, and load it on start')
+    .option('--control', 'serve the control API under /_emulator/')
+    .option('--faults <json>', 'initial faults as JSON, or @file: {"scripts":{"list":["429:1","ok"]},"probabilities":{"*":{"503":0.05}}}', parseFaults)
+    .option('--seed <n>', 'seed of the PRNG behind probabilistic faults', parseSeed)
+    .option('--bearer-ttl <seconds>', 'lifetime of exchanged bearers', parsePositiveInt, EMULATOR_DEFAULTS.bearerTtlSeconds)
+    .showHelpAfterError();
+}
+
+/** Runs the CLI; resolves once the server is listening (signals then stop it). */
+export async function main(argv: readonly string[] = process.argv): Promise<RunningEmulator | undefined> {
+  const program = buildProgram();
+  program.parse([...argv]);
+  const opts = program.opts<CliOptions>();
+
+  let emulator: RunningEmulator;
+  try {
+    if (opts.adminToken !== undefined && opts.adminTokenFile !== undefined) {
+      throw EmulatorError.validation('--admin-token-file', `give the admin token once: either --admin-token (or ${ENV_ADMIN_TOKEN}) or --admin-token-file`);
+    }
+    const adminToken = opts.adminTokenFile !== undefined ? readFileSync(opts.adminTokenFile, 'utf8').trim() : opts.adminToken;
+    const options: EmulatorOptions = {
+      host: opts.host,
+      port: opts.port,
+      ...(adminToken === undefined ? {} : { adminToken }),
+      ...(opts.adminTokenName === undefined ? {} : { adminTokenName: opts.adminTokenName }),
+      ...(opts.issuerName === undefined ? {} : { issuerName: opts.issuerName }),
+      ...(opts.state === undefined ? {} : { statePath: opts.state }),
+      control: opts.control === true,
+      ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.bearerTtl === undefined ? {} : { bearerTtlSeconds: opts.bearerTtl }),
+    };
+    emulator = await startEmulator(options);
+    if (adminToken === undefined) {
+      process.stderr.write(`mlp-emulator admin token (generated, shown once; pass --admin-token to choose it): ${emulator.adminToken}\n`);
+    }
+  } catch (error) {
+    process.stderr.write(`mlp-emulator: ${describe(error)}\n`);
+    process.exitCode = error instanceof EmulatorError ? 2 : 1;
+    return undefined;
+  }
+
+  if (opts.faults !== undefined) process.stderr.write(`mlp-emulator fault seed: ${emulator.seed}\n`);
+  if (opts.control) process.stderr.write(`mlp-emulator control API at ${emulator.url}/_emulator/\n`);
+  process.stdout.write(`mlp-emulator listening on ${emulator.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`mlp-emulator: ${signal}, stopping\n`);
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`mlp-emulator: ${describe(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return emulator;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof EmulatorError) return error.message;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return `the address is in use: ${(error as Error).message}; pick another --port (0 picks a free one)`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new InvalidArgumentError('use a whole number from 0 to 65535 (0 picks a free port)');
+  return port;
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 0xffffffff) throw new InvalidArgumentError('use a whole number from 0 to 4294967295');
+  return Number(text);
+}
+
+function parsePositiveInt(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError('use a whole number above zero');
+  return Number(text);
+}
+
+function parseFaults(text: string): FaultConfig {
+  let source = text;
+  if (text.startsWith('@')) {
+    try {
+      source = readFileSync(text.slice(1), 'utf8');
+    } catch (error) {
+      throw new InvalidArgumentError(`cannot read ${text.slice(1)}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(source) as FaultConfig;
+  } catch (error) {
+    throw new InvalidArgumentError(`not JSON (${(error as Error).message}); e.g. {"scripts":{"list":["429:1","ok"]}}`);
+  }
+}

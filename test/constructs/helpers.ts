@@ -1,3 +1,4 @@
+import type {} from 'cdktf/lib/testing/adapters/jest'; // brings the cdktf jest matchers' typings into scope
 import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { MlpConstructError, MlpProvider, type MlpConstructErrorCode } from '../../lib/constructs';
 

@@ -220,8 +220,8 @@ export function mirrorFailed(path: string, stackDir: string, cause: unknown): Ml
     path,
     'installMirror',
     `could not lay the mlp provider out in ${stackDir} (terraform.d/plugins and .terraform.lock.hcl): ${reason}. ` +
-      'Fix the cause and synthesize again, or set installMirror: false and install the provider yourself ' +
-      '(`npx mlp-tokens mirror`).',
+      'Fix the cause and synthesize again, or set installMirror: false on the MlpProvider and install the ' +
+      `provider yourself (\`npx mlp-tokens mirror ${stackDir}\`).`,
   );
   (error as { cause?: unknown }).cause = cause;
   return error;

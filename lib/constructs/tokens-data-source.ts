@@ -44,7 +44,10 @@ export class MlpTokensItemReference extends ComplexObject {
   }
 }
 
-/** The list of {@link MlpTokensDataSource.tokens}; also usable whole, e.g. in `TerraformIterator.fromList`. */
+/**
+ * The list of {@link MlpTokensDataSource.tokens}. To make one resource per token, iterate it keyed by
+ * name: `forEach: tokens.allWithMapKey('name')` (Terraform's for_each takes no set of objects).
+ */
 export class MlpTokensList extends ComplexList {
   /** The token at `index` (a Terraform index expression; the list's length is known only at plan). */
   public get(index: number): MlpTokensItemReference {

@@ -1,0 +1,128 @@
+/**
+ * The provider's way to the MLP API: clients built lazily from the provider settings (the client
+ * module, with undici and zod, is loaded on the first call that needs it, not at start-up), and the
+ * shared token list that lets one refresh of many tokens cost one request.
+ */
+import type { MlpClient } from '../client/client';
+import type { TokenInfo } from '../client/types';
+import type { ServerTimeSource } from './clock';
+import type { ProviderSettings } from './config';
+import { DiagnosticError, diag } from './diagnostics';
+import type { ApiAccess, TokenApi } from './handler';
+import { log } from './log';
+
+/** How long a settled list is reused: long enough for one refresh walk, short enough to see changes. */
+export const SHARED_LIST_TTL_MS = 2_000;
+
+type ClientFactory = (options: ConstructorParameters<typeof MlpClient>[0]) => MlpClient;
+
+function defaultFactory(options: ConstructorParameters<typeof MlpClient>[0]): MlpClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MlpClient: Client } = require('../client/client') as typeof import('../client/client');
+  return new Client(options);
+}
+
+export class ProviderApi implements ApiAccess {
+  #admin: MlpClient | undefined;
+  #anonymous: MlpClient | undefined;
+  readonly #byToken = new Map<string, MlpClient>();
+  #heardLast: MlpClient | undefined;
+  #sharedList: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } | undefined;
+
+  constructor(
+    private readonly settings: ProviderSettings,
+    private readonly factory: ClientFactory = defaultFactory,
+    /** Monotonic milliseconds, for the shared list's lifetime only (not a time decision). */
+    private readonly monotonicMs: () => number = () => performance.now(),
+  ) {}
+
+  get hasToken(): boolean {
+    return this.settings.token !== undefined && !this.settings.unknown.includes('token');
+  }
+
+  admin(operation: string): TokenApi {
+    if (this.settings.unknown.length > 0) throw new DiagnosticError(diag.providerConfigUnknown(operation));
+    if (!this.settings.token) throw new DiagnosticError(diag.missingAdminToken(operation));
+    this.#admin ??= this.#create(this.settings.token);
+    return this.#use(this.#admin);
+  }
+
+  anonymous(): TokenApi {
+    if (this.settings.unknown.includes('endpoint')) throw new DiagnosticError(diag.providerConfigUnknown('redeem a registration token'));
+    this.#anonymous ??= this.#create(undefined);
+    return this.#use(this.#anonymous);
+  }
+
+  as(token: string): TokenApi {
+    if (this.settings.unknown.includes('endpoint')) throw new DiagnosticError(diag.providerConfigUnknown('read a token'));
+    let client = this.#byToken.get(token);
+    if (!client) {
+      client = this.#create(token);
+      this.#byToken.set(token, client);
+    }
+    return this.#use(client);
+  }
+
+  listTokensShared(operation: string): Promise<TokenInfo[]> {
+    const shared = this.#sharedList;
+    if (shared && (shared.settledAt === undefined || this.monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
+    const client = this.admin(operation);
+    const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: client.listTokens(), settledAt: undefined };
+    entry.promise.then(
+      () => (entry.settledAt = this.monotonicMs()),
+      () => {
+        // A failed list is not shared beyond the callers already waiting on it.
+        if (this.#sharedList === entry) this.#sharedList = undefined;
+      },
+    );
+    this.#sharedList = entry;
+    return entry.promise;
+  }
+
+  /** Forgets the shared list (after a change this process made). */
+  invalidateList(): void {
+    this.#sharedList = undefined;
+  }
+
+  /**
+   * The client that heard from the API last (its `Date` header is the freshest); `undefined` until
+   * some call completed, and the clock then uses the local time.
+   */
+  timeSource(): ServerTimeSource | undefined {
+    return this.#heardLast;
+  }
+
+  async close(): Promise<void> {
+    const clients = [this.#admin, this.#anonymous, ...this.#byToken.values()].filter((c): c is MlpClient => c !== undefined);
+    await Promise.allSettled(clients.map((c) => c.close()));
+  }
+
+  #create(token: string | undefined): MlpClient {
+    return this.factory({
+      endpoint: this.settings.endpoint,
+      token,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+      maxRetries: this.settings.maxRetries,
+      logger: (line) => log('debug', line),
+    });
+  }
+
+  /** The client's token operations, noting which client completed a call last (see {@link timeSource}). */
+  #use(client: MlpClient): TokenApi {
+    const note = <T>(p: Promise<T>): Promise<T> => {
+      const heard = (): void => {
+        this.#heardLast = client;
+      };
+      p.then(heard, heard);
+      return p;
+    };
+    return {
+      whoAmI: () => note(client.whoAmI()),
+      listTokens: () => note(client.listTokens()),
+      findToken: (name) => note(client.findToken(name)),
+      mintRegisterToken: (req) => note(client.mintRegisterToken(req)),
+      redeemRegisterToken: (value) => note(client.redeemRegisterToken(value)),
+      deleteToken: (name) => note(client.deleteToken(name)),
+    };
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The provider block: its schema, its static validation, and how its values (with the
+ * environment and defaults) become the client's settings.
+ */
+import { DEFAULT_ENDPOINT, ENV_ENDPOINT, ENV_TOKEN, PROVIDER_ATTRS as A } from '../constants';
+import { durationProblem, parseDuration } from '../client/duration';
+import { registerSecret } from '../client/redact';
+import type { ObjectValue } from './codec';
+import { type Diagnostic, diag } from './diagnostics';
+import { type BlockSchema, INITIAL_SCHEMA_VERSION } from './schema';
+import { getNumber, getString, isKnown } from './values';
+import { UNKNOWN } from './codec';
+
+export const DEFAULT_REQUEST_TIMEOUT = '30s';
+export const DEFAULT_MAX_RETRIES = 4;
+export const MAX_MAX_RETRIES = 20;
+
+export const providerSchema = {
+  version: INITIAL_SCHEMA_VERSION,
+  description: 'The VK Cloud ML Platform (MLP) token API. Every attribute may also come from the environment.',
+  attributes: {
+    [A.endpoint]: {
+      type: 'string',
+      optional: true,
+      description: `The ML Platform API base URL. Default: \`${ENV_ENDPOINT}\`, else \`${DEFAULT_ENDPOINT}\` (Moscow region). Use \`http://127.0.0.1:PORT\` for a local emulator.`,
+    },
+    [A.token]: {
+      type: 'string',
+      optional: true,
+      sensitive: true,
+      description: `An access token value. Managing tokens needs an Administrator token; redeeming a registration token needs none. Default: \`${ENV_TOKEN}\`.`,
+    },
+    [A.requestTimeout]: {
+      type: 'string',
+      optional: true,
+      description: `The total time one API call may take, retries included, as a Go-style duration (\`30s\`, \`2m\`). Default: \`${DEFAULT_REQUEST_TIMEOUT}\`.`,
+    },
+    [A.maxRetries]: {
+      type: 'number',
+      optional: true,
+      description: `How many times a failed call that is safe to repeat is retried (rate limits, 5xx, lost connections). Default: ${DEFAULT_MAX_RETRIES}.`,
+    },
+  },
+} as const satisfies BlockSchema;
+
+/** Static checks of the provider block; unknown values are skipped. */
+export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const endpoint = getString(config, A.endpoint);
+  if (isKnown(endpoint)) {
+    const problem = endpointProblem(endpoint);
+    if (problem) out.push(diag.invalidEndpoint(problem));
+  }
+  const timeout = getString(config, A.requestTimeout);
+  if (isKnown(timeout)) {
+    const problem = durationProblem(timeout);
+    if (problem) out.push(diag.invalidAttribute([A.requestTimeout], problem));
+  }
+  const retries = getNumber(config, A.maxRetries);
+  if (isKnown(retries) && (!Number.isInteger(retries) || retries < 0 || retries > MAX_MAX_RETRIES)) {
+    out.push(diag.invalidAttribute([A.maxRetries], `max_retries is ${retries}; it must be a whole number from 0 to ${MAX_MAX_RETRIES}`));
+  }
+  const token = getString(config, A.token);
+  if (isKnown(token) && token.trim() === '') {
+    out.push(diag.invalidAttribute([A.token], 'token is empty', `Set it to an access token value, or leave it unset to use ${ENV_TOKEN}`));
+  }
+  return out;
+}
+
+/** What the client is built from. `unknown` lists attributes not known yet (plan-time provider config). */
+export interface ProviderSettings {
+  readonly endpoint: string;
+  readonly token: string | undefined;
+  readonly requestTimeoutMs: number;
+  readonly maxRetries: number;
+  readonly unknown: readonly string[];
+}
+
+/** Provider block, then environment, then defaults. Call after {@link validateProviderConfig} passed. */
+export function resolveProviderSettings(config: ObjectValue, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
+  const unknown = Object.keys(providerSchema.attributes).filter((k) => config[k] === UNKNOWN);
+  const endpoint = getString(config, A.endpoint);
+  const token = getString(config, A.token);
+  const timeout = getString(config, A.requestTimeout);
+  const retries = getNumber(config, A.maxRetries);
+  const envToken = env[ENV_TOKEN]?.trim() ? env[ENV_TOKEN] : undefined;
+  const resolvedToken = isKnown(token) ? token : envToken;
+  registerSecret(resolvedToken);
+  return {
+    endpoint: (isKnown(endpoint) ? endpoint : env[ENV_ENDPOINT]?.trim() || DEFAULT_ENDPOINT).trim(),
+    token: resolvedToken,
+    requestTimeoutMs: parseDuration(isKnown(timeout) ? timeout : DEFAULT_REQUEST_TIMEOUT) * 1000,
+    maxRetries: isKnown(retries) ? retries : DEFAULT_MAX_RETRIES,
+    unknown,
+  };
+}
+
+/** Why an endpoint is not usable; `undefined` when it is. */
+export function endpointProblem(endpoint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint.trim());
+  } catch {
+    return `${JSON.stringify(endpoint)} is not a URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${JSON.stringify(endpoint)} uses ${url.protocol.replace(/:$/, '')}; the endpoint must be an http(s) URL`;
+  if (url.username || url.password) return 'the endpoint must not contain credentials (pass the token in `token`)';
+  if (url.search || url.hash) return 'the endpoint must not have a query or fragment';
+  return undefined;
+}

@@ -1,0 +1,258 @@
+/**
+ * Every diagnostic the provider reports comes from a named factory here: a short summary, a detail
+ * that says what to do, and optionally the attribute it is about (so Terraform points at the line of
+ * configuration). Everything passes the redactor on the way out, so no secret reaches Terraform's
+ * output, its logs or our stderr (the random provider's `internal/diagnostics`, cdktf's `lib/errors.ts`).
+ */
+import { MlpError, MlpForbiddenError, MlpUnauthorizedError, describeError } from '../client/errors';
+import { redact } from '../client/redact';
+import { SCOPE_MANAGE } from '../client/routes';
+import type * as proto from './protocol';
+import { SEVERITY } from './protocol';
+
+export type Severity = 'error' | 'warning';
+/** Attribute names and list indexes/map keys, from the root of the object. */
+export type AttributePathSteps = readonly (string | number)[];
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly detail: string;
+  readonly attribute?: AttributePathSteps | undefined;
+}
+
+/** Thrown by handlers to stop with one or more diagnostics (the RPC wrapper reports them). */
+export class DiagnosticError extends Error {
+  readonly code = 'DIAGNOSTIC';
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(...diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.summary).join('; '));
+    this.name = 'DiagnosticError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** A per-call collection handlers add warnings (and non-fatal errors) to. */
+export class Diagnostics {
+  readonly #items: Diagnostic[] = [];
+  add(...items: readonly Diagnostic[]): void {
+    this.#items.push(...items);
+  }
+  get hasErrors(): boolean {
+    return this.#items.some((d) => d.severity === 'error');
+  }
+  get items(): readonly Diagnostic[] {
+    return this.#items;
+  }
+}
+
+function error(summary: string, detail: string, attribute?: AttributePathSteps): Diagnostic {
+  return { severity: 'error', summary, detail, attribute };
+}
+function warning(summary: string, detail: string, attribute?: AttributePathSteps): Diagnostic {
+  return { severity: 'warning', summary, detail, attribute };
+}
+
+const ADMIN_TOKEN_HOW =
+  'Set `token` in the provider "mlp" block (or the MLP_TOKEN environment variable) to an Administrator token: one made in the VK Cloud console with the Administrator role, or redeemed from a registration token minted with role "admin".';
+
+/** The named factories. */
+export const diag = {
+  // ---- configuration (provider block and resource attributes) ----
+  invalidAttribute(attribute: AttributePathSteps, problem: string, fix?: string): Diagnostic {
+    return error(`Invalid ${String(attribute[attribute.length - 1])}`, fix ? `${problem}. ${fix}` : problem, attribute);
+  },
+  invalidEndpoint(problem: string): Diagnostic {
+    return error(
+      'Invalid MLP endpoint',
+      `${problem}. Set endpoint (or MLP_ENDPOINT) to the ML Platform API base URL, e.g. https://msk.cloud.vk.com/infra/mlplatform, or http://127.0.0.1:PORT for a local emulator.`,
+      ['endpoint'],
+    );
+  },
+  conflictingAttributes(attribute: string, other: string, why: string): Diagnostic {
+    return error(`Conflicting ${attribute} and ${other}`, `Set either ${attribute} or ${other}, not both: ${why}.`, [attribute]);
+  },
+  missingOneOf(attributes: readonly string[], why: string): Diagnostic {
+    return error(`Missing ${attributes.join(' or ')}`, `Set one of ${attributes.join(', ')}: ${why}.`);
+  },
+  uselessAttribute(attribute: string, why: string): Diagnostic {
+    return warning(`${attribute} has no effect`, why, [attribute]);
+  },
+  providerConfigUnknown(operation: string): Diagnostic {
+    return error(
+      'Provider configuration not known yet',
+      `Cannot ${operation}: the provider "mlp" block depends on values that are known only after apply. Give the provider values known at plan time (literals, variables, environment variables).`,
+    );
+  },
+  providerNotConfigured(operation: string): Diagnostic {
+    return error('Provider not configured', `Terraform asked to ${operation} before configuring the provider. This is a bug in the provider or Terraform; please report it.`);
+  },
+
+  // ---- credentials and API errors ----
+  missingAdminToken(operation: string): Diagnostic {
+    return error(`No MLP token configured to ${operation}`, `${capitalize(operation)} needs an Administrator token and none is configured. ${ADMIN_TOKEN_HOW}`);
+  },
+  needsAdministrator(operation: string): Diagnostic {
+    return error(`${capitalize(operation)} needs an Administrator token`, `The token the provider is configured with is a User token. ${ADMIN_TOKEN_HOW}`);
+  },
+  providerTokenRejected(operation: string, apiDetail: string): Diagnostic {
+    return error(
+      `The MLP token was refused while trying to ${operation}`,
+      `${apiDetail} The provider's token (provider "mlp" token or MLP_TOKEN) is expired, deleted or not valid for this endpoint: configure a valid Administrator token.`,
+    );
+  },
+  /** Any error the client threw, with the operation it interrupted. */
+  apiError(operation: string, description: { summary: string; detail: string }): Diagnostic {
+    return error(description.summary, `Could not ${operation}. ${description.detail}`);
+  },
+  nameTaken(name: string, resourceType: string): Diagnostic {
+    return error(
+      'MLP token name already in use',
+      `An access token named ${JSON.stringify(name)} already exists in the project. Choose another name (or use name_prefix for a unique one), delete the existing token, or bring it under Terraform with \`terraform import ${resourceType}.<name> ${name}\`.`,
+      ['name'],
+    );
+  },
+  registerTokenUnusable(): Diagnostic {
+    return error(
+      'Registration token cannot be redeemed',
+      'The API refused the registration token: it was already used, it expired, or it is not a registration token of this project. A registration token works once and only until it expires: mint a new one (for example by changing rotation_triggers of the mlp_register_token that makes it) and set register_token to it.',
+      ['register_token'],
+    );
+  },
+  registerTokenMismatch(attribute: 'name' | 'role', configured: string, actual: string): Diagnostic {
+    return error(
+      `Registration token made a token with a different ${attribute}`,
+      `The configuration says ${attribute} = ${JSON.stringify(configured)}, but the registration token created an access token with ${attribute} ${JSON.stringify(actual)} (a registration token fixes the name and role). The token was created and is in the state, marked tainted; remove ${attribute} from the configuration or set it to ${JSON.stringify(actual)}.`,
+      [attribute],
+    );
+  },
+  lostRedeemRecovered(name: string): Diagnostic {
+    return warning(
+      'Recovered from a lost answer',
+      `The answer to redeeming the registration token for ${JSON.stringify(name)} was lost, and the token had been created. Nobody could hold its value, so the provider deleted it and created it again with a fresh registration token.`,
+    );
+  },
+  lostRedeemUnrecoverable(name: string | undefined, cleanedUp: boolean): Diagnostic {
+    const who = name ? `the access token ${JSON.stringify(name)}` : 'the access token';
+    return error(
+      'Registration token used, but its answer was lost',
+      `The answer to redeeming the registration token was lost, and a retry was refused: the first attempt probably created ${who}, with a value nobody received. ${
+        cleanedUp ? 'The provider deleted that token, so nothing is left behind.' : 'An administrator should delete that token (it cannot be used by anyone).'
+      } Mint a new registration token and apply again.`,
+      ['register_token'],
+    );
+  },
+  createRetriesExhausted(name: string, attempts: number): Diagnostic {
+    return error(
+      'Could not create the MLP token',
+      `Creating ${JSON.stringify(name)} lost its answer ${attempts} times; each orphaned attempt was cleaned up. Check the network path to the MLP API and apply again.`,
+    );
+  },
+
+  // ---- lifecycle notices ----
+  tokenGone(resourceType: string, name: string): Diagnostic {
+    return warning(
+      'MLP token no longer exists',
+      `The access token ${JSON.stringify(name)} of ${resourceType} is gone from the API (deleted outside Terraform, or expired and removed). It was removed from the state; the plan creates a new one.`,
+    );
+  },
+  cannotRefresh(name: string, why: string): Diagnostic {
+    return warning('MLP token not refreshed', `The access token ${JSON.stringify(name)} was kept as recorded in the state without checking the API: ${why}.`);
+  },
+  rotationDue(name: string, when: string, reason: 'rotation' | 'expired'): Diagnostic {
+    return warning(
+      reason === 'expired' ? 'MLP token expired' : 'MLP token due for rotation',
+      reason === 'expired'
+        ? `The access token ${JSON.stringify(name)} expired at ${when}; the plan replaces it.`
+        : `The access token ${JSON.stringify(name)} reached its rotate_at (${when}); the plan replaces it with a new token.`,
+    );
+  },
+  cannotRotateRegistered(name: string, when: string, reason: 'rotation' | 'expired'): Diagnostic {
+    return warning(
+      reason === 'expired' ? 'MLP token expired' : 'MLP token due for rotation',
+      `The access token ${JSON.stringify(name)} ${reason === 'expired' ? 'expired' : 'reached its rotate_at'} at ${when}, but it was created from a registration token, which works only once, so the provider cannot replace it by itself. Mint a new registration token (e.g. change rotation_triggers of its mlp_register_token) and set register_token to it.`,
+      ['register_token'],
+    );
+  },
+  importedWithoutValue(name: string): Diagnostic {
+    return warning(
+      'Imported token has no value',
+      `The access token ${JSON.stringify(name)} was imported with its metadata only: the API shows a token's value once, at creation, so value is null in the state. Anything that needs the value needs a new token (taint or replace this resource).`,
+      ['value'],
+    );
+  },
+  registerTokenNotRevocable(name: string, expiresAt: string): Diagnostic {
+    return warning(
+      'Registration token removed from state only',
+      `Registration tokens cannot be revoked: the one for ${JSON.stringify(name)} stays redeemable (once) until it expires at ${expiresAt}. If it was exposed, delete the access token it creates once redeemed.`,
+    );
+  },
+  notImportable(resourceType: string, why: string): Diagnostic {
+    return error(`${resourceType} cannot be imported`, why);
+  },
+  importNotFound(name: string): Diagnostic {
+    return error('MLP token not found', `There is no access token named ${JSON.stringify(name)} in the project. Import by the token's name (as shown by the mlp_tokens data source or the console).`);
+  },
+
+  // ---- protocol and internals ----
+  unknownType(kind: 'resource' | 'data source', typeName: string): Diagnostic {
+    return error(`Unknown ${kind} type`, `This provider has no ${kind} type ${JSON.stringify(typeName)}. Check the spelling; the provider offers mlp_access_token, mlp_register_token, mlp_token and mlp_tokens.`);
+  },
+  unsupportedStateVersion(typeName: string, version: number, current: number): Diagnostic {
+    return error(
+      'State written by a newer provider',
+      `The state of this ${typeName} has schema version ${version}, but this provider knows versions up to ${current}. Use the provider version that wrote the state (upgrade the mlp-tokens package).`,
+    );
+  },
+  legacyFlatmapState(typeName: string): Diagnostic {
+    return error('Unsupported state format', `The state of this ${typeName} is in the pre-0.12 flatmap format, which this provider never wrote. Remove it from the state and import it again.`);
+  },
+  internal(rpc: string, err: unknown): Diagnostic {
+    return error(
+      'Internal provider error',
+      `The mlp provider failed while handling ${rpc}: ${describeThrown(err)}. This is a bug; please report it with the Terraform log (TF_LOG=debug), which never contains token values.`,
+    );
+  },
+};
+
+/**
+ * The diagnostic for an error the client threw while trying to `operation` (e.g. "delete the token
+ * \"ci\""); anything that is not a client error is returned as an internal error.
+ */
+export function fromClientError(operation: string, err: unknown): Diagnostic {
+  if (err instanceof DiagnosticError) return err.diagnostics[0] ?? diag.internal(operation, err);
+  if (!(err instanceof MlpError)) return diag.internal(operation, err);
+  if (err instanceof MlpForbiddenError && err.reason === 'missing-scope' && err.missingScopes.includes(SCOPE_MANAGE)) {
+    return diag.needsAdministrator(operation);
+  }
+  if (err.code === 'configuration' && /needs an access token/.test(err.message)) return diag.missingAdminToken(operation);
+  if (err instanceof MlpUnauthorizedError || (err instanceof MlpForbiddenError && err.route === 'exchange')) {
+    return diag.providerTokenRejected(operation, describeError(err).detail);
+  }
+  return diag.apiError(operation, describeError(err));
+}
+
+/** `error.name: message` for anything thrown, redacted. */
+export function describeThrown(err: unknown): string {
+  if (err instanceof Error) return redact(`${err.name}: ${err.message}`);
+  return redact(String(err));
+}
+
+/** The protocol form, redacted (the only way a diagnostic leaves the provider). */
+export function toProtoDiagnostic(d: Diagnostic, extraSecrets: readonly string[] = []): proto.Diagnostic {
+  const out: proto.Diagnostic = {
+    severity: d.severity === 'error' ? SEVERITY.ERROR : SEVERITY.WARNING,
+    summary: redact(d.summary, extraSecrets),
+    detail: redact(d.detail, extraSecrets),
+  };
+  if (d.attribute && d.attribute.length > 0) {
+    out.attribute = {
+      steps: d.attribute.map((step) => (typeof step === 'number' ? { element_key_int: step } : { attribute_name: step })),
+    };
+  }
+  return out;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,101 @@
+/**
+ * The contract every resource and data source fulfils. Each one is a single object that
+ * `satisfies ResourceHandler` (or `DataSourceHandler`), so a missing lifecycle method is a compile
+ * error, and the provider's RPC layer (`provider.ts`) does all decoding, encoding and error handling
+ * around these methods: a handler sees plain values, returns plain values, reports through
+ * `ctx.diagnostics`, and throws `DiagnosticError` to stop.
+ */
+import type { TokenInfo, IssuedAccessToken, MintedRegisterToken, MintRegisterTokenRequest } from '../client/types';
+import type { Secret } from '../client/secret';
+import type { Clock } from './clock';
+import type { ObjectValue } from './codec';
+import type { Diagnostic, Diagnostics } from './diagnostics';
+import type { BlockSchema } from './schema';
+
+/** The part of the MLP client the resources use (the real `MlpClient` fits it; tests pass fakes). */
+export interface TokenApi {
+  whoAmI(): Promise<TokenInfo>;
+  listTokens(): Promise<TokenInfo[]>;
+  findToken(name: string): Promise<TokenInfo | undefined>;
+  mintRegisterToken(req: MintRegisterTokenRequest): Promise<MintedRegisterToken>;
+  redeemRegisterToken(value: string | Secret): Promise<IssuedAccessToken>;
+  deleteToken(name: string): Promise<boolean>;
+}
+
+/** How handlers reach the API. Each accessor throws a `DiagnosticError` when it cannot serve. */
+export interface ApiAccess {
+  /** Whether an admin (provider) token is configured (and known). */
+  readonly hasToken: boolean;
+  /** The client with the provider's token; `operation` names what it is for, in diagnostics. */
+  admin(operation: string): TokenApi;
+  /** A client without credentials (redeem). */
+  anonymous(): TokenApi;
+  /** A client that authenticates with `token` (a token reading itself). */
+  as(token: string): TokenApi;
+  /**
+   * The project's tokens, listed once for every caller in a short window: a refresh of N tokens
+   * in one provider process costs one list request.
+   */
+  listTokensShared(operation: string): Promise<TokenInfo[]>;
+}
+
+/** What every handler method gets. */
+export interface HandlerContext {
+  readonly clock: Clock;
+  readonly api: ApiAccess;
+  readonly diagnostics: Diagnostics;
+  /** Debug log line to stderr (redacted; Terraform shows it at TF_LOG=debug). */
+  log(line: string): void;
+}
+
+/** Static checks only: values may be unknown here, and there is no API access. */
+export interface ValidateContext {
+  readonly diagnostics: Diagnostics;
+}
+
+export interface PlanRequest {
+  /** null on create. */
+  readonly prior: ObjectValue | null;
+  /** Terraform's proposal: config merged with prior computed values. Never null here (destroy plans do not reach handlers). */
+  readonly proposed: ObjectValue;
+  readonly config: ObjectValue;
+}
+
+export interface PlanResult {
+  readonly planned: ObjectValue;
+  /** Attribute names whose change forces replacement (only meaningful on update). */
+  readonly requiresReplace: readonly string[];
+}
+
+export interface ApplyRequest {
+  /** null on create. */
+  readonly prior: ObjectValue | null;
+  readonly planned: ObjectValue;
+  readonly config: ObjectValue;
+}
+
+export interface ResourceHandler {
+  readonly typeName: string;
+  readonly schema: BlockSchema;
+  validate(config: ObjectValue, ctx: ValidateContext): void;
+  plan(req: PlanRequest, ctx: HandlerContext): Promise<PlanResult>;
+  /** Returns the new state; may return a state together with an error diagnostic (partial create). */
+  create(req: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue | null>;
+  /** Returns the refreshed state, or null when the object is gone. */
+  read(state: ObjectValue, ctx: HandlerContext): Promise<ObjectValue | null>;
+  update(req: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue>;
+  delete(prior: ObjectValue, ctx: HandlerContext): Promise<void>;
+  /** The imported state (Terraform calls `read` on it next). */
+  import(id: string, ctx: HandlerContext): Promise<ObjectValue>;
+  /** Stored state of schema `version` (parsed JSON) in today's shape. */
+  upgrade(version: number, stored: Record<string, unknown>, ctx: ValidateContext): ObjectValue;
+}
+
+export interface DataSourceHandler {
+  readonly typeName: string;
+  readonly schema: BlockSchema;
+  validate(config: ObjectValue, ctx: ValidateContext): void;
+  read(config: ObjectValue, ctx: HandlerContext): Promise<ObjectValue>;
+}
+
+export type { Diagnostic };

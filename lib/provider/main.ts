@@ -1,0 +1,38 @@
+/**
+ * The provider executable's entry point (`dist/lib/provider/main.js`, run by the launcher
+ * `bin/terraform-provider-mlp`). Refuses to run unless Terraform started it; otherwise serves until
+ * Terraform says Shutdown.
+ */
+import { captureConsole } from './log';
+import { APP_PROTOCOL_VERSION, NOT_A_COMMAND, hostProtocolVersions, serve, startedByTerraform } from './server';
+
+function main(): void {
+  if (!startedByTerraform()) {
+    process.stderr.write(NOT_A_COMMAND);
+    process.exitCode = 1;
+    return;
+  }
+  const versions = hostProtocolVersions();
+  if (versions && !versions.includes(APP_PROTOCOL_VERSION)) {
+    process.stderr.write(
+      `This provider speaks Terraform plugin protocol ${APP_PROTOCOL_VERSION}; the host offers ${versions.join(', ')}. Use Terraform 1.0 or newer.\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  captureConsole();
+  // Interrupts go to Terraform's whole process group; Terraform itself tells us when to stop
+  // (StopProvider, then Shutdown), as go-plugin servers do.
+  process.on('SIGINT', () => undefined);
+  serve().then(
+    (running) => {
+      process.once('SIGTERM', () => void running.shutdown().then(() => process.exit(0)));
+    },
+    (err: unknown) => {
+      process.stderr.write(`terraform-provider-mlp: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+main();

@@ -1,0 +1,202 @@
+/**
+ * The protocol messages as TypeScript sees them, and the gRPC service definitions built from the
+ * compiled descriptor of `proto/*.proto`.
+ *
+ * Field names are snake_case exactly as on the wire (`keepCase`); int64 fields read as numbers (no
+ * value we exchange comes near 2^53); enums are numbers; repeated fields always arrive as arrays;
+ * absent message fields arrive as `undefined`.
+ */
+import type { DynamicValueBytes } from './codec';
+
+// ---- messages (only what we read or write) ----
+
+export type DynamicValue = DynamicValueBytes;
+
+export const SEVERITY = { INVALID: 0, ERROR: 1, WARNING: 2 } as const;
+
+export interface AttributePathStep {
+  attribute_name?: string;
+  element_key_string?: string;
+  element_key_int?: number;
+}
+export interface AttributePath {
+  steps: AttributePathStep[];
+}
+export interface Diagnostic {
+  severity: number;
+  summary: string;
+  detail: string;
+  attribute?: AttributePath;
+}
+
+export interface SchemaAttribute {
+  name: string;
+  type: Buffer;
+  description: string;
+  required: boolean;
+  optional: boolean;
+  computed: boolean;
+  sensitive: boolean;
+  description_kind: number;
+  deprecated?: boolean;
+}
+export interface Schema {
+  version: number;
+  block: { version: number; attributes: SchemaAttribute[]; description: string; description_kind: number; deprecated?: boolean };
+}
+export interface ServerCapabilities {
+  plan_destroy: boolean;
+  get_provider_schema_optional: boolean;
+  move_resource_state?: boolean;
+}
+export interface ClientCapabilities {
+  deferral_allowed?: boolean;
+  write_only_attributes_allowed?: boolean;
+}
+
+/** Every response we send carries diagnostics. */
+export interface WithDiagnostics {
+  diagnostics?: Diagnostic[];
+}
+
+export interface GetMetadataResponse extends WithDiagnostics {
+  server_capabilities: ServerCapabilities;
+  data_sources: { type_name: string }[];
+  resources: { type_name: string }[];
+}
+export interface GetProviderSchemaResponse extends WithDiagnostics {
+  provider: Schema;
+  resource_schemas: Record<string, Schema>;
+  data_source_schemas: Record<string, Schema>;
+  server_capabilities: ServerCapabilities;
+}
+export interface ValidateProviderConfigRequest {
+  config?: DynamicValue;
+}
+export interface ValidateResourceConfigRequest {
+  type_name: string;
+  config?: DynamicValue;
+  client_capabilities?: ClientCapabilities;
+}
+export interface ValidateDataResourceConfigRequest {
+  type_name: string;
+  config?: DynamicValue;
+}
+export interface UpgradeResourceStateRequest {
+  type_name: string;
+  version: number;
+  raw_state?: { json?: Buffer; flatmap?: Record<string, string> };
+}
+export interface UpgradeResourceStateResponse extends WithDiagnostics {
+  upgraded_state?: DynamicValue;
+}
+export interface ConfigureProviderRequest {
+  terraform_version: string;
+  config?: DynamicValue;
+  client_capabilities?: ClientCapabilities;
+}
+export interface ReadResourceRequest {
+  type_name: string;
+  current_state?: DynamicValue;
+  private?: Buffer;
+}
+export interface ReadResourceResponse extends WithDiagnostics {
+  new_state?: DynamicValue;
+  private?: Buffer;
+}
+export interface PlanResourceChangeRequest {
+  type_name: string;
+  prior_state?: DynamicValue;
+  proposed_new_state?: DynamicValue;
+  config?: DynamicValue;
+  prior_private?: Buffer;
+}
+export interface PlanResourceChangeResponse extends WithDiagnostics {
+  planned_state?: DynamicValue;
+  requires_replace?: AttributePath[];
+  planned_private?: Buffer;
+}
+export interface ApplyResourceChangeRequest {
+  type_name: string;
+  prior_state?: DynamicValue;
+  planned_state?: DynamicValue;
+  config?: DynamicValue;
+  planned_private?: Buffer;
+}
+export interface ApplyResourceChangeResponse extends WithDiagnostics {
+  new_state?: DynamicValue;
+  private?: Buffer;
+}
+export interface ImportResourceStateRequest {
+  type_name: string;
+  id: string;
+}
+export interface ImportResourceStateResponse extends WithDiagnostics {
+  imported_resources?: { type_name: string; state: DynamicValue; private?: Buffer }[];
+}
+export interface ReadDataSourceRequest {
+  type_name: string;
+  config?: DynamicValue;
+}
+export interface ReadDataSourceResponse extends WithDiagnostics {
+  state?: DynamicValue;
+}
+export interface StopProviderResponse {
+  Error: string;
+}
+
+// ---- service definitions ----
+
+/** How messages are read: see the module comment. */
+export const CONVERSION_OPTIONS = { longs: Number, enums: Number, defaults: false, arrays: true, oneofs: false } as const;
+
+export const SERVICE_NAMES = {
+  provider: 'tfplugin6.Provider',
+  controller: 'plugin.GRPCController',
+  stdio: 'plugin.GRPCStdio',
+  health: 'grpc.health.v1.Health',
+} as const;
+
+type ServiceDefinitions = Record<(typeof SERVICE_NAMES)[keyof typeof SERVICE_NAMES], import('@grpc/grpc-js').ServiceDefinition>;
+
+/**
+ * Builds the grpc-js service definitions from the compiled descriptor with `protobufjs/light` (what
+ * `@grpc/proto-loader` does, minus its `.proto` parser and descriptor extensions, which cost start-up
+ * time we pay on every plugin launch). Call once, at start-up.
+ */
+export function loadServiceDefinitions(): ServiceDefinitions {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const protobuf = require('protobufjs/light') as typeof import('protobufjs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DESCRIPTOR } = require('./proto/descriptor') as typeof import('./proto/descriptor');
+  const root = protobuf.Root.fromJSON(DESCRIPTOR as protobuf.INamespace);
+  const codec = (type: import('protobufjs').Type) => ({
+    serialize: (value: object): Buffer => {
+      const bytes = type.encode(type.fromObject(value)).finish();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    deserialize: (bytes: Buffer): object => type.toObject(type.decode(bytes), CONVERSION_OPTIONS),
+  });
+  const out: Partial<ServiceDefinitions> = {};
+  for (const name of Object.values(SERVICE_NAMES)) {
+    const service = root.lookupService(name);
+    const definition: Record<string, import('@grpc/grpc-js').MethodDefinition<object, object>> = {};
+    for (const method of service.methodsArray) {
+      method.resolve();
+      const request = codec(method.resolvedRequestType!);
+      const response = codec(method.resolvedResponseType!);
+      definition[method.name] = {
+        path: `/${name}/${method.name}`,
+        requestStream: method.requestStream === true,
+        responseStream: method.responseStream === true,
+        requestSerialize: request.serialize,
+        requestDeserialize: request.deserialize,
+        responseSerialize: response.serialize,
+        responseDeserialize: response.deserialize,
+        originalName: method.name,
+      };
+    }
+    out[name] = definition as import('@grpc/grpc-js').ServiceDefinition;
+  }
+  return out as ServiceDefinitions;
+}

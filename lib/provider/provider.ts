@@ -1,0 +1,303 @@
+/**
+ * The `tfplugin6.Provider` service: decodes each request against the right schema, calls the
+ * resource or data source handler, encodes the answer. Handlers never see protocol messages, and
+ * this module never makes a decision about tokens.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { registerSecret } from '../client/redact';
+import { ProviderApi } from './api';
+import { ApiClock, type Clock } from './clock';
+import { type CtyType, type ObjectValue, type Value, decodeDynamic, decodeJson, encodeDynamic, UNKNOWN } from './codec';
+import { providerSchema, resolveProviderSettings, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
+import { type Diagnostic, DiagnosticError, Diagnostics, diag } from './diagnostics';
+import type { DataSourceHandler, HandlerContext, ResourceHandler } from './handler';
+import { log } from './log';
+import type * as proto from './protocol';
+import { type Reply, unary } from './rpc';
+import { type BlockSchema, objectTypeOf, sensitiveAttributes, toProtoSchema } from './schema';
+
+export interface ProviderOptions {
+  readonly resources: readonly ResourceHandler[];
+  readonly dataSources: readonly DataSourceHandler[];
+  /** @default the API's clock (the client's view of the `Date` header) */
+  readonly clock?: Clock;
+  /** Builds the API access from the settings. @default {@link ProviderApi} */
+  readonly api?: (settings: ProviderSettings) => ProviderApi;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+interface Registered<H> {
+  readonly handler: H;
+  readonly type: CtyType;
+  readonly sensitive: readonly string[];
+}
+
+export const SERVER_CAPABILITIES: proto.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: true };
+
+export class Provider {
+  readonly #resources = new Map<string, Registered<ResourceHandler>>();
+  readonly #dataSources = new Map<string, Registered<DataSourceHandler>>();
+  readonly #providerType = objectTypeOf(providerSchema);
+  readonly #makeApi: (settings: ProviderSettings) => ProviderApi;
+  readonly #env: NodeJS.ProcessEnv;
+  #api: ProviderApi | undefined;
+  readonly clock: Clock;
+  #schemaCache: Reply<proto.GetProviderSchemaResponse> | undefined;
+
+  constructor(options: ProviderOptions) {
+    for (const handler of options.resources) this.#resources.set(handler.typeName, register(handler));
+    for (const handler of options.dataSources) this.#dataSources.set(handler.typeName, register(handler));
+    this.#makeApi = options.api ?? ((settings) => new ProviderApi(settings));
+    this.#env = options.env ?? process.env;
+    this.clock = options.clock ?? new ApiClock(() => this.#api?.timeSource());
+  }
+
+  // ---- information ----
+
+  getMetadata(): Reply<proto.GetMetadataResponse> {
+    return {
+      server_capabilities: SERVER_CAPABILITIES,
+      resources: [...this.#resources.keys()].map((type_name) => ({ type_name })),
+      data_sources: [...this.#dataSources.keys()].map((type_name) => ({ type_name })),
+    };
+  }
+
+  getProviderSchema(): Reply<proto.GetProviderSchemaResponse> {
+    this.#schemaCache ??= {
+      provider: toProtoSchema(providerSchema),
+      resource_schemas: Object.fromEntries([...this.#resources].map(([name, r]) => [name, toProtoSchema(r.handler.schema)])),
+      data_source_schemas: Object.fromEntries([...this.#dataSources].map(([name, d]) => [name, toProtoSchema(d.handler.schema)])),
+      server_capabilities: SERVER_CAPABILITIES,
+    };
+    return this.#schemaCache;
+  }
+
+  // ---- provider configuration ----
+
+  validateProviderConfig(req: proto.ValidateProviderConfigRequest): Reply<proto.WithDiagnostics> {
+    const config = this.#decodeProviderConfig(req.config);
+    return { diagnostics: validateProviderConfig(config) };
+  }
+
+  configureProvider(req: proto.ConfigureProviderRequest): Reply<proto.WithDiagnostics> {
+    const config = this.#decodeProviderConfig(req.config);
+    const problems = validateProviderConfig(config);
+    if (problems.some((d) => d.severity === 'error')) return { diagnostics: problems };
+    const settings = resolveProviderSettings(config, this.#env);
+    if (!settings.unknown.includes('endpoint')) {
+      const problem = endpointProblem(settings.endpoint);
+      if (problem) return { diagnostics: [...problems, diag.invalidEndpoint(`${problem} (from ${config.endpoint === null ? 'MLP_ENDPOINT' : 'endpoint'})`)] };
+    }
+    void this.#api?.close();
+    this.#api = this.#makeApi(settings);
+    log('debug', `configured: endpoint ${settings.endpoint}, token ${settings.token ? 'set' : 'not set'}, timeout ${settings.requestTimeoutMs} ms, retries ${settings.maxRetries}${settings.unknown.length ? `, unknown: ${settings.unknown.join(', ')}` : ''}`);
+    return { diagnostics: problems };
+  }
+
+  // ---- resources ----
+
+  validateResourceConfig(req: proto.ValidateResourceConfigRequest): Reply<proto.WithDiagnostics> {
+    const r = this.#resource(req.type_name);
+    const config = this.#decodeObject(r, req.config);
+    const diagnostics = new Diagnostics();
+    r.handler.validate(config, { diagnostics });
+    return { diagnostics: diagnostics.items };
+  }
+
+  upgradeResourceState(req: proto.UpgradeResourceStateRequest): Reply<proto.UpgradeResourceStateResponse> {
+    const r = this.#resource(req.type_name);
+    const current = r.handler.schema.version;
+    if (req.version > current) throw new DiagnosticError(diag.unsupportedStateVersion(req.type_name, req.version, current));
+    const json = req.raw_state?.json;
+    if (!json || json.length === 0) {
+      if (req.raw_state?.flatmap && Object.keys(req.raw_state.flatmap).length > 0) throw new DiagnosticError(diag.legacyFlatmapState(req.type_name));
+      return { upgraded_state: encodeDynamic(null, r.type) };
+    }
+    const diagnostics = new Diagnostics();
+    const stored = JSON.parse(Buffer.from(json).toString('utf8')) as Record<string, unknown>;
+    const upgraded = req.version === current ? (decodeJson(json, r.type) as ObjectValue) : r.handler.upgrade(Number(req.version), stored, { diagnostics });
+    this.#registerSecrets(r, upgraded);
+    return { upgraded_state: encodeDynamic(upgraded, r.type), diagnostics: diagnostics.items };
+  }
+
+  async readResource(req: proto.ReadResourceRequest): Promise<Reply<proto.ReadResourceResponse>> {
+    const r = this.#resource(req.type_name);
+    const state = this.#decodeObject(r, req.current_state);
+    const ctx = this.#context('read');
+    const next = await r.handler.read(state, ctx);
+    return { new_state: encodeDynamic(next, r.type), private: req.private, diagnostics: ctx.diagnostics.items };
+  }
+
+  async planResourceChange(req: proto.PlanResourceChangeRequest): Promise<Reply<proto.PlanResourceChangeResponse>> {
+    const r = this.#resource(req.type_name);
+    const prior = this.#decodeNullable(r, req.prior_state);
+    const proposed = this.#decodeNullable(r, req.proposed_new_state);
+    if (proposed === null) {
+      // Destroy: nothing to decide (deletion itself is forgiving).
+      return { planned_state: encodeDynamic(null, r.type), planned_private: req.prior_private };
+    }
+    const config = this.#decodeObject(r, req.config);
+    const ctx = this.#context('plan');
+    const result = await r.handler.plan({ prior, proposed, config }, ctx);
+    return {
+      planned_state: encodeDynamic(result.planned, r.type),
+      requires_replace: prior === null ? [] : result.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })),
+      planned_private: req.prior_private,
+      diagnostics: ctx.diagnostics.items,
+    };
+  }
+
+  async applyResourceChange(req: proto.ApplyResourceChangeRequest): Promise<Reply<proto.ApplyResourceChangeResponse>> {
+    const r = this.#resource(req.type_name);
+    const prior = this.#decodeNullable(r, req.prior_state);
+    const planned = this.#decodeNullable(r, req.planned_state);
+    const config = this.#decodeNullable(r, req.config) ?? {};
+    const ctx = this.#context('apply');
+    let next: ObjectValue | null;
+    if (planned === null) {
+      if (prior !== null) await r.handler.delete(prior, ctx);
+      next = null;
+    } else if (prior === null) {
+      next = await r.handler.create({ prior, planned, config }, ctx);
+    } else {
+      next = await r.handler.update({ prior, planned, config }, ctx);
+    }
+    if (next) this.#registerSecrets(r, next);
+    return { new_state: encodeDynamic(next, r.type), diagnostics: ctx.diagnostics.items };
+  }
+
+  /** When apply throws, Terraform keeps what existed before: the prior state (null for a create). */
+  applyFallback(req: proto.ApplyResourceChangeRequest): Omit<proto.ApplyResourceChangeResponse, 'diagnostics'> {
+    const r = this.#resources.get(req.type_name);
+    if (!r) return {};
+    return { new_state: encodeDynamic(this.#decodeNullable(r, req.prior_state), r.type) };
+  }
+
+  /** When read throws, the state stays as it was. */
+  readFallback(req: proto.ReadResourceRequest): Omit<proto.ReadResourceResponse, 'diagnostics'> {
+    return { new_state: req.current_state, private: req.private };
+  }
+
+  async importResourceState(req: proto.ImportResourceStateRequest): Promise<Reply<proto.ImportResourceStateResponse>> {
+    const r = this.#resource(req.type_name);
+    const ctx = this.#context('import');
+    const state = await r.handler.import(req.id, ctx);
+    this.#registerSecrets(r, state);
+    return { imported_resources: [{ type_name: req.type_name, state: encodeDynamic(state, r.type) }], diagnostics: ctx.diagnostics.items };
+  }
+
+  // ---- data sources ----
+
+  validateDataResourceConfig(req: proto.ValidateDataResourceConfigRequest): Reply<proto.WithDiagnostics> {
+    const d = this.#dataSource(req.type_name);
+    const config = this.#decodeObject(d, req.config);
+    const diagnostics = new Diagnostics();
+    d.handler.validate(config, { diagnostics });
+    return { diagnostics: diagnostics.items };
+  }
+
+  async readDataSource(req: proto.ReadDataSourceRequest): Promise<Reply<proto.ReadDataSourceResponse>> {
+    const d = this.#dataSource(req.type_name);
+    const config = this.#decodeObject(d, req.config);
+    const ctx = this.#context('read data source');
+    const state = await d.handler.read(config, ctx);
+    this.#registerSecrets(d, state);
+    return { state: encodeDynamic(state, d.type), diagnostics: ctx.diagnostics.items };
+  }
+
+  // ---- lifecycle ----
+
+  async stop(): Promise<void> {
+    await this.#api?.close();
+  }
+
+  /** The grpc-js implementation of `tfplugin6.Provider`, every method behind the RPC wrapper. */
+  service(): grpc.UntypedServiceImplementation {
+    return {
+      GetMetadata: unary('GetMetadata', () => this.getMetadata()),
+      GetProviderSchema: unary('GetProviderSchema', () => this.getProviderSchema()),
+      ValidateProviderConfig: unary('ValidateProviderConfig', (req: proto.ValidateProviderConfigRequest) => this.validateProviderConfig(req)),
+      ValidateResourceConfig: unary('ValidateResourceConfig', (req: proto.ValidateResourceConfigRequest) => this.validateResourceConfig(req)),
+      ValidateDataResourceConfig: unary('ValidateDataResourceConfig', (req: proto.ValidateDataResourceConfigRequest) => this.validateDataResourceConfig(req)),
+      UpgradeResourceState: unary('UpgradeResourceState', (req: proto.UpgradeResourceStateRequest) => this.upgradeResourceState(req)),
+      GetResourceIdentitySchemas: unary('GetResourceIdentitySchemas', () => ({})),
+      ConfigureProvider: unary('ConfigureProvider', (req: proto.ConfigureProviderRequest) => this.configureProvider(req)),
+      ReadResource: unary('ReadResource', (req: proto.ReadResourceRequest) => this.readResource(req), (req) => this.readFallback(req)),
+      PlanResourceChange: unary('PlanResourceChange', (req: proto.PlanResourceChangeRequest) => this.planResourceChange(req)),
+      ApplyResourceChange: unary('ApplyResourceChange', (req: proto.ApplyResourceChangeRequest) => this.applyResourceChange(req), (req) => this.applyFallback(req)),
+      ImportResourceState: unary('ImportResourceState', (req: proto.ImportResourceStateRequest) => this.importResourceState(req)),
+      ReadDataSource: unary('ReadDataSource', (req: proto.ReadDataSourceRequest) => this.readDataSource(req)),
+      GetFunctions: unary('GetFunctions', () => ({})),
+      StopProvider: (_call: unknown, callback: (err: null, res: proto.StopProviderResponse) => void) => {
+        // Calls in flight finish on their own deadlines; there is nothing long-running to cancel.
+        callback(null, { Error: '' });
+      },
+    };
+  }
+
+  // ---- helpers ----
+
+  #context(phase: string): HandlerContext {
+    const api = this.#api;
+    if (!api) throw new DiagnosticError(diag.providerNotConfigured(phase));
+    return { clock: this.clock, api, diagnostics: new Diagnostics(), log: (line) => log('debug', line) };
+  }
+
+  #resource(typeName: string): Registered<ResourceHandler> {
+    const r = this.#resources.get(typeName);
+    if (!r) throw new DiagnosticError(diag.unknownType('resource', typeName));
+    return r;
+  }
+
+  #dataSource(typeName: string): Registered<DataSourceHandler> {
+    const d = this.#dataSources.get(typeName);
+    if (!d) throw new DiagnosticError(diag.unknownType('data source', typeName));
+    return d;
+  }
+
+  #decodeProviderConfig(dv: proto.DynamicValue | undefined): ObjectValue {
+    const value = decodeDynamic(dv, this.#providerType);
+    const config = asObject(value, providerSchema);
+    const token = config.token;
+    if (typeof token === 'string') registerSecret(token);
+    return config;
+  }
+
+  #decodeNullable(r: Registered<ResourceHandler | DataSourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue | null {
+    const value = decodeDynamic(dv, r.type);
+    if (value === null) return null;
+    const obj = asObject(value, r.handler.schema);
+    this.#registerSecrets(r, obj);
+    return obj;
+  }
+
+  #decodeObject(r: Registered<ResourceHandler | DataSourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue {
+    return this.#decodeNullable(r, dv) ?? nullObject(r.handler.schema);
+  }
+
+  /** Every sensitive value this process sees joins the redactor before anything could print it. */
+  #registerSecrets(r: Registered<ResourceHandler | DataSourceHandler>, obj: ObjectValue | null): void {
+    if (!obj) return;
+    for (const name of r.sensitive) {
+      const v = obj[name];
+      if (typeof v === 'string') registerSecret(v);
+    }
+  }
+}
+
+function register<H extends { schema: BlockSchema }>(handler: H): Registered<H> {
+  return { handler, type: objectTypeOf(handler.schema), sensitive: sensitiveAttributes(handler.schema) };
+}
+
+/** A wholly unknown object (config during validation) reads as an object of unknowns. */
+function asObject(value: Value, schema: BlockSchema): ObjectValue {
+  if (value === UNKNOWN) return Object.fromEntries(Object.keys(schema.attributes).map((k) => [k, UNKNOWN]));
+  if (value === null) return nullObject(schema);
+  return value as ObjectValue;
+}
+
+function nullObject(schema: BlockSchema): ObjectValue {
+  return Object.fromEntries(Object.keys(schema.attributes).map((k) => [k, null]));
+}
+
+export type { Diagnostic };

@@ -1,0 +1,62 @@
+/**
+ * Schemas as the provider declares them: one block of attributes per resource, data source and the
+ * provider itself, turned into the protocol's `Schema` message and into the cty object type the
+ * codec reads and writes values with.
+ */
+import type { CtyType } from './codec';
+import type * as proto from './protocol';
+
+/** Every schema starts at version 1, so a stored state always has a version to upgrade from. */
+export const INITIAL_SCHEMA_VERSION = 1;
+
+export interface AttributeSchema {
+  readonly type: CtyType;
+  /** Markdown; what the attribute means, its default and what changing it does. */
+  readonly description: string;
+  readonly required?: boolean;
+  readonly optional?: boolean;
+  readonly computed?: boolean;
+  readonly sensitive?: boolean;
+}
+
+export interface BlockSchema<Name extends string = string> {
+  readonly version: number;
+  readonly description: string;
+  readonly attributes: { readonly [N in Name]: AttributeSchema };
+}
+
+/** The object type of a block's values. */
+export function objectTypeOf(block: BlockSchema): CtyType {
+  const attributes: Record<string, CtyType> = {};
+  for (const [name, attr] of Object.entries<AttributeSchema>(block.attributes)) attributes[name] = attr.type;
+  return ['object', attributes];
+}
+
+/** The protocol message for a block. */
+export function toProtoSchema(block: BlockSchema): proto.Schema {
+  return {
+    version: block.version,
+    block: {
+      version: block.version,
+      description: block.description,
+      description_kind: 1, // MARKDOWN
+      attributes: Object.entries<AttributeSchema>(block.attributes).map(([name, attr]) => ({
+        name,
+        type: Buffer.from(JSON.stringify(attr.type)),
+        description: attr.description,
+        description_kind: 1,
+        required: attr.required === true,
+        optional: attr.optional === true,
+        computed: attr.computed === true,
+        sensitive: attr.sensitive === true,
+      })),
+    },
+  };
+}
+
+/** Names of the block's sensitive attributes (their values never reach a log or a diagnostic). */
+export function sensitiveAttributes(block: BlockSchema): string[] {
+  return Object.entries<AttributeSchema>(block.attributes)
+    .filter(([, attr]) => attr.sensitive === true)
+    .map(([name]) => name);
+}

@@ -1,0 +1,201 @@
+/**
+ * The plugin process: go-plugin's handshake, the gRPC server on a unix socket with AutoMTLS, and
+ * the services Terraform expects (`tfplugin6.Provider`, `plugin.GRPCController`, `plugin.GRPCStdio`,
+ * the health check).
+ *
+ * Start-up is paid several times per `terraform plan`/`apply` (one process per phase and more), so
+ * only what the handshake needs is loaded before it: grpc-js, the protocol descriptor and the
+ * certificate code. The provider itself (resources, the HTTP client, zod, undici) is loaded on the
+ * first RPC.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as grpcTypes from '@grpc/grpc-js';
+import type { Provider } from './provider';
+import { describeThrown, diag, toProtoDiagnostic } from './diagnostics';
+import { log } from './log';
+
+export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
+export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
+/** go-plugin's core protocol version, and the Terraform plugin protocol we speak. */
+export const CORE_PROTOCOL_VERSION = 1;
+export const APP_PROTOCOL_VERSION = 6;
+
+/** The message for a person who ran the provider by hand. */
+export const NOT_A_COMMAND = `This is the Terraform provider plugin of mlp-tokens (terraform.local/mlp-tokens/mlp), not a command.
+Terraform starts it by itself. To use it, lay it out where Terraform finds it and run Terraform:
+
+  npx mlp-tokens mirror          # in your Terraform working directory
+  terraform init && terraform plan
+
+See the mlp-tokens README for the provider's configuration.
+`;
+
+export interface ServeOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Builds the provider on the first RPC. @default the mlp provider with every resource */
+  readonly createProvider?: () => Provider;
+  /** Where the handshake line goes. @default process.stdout */
+  readonly stdout?: NodeJS.WritableStream;
+  /** Called once the server stopped (default: exits the process). */
+  readonly onExit?: (code: number) => void;
+}
+
+export interface RunningServer {
+  readonly socketPath: string;
+  readonly handshake: string;
+  shutdown(): Promise<void>;
+}
+
+/** `true` when Terraform (go-plugin) started us. */
+export function startedByTerraform(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[MAGIC_COOKIE_KEY] === MAGIC_COOKIE_VALUE;
+}
+
+/** Which app protocol versions the host accepts (`PLUGIN_PROTOCOL_VERSIONS`); undefined: any. */
+export function hostProtocolVersions(env: NodeJS.ProcessEnv = process.env): number[] | undefined {
+  const raw = env.PLUGIN_PROTOCOL_VERSIONS;
+  if (!raw) return undefined;
+  return raw
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((v) => Number.isInteger(v));
+}
+
+/** The handshake line (without newline): `1|6|unix|<socket>|grpc|<base64 DER, no padding>`. */
+export function handshakeLine(socketPath: string, certDer: Buffer | undefined): string {
+  const parts = [CORE_PROTOCOL_VERSION, APP_PROTOCOL_VERSION, 'unix', socketPath, 'grpc'].map(String);
+  if (certDer) parts.push(certDer.toString('base64').replace(/=+$/, ''));
+  return parts.join('|');
+}
+
+/** Starts serving; resolves once the handshake line is written. */
+export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const grpc = require('@grpc/grpc-js') as typeof grpcTypes;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadServiceDefinitions, SERVICE_NAMES } = require('./protocol') as typeof import('./protocol');
+  const definitions = loadServiceDefinitions();
+
+  const clientCertPem = env.PLUGIN_CLIENT_CERT;
+  let credentials: grpcTypes.ServerCredentials;
+  let certDer: Buffer | undefined;
+  if (clientCertPem) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createServerCertificate } = require('./cert') as typeof import('./cert');
+    const cert = createServerCertificate();
+    certDer = cert.der;
+    // Require a client certificate and trust exactly the one Terraform gave us.
+    credentials = grpc.ServerCredentials.createSsl(Buffer.from(clientCertPem), [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }], true);
+  } else {
+    log('warn', 'PLUGIN_CLIENT_CERT is not set: serving without TLS (AutoMTLS disabled by the host)');
+    credentials = grpc.ServerCredentials.createInsecure();
+  }
+
+  const socketDir = fs.mkdtempSync(path.join(env.PLUGIN_UNIX_SOCKET_DIR || os.tmpdir(), 'plugin'));
+  const socketPath = path.join(socketDir, 'plugin.sock');
+  const removeSocket = (): void => {
+    try {
+      fs.rmSync(socketDir, { recursive: true, force: true });
+    } catch {
+      // Already gone.
+    }
+  };
+
+  let provider: Provider | undefined;
+  const getProvider = (): Provider => {
+    if (!provider) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      provider = options.createProvider ? options.createProvider() : (require('./registry') as typeof import('./registry')).createProvider();
+      providerImpl = provider.service();
+    }
+    return provider;
+  };
+  let providerImpl: grpcTypes.UntypedServiceImplementation | undefined;
+
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 });
+
+  // Each Provider method defers to the provider built on first use.
+  const providerService: grpcTypes.UntypedServiceImplementation = {};
+  for (const method of Object.keys(definitions[SERVICE_NAMES.provider])) {
+    providerService[method] = ((call: unknown, callback: grpcTypes.sendUnaryData<unknown>) => {
+      try {
+        getProvider();
+      } catch (err) {
+        log('error', `could not load the provider: ${describeThrown(err)}`);
+        callback(null, { diagnostics: [toProtoDiagnostic(diag.internal(method, err))] });
+        return;
+      }
+      const impl = providerImpl![method] as (call: unknown, callback: unknown) => void;
+      impl(call, callback);
+    }) as grpcTypes.UntypedHandleCall;
+  }
+  server.addService(definitions[SERVICE_NAMES.provider], providerService);
+
+  const stdioStreams = new Set<grpcTypes.ServerWritableStream<unknown, unknown>>();
+  server.addService(definitions[SERVICE_NAMES.stdio], {
+    StreamStdio: (call: grpcTypes.ServerWritableStream<unknown, unknown>) => {
+      // Nothing to mirror (we log to stderr directly); hold the stream open until shutdown.
+      stdioStreams.add(call);
+      call.on('cancelled', () => stdioStreams.delete(call));
+    },
+  });
+  server.addService(definitions[SERVICE_NAMES.health], {
+    Check: (_call: unknown, callback: grpcTypes.sendUnaryData<{ status: number }>) => callback(null, { status: 1 }),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      log('debug', 'shutting down');
+      for (const call of stdioStreams) call.end();
+      stdioStreams.clear();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2_000);
+        force.unref();
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      await provider?.stop().catch(() => undefined);
+      removeSocket();
+    })();
+    return stopping;
+  };
+  server.addService(definitions[SERVICE_NAMES.controller], {
+    Shutdown: (_call: unknown, callback: grpcTypes.sendUnaryData<object>) => {
+      callback(null, {});
+      // Answer first, then stop: Terraform waits for the reply before it lets go of the process.
+      setImmediate(() => void shutdown().then(() => (options.onExit ?? defaultExit)(0)));
+    },
+  });
+
+  process.once('exit', removeSocket);
+
+  await new Promise<void>((resolve, reject) => {
+    server.bindAsync(`unix:${socketPath}`, credentials, (err) => (err ? reject(err) : resolve()));
+  });
+
+  const handshake = handshakeLine(socketPath, certDer);
+  (options.stdout ?? process.stdout).write(`${handshake}\n`);
+  log('debug', `serving plugin protocol ${APP_PROTOCOL_VERSION} on ${socketPath}`);
+  // Build the provider while Terraform connects: the first RPC follows at once.
+  setImmediate(() => {
+    try {
+      getProvider();
+    } catch (err) {
+      log('error', `could not load the provider: ${describeThrown(err)}`);
+    }
+  });
+  return { socketPath, handshake, shutdown };
+}
+
+function defaultExit(code: number): void {
+  process.exit(code);
+}

@@ -1,0 +1,61 @@
+/**
+ * Typed reads of attribute values, for handlers: each returns the JavaScript value, `null` for null,
+ * or {@link UNKNOWN} for a value not known until apply.
+ */
+import { type ObjectValue, type Unknown, UNKNOWN, type Value } from './codec';
+
+export type Maybe<T> = T | null | Unknown;
+
+export function getString(obj: ObjectValue, name: string): Maybe<string> {
+  const v = obj[name];
+  if (v === undefined || v === null) return null;
+  if (v === UNKNOWN) return UNKNOWN;
+  if (typeof v !== 'string') throw new TypeError(`attribute ${name} is not a string`);
+  return v;
+}
+
+export function getNumber(obj: ObjectValue, name: string): Maybe<number> {
+  const v = obj[name];
+  if (v === undefined || v === null) return null;
+  if (v === UNKNOWN) return UNKNOWN;
+  if (typeof v !== 'number') throw new TypeError(`attribute ${name} is not a number`);
+  return v;
+}
+
+/** A map of strings; an unknown element makes the whole map unknown for our purposes. */
+export function getStringMap(obj: ObjectValue, name: string): Maybe<Readonly<Record<string, string>>> {
+  const v = obj[name];
+  if (v === undefined || v === null) return null;
+  if (v === UNKNOWN) return UNKNOWN;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`attribute ${name} is not a map`);
+  const out: Record<string, string> = {};
+  for (const [k, item] of Object.entries(v as ObjectValue)) {
+    if (item === UNKNOWN) return UNKNOWN;
+    if (typeof item === 'string') out[k] = item;
+  }
+  return out;
+}
+
+/** `true` when `v` is a known, non-null value. */
+export function isKnown<T>(v: Maybe<T>): v is T {
+  return v !== null && v !== UNKNOWN;
+}
+
+/** RFC 3339 text of a time, as the state stores it (UTC, no fractional seconds when there are none). */
+export function formatTime(date: Date | null): string | null {
+  if (date === null) return null;
+  const iso = date.toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** Parses a time stored by {@link formatTime}; null for null/unknown/garbage. */
+export function parseTime(v: Maybe<string>): Date | null {
+  if (!isKnown(v)) return null;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+/** A copy of `obj` with some attributes replaced. */
+export function withValues(obj: ObjectValue, changes: Readonly<Record<string, Value>>): ObjectValue {
+  return { ...obj, ...changes };
+}

@@ -586,7 +586,9 @@ export class MlpClient {
         return new MlpValidationError(`${call} was rejected as invalid (400${warnorCode ? ` ${warnorCode}` : ''})${said}. Fix the value and try again.`, details);
       case status === 401:
         return new MlpUnauthorizedError(
-          `${call} was rejected (401 Unauthorized) even with a freshly exchanged bearer. Check that the endpoint is the ML Platform API of the token's region and that the token is valid.`,
+          spec.auth
+            ? `${call} was rejected (401 Unauthorized) even with a freshly exchanged bearer. Check that the endpoint is the ML Platform API of the token's region and that the token is valid.`
+            : `${call} was rejected (401 Unauthorized)${said}. Check that the endpoint is the ML Platform API of the token's region.`,
           details,
         );
       case status === 403: {

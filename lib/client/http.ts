@@ -42,10 +42,15 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** A keep-alive agent with a connect timeout: what the client uses unless given a dispatcher. */
-export function createAgent(connectTimeoutMs: number): Agent {
+/**
+ * A keep-alive agent with a connect timeout: what the client uses unless given a dispatcher, and
+ * what to share between clients. Idle sockets are dropped after 4 s (or the server's own
+ * `Keep-Alive: timeout` hint, if shorter) so a request rarely lands on a socket the server is closing:
+ * for a redeem that race would look like a lost answer.
+ */
+export function createAgent(connectTimeoutMs = 10_000): Agent {
   return new Agent({
-    keepAliveTimeout: 10_000,
+    keepAliveTimeout: 4_000,
     keepAliveMaxTimeout: 60_000,
     connections: 16,
     connect: { timeout: connectTimeoutMs },

@@ -1,6 +1,7 @@
 /** The typed MLP token API client: `MlpClient`, its errors, `Secret`, and the shared contract. */
 export { MlpClient, DEFAULTS, OPERATION_LABELS, bearerRefreshMargin, formatMs, formatPath } from './client';
 export type { MlpClientOptions } from './client';
+export { createAgent, MAX_RESPONSE_BYTES } from './http';
 export type { TokenInfo, IssuedAccessToken, MintedRegisterToken, MintRegisterTokenRequest } from './types';
 export { Secret, isSecret } from './secret';
 export { Redactor, REDACTED, MIN_REDACTABLE_LENGTH, globalRedactor, redact, registerSecret } from './redact';

@@ -164,6 +164,34 @@ describe('other statuses', () => {
   });
 });
 
+describe('values the API echoes back', () => {
+  test('throws when a 400 field echoes the bearer and the registration token: neither survives in any rendering', async () => {
+    const registerToken = 'echoed-register-token-0123456789abcdef012';
+    stub = await startStub((req) => {
+      if (req.url.endsWith(PATHS.exchange)) return exchangeAnswer();
+      const sent = JSON.stringify(req.headers.authorization ?? JSON.parse(req.body || '{}'));
+      return { status: 400, body: JSON.stringify({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: `bad request ${sent}` } }) };
+    });
+    client = new MlpClient({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
+    const errors = [await caught(client.whoAmI()), await caught(client.redeemRegisterToken(registerToken))];
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(MlpValidationError);
+      expect((err as MlpValidationError).field).toContain('bad request');
+      for (const text of [err.message, err.stack ?? '', inspect(err, { showHidden: true }), JSON.stringify(err), describeError(err).detail]) {
+        for (const secret of [BEARER, registerToken, TOKEN]) expect(text).not.toContain(secret);
+      }
+    }
+  });
+
+  test('GIVEN something that is not an MlpError WHEN described THEN known secrets are still scrubbed', () => {
+    void new MlpClient({ endpoint: 'http://127.0.0.1:1', token: TOKEN }).close();
+    const d = describeError(new TypeError(`boom ${TOKEN}`));
+    expect(d.summary).toBe('Unexpected error');
+    expect(d.detail).toBe('TypeError: boom [secret]');
+    expect(describeError('plain').detail).toBe('plain');
+  });
+});
+
 describe('protocol errors', () => {
   test('throws when a listed token has a malformed exp: MlpProtocolError naming tokens[1].exp', async () => {
     const c = await apiAnswering({

@@ -51,10 +51,14 @@ function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
 }
 
-const SECRET_FIX =
-  'Pass a reference instead: the `value` of an MlpRegisterToken or MlpAccessToken, or a sensitive ' +
-  "TerraformVariable (`new TerraformVariable(this, 'mlp_token', { type: 'string', sensitive: true }).stringValue`, " +
-  'set at apply time with TF_VAR_mlp_token)';
+/** How to pass a secret as a reference, with the variable name the fix suggests. */
+function secretFix(source: string, variable: string): string {
+  return (
+    `Pass a reference instead: ${source}, or a sensitive TerraformVariable ` +
+    `(\`new TerraformVariable(this, '${variable}', { type: 'string', sensitive: true }).stringValue\`, ` +
+    `set at apply time with TF_VAR_${variable})`
+  );
+}
 
 export function literalProviderToken(path: string, length: number): MlpConstructError {
   return new MlpConstructError(
@@ -62,7 +66,8 @@ export function literalProviderToken(path: string, length: number): MlpConstruct
     path,
     'token',
     `token is a literal string (${length} characters, not shown). A literal would be written in clear text ` +
-      `into cdk.tf.json. ${SECRET_FIX}, or leave token out and set ${ENV_TOKEN} in the environment of terraform.`,
+      `into cdk.tf.json. ${secretFix("an MlpAccessToken's `value`", 'mlp_token')}, or leave token out and set ` +
+      `${ENV_TOKEN} in the environment Terraform runs in.`,
   );
 }
 
@@ -72,7 +77,8 @@ export function literalRegisterToken(path: string, length: number): MlpConstruct
     path,
     'registerToken',
     `registerToken is a literal string (${length} characters, not shown). A literal would be written in clear ` +
-      `text into cdk.tf.json, and a registration token can be redeemed only once anyway. ${SECRET_FIX}.`,
+      `text into cdk.tf.json, and a registration token can be redeemed only once anyway. ` +
+      `${secretFix("an MlpRegisterToken's `value`", 'register_token')}.`,
   );
 }
 
@@ -149,7 +155,7 @@ export function rotationWindowTooLong(path: string, window: string, ttl: string)
     path,
     'earlyRotationWindow',
     `earlyRotationWindow (${show(window)}) must be shorter than ttl (${show(ttl)}): the window is measured back ` +
-      'from expires_at, so a window as long as the lifetime puts a fresh token inside it at once and every plan ' +
+      'from expires_at, so a window as long as the lifetime (or longer) puts a fresh token inside it at once and every plan ' +
       'would replace it again. Use a fraction of ttl, e.g. a quarter.',
   );
 }
@@ -193,13 +199,13 @@ export function invalidMaxRetries(path: string, value: number): MlpConstructErro
   );
 }
 
-export function invalidIdentifier(path: string, property: string, value: string): MlpConstructError {
+export function invalidIdentifier(path: string, property: string, value: string, example: string): MlpConstructError {
   return new MlpConstructError(
     'INVALID_IDENTIFIER',
     path,
     property,
     `${property} ${show(value)} is not a Terraform name: start with a letter or "_", then use letters, digits, ` +
-      '"_" and "-" (e.g. "ci_token_value").',
+      `"_" and "-" (e.g. "${example}").`,
   );
 }
 

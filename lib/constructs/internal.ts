@@ -91,9 +91,9 @@ export function checkSecretIsReference(
 
 const TERRAFORM_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-export function checkIdentifier(path: string, property: string, value: string | undefined): void {
+export function checkIdentifier(path: string, property: string, value: string | undefined, example: string): void {
   const id = literal(value);
-  if (id !== undefined && !TERRAFORM_IDENTIFIER.test(id)) throw errors.invalidIdentifier(path, property, id);
+  if (id !== undefined && !TERRAFORM_IDENTIFIER.test(id)) throw errors.invalidIdentifier(path, property, id, example);
 }
 
 /** Rotation triggers are a map of strings; JavaScript callers can slip numbers or objects in. */
@@ -163,7 +163,7 @@ export function addValueOutput(
   settings: MlpValueOutputOptions | false | undefined,
 ): TerraformOutput | undefined {
   if (settings === false) return undefined;
-  checkIdentifier(owner.node.path, 'output.name', settings?.name);
+  checkIdentifier(owner.node.path, 'output.name', settings?.name, 'ci_token');
   return new SensitiveValueOutput(owner, Lazy.stringValue({ produce: value }), settings?.name, settings?.description);
 }
 

@@ -102,7 +102,7 @@ export class MlpProvider extends TerraformProvider {
     checkEndpoint(where, props.endpoint);
     checkDuration(where, 'requestTimeout', props.requestTimeout);
     checkMaxRetries(where, props.maxRetries);
-    checkIdentifier(where, 'alias', props.alias);
+    checkIdentifier(where, 'alias', props.alias, 'other_project');
     this.props = props;
     this._alias = props.alias;
 
@@ -119,7 +119,7 @@ export class MlpProvider extends TerraformProvider {
   }
 
   public override set alias(value: string | undefined) {
-    checkIdentifier(this.node.path, 'alias', value);
+    checkIdentifier(this.node.path, 'alias', value, 'other_project');
     this._alias = value;
   }
 
@@ -172,7 +172,7 @@ function checkEndpoint(where: string, value: string | undefined): void {
   }
   if (url.username || url.password) {
     // The URL would be written to cdk.tf.json; credentials belong in `token`.
-    throw errors.invalidEndpoint(where, endpoint.replace(/\/\/[^@/]*@/, '//***@'), 'carries credentials (user:password@); pass the token as `token` instead');
+    throw errors.invalidEndpoint(where, endpoint.replace(/\/\/[^@/]*@/, '//***@'), 'carries credentials (user:password@), which belong in `token`');
   }
 }
 

@@ -19,7 +19,7 @@ import {
 /** Configuration of the `mlp` Terraform provider. Every field is optional. */
 export interface MlpProviderProps {
   /**
-   * The ML Platform API base URL.
+   * The ML Platform API base URL (`http://127.0.0.1:PORT` for the local emulator).
    *
    * @default - the `MLP_ENDPOINT` environment variable of the Terraform run, else
    * `https://msk.cloud.vk.com/infra/mlplatform` (Moscow)
@@ -27,8 +27,8 @@ export interface MlpProviderProps {
   readonly endpoint?: string;
 
   /**
-   * The access token the provider authenticates with (an Administrator token to create and delete
-   * tokens). Must be a reference, never a literal: a literal would be written in clear text into
+   * The access token the provider authenticates with: an Administrator token to create, list and
+   * delete tokens; none is needed to redeem a registration token. Must be a reference, never a literal: a literal would be written in clear text into
    * cdk.tf.json. Use a sensitive variable:
    * `new TerraformVariable(this, 'mlp_token', { type: 'string', sensitive: true }).stringValue`
    * (set with `TF_VAR_mlp_token`), or leave this out.
@@ -38,16 +38,17 @@ export interface MlpProviderProps {
   readonly token?: string;
 
   /**
-   * How long one API request may take, as a Go-style duration (`"30s"`, `"2m"`).
+   * The total time one API call may take, retries included, as a Go-style duration (`"30s"`, `"2m"`).
    *
-   * @default - the provider's own default
+   * @default - "30s" (the provider's default)
    */
   readonly requestTimeout?: string;
 
   /**
-   * How many times a failed request (429, 5xx, lost connection) is retried; `0` turns retries off.
+   * How many times a failed call that is safe to repeat is retried (429, 5xx, lost connection);
+   * `0` turns retries off. The provider accepts at most 20.
    *
-   * @default - the provider's own default
+   * @default - 4 (the provider's default)
    */
   readonly maxRetries?: number;
 

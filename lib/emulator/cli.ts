@@ -79,10 +79,6 @@ export async function main(argv: readonly string[] = process.argv): Promise<Runn
     return undefined;
   }
 
-  if (opts.faults !== undefined) process.stderr.write(`mlp-emulator fault seed: ${emulator.seed}\n`);
-  if (opts.control) process.stderr.write(`mlp-emulator control API at ${emulator.url}/_emulator/\n`);
-  process.stdout.write(`mlp-emulator listening on ${emulator.url}\n`);
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -96,8 +92,14 @@ export async function main(argv: readonly string[] = process.argv): Promise<Runn
       },
     );
   };
+  // Handlers first: whoever reads the URL line may signal at once, and the first signal listener
+  // takes Node a few milliseconds to set up.
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+
+  if (opts.faults !== undefined) process.stderr.write(`mlp-emulator fault seed: ${emulator.seed}\n`);
+  if (opts.control) process.stderr.write(`mlp-emulator control API at ${emulator.url}/_emulator/\n`);
+  process.stdout.write(`mlp-emulator listening on ${emulator.url}\n`);
   return emulator;
 }
 

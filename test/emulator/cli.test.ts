@@ -1,0 +1,200 @@
+/**
+ * The `mlp-emulator` executable, spawned as users run it: `node bin/mlp-emulator.js`.
+ *
+ * It runs the built JavaScript. When `dist/` is missing or older than the sources (jest was run
+ * without `npm run build`), the emulator's modules are transpiled into a scratch copy of the
+ * bin/dist layout first, so the test always exercises the current code through the real bin file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import * as ts from 'typescript';
+import { PATHS } from '../../lib/client/routes';
+import { call } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const ADMIN = 'cli-admin-token-0123456789abcdefghijklmnop';
+/** The sources the CLI loads at run time. */
+const SOURCES = [
+  ...readdirSync(join(ROOT, 'lib', 'emulator')).filter((f) => f.endsWith('.ts')).map((f) => join('lib', 'emulator', f)),
+  join('lib', 'constants.ts'),
+  ...['routes', 'schemas', 'duration', 'validation'].map((f) => join('lib', 'client', `${f}.ts`)),
+];
+
+let binPath: string;
+let scratch: string | undefined;
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  binPath = isBuildFresh() ? join(ROOT, 'bin', 'mlp-emulator.js') : stageBuild();
+});
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+function isBuildFresh(): boolean {
+  const built = (source: string) => join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
+  return SOURCES.every((source) => existsSync(built(source)) && statSync(built(source)).mtimeMs >= statSync(join(ROOT, source)).mtimeMs);
+}
+
+/** Transpiles the CLI's modules into `<scratch>/dist` beside a copy of the bin file; returns its path. */
+function stageBuild(): string {
+  // Inside the repository, so `require('zod')` and `require('commander')` resolve from its node_modules.
+  const cacheDir = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cacheDir, { recursive: true });
+  scratch = mkdtempSync(join(cacheDir, 'mlp-emulator-cli-test-'));
+  for (const source of SOURCES) {
+    const output = ts.transpileModule(readFileSync(join(ROOT, source), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: source,
+    });
+    const target = join(scratch, 'dist', source.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, output.outputText);
+  }
+  mkdirSync(join(scratch, 'bin'));
+  copyFileSync(join(ROOT, 'bin', 'mlp-emulator.js'), join(scratch, 'bin', 'mlp-emulator.js'));
+  return join(scratch, 'bin', 'mlp-emulator.js');
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly url: string;
+  stderr(): string;
+  stdout(): string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; exit: Promise<number | null>; stdout(): string; stderr(): string } {
+  const child = spawn(process.execPath, [binPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exit, stdout: () => out, stderr: () => err };
+}
+
+async function start(args: string[], env: Record<string, string> = {}): Promise<Started & { exit: Promise<number | null> }> {
+  const proc = run(args, env);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL line within 10 s; stderr: ${proc.stderr()}`)), 10_000);
+    const check = () => {
+      const m = /^mlp-emulator listening on (http:\/\/\S+)$/m.exec(proc.stdout());
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    proc.child.stdout!.on('data', check);
+    proc.exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening; stderr: ${proc.stderr()}`));
+    });
+  });
+  return { ...proc, url };
+}
+
+describe('mlp-emulator CLI', () => {
+  it('prints one URL line, serves the API, and exits 0 on SIGTERM', async () => {
+    // GIVEN
+    const emulator = await start(['--port', '0', '--admin-token', ADMIN]);
+    // THEN stdout is exactly the URL line
+    expect(emulator.stdout()).toMatch(/^mlp-emulator listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(emulator.stderr()).not.toContain(ADMIN);
+    const answer = await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: ADMIN } });
+    expect(answer.status).toBe(200);
+    // WHEN
+    emulator.child.kill('SIGTERM');
+    // THEN
+    expect(await emulator.exit).toBe(0);
+  });
+
+  it('exits 0 on SIGINT', async () => {
+    const emulator = await start(['--admin-token', ADMIN]);
+    emulator.child.kill('SIGINT');
+    expect(await emulator.exit).toBe(0);
+  });
+
+  it('generates an admin token and prints it to stderr, labelled', async () => {
+    const emulator = await start([]);
+    const m = /^mlp-emulator admin token \(generated, shown once; pass --admin-token to choose it\): (\S+)$/m.exec(emulator.stderr());
+    expect(m).not.toBeNull();
+    expect((await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: m![1] } })).status).toBe(200);
+    expect(emulator.stdout()).not.toContain(m![1]);
+  });
+
+  it('takes the admin token from MLP_EMULATOR_ADMIN_TOKEN or from a file', async () => {
+    const fromEnv = await start([], { MLP_EMULATOR_ADMIN_TOKEN: ADMIN });
+    expect((await call(fromEnv.url, 'POST', PATHS.exchange, { body: { refresh_token: ADMIN } })).status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'mlp-emulator-cli-'));
+    try {
+      writeFileSync(join(dir, 'admin'), `${ADMIN}\n`);
+      const fromFile = await start(['--admin-token-file', join(dir, 'admin')]);
+      expect((await call(fromFile.url, 'POST', PATHS.exchange, { body: { refresh_token: ADMIN } })).status).toBe(200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the control API and starts with faults from a file', async () => {
+    // GIVEN a fault file and a seed
+    const dir = mkdtempSync(join(tmpdir(), 'mlp-emulator-cli-'));
+    try {
+      writeFileSync(join(dir, 'faults.json'), JSON.stringify({ scripts: { exchange: ['503'] } }));
+      const emulator = await start(['--control', '--faults', `@${join(dir, 'faults.json')}`, '--seed', '7', '--admin-token', ADMIN]);
+      // THEN
+      expect(emulator.stderr()).toContain('mlp-emulator fault seed: 7');
+      expect((await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: ADMIN } })).status).toBe(503);
+      expect((await call(emulator.url, 'GET', '/_emulator/counters')).json).toMatchObject({ exchange: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps its tokens across runs with --state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlp-emulator-cli-'));
+    try {
+      const state = join(dir, 'state.json');
+      const first = await start(['--state', state, '--control', '--admin-token', ADMIN]);
+      const created = await call(first.url, 'POST', '/_emulator/tokens', { body: { name: 'survivor', role: 'user' } });
+      first.child.kill('SIGTERM');
+      expect(await first.exit).toBe(0);
+
+      const second = await start(['--state', state, '--admin-token', ADMIN]);
+      const exchanged = await call(second.url, 'POST', PATHS.exchange, { body: { refresh_token: (created.json as { value: string }).value } });
+      expect(exchanged.status).toBe(200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['a port out of range', ['--port', '99999'], 1, "option '--port <port>' argument '99999' is invalid"],
+    ['faults that are not JSON', ['--faults', '{'], 1, "option '--faults <json>' argument '{' is invalid"],
+    ['faults of a bad shape', ['--faults', '{"scripts":{"list":["boom"]}}'], 2, 'mlp-emulator: faults.scripts.list[0]: "boom" is not a fault step'],
+    ['a short admin token', ['--admin-token', 'short'], 2, 'mlp-emulator: adminToken: the admin token must be at least 32 characters'],
+  ])('exits non-zero with a message when given %s', async (_label, args, code, message) => {
+    const proc = run(args);
+    expect(await proc.exit).toBe(code);
+    expect(proc.stderr()).toContain(message);
+    expect(proc.stdout()).toBe('');
+  });
+
+  it('exits 1 when the port is taken', async () => {
+    const first = await start(['--admin-token', ADMIN]);
+    const port = new URL(first.url).port;
+    const proc = run(['--port', port]);
+    expect(await proc.exit).toBe(1);
+    expect(proc.stderr()).toContain('the address is in use');
+  });
+
+  it('uses the real bin file', () => {
+    expect(relative(ROOT, binPath).endsWith(join('bin', 'mlp-emulator.js'))).toBe(true);
+    expect(statSync(join(ROOT, 'bin', 'mlp-emulator.js')).mode & 0o111).not.toBe(0);
+  });
+});

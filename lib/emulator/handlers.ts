@@ -18,6 +18,7 @@ import {
   ROUTES,
   SCOPES_BY_TYPE,
   SCOPE_MANAGE,
+  SCOPE_USE,
   type ApiTokenType,
   type RouteName,
 } from '../client/routes';
@@ -117,7 +118,7 @@ const HANDLERS: Readonly<Record<RouteName, Handler>> = {
   },
 
   whoami(req, ctx) {
-    const auth = authorize(req, ctx, []);
+    const auth = authorize(req, ctx, [SCOPE_USE]);
     if ('status' in auth) return auth;
     return json(200, tokenInfo(auth));
   },

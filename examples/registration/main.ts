@@ -1,0 +1,61 @@
+/**
+ * registration: an Administrator mints a one-time registration token; a second stack, configured with
+ * no admin credentials, redeems it into an access token whose name, role and lifetime the admin fixed.
+ *
+ *   # as the admin (MLP_TOKEN = an Administrator token)
+ *   cdktf deploy registration-admin
+ *   terraform -chdir=cdktf.out/stacks/registration-admin output -raw handoff_value > handoff.txt
+ *   # hand handoff.txt to the team over a secure channel; then, as the team (no MLP_TOKEN at all):
+ *   cdktf deploy registration-team --var register_token="$(cat handoff.txt)"
+ *
+ * The registration token is one-time: it is never recreated because it expired or was redeemed.
+ * To issue a new one, change `rotationTriggers` (here the `issue` variable).
+ */
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { MlpAccessToken, MlpProvider, MlpRegisterToken } from '../../lib';
+
+/** The admin's side: mints the registration token. */
+export class RegistrationAdminStack extends TerraformStack {
+  public readonly handoff: MlpRegisterToken;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new MlpProvider(this, 'mlp');
+    const issue = new TerraformVariable(this, 'issue', {
+      type: 'string',
+      default: '1',
+      description: 'Change to mint a new registration token.',
+    });
+    this.handoff = new MlpRegisterToken(this, 'handoff', {
+      name: 'team-analytics',
+      role: 'user',
+      accessTokenTtl: '2160h',
+      ttl: '48h',
+      rotationTriggers: { issue: issue.stringValue },
+    });
+  }
+}
+
+/** The team's side: no admin credentials; redeems the registration token it was handed. */
+export class RegistrationTeamStack extends TerraformStack {
+  public readonly token: MlpAccessToken;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new MlpProvider(this, 'mlp');
+    const registerToken = new TerraformVariable(this, 'register_token', {
+      type: 'string',
+      sensitive: true,
+      description: 'The registration token the admin handed over.',
+    });
+    this.token = new MlpAccessToken(this, 'team', { registerToken: registerToken.stringValue });
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  new RegistrationAdminStack(app, 'registration-admin');
+  new RegistrationTeamStack(app, 'registration-team');
+  app.synth();
+}

@@ -6,7 +6,7 @@
 import type { RouteName } from '../client/routes';
 import { EmulatorError } from './errors';
 import { parseProbabilities, parseStep, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
-import { errorResponse, type ApiResponse } from './handlers';
+import { errorResponse, json, type ApiResponse } from './handlers';
 import type { RegisterTokenRecord, TokenRecord } from './store';
 
 export const CONTROL_PREFIX = '/_emulator';
@@ -120,8 +120,4 @@ export function handleControl(method: string, path: string, rawBody: Buffer, tar
     }
     throw error;
   }
-}
-
-function json(status: number, value: unknown): ApiResponse {
-  return { status, body: JSON.stringify(value) };
 }

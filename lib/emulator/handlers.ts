@@ -269,7 +269,7 @@ function conflict(name: string): ApiResponse {
   return errorResponse(409, `${FIELDS.clientName}: an access token named ${JSON.stringify(name)} already exists`);
 }
 
-function json(status: number, value: unknown): ApiResponse {
+export function json(status: number, value: unknown): ApiResponse {
   return { status, body: JSON.stringify(value) };
 }
 

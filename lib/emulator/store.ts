@@ -110,7 +110,7 @@ export class TokenStore {
   /** Access tokens by id; names and hashes index into it. */
   readonly #tokens = new Map<string, StoredAccessToken>();
   readonly #tokenIdByName = new Map<string, string>();
-  readonly #tokenIdByHash = new Map<string, string>();
+  readonly #tokensByHash = new Map<string, StoredAccessToken>();
   readonly #registerTokens = new Map<string, StoredRegisterToken>();
   readonly #bearers = new Map<string, StoredBearer>();
   /** The bootstrap admin token, kept so `reset()` can bring it back even after it was deleted. */
@@ -173,7 +173,7 @@ export class TokenStore {
 
   /** Trades an access token's value for a bearer; an unknown, deleted or expired token is refused. */
   exchange(secret: string, bearerTtlSeconds: number): ExchangeOutcome {
-    const token = this.#tokenBySecret(secret);
+    const token = lookup(this.#tokensByHash, secret);
     if (!token || this.isExpired(token)) return { kind: 'forbidden' };
     this.#pruneBearers();
     const value = newSecret();
@@ -247,9 +247,9 @@ export class TokenStore {
     const problem = nameProblem(spec.name);
     if (problem) throw EmulatorError.validation('adminTokenName', problem);
     const hash = hashOf(spec.value).toString('hex');
-    const holder = this.#tokenIdByHash.get(hash);
+    const holder = this.#tokensByHash.get(hash);
     const existing = this.tokenByName(spec.name);
-    if (holder !== undefined && holder !== existing?.id) {
+    if (holder !== undefined && holder.id !== existing?.id) {
       throw EmulatorError.validation('adminToken', `the value is already the secret of another access token; pick another admin token`);
     }
     if (existing && existing.tokenType !== 'ADMIN') {
@@ -259,7 +259,7 @@ export class TokenStore {
       ? { ...existing, expMs: null, hash }
       : { id: randomUUID(), name: spec.name, tokenType: 'ADMIN', issuerName: spec.issuerName, createdAtMs: this.#nowMs(), expMs: null, hash };
     // Re-binding in place keeps the token's position in the listing.
-    if (existing) this.#tokenIdByHash.delete(existing.hash);
+    if (existing) this.#tokensByHash.delete(existing.hash);
     this.#putToken(admin);
     this.#admin = admin;
     this.#onChange();
@@ -268,11 +268,7 @@ export class TokenStore {
 
   /** Everything gone but the bootstrap admin token (same id, same value). */
   reset(): void {
-    this.#tokens.clear();
-    this.#tokenIdByName.clear();
-    this.#tokenIdByHash.clear();
-    this.#registerTokens.clear();
-    this.#bearers.clear();
+    this.#clear();
     if (this.#admin) this.#putToken(this.#admin);
     this.#onChange();
   }
@@ -322,11 +318,7 @@ export class TokenStore {
 
   /** Replaces the contents with a loaded state (does not fire `onChange`). */
   loadState(state: PersistedState): void {
-    this.#tokens.clear();
-    this.#tokenIdByName.clear();
-    this.#tokenIdByHash.clear();
-    this.#registerTokens.clear();
-    this.#bearers.clear();
+    this.#clear();
     for (const t of state.tokens) this.#putToken(t);
     for (const r of state.registerTokens) this.#registerTokens.set(r.hash, r);
     for (const b of state.bearers) this.#bearers.set(b.hash, b);
@@ -334,27 +326,28 @@ export class TokenStore {
 
   // ---- internals ----
 
-  #nowMs(): number {
-    return this.#clock.now().getTime();
+  #clear(): void {
+    this.#tokens.clear();
+    this.#tokenIdByName.clear();
+    this.#tokensByHash.clear();
+    this.#registerTokens.clear();
+    this.#bearers.clear();
   }
 
-  #tokenBySecret(secret: string): StoredAccessToken | undefined {
-    const digest = hashOf(secret);
-    const id = this.#tokenIdByHash.get(digest.toString('hex'));
-    const token = id === undefined ? undefined : this.#tokens.get(id);
-    return token && timingSafeEqual(Buffer.from(token.hash, 'hex'), digest) ? token : undefined;
+  #nowMs(): number {
+    return this.#clock.now().getTime();
   }
 
   #putToken(token: StoredAccessToken): void {
     this.#tokens.set(token.id, token);
     this.#tokenIdByName.set(token.name, token.id);
-    this.#tokenIdByHash.set(token.hash, token.id);
+    this.#tokensByHash.set(token.hash, token);
   }
 
   #dropToken(token: StoredAccessToken): void {
     this.#tokens.delete(token.id);
     this.#tokenIdByName.delete(token.name);
-    this.#tokenIdByHash.delete(token.hash);
+    this.#tokensByHash.delete(token.hash);
   }
 
   #pruneBearers(): void {

@@ -4,7 +4,7 @@
  */
 import { FIELDS, PATHS, ROUTE_NAMES, type RouteName } from '../../lib/client/routes';
 import { EmulatorError, mulberry32, startEmulator, type FaultProbabilities, type RunningEmulator } from '../../lib/emulator';
-import { bearerFor, call, errorBody, mint } from './helpers';
+import { bearerFor, call, errorBody, mint, thrownBy } from './helpers';
 
 let emulator: RunningEmulator;
 let adminBearer: string;
@@ -137,13 +137,8 @@ describe('scripted faults', () => {
     ['an unknown route', () => emulator.faults.script('nope' as RouteName, ['ok'])],
     ['a script for "*"', () => emulator.faults.script('*' as RouteName, ['ok'])],
     ['an object step of an unknown kind', () => emulator.faults.script('list', [{ kind: 'explode' } as never])],
-  ])('throws when given %s', (_label, act) => {
-    let thrown: unknown;
-    try {
-      act();
-    } catch (error) {
-      thrown = error;
-    }
+  ])('throws when given %s', async (_label, act) => {
+    const thrown = await thrownBy(act);
     expect(thrown).toBeInstanceOf(EmulatorError);
     expect((thrown as EmulatorError).code).toBe('validation');
   });

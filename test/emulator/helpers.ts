@@ -49,3 +49,13 @@ export async function mint(emulator: RunningEmulator, bearer: string, body: Reco
 export function errorBody(status: number, code: string, field: string): string {
   return JSON.stringify({ status, warnorCode: code, warnorParams: { field } });
 }
+
+/** The error `act` throws (or its promise rejects with); fails the test when it does not throw. */
+export async function thrownBy(act: () => unknown): Promise<unknown> {
+  try {
+    await act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected it to throw, and it did not');
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { FIELDS, FORBIDDEN_BODIES, PATHS } from '../../lib/client/routes';
 import { redeemResponseSchema } from '../../lib/client/schemas';
 import { EmulatorError, startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { bearerFor, call, mint } from './helpers';
+import { bearerFor, call, mint, thrownBy } from './helpers';
 
 const ADMIN = 'a'.repeat(20) + 'dmin-token-for-persistence-tests';
 let dir: string;
@@ -109,12 +109,7 @@ describe('persistence', () => {
 
   it('rejects a state file of another shape', async () => {
     writeFileSync(statePath, JSON.stringify({ version: 2 }));
-    let thrown: unknown;
-    try {
-      await startEmulator({ statePath });
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = await thrownBy(() => startEmulator({ statePath }));
     expect(thrown).toBeInstanceOf(EmulatorError);
     expect((thrown as EmulatorError).code).toBe('state');
   });

@@ -40,9 +40,9 @@ export class ProviderApi implements ApiAccess {
     return this.settings.token !== undefined && !this.settings.unknown.includes('token');
   }
 
-  admin(operation: string): TokenApi {
+  admin(operation: string, needs: 'admin' | 'any' = 'admin'): TokenApi {
     if (this.settings.unknown.length > 0) throw new DiagnosticError(diag.providerConfigUnknown(operation));
-    if (!this.settings.token) throw new DiagnosticError(diag.missingAdminToken(operation));
+    if (!this.settings.token) throw new DiagnosticError(needs === 'admin' ? diag.missingAdminToken(operation) : diag.missingToken(operation));
     this.#admin ??= this.#create(this.settings.token);
     return this.#use(this.#admin);
   }

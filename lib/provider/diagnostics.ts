@@ -92,6 +92,12 @@ export const diag = {
   missingAdminToken(operation: string): Diagnostic {
     return error(`No MLP token configured to ${operation}`, `${capitalize(operation)} needs an Administrator token and none is configured. ${ADMIN_TOKEN_HOW}`);
   },
+  missingToken(operation: string): Diagnostic {
+    return error(
+      `No MLP token configured to ${operation}`,
+      `${capitalize(operation)} needs an access token (any role) and none is configured. Set \`token\` in the provider "mlp" block or the MLP_TOKEN environment variable.`,
+    );
+  },
   needsAdministrator(operation: string): Diagnostic {
     return error(`${capitalize(operation)} needs an Administrator token`, `The token the provider is configured with is a User token. ${ADMIN_TOKEN_HOW}`);
   },

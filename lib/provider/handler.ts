@@ -26,8 +26,11 @@ export interface TokenApi {
 export interface ApiAccess {
   /** Whether an admin (provider) token is configured (and known). */
   readonly hasToken: boolean;
-  /** The client with the provider's token; `operation` names what it is for, in diagnostics. */
-  admin(operation: string): TokenApi;
+  /**
+   * The client with the provider's token; `operation` names what it is for, in diagnostics, and
+   * `needs` what role it takes (only for the message when no token is configured).
+   */
+  admin(operation: string, needs?: 'admin' | 'any'): TokenApi;
   /** A client without credentials (redeem). */
   anonymous(): TokenApi;
   /** A client that authenticates with `token` (a token reading itself). */
@@ -37,6 +40,8 @@ export interface ApiAccess {
    * in one provider process costs one list request.
    */
   listTokensShared(operation: string): Promise<TokenInfo[]>;
+  /** Forgets the shared list (after this process created or deleted a token). */
+  invalidateList(): void;
 }
 
 /** What every handler method gets. */

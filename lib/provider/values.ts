@@ -2,7 +2,8 @@
  * Typed reads of attribute values, for handlers: each returns the JavaScript value, `null` for null,
  * or {@link UNKNOWN} for a value not known until apply.
  */
-import { type ObjectValue, type Unknown, UNKNOWN, type Value } from './codec';
+import { durationProblem, parseDuration } from '../client/duration';
+import { type ObjectValue, type Unknown, UNKNOWN, type Value, valuesEqual } from './codec';
 
 export type Maybe<T> = T | null | Unknown;
 
@@ -58,4 +59,20 @@ export function parseTime(v: Maybe<string>): Date | null {
 /** A copy of `obj` with some attributes replaced. */
 export function withValues(obj: ObjectValue, changes: Readonly<Record<string, Value>>): ObjectValue {
   return { ...obj, ...changes };
+}
+
+/** Two durations of the same length are the same lifetime, however they are spelled (`60m`, `1h`). */
+export function sameDuration(a: Maybe<string>, b: Maybe<string>): boolean {
+  if (a === UNKNOWN || b === UNKNOWN) return false;
+  if (a === null || b === null) return a === b;
+  if (durationProblem(a) || durationProblem(b)) return a === b;
+  return parseDuration(a) === parseDuration(b);
+}
+
+/** Whether a `rotation_triggers` map changed; an empty map counts as none. */
+export function triggersChanged(before: Value | undefined, after: Maybe<Readonly<Record<string, string>>>): boolean {
+  if (after === UNKNOWN) return true;
+  const b = before === null || before === undefined || before === UNKNOWN ? null : (before as ObjectValue);
+  const norm = (m: Readonly<Record<string, Value>> | null) => (m && Object.keys(m).length > 0 ? m : null);
+  return !valuesEqual(norm(after), norm(b));
 }

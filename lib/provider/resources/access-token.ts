@@ -1,0 +1,486 @@
+/**
+ * `mlp_access_token`: an MLP access token, created by an Administrator (mint a short-lived
+ * registration token, redeem it at once) or redeemed from a registration token someone else minted.
+ *
+ * Order: schema, validation, plan, create, read, update, delete, import, then the model and pure
+ * helpers (terraform-provider-time's `resource_time_rotating.go`). Rotation is decided at plan time
+ * against the API's clock (grafana's rotating token); a token gone from the API leaves the state with
+ * a warning, and a 404 on delete is success.
+ */
+import { randomInt } from 'node:crypto';
+import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, ROLES } from '../../constants';
+import { durationProblem, formatDuration, parseDuration } from '../../client/duration';
+import { MlpConflictError, MlpError, MlpForbiddenError } from '../../client/errors';
+import type { IssuedAccessToken, TokenInfo } from '../../client/types';
+import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../client/validation';
+import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
+import { DiagnosticError, diag, fromClientError } from '../diagnostics';
+import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../handler';
+import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
+import { type Maybe, formatTime, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
+
+/** Lifetime of the registration token minted for an immediate redeem: short, so a lost one expires soon. */
+export const CREATE_REGISTER_TOKEN_TTL = '5m';
+/** How often a create whose redeem answer was lost is started over before giving up. */
+export const CREATE_ATTEMPTS = 3;
+
+// ---- schema -------------------------------------------------------------------------------------
+
+export const accessTokenSchema = {
+  version: INITIAL_SCHEMA_VERSION,
+  description:
+    'An ML Platform access token. Created by an Administrator from `name` (or `name_prefix`), `role` and `ttl`, or redeemed from a `register_token` without any credentials. ' +
+    'Replaced when its inputs or `rotation_triggers` change, when `rotate_at` passes, or when it expired.',
+  attributes: {
+    [A.id]: { type: 'string', computed: true, description: 'The token\'s id in the API.' },
+    [A.name]: {
+      type: 'string',
+      optional: true,
+      computed: true,
+      description: 'The token\'s name, unique in the project. Changing it replaces the token. Computed when `name_prefix` or `register_token` is used.',
+    },
+    [A.namePrefix]: {
+      type: 'string',
+      optional: true,
+      description: `Creates a unique name beginning with this prefix (${NAME_PREFIX_SUFFIX_LENGTH} random lowercase letters and digits are appended). Use it with \`create_before_destroy\` so the new token can exist beside the old one during rotation. Conflicts with \`name\`.`,
+    },
+    [A.role]: {
+      type: 'string',
+      optional: true,
+      computed: true,
+      description: '`user` or `admin`. Default `user`; with `register_token`, the role the registration token carries. Changing it replaces the token.',
+    },
+    [A.ttl]: {
+      type: 'string',
+      optional: true,
+      description: 'The token\'s lifetime as a Go-style duration (`720h`, `90m`). Unset: the token never expires. Changing it replaces the token.',
+    },
+    [A.registerToken]: {
+      type: 'string',
+      optional: true,
+      sensitive: true,
+      description:
+        'A registration token to redeem instead of creating the token as an Administrator; needs no provider token. Name, role and lifetime come from it. A registration token works once: to rotate, mint a new one.',
+    },
+    [A.rotationTriggers]: {
+      type: ['map', 'string'],
+      optional: true,
+      description: 'Arbitrary values that replace the token when they change (like the random provider\'s `keepers`).',
+    },
+    [A.rotateAfter]: {
+      type: 'string',
+      optional: true,
+      description: 'Replace the token once this long has passed since it was created (Go-style duration). Changing it does not call the API.',
+    },
+    [A.earlyRotationWindow]: {
+      type: 'string',
+      optional: true,
+      description: 'Replace the token once it is this close to expiring (Go-style duration, shorter than `ttl`). Changing it does not call the API.',
+    },
+    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The token\'s value. Null for an imported token (the API shows a value only at creation).' },
+    [A.issuerName]: { type: 'string', computed: true, description: 'Who issued the token.' },
+    [A.createdAt]: { type: 'string', computed: true, description: 'When the token was created (RFC 3339, the API\'s clock).' },
+    [A.expiresAt]: { type: 'string', computed: true, description: 'When the token expires (RFC 3339); null if it never does.' },
+    [A.rotateAt]: {
+      type: 'string',
+      computed: true,
+      description: 'When a plan will replace the token: the earlier of `created_at + rotate_after` and `expires_at - early_rotation_window`; null if neither is set.',
+    },
+  },
+} as const satisfies BlockSchema;
+
+/** Inputs whose change replaces the token. */
+const REPLACING_INPUTS = [A.name, A.namePrefix, A.role, A.ttl, A.registerToken, A.rotationTriggers] as const;
+/** Values the API decides: unknown in a plan that creates or replaces the token. */
+const COMPUTED_BY_API = [A.id, A.value, A.issuerName, A.createdAt, A.expiresAt] as const;
+
+export const accessToken = {
+  typeName: ACCESS_TOKEN_RESOURCE,
+  schema: accessTokenSchema,
+
+  // ---- validation -------------------------------------------------------------------------------
+
+  validate(config: ObjectValue, ctx: ValidateContext): void {
+    const d = ctx.diagnostics;
+    const name = getString(config, A.name);
+    const prefix = getString(config, A.namePrefix);
+    const registerToken = getString(config, A.registerToken);
+    const role = getString(config, A.role);
+    const ttl = getString(config, A.ttl);
+    const window = getString(config, A.earlyRotationWindow);
+    const rotateAfter = getString(config, A.rotateAfter);
+
+    if (name !== null && prefix !== null) d.add(diag.conflictingAttributes(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'));
+    if (registerToken !== null && prefix !== null) d.add(diag.conflictingAttributes(A.namePrefix, A.registerToken, 'the registration token fixes the name'));
+    if (registerToken !== null && ttl !== null) d.add(diag.conflictingAttributes(A.ttl, A.registerToken, 'the registration token fixes the lifetime'));
+    if (name === null && prefix === null && registerToken === null) {
+      d.add(diag.missingOneOf([A.name, A.namePrefix, A.registerToken], 'an Administrator creates a token by name (or name prefix), anyone can redeem a registration token'));
+    }
+    if (isKnown(name)) {
+      const problem = nameProblem(name);
+      if (problem) d.add(diag.invalidAttribute([A.name], problem));
+    }
+    if (isKnown(prefix)) {
+      const problem = namePrefixProblem(prefix);
+      if (problem) d.add(diag.invalidAttribute([A.namePrefix], problem));
+    }
+    if (isKnown(role) && !(ROLES as readonly string[]).includes(role)) {
+      d.add(diag.invalidAttribute([A.role], `${JSON.stringify(role)} is not a role`, 'Use "user" or "admin"'));
+    }
+    if (isKnown(registerToken) && registerToken.trim() === '') {
+      d.add(diag.invalidAttribute([A.registerToken], 'register_token is empty', 'Set it to a registration token value, or remove it to create the token as an Administrator'));
+    }
+    const durations: [string, Maybe<string>][] = [
+      [A.ttl, ttl],
+      [A.rotateAfter, rotateAfter],
+      [A.earlyRotationWindow, window],
+    ];
+    let durationsValid = true;
+    for (const [attr, v] of durations) {
+      if (!isKnown(v)) continue;
+      const problem = durationProblem(v);
+      if (problem) {
+        durationsValid = false;
+        d.add(diag.invalidAttribute([attr], problem));
+      }
+    }
+    if (durationsValid && isKnown(window) && isKnown(ttl) && parseDuration(window) >= parseDuration(ttl)) {
+      d.add(
+        diag.invalidAttribute(
+          [A.earlyRotationWindow],
+          `early_rotation_window (${window}) is not shorter than ttl (${ttl}), so the token would be due for rotation as soon as it is created`,
+          'Make the window shorter than the lifetime, e.g. a tenth of it',
+        ),
+      );
+    }
+    if (window !== null && ttl === null && registerToken === null) {
+      d.add(diag.uselessAttribute(A.earlyRotationWindow, 'Without ttl the token never expires, so there is no expiry to rotate ahead of. Set ttl, or use rotate_after.'));
+    }
+  },
+
+  // ---- plan -------------------------------------------------------------------------------------
+
+  async plan({ prior, proposed, config }: PlanRequest, ctx: HandlerContext): Promise<PlanResult> {
+    if (prior === null) return { planned: plannedCreate(proposed, config), requiresReplace: [] };
+
+    const replace = REPLACING_INPUTS.filter((attr) => inputChanged(attr, prior, proposed, config));
+    if (replace.length > 0) return { planned: plannedReplacement(proposed, config), requiresReplace: replace };
+
+    // Inputs unchanged: the only reasons left to replace are time (rotate_at, expiry).
+    const rotateAt = rotateAtOf(prior, proposed);
+    const planned: Record<string, Value> = { ...proposed, [A.rotateAt]: rotateAt === UNKNOWN ? UNKNOWN : formatTime(rotateAt) };
+    const now = ctx.clock.now();
+    const expiresAt = parseTime(getString(prior, A.expiresAt));
+    const reason = expiresAt !== null && now >= expiresAt ? 'expired' : rotateAt instanceof Date && now >= rotateAt ? 'rotation' : undefined;
+    if (reason === undefined) return { planned, requiresReplace: [] };
+
+    const name = String(getString(prior, A.name));
+    const when = formatTime(reason === 'expired' ? expiresAt : (rotateAt as Date))!;
+    if (getString(config, A.registerToken) !== null) {
+      // A registration token works once: replacing would redeem a used one and fail. Say what to do.
+      ctx.diagnostics.add(diag.cannotRotateRegistered(name, when, reason));
+      return { planned, requiresReplace: [] };
+    }
+    ctx.diagnostics.add(diag.rotationDue(name, when, reason));
+    return { planned: plannedReplacement(proposed, config), requiresReplace: [reason === 'expired' ? A.expiresAt : A.rotateAt] };
+  },
+
+  // ---- create -----------------------------------------------------------------------------------
+
+  async create({ planned }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue | null> {
+    const registerToken = getString(planned, A.registerToken);
+    if (isKnown(registerToken)) return redeemGiven(planned, registerToken, ctx);
+
+    const name = createName(planned);
+    const role = knownOr(getString(planned, A.role), 'user') === 'admin' ? 'admin' : 'user';
+    const ttl = getString(planned, A.ttl);
+    const operation = `create the access token ${JSON.stringify(name)}`;
+    const api = ctx.api.admin(operation);
+    for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+      let issued: IssuedAccessToken;
+      try {
+        const minted = await api.mintRegisterToken({ clientName: name, accessTtl: CREATE_REGISTER_TOKEN_TTL, refreshTtl: isKnown(ttl) ? ttl : undefined, role });
+        issued = await api.redeemRegisterToken(minted.value);
+      } catch (err) {
+        if (err instanceof MlpConflictError) throw new DiagnosticError(diag.nameTaken(name, ACCESS_TOKEN_RESOURCE));
+        if (!(err instanceof MlpError && err.outcomeUnknown && err.route === 'redeem')) throw new DiagnosticError(fromClientError(operation, err));
+        // The redeem may have created the token, with a value nobody received: remove it, start over.
+        ctx.log(`redeem answer lost for ${name} (attempt ${attempt}); reconciling by name`);
+        await removeOrphan(api, name, operation);
+        continue;
+      }
+      ctx.api.invalidateList();
+      return stateOf(planned, issued);
+    }
+    throw new DiagnosticError(diag.createRetriesExhausted(name, CREATE_ATTEMPTS));
+  },
+
+  // ---- read -------------------------------------------------------------------------------------
+
+  async read(state: ObjectValue, ctx: HandlerContext): Promise<ObjectValue | null> {
+    const id = getString(state, A.id);
+    const name = String(getString(state, A.name));
+    const value = getString(state, A.value);
+    let info: TokenInfo | undefined;
+    if (ctx.api.hasToken) {
+      let tokens: TokenInfo[];
+      try {
+        tokens = await ctx.api.listTokensShared(`refresh the access token ${JSON.stringify(name)}`);
+      } catch (err) {
+        throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
+      }
+      info = tokens.find((t) => (isKnown(id) ? t.id === id : t.name === name));
+    } else if (isKnown(value)) {
+      // No provider token (a redeemed token's working directory): the token reads itself.
+      try {
+        info = await ctx.api.as(value).whoAmI();
+      } catch (err) {
+        if (!(err instanceof MlpForbiddenError)) throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
+        const expiresAt = parseTime(getString(state, A.expiresAt));
+        // Refused: deleted, or expired. An expired one stays so the plan can say so and replace it.
+        if (expiresAt !== null && ctx.clock.now() >= expiresAt) return state;
+        info = undefined;
+      }
+    } else {
+      ctx.diagnostics.add(diag.cannotRefresh(name, 'no provider token is configured and the state holds no value to authenticate with'));
+      return state;
+    }
+    if (!info) {
+      ctx.diagnostics.add(diag.tokenGone(ACCESS_TOKEN_RESOURCE, name));
+      return null;
+    }
+    return refreshed(state, info);
+  },
+
+  // ---- update -----------------------------------------------------------------------------------
+
+  async update({ prior, planned }: ApplyRequest): Promise<ObjectValue> {
+    // Only rotate_after, early_rotation_window (and a ttl respelled to the same length) get here:
+    // they matter to Terraform alone, so nothing is sent to the API.
+    const rotateAt = rotateAtOf(prior!, planned);
+    return { ...planned, [A.rotateAt]: rotateAt === UNKNOWN ? null : formatTime(rotateAt) };
+  },
+
+  // ---- delete -----------------------------------------------------------------------------------
+
+  async delete(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
+    const name = String(getString(prior, A.name));
+    const operation = `delete the access token ${JSON.stringify(name)}`;
+    const value = getString(prior, A.value);
+    let api: TokenApi;
+    if (ctx.api.hasToken) {
+      api = ctx.api.admin(operation);
+    } else if (isKnown(value) && getString(prior, A.role) === 'admin') {
+      // An Administrator token can delete itself.
+      api = ctx.api.as(value);
+    } else {
+      throw new DiagnosticError(diag.missingAdminToken(operation));
+    }
+    try {
+      const deleted = await api.deleteToken(name);
+      if (!deleted) ctx.log(`${name} was already gone`);
+    } catch (err) {
+      throw new DiagnosticError(fromClientError(operation, err));
+    }
+    ctx.api.invalidateList();
+  },
+
+  // ---- import -----------------------------------------------------------------------------------
+
+  async import(id: string, ctx: HandlerContext): Promise<ObjectValue> {
+    const name = id.trim();
+    const operation = `import the access token ${JSON.stringify(name)}`;
+    let info: TokenInfo | undefined;
+    try {
+      info = await ctx.api.admin(operation).findToken(name);
+    } catch (err) {
+      throw new DiagnosticError(fromClientError(operation, err));
+    }
+    if (!info) throw new DiagnosticError(diag.importNotFound(name));
+    ctx.diagnostics.add(diag.importedWithoutValue(name));
+    const lifetime = info.expiresAt ? (info.expiresAt.getTime() - info.createdAt.getTime()) / 1000 : 0;
+    const state: ObjectValue = {
+      ...nullState(),
+      // A lifetime in whole seconds is what `ttl` was, so a configuration with the same ttl plans no change.
+      [A.ttl]: Number.isSafeInteger(lifetime) && lifetime > 0 ? formatDuration(lifetime) : null,
+    };
+    return refreshed(state, info);
+  },
+
+  upgrade(_version: number, stored: Record<string, unknown>): ObjectValue {
+    // Version 1 is the first; an older state never existed. Keep what fits today's shape.
+    return normalizeStored(stored);
+  },
+} satisfies ResourceHandler & { readonly schema: typeof accessTokenSchema };
+
+// ---- model and pure helpers -----------------------------------------------------------------------
+
+type Attr = keyof typeof accessTokenSchema.attributes;
+
+function nullState(): Record<Attr, Value> {
+  return Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])) as Record<Attr, Value>;
+}
+
+/** Today's shape from stored JSON: known attributes of the right kind, others null. */
+export function normalizeStored(stored: Record<string, unknown>): ObjectValue {
+  const out: Record<string, Value> = nullState();
+  for (const [name, attr] of Object.entries(accessTokenSchema.attributes)) {
+    const v = stored[name];
+    if (attr.type === 'string' && typeof v === 'string') out[name] = v;
+    if (Array.isArray(attr.type) && v && typeof v === 'object' && !Array.isArray(v)) {
+      out[name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue;
+    }
+  }
+  return out;
+}
+
+function knownOr<T>(v: Maybe<T>, fallback: T): T {
+  return isKnown(v) ? v : fallback;
+}
+
+/** The plan of a new token: the API decides the computed values. */
+export function plannedCreate(proposed: ObjectValue, config: ObjectValue): ObjectValue {
+  const registerToken = getString(config, A.registerToken);
+  const out: Record<string, Value> = { ...proposed };
+  for (const attr of COMPUTED_BY_API) out[attr] = UNKNOWN;
+  const name = getString(config, A.name);
+  out[A.name] = name !== null ? name : UNKNOWN;
+  const role = getString(config, A.role);
+  out[A.role] = role !== null ? role : registerToken !== null ? UNKNOWN : 'user';
+  const rotates = getString(config, A.rotateAfter) !== null || (getString(config, A.earlyRotationWindow) !== null && (getString(config, A.ttl) !== null || registerToken !== null));
+  out[A.rotateAt] = rotates ? UNKNOWN : null;
+  return out;
+}
+
+/** The plan of an update that replaces the token: as a create, keeping the configured values. */
+function plannedReplacement(proposed: ObjectValue, config: ObjectValue): ObjectValue {
+  return plannedCreate(proposed, config);
+}
+
+/** Whether a replacing input differs between the prior state and the plan. */
+export function inputChanged(attr: (typeof REPLACING_INPUTS)[number], prior: ObjectValue, proposed: ObjectValue, config: ObjectValue): boolean {
+  const before = prior[attr] ?? null;
+  switch (attr) {
+    case A.name:
+    case A.role: {
+      const configured = getString(config, attr);
+      if (configured === UNKNOWN) return true;
+      if (configured !== null) return configured !== before;
+      // Unset role means "user" unless a registration token decides it; unset name is computed.
+      if (attr === A.role && getString(config, A.registerToken) === null) return before !== 'user';
+      return false;
+    }
+    case A.ttl:
+      return !sameDuration(getString(proposed, attr), before as string | null);
+    case A.rotationTriggers:
+      return triggersChanged(before, getStringMap(proposed, attr));
+    default:
+      return !valuesEqual(proposed[attr] ?? null, before);
+  }
+}
+
+
+/**
+ * When the token is due for rotation: the earlier of created + rotate_after and
+ * expires - early_rotation_window; null when neither applies, UNKNOWN when a duration is not known yet.
+ */
+export function rotateAtOf(timesFrom: ObjectValue, settingsFrom: ObjectValue): Date | null | typeof UNKNOWN {
+  const rotateAfter = getString(settingsFrom, A.rotateAfter);
+  const window = getString(settingsFrom, A.earlyRotationWindow);
+  if (rotateAfter === UNKNOWN || window === UNKNOWN) return UNKNOWN;
+  return computeRotateAt(parseTime(getString(timesFrom, A.createdAt)), parseTime(getString(timesFrom, A.expiresAt)), rotateAfter, window);
+}
+
+export function computeRotateAt(createdAt: Date | null, expiresAt: Date | null, rotateAfter: string | null, window: string | null): Date | null {
+  const candidates: number[] = [];
+  if (createdAt && rotateAfter && !durationProblem(rotateAfter)) candidates.push(createdAt.getTime() + parseDuration(rotateAfter) * 1000);
+  if (expiresAt && window && !durationProblem(window)) candidates.push(expiresAt.getTime() - parseDuration(window) * 1000);
+  return candidates.length > 0 ? new Date(Math.min(...candidates)) : null;
+}
+
+/** The configured name, or the prefix plus a random suffix. */
+function createName(planned: ObjectValue): string {
+  const name = getString(planned, A.name);
+  if (isKnown(name)) return name;
+  const prefix = getString(planned, A.namePrefix);
+  return `${isKnown(prefix) ? prefix : ''}${randomSuffix()}`;
+}
+
+const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export function randomSuffix(length: number = NAME_PREFIX_SUFFIX_LENGTH): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
+  return out;
+}
+
+/** The state of a freshly issued token. */
+function stateOf(planned: ObjectValue, issued: IssuedAccessToken): ObjectValue {
+  return refreshed({ ...planned, [A.value]: issued.value.reveal() }, issued);
+}
+
+/** The state with the API's view of the token (value and inputs kept). */
+function refreshed(state: ObjectValue, info: TokenInfo): ObjectValue {
+  const next: Record<string, Value> = {
+    ...state,
+    [A.id]: info.id,
+    [A.name]: info.name,
+    [A.role]: info.role,
+    [A.issuerName]: info.issuerName,
+    [A.createdAt]: formatTime(info.createdAt),
+    [A.expiresAt]: formatTime(info.expiresAt),
+  };
+  const rotateAt = rotateAtOf(next, next);
+  next[A.rotateAt] = rotateAt === UNKNOWN ? null : formatTime(rotateAt);
+  return next;
+}
+
+/** After a lost redeem answer: delete the token if the lost request created it. */
+async function removeOrphan(api: TokenApi, name: string, operation: string): Promise<void> {
+  try {
+    const existing = await api.findToken(name);
+    if (existing) await api.deleteToken(name);
+  } catch (err) {
+    throw new DiagnosticError(fromClientError(`${operation} (checking whether a lost attempt created it)`, err));
+  }
+}
+
+/** Create from a registration token someone else minted (no provider token needed). */
+async function redeemGiven(planned: ObjectValue, registerToken: string, ctx: HandlerContext): Promise<ObjectValue> {
+  const configuredName = getString(planned, A.name);
+  const operation = 'redeem the registration token';
+  const api = ctx.api.anonymous();
+  let issued: IssuedAccessToken;
+  try {
+    issued = await api.redeemRegisterToken(registerToken);
+  } catch (err) {
+    if (!(err instanceof MlpError && err.outcomeUnknown)) throw redeemFailure(err, operation);
+    // The first attempt may or may not have happened: a retry either succeeds, or is refused because it did.
+    ctx.log('redeem answer lost; retrying once');
+    try {
+      issued = await api.redeemRegisterToken(registerToken);
+    } catch (retryErr) {
+      if (!(retryErr instanceof MlpForbiddenError)) throw redeemFailure(retryErr, operation);
+      let cleanedUp = false;
+      if (ctx.api.hasToken && isKnown(configuredName)) {
+        await removeOrphan(ctx.api.admin(operation), configuredName, operation);
+        cleanedUp = true;
+      }
+      throw new DiagnosticError(diag.lostRedeemUnrecoverable(isKnown(configuredName) ? configuredName : undefined, cleanedUp));
+    }
+  }
+  ctx.api.invalidateList();
+  const state = stateOf(planned, issued);
+  // The registration token fixes name and role; if the configuration said otherwise, keep the token
+  // (it exists) and report the mismatch, which taints it.
+  for (const attr of [A.name, A.role] as const) {
+    const configured = getString(planned, attr);
+    const actual = String(getString(state, attr));
+    if (isKnown(configured) && configured !== actual) ctx.diagnostics.add(diag.registerTokenMismatch(attr, configured, actual));
+  }
+  return state;
+}
+
+function redeemFailure(err: unknown, operation: string): DiagnosticError {
+  if (err instanceof MlpForbiddenError) return new DiagnosticError(diag.registerTokenUnusable());
+  return new DiagnosticError(fromClientError(operation, err));
+}

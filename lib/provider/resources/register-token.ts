@@ -1,0 +1,178 @@
+/**
+ * `mlp_register_token`: a one-time registration token, minted by an Administrator, that whoever
+ * holds it redeems (with no credentials) for the access token it describes, e.g. with an
+ * `mlp_access_token` that sets `register_token` in another working directory.
+ *
+ * Registration tokens are never listed and cannot be revoked, so the state is the only record of
+ * one: it is never recreated because it expired or was redeemed (read keeps it as it is), only
+ * because its inputs or `rotation_triggers` changed; destroy forgets it, with a warning.
+ *
+ * Order: schema, validation, plan, create, read, update, delete, import, then helpers.
+ */
+import { randomUUID } from 'node:crypto';
+import { REGISTER_TOKEN_ATTRS as A, REGISTER_TOKEN_RESOURCE, ROLES } from '../../constants';
+import { durationProblem } from '../../client/duration';
+import { MlpConflictError } from '../../client/errors';
+import type { MintedRegisterToken } from '../../client/types';
+import { nameProblem } from '../../client/validation';
+import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
+import { DiagnosticError, diag, fromClientError } from '../diagnostics';
+import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, ValidateContext } from '../handler';
+import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
+import { formatTime, getString, getStringMap, isKnown, sameDuration, triggersChanged } from '../values';
+
+// ---- schema -------------------------------------------------------------------------------------
+
+export const registerTokenSchema = {
+  version: INITIAL_SCHEMA_VERSION,
+  description:
+    'A one-time registration token for an access token of the given name, role and lifetime. Whoever holds it can redeem it once, without credentials, until it expires ' +
+    '(`mlp_access_token` with `register_token`). It is not recreated when it expires or is redeemed; change `rotation_triggers` to mint a new one. It cannot be revoked: destroying it only forgets it.',
+  attributes: {
+    [A.id]: { type: 'string', computed: true, description: 'A local identifier (registration tokens have no id in the API).' },
+    [A.name]: { type: 'string', required: true, description: 'The name of the access token it creates. Changing it mints a new registration token.' },
+    [A.role]: { type: 'string', optional: true, computed: true, description: 'The role of the access token it creates: `user` (default) or `admin`.' },
+    [A.accessTokenTtl]: {
+      type: 'string',
+      optional: true,
+      description: 'The lifetime of the access token it creates (Go-style duration). Unset: that token never expires.',
+    },
+    [A.ttl]: { type: 'string', required: true, description: 'The registration token\'s own lifetime (Go-style duration): it cannot be redeemed after that.' },
+    [A.rotationTriggers]: { type: ['map', 'string'], optional: true, description: 'Arbitrary values that mint a new registration token when they change.' },
+    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The registration token.' },
+    [A.expiresAt]: { type: 'string', computed: true, description: 'When the registration token stops being redeemable (RFC 3339).' },
+  },
+} as const satisfies BlockSchema;
+
+const REPLACING_INPUTS = [A.name, A.role, A.accessTokenTtl, A.ttl, A.rotationTriggers] as const;
+
+export const registerToken = {
+  typeName: REGISTER_TOKEN_RESOURCE,
+  schema: registerTokenSchema,
+
+  // ---- validation -------------------------------------------------------------------------------
+
+  validate(config: ObjectValue, ctx: ValidateContext): void {
+    const name = getString(config, A.name);
+    if (isKnown(name)) {
+      const problem = nameProblem(name);
+      if (problem) ctx.diagnostics.add(diag.invalidAttribute([A.name], problem));
+    }
+    const role = getString(config, A.role);
+    if (isKnown(role) && !(ROLES as readonly string[]).includes(role)) {
+      ctx.diagnostics.add(diag.invalidAttribute([A.role], `${JSON.stringify(role)} is not a role`, 'Use "user" or "admin"'));
+    }
+    for (const attr of [A.ttl, A.accessTokenTtl]) {
+      const v = getString(config, attr);
+      if (!isKnown(v)) continue;
+      const problem = durationProblem(v);
+      if (problem) ctx.diagnostics.add(diag.invalidAttribute([attr], problem));
+    }
+  },
+
+  // ---- plan -------------------------------------------------------------------------------------
+
+  async plan({ prior, proposed, config }: PlanRequest): Promise<PlanResult> {
+    const fresh = (): ObjectValue => ({
+      ...proposed,
+      [A.id]: UNKNOWN,
+      [A.value]: UNKNOWN,
+      [A.expiresAt]: UNKNOWN,
+      [A.role]: getString(config, A.role) ?? 'user',
+    });
+    if (prior === null) return { planned: fresh(), requiresReplace: [] };
+    const replace = REPLACING_INPUTS.filter((attr) => changed(attr, prior, proposed, config));
+    // Expired or redeemed is no reason: nothing can be known about either, and a new one would
+    // only matter to whoever redeems it, who asks for it through rotation_triggers.
+    return replace.length > 0 ? { planned: fresh(), requiresReplace: replace } : { planned: { ...proposed, [A.role]: prior[A.role] ?? 'user' }, requiresReplace: [] };
+  },
+
+  // ---- create -----------------------------------------------------------------------------------
+
+  async create({ planned }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue> {
+    const name = String(getString(planned, A.name));
+    const operation = `mint a registration token for ${JSON.stringify(name)}`;
+    const accessTokenTtl = getString(planned, A.accessTokenTtl);
+    let minted: MintedRegisterToken;
+    try {
+      minted = await ctx.api.admin(operation).mintRegisterToken({
+        clientName: name,
+        accessTtl: String(getString(planned, A.ttl)),
+        refreshTtl: isKnown(accessTokenTtl) ? accessTokenTtl : undefined,
+        role: getString(planned, A.role) === 'admin' ? 'admin' : 'user',
+      });
+    } catch (err) {
+      if (err instanceof MlpConflictError) throw new DiagnosticError(diag.nameTaken(name, 'mlp_access_token'));
+      throw new DiagnosticError(fromClientError(operation, err));
+    }
+    return { ...planned, [A.id]: randomUUID(), [A.role]: minted.role, [A.value]: minted.value.reveal(), [A.expiresAt]: formatTime(minted.expiresAt) };
+  },
+
+  // ---- read -------------------------------------------------------------------------------------
+
+  async read(state: ObjectValue): Promise<ObjectValue> {
+    // Registration tokens are not listed: there is nothing to compare with, and expiry or use is no
+    // reason to drop it (see the module comment).
+    return state;
+  },
+
+  // ---- update -----------------------------------------------------------------------------------
+
+  async update({ planned }: ApplyRequest): Promise<ObjectValue> {
+    // Only a respelled duration of the same length gets here: nothing changes in the API.
+    return planned;
+  },
+
+  // ---- delete -----------------------------------------------------------------------------------
+
+  async delete(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
+    ctx.diagnostics.add(diag.registerTokenNotRevocable(String(getString(prior, A.name)), String(getString(prior, A.expiresAt) ?? 'its expiry')));
+  },
+
+  // ---- import -----------------------------------------------------------------------------------
+
+  async import(): Promise<ObjectValue> {
+    throw new DiagnosticError(
+      diag.notImportable(
+        REGISTER_TOKEN_RESOURCE,
+        'Registration tokens are not listed by the API and their value is shown only when minted, so there is nothing to import. Let Terraform mint a new one.',
+      ),
+    );
+  },
+
+  upgrade(_version: number, stored: Record<string, unknown>): ObjectValue {
+    const out: Record<string, Value> = {};
+    for (const [name, attr] of Object.entries(registerTokenSchema.attributes)) {
+      const v = stored[name];
+      out[name] =
+        attr.type === 'string'
+          ? typeof v === 'string'
+            ? v
+            : null
+          : v && typeof v === 'object' && !Array.isArray(v)
+            ? (Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue)
+            : null;
+    }
+    return out;
+  },
+} satisfies ResourceHandler & { readonly schema: typeof registerTokenSchema };
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+function changed(attr: (typeof REPLACING_INPUTS)[number], prior: ObjectValue, proposed: ObjectValue, config: ObjectValue): boolean {
+  const before = prior[attr] ?? null;
+  switch (attr) {
+    case A.role: {
+      const configured = getString(config, A.role);
+      if (configured === UNKNOWN) return true;
+      return (configured ?? 'user') !== before;
+    }
+    case A.ttl:
+    case A.accessTokenTtl:
+      return !sameDuration(getString(proposed, attr), before as string | null);
+    case A.rotationTriggers:
+      return triggersChanged(before, getStringMap(proposed, attr));
+    default:
+      return !valuesEqual(proposed[attr] ?? null, before);
+  }
+}

@@ -107,9 +107,9 @@ function hashOf(secret: string): Buffer {
 export class TokenStore {
   readonly #clock: EmulatorClock;
   readonly #onChange: () => void;
-  /** Access tokens by id; names and hashes index into it. */
+  /** Access tokens by id (what bearers point at), by name and by hash of their value. */
   readonly #tokens = new Map<string, StoredAccessToken>();
-  readonly #tokenIdByName = new Map<string, string>();
+  readonly #tokensByName = new Map<string, StoredAccessToken>();
   readonly #tokensByHash = new Map<string, StoredAccessToken>();
   readonly #registerTokens = new Map<string, StoredRegisterToken>();
   readonly #bearers = new Map<string, StoredBearer>();
@@ -126,7 +126,7 @@ export class TokenStore {
   addAccessToken(spec: NewAccessToken): { value: string; token: StoredAccessToken } {
     const problem = nameProblem(spec.name);
     if (problem) throw EmulatorError.validation('name', problem);
-    if (this.#tokenIdByName.has(spec.name)) throw EmulatorError.conflict(spec.name);
+    if (this.#tokensByName.has(spec.name)) throw EmulatorError.conflict(spec.name);
     if (spec.lifetimeSeconds !== null && !(spec.lifetimeSeconds > 0)) {
       throw EmulatorError.validation('ttl', `${spec.lifetimeSeconds} is not a lifetime; it must be above zero seconds`);
     }
@@ -147,8 +147,7 @@ export class TokenStore {
   }
 
   tokenByName(name: string): StoredAccessToken | undefined {
-    const id = this.#tokenIdByName.get(name);
-    return id === undefined ? undefined : this.#tokens.get(id);
+    return this.#tokensByName.get(name);
   }
 
   /** All access tokens in creation order, expired ones included. */
@@ -225,7 +224,7 @@ export class TokenStore {
   redeem(secret: string): RedeemOutcome {
     const record = lookup(this.#registerTokens, secret);
     if (!record || record.expMs <= this.#nowMs()) return { kind: 'forbidden' };
-    if (this.#tokenIdByName.has(record.name)) return { kind: 'conflict', name: record.name };
+    if (this.#tokensByName.has(record.name)) return { kind: 'conflict', name: record.name };
     this.#registerTokens.delete(record.hash);
     // addAccessToken persists, which covers the removal above too.
     const created = this.addAccessToken({
@@ -256,7 +255,7 @@ export class TokenStore {
       throw EmulatorError.validation('adminTokenName', `"${spec.name}" is a USER token in the state file; pick another admin token name`);
     }
     const admin: StoredAccessToken = existing
-      ? { ...existing, expMs: null, hash }
+      ? { ...existing, issuerName: spec.issuerName, expMs: null, hash }
       : { id: randomUUID(), name: spec.name, tokenType: 'ADMIN', issuerName: spec.issuerName, createdAtMs: this.#nowMs(), expMs: null, hash };
     // Re-binding in place keeps the token's position in the listing.
     if (existing) this.#tokensByHash.delete(existing.hash);
@@ -328,7 +327,7 @@ export class TokenStore {
 
   #clear(): void {
     this.#tokens.clear();
-    this.#tokenIdByName.clear();
+    this.#tokensByName.clear();
     this.#tokensByHash.clear();
     this.#registerTokens.clear();
     this.#bearers.clear();
@@ -340,13 +339,13 @@ export class TokenStore {
 
   #putToken(token: StoredAccessToken): void {
     this.#tokens.set(token.id, token);
-    this.#tokenIdByName.set(token.name, token.id);
+    this.#tokensByName.set(token.name, token);
     this.#tokensByHash.set(token.hash, token);
   }
 
   #dropToken(token: StoredAccessToken): void {
     this.#tokens.delete(token.id);
-    this.#tokenIdByName.delete(token.name);
+    this.#tokensByName.delete(token.name);
     this.#tokensByHash.delete(token.hash);
   }
 

@@ -32,7 +32,9 @@ function detail(line: string): void {
 }
 /** Terraform's one-line summary ("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."). */
 function summaryOf(text: string): string {
-  return text.split('\n').find((l) => /complete!|No changes\.|Plan:/.test(l))?.trim() ?? '(no summary line)';
+  const lines = text.split('\n');
+  const line = lines.find((l) => /complete!|No changes\./.test(l)) ?? lines.find((l) => /^Plan:/.test(l));
+  return line?.trim() ?? '(no summary line)';
 }
 
 async function whoAmI(endpoint: string, value: string): Promise<string> {

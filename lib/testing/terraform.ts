@@ -133,10 +133,21 @@ export class TerraformWorkdir {
     return JSON.parse(r.stdout) as TerraformState;
   }
 
-  /** Every text this directory's runs printed, for leak checks. */
+  /**
+   * Every text this directory's runs printed, for leak checks, except the runs whose purpose is to
+   * reveal values (`output -json`, `show -json`): those print sensitive values by design.
+   */
   transcript(): string {
-    return this.results.map((r) => `$ terraform ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).join('\n');
+    return this.results
+      .filter((r) => !revealsValues(r.args))
+      .map((r) => `$ terraform ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`)
+      .join('\n');
   }
+}
+
+/** `terraform output ...` and `terraform show -json` print sensitive values on purpose. */
+function revealsValues(args: readonly string[]): boolean {
+  return args[0] === 'output' || (args[0] === 'show' && args.includes('-json'));
 }
 
 /** The parts of `terraform show -json` we read. */

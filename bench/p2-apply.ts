@@ -1,0 +1,136 @@
+/**
+ * P2: `terraform apply` then `destroy` of N `mlp_access_token` against the emulator, against N
+ * built-in `terraform_data` in the same kind of working dir, both initialised beforehand, both with
+ * `-parallelism=10`. For each size the two sides run back to back, in alternating order.
+ *
+ * P5 rides along: the provider processes of each N-token apply are watched and their peak RSS
+ * (VmHWM) sampled; the figure is the largest peak of one apply, median over the runs.
+ */
+import type { RunningEmulator } from '../lib/emulator';
+import type { TerraformWorkdir } from '../lib/testing/terraform';
+import type { BenchOptions } from './lib/env';
+import { type Figure, unmeasured } from './lib/figure';
+import { ms, median, nowMs, ratio, spread } from './lib/stats';
+import { ProviderWatch, dataDir, mlpDir } from './lib/tf';
+
+const P2_TITLE = 'apply + destroy of N mlp_access_token vs N terraform_data';
+const P2_GOAL = '<= 2.0x at N=100';
+const P2_LIMIT = 2.0;
+const P5_TITLE = 'Provider peak RSS during the N-token apply';
+const P5_GOAL = '<= 80 MB';
+const P5_LIMIT_MIB = 80;
+const FLAGS = ['-parallelism=10'];
+
+interface SideRuns {
+  apply: number[];
+  destroy: number[];
+  total: number[];
+  applyProcs: number[];
+  destroyProcs: number[];
+  peakMiB: number[];
+}
+const emptyRuns = (): SideRuns => ({ apply: [], destroy: [], total: [], applyProcs: [], destroyProcs: [], peakMiB: [] });
+
+export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Promise<[Figure, Figure]> {
+  const sizes = options.p2Sizes;
+  const goalN = sizes[sizes.length - 1]!;
+  const method = `terraform apply then destroy with -var n=N ${FLAGS.join(' ')}, each timed from spawn to exit; working dirs initialised beforehand; ${options.tfRuns} runs per side and N, the sides back to back in alternating order; medians. The mlp dir's mirror points at a counting launcher (one extra sh exec per provider process)`;
+  const p5Method = `VmHWM of every provider process of the ${goalN}-token apply, read from /proc every 10 ms (pids written by the counting launcher); the largest per apply, median over ${options.tfRuns} applies`;
+  let mlp: TerraformWorkdir;
+  let data: TerraformWorkdir;
+  try {
+    [mlp, data] = [await mlpDir('p2-mlp', emulator), await dataDir('p2-data', emulator)];
+  } catch (error) {
+    return [unmeasured('P2', P2_TITLE, P2_GOAL, method, error), unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, error)];
+  }
+  const watch = new ProviderWatch('p2');
+  const baseline = emulator.tokens().length;
+
+  async function side(kind: 'mlp' | 'data', n: number, runs: SideRuns | undefined): Promise<void> {
+    const tf = kind === 'mlp' ? mlp : data;
+    const vars = ['-var', `n=${n}`, ...FLAGS];
+    const env = kind === 'mlp' ? watch.env() : {};
+    if (kind === 'mlp') watch.start();
+    const t0 = nowMs();
+    await tf.apply(vars, { env });
+    const t1 = nowMs();
+    const applied = kind === 'mlp' ? watch.stop() : undefined;
+    if (kind === 'mlp') {
+      const have = emulator.tokens().length - baseline;
+      if (have !== n) throw new Error(`after apply of ${n} tokens the emulator holds ${have} new tokens`);
+      watch.start();
+    }
+    const t2 = nowMs();
+    await tf.destroy(vars, { env });
+    const t3 = nowMs();
+    const destroyed = kind === 'mlp' ? watch.stop() : undefined;
+    if (kind === 'mlp' && emulator.tokens().length !== baseline) throw new Error(`after destroy the emulator still holds ${emulator.tokens().length - baseline} tokens`);
+    if (!runs) return;
+    runs.apply.push(t1 - t0);
+    runs.destroy.push(t3 - t2);
+    runs.total.push(t1 - t0 + (t3 - t2));
+    if (applied && destroyed) {
+      runs.applyProcs.push(applied.processes);
+      runs.destroyProcs.push(destroyed.processes);
+      if (applied.peakKiB !== undefined) runs.peakMiB.push(applied.peakKiB / 1024);
+    }
+  }
+
+  const results = new Map<number, { mlp: SideRuns; data: SideRuns }>(sizes.map((n) => [n, { mlp: emptyRuns(), data: emptyRuns() }]));
+  try {
+    // Untimed warm-up of both sides (page cache, Terraform's own start).
+    await side('mlp', sizes[0]!, undefined);
+    await side('data', sizes[0]!, undefined);
+    for (let i = 0; i < options.tfRuns; i++) {
+      for (const n of sizes) {
+        const r = results.get(n)!;
+        const order: Array<'mlp' | 'data'> = i % 2 === 0 ? ['mlp', 'data'] : ['data', 'mlp'];
+        for (const kind of order) await side(kind, n, r[kind]);
+      }
+    }
+  } catch (error) {
+    const partial = describe(results);
+    return [unmeasured('P2', P2_TITLE, P2_GOAL, method, error, partial), unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, error)];
+  }
+
+  const goal = results.get(goalN)!;
+  const value = median(goal.mlp.total) / median(goal.data.total);
+  const p2: Figure = {
+    id: 'P2',
+    title: P2_TITLE.replace(/N/g, String(goalN)),
+    goal: P2_GOAL,
+    value: `${ratio(value)} (${ms(median(goal.mlp.total))} / ${ms(median(goal.data.total))})`,
+    pass: goalN === 100 ? value <= P2_LIMIT : undefined,
+    details: describe(results),
+    method,
+  };
+  const peak = median(goal.mlp.peakMiB);
+  const p5: Figure = Number.isFinite(peak)
+    ? {
+        id: 'P5',
+        title: P5_TITLE.replace(/N/g, String(goalN)),
+        goal: P5_GOAL,
+        value: `${peak.toFixed(1)} MiB`,
+        pass: peak <= P5_LIMIT_MIB,
+        details: [`largest provider VmHWM per ${goalN}-token apply: ${spread(goal.mlp.peakMiB, (v) => `${v.toFixed(1)} MiB`)}`],
+        method: p5Method,
+      }
+    : unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, 'no provider process was sampled (did the counting launcher run?)');
+  return [p2, p5];
+}
+
+function describe(results: Map<number, { mlp: SideRuns; data: SideRuns }>): string[] {
+  const lines: string[] = [];
+  for (const [n, r] of results) {
+    if (r.mlp.total.length === 0 && r.data.total.length === 0) continue;
+    lines.push(
+      `N=${n}: mlp apply ${spread(r.mlp.apply)}, destroy ${spread(r.mlp.destroy)}, total ${ms(median(r.mlp.total))}; ` +
+        `terraform_data apply ${spread(r.data.apply)}, destroy ${spread(r.data.destroy)}, total ${ms(median(r.data.total))}; ` +
+        `ratio ${ratio(median(r.mlp.total) / median(r.data.total))}`,
+    );
+    if (r.mlp.applyProcs.length) {
+      lines.push(`N=${n}: provider processes per apply ${median(r.mlp.applyProcs)}, per destroy ${median(r.mlp.destroyProcs)}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: the five benchmark figures of mlp-tokens, printed as a table and written to
+ * bench/RESULTS.md. A figure that cannot be measured says why; the run goes on.
+ *
+ *   npm run bench                 # the figures of record (about 5-8 minutes on 2 cores)
+ *   npm run bench -- --quick      # fewer runs, smaller N
+ *   npm run bench -- --only=P1,P4 --runs=7 --no-write
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../lib/emulator';
+import { buildBundle } from './bundle';
+import { ROOT, WORK, machine, parseOptions } from './lib/env';
+import { type Figure, type FigureId, unmeasured } from './lib/figure';
+import { table, writeResults } from './lib/report';
+import { nowMs } from './lib/stats';
+import { p1 } from './p1-startup';
+import { p2p5 } from './p2-apply';
+import { p3 } from './p3-requests';
+import { p4 } from './p4-synth';
+
+function progress(line: string): void {
+  process.stderr.write(`[bench +${((nowMs() - started) / 1000).toFixed(0)}s] ${line}\n`);
+}
+const started = nowMs();
+
+async function attempt<T>(label: string, fn: () => Promise<T> | T, fallback: (error: unknown) => T): Promise<T> {
+  progress(`${label}...`);
+  try {
+    return await fn();
+  } catch (error) {
+    progress(`${label} failed: ${(error as Error).message?.split('\n')[0]}`);
+    return fallback(error);
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const options = parseOptions(argv);
+  fs.rmSync(WORK, { recursive: true, force: true });
+  fs.mkdirSync(WORK, { recursive: true });
+  const m = machine();
+  progress(`${m.cpu}, ${m.cores} cores, node ${m.node}, terraform ${m.terraform}, load ${m.load}${options.quick ? ' (quick)' : ''}`);
+  const figures = new Map<FigureId, Figure>();
+  const notes: string[] = [];
+  const want = (id: FigureId): boolean => options.only.has(id);
+
+  if (want('P1')) {
+    const bundle = await attempt('esbuild bundle of the provider entry (P1 diagnostic)', () => buildBundle(), (e) => {
+      notes.push(`No esbuild bundle in P1's diagnostics: ${(e as Error).message}`);
+      return undefined;
+    });
+    figures.set('P1', await attempt('P1 start-up', () => p1(options, bundle ? { bundle } : {}), (e) => unmeasured('P1', 'Provider start to handshake vs `node -e 0`', '<= 1.5x', 'see bench/p1-startup.ts', e)));
+  }
+  if (want('P4')) {
+    figures.set('P4', await attempt('P4 synth', () => p4(options), (e) => unmeasured('P4', 'Synth of MlpAccessToken vs bare TerraformResource', '<= 1.2x', 'see bench/p4-synth.ts', e)));
+  }
+  if (want('P2') || want('P3') || want('P5')) {
+    let emulator: RunningEmulator | undefined;
+    try {
+      emulator = await startEmulator({ control: true });
+    } catch (error) {
+      for (const id of ['P2', 'P3', 'P5'] as const) if (want(id)) figures.set(id, unmeasured(id, 'needs the emulator', '', '', error));
+    }
+    if (emulator) {
+      try {
+        if (want('P2') || want('P5')) {
+          const [f2, f5] = await attempt('P2 apply/destroy (and P5 RSS)', () => p2p5(options, emulator!), (e) => [
+            unmeasured('P2', 'apply + destroy', '<= 2.0x at N=100', 'see bench/p2-apply.ts', e),
+            unmeasured('P5', 'Provider peak RSS', '<= 80 MB', 'see bench/p2-apply.ts', e),
+          ]);
+          if (want('P2')) figures.set('P2', f2);
+          if (want('P5')) figures.set('P5', f5);
+        }
+        if (want('P3')) {
+          figures.set('P3', await attempt('P3 requests per provider process', () => p3(options, emulator!), (e) => unmeasured('P3', 'API requests per provider process', '<= 2, flat in N', 'see bench/p3-requests.ts', e)));
+        }
+      } finally {
+        await emulator.close();
+      }
+    }
+  }
+
+  const ordered = (['P1', 'P2', 'P3', 'P4', 'P5'] as const).map((id) => figures.get(id)).filter((f): f is Figure => f !== undefined);
+  const elapsedMs = nowMs() - started;
+  process.stdout.write(`\n${table(ordered)}\n\n`);
+  for (const f of ordered) if (f.error) process.stdout.write(`${f.id} not measured: ${f.error}\n`);
+  if (options.write) {
+    const file = path.join(ROOT, 'bench', 'RESULTS.md');
+    writeResults(file, { machine: m, figures: ordered, argv, quick: options.quick, elapsedMs, notes });
+    process.stdout.write(`written to ${path.relative(process.cwd(), file)} (${(elapsedMs / 1000).toFixed(0)} s)\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,148 @@
+/**
+ * mlp-tokens with CDK Terrain (cdktn 0.24, the community fork of the archived cdktf), from plain
+ * JavaScript: test/fork is a small package that installs the built mlp-tokens as a packed copy (as from
+ * the registry) next to `"cdktf": "npm:cdktn@0.24.0"`. Its synth.js synthesizes the basic stack with
+ * cdktn; plain Terraform then applies and destroys it against the emulator. cdktn-cli needs Node 22, so
+ * it is not used: the library and Terraform are all a stack needs.
+ *
+ * Needs `npm run build` first (the packed copy is dist/ and bin/), and the npm registry for `npm ci`.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../lib/emulator';
+import { TerraformWorkdir, findSecrets } from '../../lib/testing/terraform';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FORK = path.join(ROOT, 'test', 'fork');
+const INSTALLED = path.join(FORK, 'node_modules', 'mlp-tokens');
+const RUN_TIMEOUT_MS = 180_000;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGTERM'), RUN_TIMEOUT_MS);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+/** Processes other than this one whose environment holds `marker`: what a run left behind. */
+function processesMarked(marker: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not readable: not one of ours
+    }
+  }
+  return pids;
+}
+
+/** What synth.js prints. */
+interface SynthReport {
+  cdktf: { name: string; version: string; path: string };
+  cdktfOfMlpTokens: string;
+  mlpTokens: { path: string; exports: string[] };
+  stackDir: string;
+}
+
+describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
+  let work: string;
+  let emulator: RunningEmulator;
+  const [markerName, markerValue] = ['MLP_E2E_RUN', `fork-${randomBytes(6).toString('hex')}`];
+  const marker = `${markerName}=${markerValue}`;
+  let synthRun: Run | undefined;
+  let report: SynthReport | undefined;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+    // The outer `npm test` exports its own npm_* settings; the fork package is a project of its own.
+    const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    const ci = await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: FORK, env: npmEnv });
+    if (ci.code !== 0) {
+      throw new Error(
+        `npm ci in test/fork exited with ${ci.code}. If mlp-tokens' dependencies changed, refresh the lock file: ` +
+          `\`npm install --prefix test/fork\` and commit test/fork/package-lock.json.\n${ci.stderr.slice(-3000)}`,
+      );
+    }
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-e2e-fork-'));
+    emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
+  }, RUN_TIMEOUT_MS);
+
+  afterAll(async () => {
+    for (const pid of processesMarked(marker)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await emulator?.close();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('GIVEN the fork package WHEN synth.js runs THEN mlp-tokens loads from plain JS, uses the one cdktn, and lays out the stack with our provider', async () => {
+    // The real credentials are in the environment at synth: none may reach the files.
+    synthRun = await run(process.execPath, ['synth.js', path.join(work, 'cdktf.out')], {
+      cwd: FORK,
+      env: { ...process.env, MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, [markerName]: markerValue },
+    });
+
+    if (synthRun.code !== 0) throw new Error(`synth.js exited with ${synthRun.code}:\n${synthRun.stderr}`);
+    report = JSON.parse(synthRun.stdout.trim().split('\n').pop()!) as SynthReport;
+    expect(report.cdktf).toMatchObject({ name: 'cdktn', version: '0.24.0' });
+    expect(report.cdktfOfMlpTokens).toBe(report.cdktf.path);
+    expect(report.mlpTokens.path).toBe(path.join(INSTALLED, 'dist', 'lib', 'index.js'));
+    expect(fs.lstatSync(INSTALLED).isSymbolicLink()).toBe(false);
+    expect(report.mlpTokens.exports).toEqual(expect.arrayContaining(['MlpProvider', 'MlpAccessToken', 'MlpRegisterToken', 'MlpTokenDataSource', 'MlpTokensDataSource']));
+
+    const stackDir = report.stackDir;
+    const config = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+    expect(config['//'].metadata.version).toBe('0.24.0');
+    expect(config.resource.mlp_access_token.ci).toMatchObject({ name: 'ci-pipeline', role: 'user', ttl: '720h', rotation_triggers: { rotation: '${var.rotation}' } });
+    expect(config.output.ci_value).toMatchObject({ sensitive: true, value: '${sensitive(mlp_access_token.ci.value)}' });
+    expect(fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8')).toContain('provider "terraform.local/mlp-tokens/mlp"');
+    expect(findSecrets({ 'cdk.tf.json': JSON.stringify(config), 'synth.js output': synthRun.stdout + synthRun.stderr }, [emulator.adminToken])).toEqual([]);
+  }, RUN_TIMEOUT_MS);
+
+  test('GIVEN the synthesized stack WHEN terraform init (offline, read-only lock file), apply, plan, destroy THEN the token lives in between and no value is printed', async () => {
+    if (!report) throw new Error('no synthesized stack (see the test above)');
+    const tf = new TerraformWorkdir(report.stackDir, {
+      env: { MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, [markerName]: markerValue },
+      cliConfigFile: path.join(work, 'terraformrc'),
+    });
+
+    // WHEN / THEN: the provider comes from the packed copy's mirror, with the hash recorded at synth
+    await tf.run(['init', '-input=false', '-no-color', '-lockfile=readonly']);
+    await tf.apply();
+    const made = emulator.tokens().filter((t) => t.name !== 'emulator-admin');
+    expect(made.map((t) => ({ name: t.name, role: t.role }))).toEqual([{ name: 'ci-pipeline', role: 'user' }]);
+    const value = String((await tf.outputs()).ci_value!.value);
+    expect(value.length).toBeGreaterThanOrEqual(32);
+    expect((await tf.plan()).code).toBe(0);
+
+    await tf.destroy();
+    expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+    expect(processesMarked(marker)).toEqual([]);
+    expect(findSecrets({ terraform: tf.transcript() }, [emulator.adminToken, value])).toEqual([]);
+  }, RUN_TIMEOUT_MS);
+});

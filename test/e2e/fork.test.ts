@@ -101,9 +101,10 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
   });
 
   test('GIVEN the fork package WHEN synth.js runs THEN mlp-tokens loads from plain JS, uses the one cdktn, and lays out the stack with our provider', async () => {
-    // The real credentials are in the environment at synth: none may reach the files.
-    synthRun = await run(process.execPath, ['synth.js', path.join(work, 'cdktf.out')], {
-      cwd: FORK,
+    // The real credentials are in the environment at synth: none may reach the files. The working
+    // directory is the temp dir: cdktf's implied local backend puts the state file there.
+    synthRun = await run(process.execPath, [path.join(FORK, 'synth.js'), path.join(work, 'cdktf.out')], {
+      cwd: work,
       env: { ...process.env, MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, [markerName]: markerValue },
     });
 
@@ -142,6 +143,7 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
 
     await tf.destroy();
     expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+    expect(fs.existsSync(path.join(work, 'terraform.basic.tfstate'))).toBe(true);
     expect(processesMarked(marker)).toEqual([]);
     expect(findSecrets({ terraform: tf.transcript() }, [emulator.adminToken, value])).toEqual([]);
   }, RUN_TIMEOUT_MS);

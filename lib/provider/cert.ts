@@ -35,9 +35,10 @@ export function createServerCertificate(now: Date = new Date()): ServerCertifica
   const extension = (extnID: string, critical: boolean, value: object): InstanceType<typeof x.Extension> =>
     new x.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 
-  // A positive serial (Go rejects negative ones): clear the top bit of the first byte.
+  // A positive, minimally encoded serial (Go rejects negative and zero-padded integers): the first
+  // byte is 0x01..0x7f.
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  serial[0] = serial[0]! & 0x7f || 0x01;
 
   const tbs = new x.TBSCertificate({
     version: x.Version.v3,

@@ -206,7 +206,7 @@ export const accessToken = {
         if (!(err instanceof MlpError && err.outcomeUnknown && err.route === 'redeem')) throw new DiagnosticError(fromClientError(operation, err));
         // The redeem may have created the token, with a value nobody received: remove it, start over.
         ctx.log(`redeem answer lost for ${name} (attempt ${attempt}); reconciling by name`);
-        await removeOrphan(api, name, operation);
+        if (await removeOrphan(api, name, operation)) ctx.diagnostics.add(diag.lostRedeemRecovered(name));
         continue;
       }
       ctx.api.invalidateList();
@@ -434,11 +434,13 @@ function refreshed(state: ObjectValue, info: TokenInfo): ObjectValue {
   return next;
 }
 
-/** After a lost redeem answer: delete the token if the lost request created it. */
-async function removeOrphan(api: TokenApi, name: string, operation: string): Promise<void> {
+/** After a lost redeem answer: delete the token if the lost request created it; `true` if it did. */
+async function removeOrphan(api: TokenApi, name: string, operation: string): Promise<boolean> {
   try {
     const existing = await api.findToken(name);
-    if (existing) await api.deleteToken(name);
+    if (!existing) return false;
+    await api.deleteToken(name);
+    return true;
   } catch (err) {
     throw new DiagnosticError(fromClientError(`${operation} (checking whether a lost attempt created it)`, err));
   }
@@ -461,10 +463,7 @@ async function redeemGiven(planned: ObjectValue, registerToken: string, ctx: Han
     } catch (retryErr) {
       if (!(retryErr instanceof MlpForbiddenError)) throw redeemFailure(retryErr, operation);
       let cleanedUp = false;
-      if (ctx.api.hasToken && isKnown(configuredName)) {
-        await removeOrphan(ctx.api.admin(operation), configuredName, operation);
-        cleanedUp = true;
-      }
+      if (ctx.api.hasToken && isKnown(configuredName)) cleanedUp = await removeOrphan(ctx.api.admin(operation), configuredName, operation);
       throw new DiagnosticError(diag.lostRedeemUnrecoverable(isKnown(configuredName) ? configuredName : undefined, cleanedUp));
     }
   }

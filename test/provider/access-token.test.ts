@@ -1,0 +1,249 @@
+import { FakeClock } from '../../lib/provider/clock';
+import { type ObjectValue, UNKNOWN, type Value } from '../../lib/provider/codec';
+import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
+import { accessToken, computeRotateAt } from '../../lib/provider/resources/access-token';
+import { FakeMlp, context } from './fakes';
+
+const ATTRS = Object.keys(accessToken.schema.attributes);
+
+/** A config/state object: every attribute null unless given. */
+function obj(values: Record<string, Value>): ObjectValue {
+  return { ...Object.fromEntries(ATTRS.map((k) => [k, null])), ...values };
+}
+
+/** What Terraform proposes: config, with prior values for computed attributes the config leaves null. */
+function proposedFrom(config: ObjectValue, prior: ObjectValue | null): ObjectValue {
+  const out: Record<string, Value> = { ...config };
+  for (const [name, attr] of Object.entries(accessToken.schema.attributes)) {
+    if ('computed' in attr && attr.computed && config[name] === null) out[name] = prior ? prior[name]! : null;
+  }
+  return out;
+}
+
+async function setup(config: ObjectValue, start = '2026-01-01T00:00:00Z') {
+  const clock = new FakeClock(start);
+  const api = new FakeMlp(clock);
+  const ctx = context(clock, api);
+  const plannedCreate = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+  const state = (await accessToken.create({ prior: null, planned: plannedCreate, config }, ctx))!;
+  return { clock, api, state, plan: (cfg: ObjectValue, c = context(clock, api)) => accessToken.plan({ prior: state, proposed: proposedFrom(cfg, state), config: cfg }, c) };
+}
+
+describe('mlp_access_token plan', () => {
+  test('GIVEN no prior state WHEN planned THEN the API-decided values are unknown and role defaults to user', async () => {
+    const clock = new FakeClock();
+    const config = obj({ name: 'ci', ttl: '720h', early_rotation_window: '24h' });
+    const { planned, requiresReplace } = await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, new FakeMlp(clock)));
+    expect(planned).toMatchObject({ name: 'ci', role: 'user', id: UNKNOWN, value: UNKNOWN, created_at: UNKNOWN, expires_at: UNKNOWN, rotate_at: UNKNOWN });
+    expect(requiresReplace).toEqual([]);
+  });
+
+  test('GIVEN neither rotate_after nor a window WHEN planned THEN rotate_at is null, not unknown', async () => {
+    const clock = new FakeClock();
+    const config = obj({ name: 'ci' });
+    const { planned } = await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, new FakeMlp(clock)));
+    expect(planned.rotate_at).toBeNull();
+  });
+
+  test('GIVEN a token before its rotation window WHEN planned THEN nothing changes', async () => {
+    const config = obj({ name: 'ci', ttl: '720h', early_rotation_window: '24h' });
+    const { clock, state, plan } = await setup(config);
+    expect(state.rotate_at).toBe('2026-01-30T00:00:00Z');
+    clock.advance('695h');
+    const { planned, requiresReplace } = await plan(config);
+    expect(requiresReplace).toEqual([]);
+    expect(planned).toEqual(state);
+  });
+
+  test('GIVEN the clock inside the rotation window WHEN planned THEN rotate_at forces replacement, with a warning', async () => {
+    const config = obj({ name: 'ci', ttl: '720h', early_rotation_window: '24h' });
+    const { clock, api, plan } = await setup(config);
+    clock.advance('696h');
+    const ctx = context(clock, api);
+    const { planned, requiresReplace } = await plan(config, ctx);
+    expect(requiresReplace).toEqual(['rotate_at']);
+    expect(planned).toMatchObject({ rotate_at: UNKNOWN, value: UNKNOWN, id: UNKNOWN, name: 'ci' });
+    expect(ctx.diagnostics.items.map((d) => d.summary)).toEqual(['MLP token due for rotation']);
+  });
+
+  test('GIVEN rotate_after has passed WHEN planned THEN the token is replaced', async () => {
+    const config = obj({ name: 'ci', rotate_after: '24h' });
+    const { clock, plan } = await setup(config);
+    clock.advance('23h59m59s');
+    expect((await plan(config)).requiresReplace).toEqual([]);
+    clock.advance('1s');
+    expect((await plan(config)).requiresReplace).toEqual(['rotate_at']);
+  });
+
+  test('GIVEN an expired token without any rotation setting WHEN planned THEN expires_at forces replacement', async () => {
+    const config = obj({ name: 'ci', ttl: '1h' });
+    const { clock, plan } = await setup(config);
+    clock.advance('1h');
+    const { planned, requiresReplace } = await plan(config);
+    expect(requiresReplace).toEqual(['expires_at']);
+    expect(planned.expires_at).toBe(UNKNOWN);
+  });
+
+  test('GIVEN changed rotation_triggers WHEN planned THEN the token is replaced; an empty map equals none', async () => {
+    const config = obj({ name: 'ci', rotation_triggers: { v: '1' } });
+    const { plan } = await setup(config);
+    expect((await plan(obj({ name: 'ci', rotation_triggers: { v: '2' } }))).requiresReplace).toEqual(['rotation_triggers']);
+    expect((await plan(obj({ name: 'ci', rotation_triggers: { v: '1' } }))).requiresReplace).toEqual([]);
+    const { plan: planNone } = await setup(obj({ name: 'ci2' }));
+    expect((await planNone(obj({ name: 'ci2', rotation_triggers: {} }))).requiresReplace).toEqual([]);
+  });
+
+  test.each([
+    ['name', { name: 'other' }],
+    ['role', { role: 'admin' }],
+    ['ttl', { ttl: '2h' }],
+  ])('GIVEN a changed %s WHEN planned THEN the token is replaced', async (attr, change) => {
+    const config = obj({ name: 'ci', ttl: '1h' });
+    const { plan } = await setup(config);
+    expect((await plan(obj({ ...config, ...change }))).requiresReplace).toEqual([attr]);
+  });
+
+  test('GIVEN only rotate_after and the window change WHEN planned and applied THEN the state updates without any API call', async () => {
+    const config = obj({ name: 'ci', ttl: '720h' });
+    const { clock, api, state, plan } = await setup(config);
+    const calls = { ...api.calls };
+    const next = obj({ name: 'ci', ttl: '720h', rotate_after: '240h', early_rotation_window: '48h' });
+    const { planned, requiresReplace } = await plan(next);
+    expect(requiresReplace).toEqual([]);
+    expect(planned.rotate_at).toBe('2026-01-11T00:00:00Z');
+    const applied = await accessToken.update({ prior: state, planned, config: next }, context(clock, api));
+    expect(applied).toEqual(planned);
+    expect(api.calls).toEqual(calls);
+  });
+
+  test('GIVEN a ttl respelled to the same length WHEN planned THEN it is an update, not a replacement', async () => {
+    const { plan } = await setup(obj({ name: 'ci', ttl: '720h' }));
+    const { requiresReplace, planned } = await plan(obj({ name: 'ci', ttl: '43200m' }));
+    expect(requiresReplace).toEqual([]);
+    expect(planned.ttl).toBe('43200m');
+  });
+
+  test('GIVEN a token redeemed from a registration token WHEN it expires THEN the plan warns instead of replacing', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    const minted = await api.client('admin').mintRegisterToken({ clientName: 'worker', accessTtl: '1h', refreshTtl: '2h', role: 'user' });
+    const config = obj({ register_token: minted.value.reveal() });
+    const ctx = context(clock, api, false);
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    expect(planned).toMatchObject({ name: UNKNOWN, role: UNKNOWN });
+    const state = (await accessToken.create({ prior: null, planned, config }, ctx))!;
+    expect(state).toMatchObject({ name: 'worker', role: 'user' });
+    clock.advance('2h');
+    const planCtx = context(clock, api, false);
+    const { requiresReplace } = await accessToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, planCtx);
+    expect(requiresReplace).toEqual([]);
+    expect(planCtx.diagnostics.items[0]).toMatchObject({ severity: 'warning', summary: 'MLP token expired', attribute: ['register_token'] });
+  });
+});
+
+describe('mlp_access_token validation', () => {
+  const validate = (values: Record<string, Value>) => {
+    const diagnostics = new Diagnostics();
+    accessToken.validate(obj(values), { diagnostics });
+    return diagnostics.items;
+  };
+
+  test('accepts a name with a lifetime and a window shorter than it', () => {
+    expect(validate({ name: 'ci', ttl: '720h', early_rotation_window: '24h' })).toEqual([]);
+  });
+
+  test('throws when the window is not shorter than the ttl, pointing at the window', () => {
+    const [d] = validate({ name: 'ci', ttl: '24h', early_rotation_window: '24h' });
+    expect(d).toMatchObject({ severity: 'error', attribute: ['early_rotation_window'] });
+  });
+
+  test('reports name with name_prefix, and neither of name, name_prefix, register_token', () => {
+    expect(validate({ name: 'a', name_prefix: 'b' })[0]!.summary).toMatch(/Conflicting name and name_prefix/);
+    expect(validate({})[0]!.summary).toMatch(/Missing name or name_prefix or register_token/);
+  });
+
+  test('reports a bad duration with the attribute and how to write one', () => {
+    const [d] = validate({ name: 'ci', ttl: '30d' });
+    expect(d).toMatchObject({ attribute: ['ttl'] });
+    expect(d!.detail).toMatch(/2h45m30s/);
+  });
+
+  test('skips unknown values (they are checked again at apply)', () => {
+    expect(validate({ name: UNKNOWN, ttl: UNKNOWN, early_rotation_window: '24h' })).toEqual([]);
+  });
+});
+
+describe('mlp_access_token apply, read, import', () => {
+  test('GIVEN name_prefix WHEN created THEN the name is the prefix plus 12 lowercase letters and digits', async () => {
+    const { state } = await setup(obj({ name_prefix: 'ci-' }));
+    expect(state.name).toMatch(/^ci-[a-z0-9]{12}$/);
+  });
+
+  test('GIVEN a lost redeem answer WHEN creating THEN the orphan is deleted and the token made again (one token, value held)', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    api.loseRedeems = 1;
+    const config = obj({ name: 'ci' });
+    const ctx = context(clock, api);
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    const state = (await accessToken.create({ prior: null, planned, config }, ctx))!;
+    expect(api.tokens.size).toBe(1);
+    expect(api.tokens.get('ci')!.value).toBe(state.value);
+    expect(api.calls).toMatchObject({ mint: 2, redeem: 2, delete: 1 });
+    expect(ctx.diagnostics.items.map((d) => d.summary)).toEqual(['Recovered from a lost answer']);
+  });
+
+  test('GIVEN a name that exists WHEN creating THEN the error says how to import it', async () => {
+    const { api, clock } = await setup(obj({ name: 'ci' }));
+    const config = obj({ name: 'ci' });
+    const err = await accessToken.create({ prior: null, planned: config, config }, context(clock, api)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DiagnosticError);
+    expect((err as DiagnosticError).diagnostics[0]!.detail).toMatch(/terraform import mlp_access_token\.<name> ci/);
+  });
+
+  test('GIVEN the token was deleted outside Terraform WHEN read THEN it leaves the state with a warning', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci' }));
+    api.tokens.delete('ci');
+    const ctx = context(clock, api);
+    expect(await accessToken.read(state, ctx)).toBeNull();
+    expect(ctx.diagnostics.items[0]).toMatchObject({ severity: 'warning', summary: 'MLP token no longer exists' });
+  });
+
+  test('GIVEN no provider token WHEN read THEN the token reads itself with its own value', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci' }));
+    const ctx = context(clock, api, false);
+    expect(await accessToken.read(state, ctx)).toEqual(state);
+    expect(api.calls.whoami).toBe(1);
+  });
+
+  test('GIVEN a 404 WHEN deleted THEN delete succeeds', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci' }));
+    api.tokens.delete('ci');
+    await expect(accessToken.delete(state, context(clock, api))).resolves.toBeUndefined();
+  });
+
+  test('GIVEN an existing token WHEN imported by name THEN metadata is set, value is null, and a warning says so', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci', ttl: '720h' }));
+    const ctx = context(clock, api);
+    const imported = await accessToken.import('ci', ctx);
+    expect(imported).toMatchObject({ id: state.id, name: 'ci', role: 'user', ttl: '720h', value: null, created_at: state.created_at, expires_at: state.expires_at });
+    expect(ctx.diagnostics.items[0]).toMatchObject({ summary: 'Imported token has no value', attribute: ['value'] });
+  });
+});
+
+describe('computeRotateAt', () => {
+  const created = new Date('2026-01-01T00:00:00Z');
+  const expires = new Date('2026-01-31T00:00:00Z');
+  test.each([
+    [null, null, null],
+    ['240h', null, '2026-01-11T00:00:00.000Z'],
+    [null, '24h', '2026-01-30T00:00:00.000Z'],
+    ['720h', '24h', '2026-01-30T00:00:00.000Z'],
+    ['24h', '24h', '2026-01-02T00:00:00.000Z'],
+  ])('rotate_after %s, window %s -> %s', (after, window, expected) => {
+    expect(computeRotateAt(created, expires, after, window)?.toISOString() ?? null).toBe(expected);
+  });
+  test('a window without an expiry does not apply', () => {
+    expect(computeRotateAt(created, null, null, '24h')).toBeNull();
+  });
+});

@@ -1,0 +1,53 @@
+import type { MlpClient } from '../../lib/client/client';
+import type { TokenInfo } from '../../lib/client/types';
+import { ProviderApi, SHARED_LIST_TTL_MS } from '../../lib/provider/api';
+import { DiagnosticError } from '../../lib/provider/diagnostics';
+
+const settings = { endpoint: 'http://127.0.0.1:1', token: 'admin-token-0123456789abcdefghijklmnop', requestTimeoutMs: 1000, maxRetries: 0, unknown: [] };
+
+function fakeClientFactory() {
+  const lists: Array<(tokens: TokenInfo[]) => void> = [];
+  const created: unknown[] = [];
+  const factory = (options: unknown) => {
+    created.push(options);
+    return {
+      listTokens: () => new Promise<TokenInfo[]>((resolve) => lists.push(resolve)),
+      serverNow: () => new Date('2030-01-01T00:00:00Z'),
+      close: async () => undefined,
+    } as unknown as MlpClient;
+  };
+  return { factory, lists, created };
+}
+
+describe('ProviderApi', () => {
+  test('GIVEN N concurrent refreshes WHEN they list tokens THEN one list request serves them all', async () => {
+    const { factory, lists } = fakeClientFactory();
+    let now = 0;
+    const api = new ProviderApi(settings, factory, () => now);
+    const pending = Array.from({ length: 10 }, () => api.listTokensShared('refresh'));
+    expect(lists).toHaveLength(1);
+    lists[0]!([]);
+    await Promise.all(pending);
+    now += SHARED_LIST_TTL_MS - 1;
+    void api.listTokensShared('refresh');
+    expect(lists).toHaveLength(1);
+    now += 1;
+    void api.listTokensShared('refresh');
+    expect(lists).toHaveLength(2);
+  });
+
+  test('the clock source is the client that heard from the API last', async () => {
+    const { factory, lists } = fakeClientFactory();
+    const api = new ProviderApi(settings, factory);
+    expect(api.timeSource()).toBeUndefined();
+    const p = api.listTokensShared('refresh');
+    lists[0]!([]);
+    await p;
+    expect(api.timeSource()?.serverNow().toISOString()).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  test('throws a diagnostic when no token is configured', () => {
+    const api = new ProviderApi({ ...settings, token: undefined }, fakeClientFactory().factory);
+    expect(() => api.admin('list tokens')).toThrow(DiagnosticError);
+  });
+});

@@ -1,0 +1,74 @@
+import { MlpForbiddenError, MlpServerError } from '../../lib/client/errors';
+import { registerSecret } from '../../lib/client/redact';
+import { DiagnosticError, diag, fromClientError, toProtoDiagnostic } from '../../lib/provider/diagnostics';
+import { runRpc } from '../../lib/provider/rpc';
+
+const SECRET = 'tok-0123456789abcdefghijklmnopqrstuvwxyz-SECRET';
+const context = { operation: 'list tokens', route: 'list' as const, method: 'GET' as const, path: '/v1_0/auth/tokens' };
+
+describe('diagnostics', () => {
+  beforeAll(() => registerSecret(SECRET));
+
+  test('a registered secret never leaves in a summary or detail', () => {
+    const d = toProtoDiagnostic({ severity: 'error', summary: `bad ${SECRET}`, detail: `the value ${SECRET} leaked` });
+    expect(JSON.stringify(d)).not.toContain(SECRET);
+    expect(d.detail).toContain('[secret]');
+  });
+
+  test('an attribute path becomes protocol steps', () => {
+    expect(toProtoDiagnostic(diag.invalidAttribute(['ttl'], 'bad')).attribute).toEqual({ steps: [{ attribute_name: 'ttl' }] });
+  });
+
+  test('a missing Manage scope becomes "needs an Administrator token"', () => {
+    const err = new MlpForbiddenError('x', { context, status: 403, reason: 'missing-scope', missingScopes: ['ml-platform:Manage'] });
+    const d = fromClientError('list the tokens', err);
+    expect(d.summary).toBe('List the tokens needs an Administrator token');
+    expect(d.detail).toMatch(/MLP_TOKEN/);
+  });
+
+  test('other client errors keep the client\'s description and name the operation', () => {
+    const d = fromClientError('delete the access token "ci"', new MlpServerError(`503 with ${SECRET}`, { context, status: 503 }));
+    expect(d.summary).toBe('MLP API server error');
+    expect(d.detail).toMatch(/^Could not delete the access token "ci"\./);
+    expect(d.detail).not.toContain(SECRET);
+  });
+
+  test('anything else is an internal error, redacted', () => {
+    const d = fromClientError('x', new TypeError(`oops ${SECRET}`));
+    expect(d.summary).toBe('Internal provider error');
+    expect(d.detail).not.toContain(SECRET);
+  });
+});
+
+describe('the RPC wrapper', () => {
+  let stderr: jest.SpyInstance;
+  beforeEach(() => {
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => stderr.mockRestore());
+
+  test('GIVEN a handler that throws WHEN called THEN it answers with an error diagnostic, redacted, and logs no secret', async () => {
+    const response = await runRpc('ReadResource', {}, () => {
+      throw new Error(`boom ${SECRET}`);
+    });
+    expect(response.diagnostics).toHaveLength(1);
+    expect(response.diagnostics![0]).toMatchObject({ severity: 1, summary: 'Internal provider error' });
+    const written = stderr.mock.calls.map((c) => String(c[0])).join('');
+    expect(written).toContain('ReadResource failed');
+    expect(written).not.toContain(SECRET);
+    expect(JSON.stringify(response)).not.toContain(SECRET);
+  });
+
+  test('GIVEN a DiagnosticError WHEN called THEN its diagnostics are answered on top of the fallback', async () => {
+    const response = await runRpc<object, { diagnostics?: unknown[]; new_state?: { msgpack: Buffer } }>(
+      'ApplyResourceChange',
+      {},
+      () => {
+        throw new DiagnosticError(diag.missingAdminToken('delete the access token "ci"'));
+      },
+      () => ({ new_state: { msgpack: Buffer.from([0xc0]) } }),
+    );
+    expect(response.new_state).toEqual({ msgpack: Buffer.from([0xc0]) });
+    expect(response.diagnostics).toEqual([expect.objectContaining({ severity: 1, summary: 'No MLP token configured to delete the access token "ci"' })]);
+  });
+});

@@ -1,7 +1,10 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value } from '../../lib/provider/codec';
 import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
-import { accessToken, computeRotateAt } from '../../lib/provider/resources/access-token';
+import type { ResourceHandler } from '../../lib/provider/handler';
+import { accessToken as impl, computeRotateAt } from '../../lib/provider/resources/access-token';
+
+const accessToken: ResourceHandler = impl;
 import { FakeMlp, context } from './fakes';
 
 const ATTRS = Object.keys(accessToken.schema.attributes);

@@ -1,6 +1,7 @@
 import { MlpForbiddenError, MlpServerError } from '../../lib/client/errors';
 import { registerSecret } from '../../lib/client/redact';
 import { DiagnosticError, diag, fromClientError, toProtoDiagnostic } from '../../lib/provider/diagnostics';
+import type * as proto from '../../lib/provider/protocol';
 import { runRpc } from '../../lib/provider/rpc';
 
 const SECRET = 'tok-0123456789abcdefghijklmnopqrstuvwxyz-SECRET';
@@ -60,7 +61,7 @@ describe('the RPC wrapper', () => {
   });
 
   test('GIVEN a DiagnosticError WHEN called THEN its diagnostics are answered on top of the fallback', async () => {
-    const response = await runRpc<object, { diagnostics?: unknown[]; new_state?: { msgpack: Buffer } }>(
+    const response = await runRpc<object, { diagnostics?: proto.Diagnostic[]; new_state?: { msgpack: Buffer } }>(
       'ApplyResourceChange',
       {},
       () => {

@@ -1,7 +1,10 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value } from '../../lib/provider/codec';
 import { DiagnosticError } from '../../lib/provider/diagnostics';
-import { registerToken } from '../../lib/provider/resources/register-token';
+import type { ResourceHandler } from '../../lib/provider/handler';
+import { registerToken as impl } from '../../lib/provider/resources/register-token';
+
+const registerToken: ResourceHandler = impl;
 import { FakeMlp, context } from './fakes';
 
 const obj = (values: Record<string, Value>): ObjectValue => ({ ...Object.fromEntries(Object.keys(registerToken.schema.attributes).map((k) => [k, null])), ...values });
@@ -19,7 +22,7 @@ async function minted(config: ObjectValue) {
   const ctx = context(clock, api);
   const { planned } = await registerToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx);
   expect(planned).toMatchObject({ id: UNKNOWN, value: UNKNOWN, expires_at: UNKNOWN, role: 'user' });
-  const state = await registerToken.create({ prior: null, planned, config }, ctx);
+  const state = (await registerToken.create({ prior: null, planned, config }, ctx))!;
   return { clock, api, state };
 }
 
@@ -36,7 +39,7 @@ describe('mlp_register_token', () => {
     await api.client().redeemRegisterToken(state.value as string);
     clock.advance('2h');
     const ctx = context(clock, api);
-    const read = await registerToken.read(state);
+    const read = await registerToken.read(state, context(clock, api));
     expect(read).toEqual(state);
     const { requiresReplace, planned } = await registerToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, ctx);
     expect(requiresReplace).toEqual([]);
@@ -62,7 +65,6 @@ describe('mlp_register_token', () => {
 
   test('throws when imported: there is nothing to import', async () => {
     const clock = new FakeClock();
-    await expect(registerToken.import()).rejects.toBeInstanceOf(DiagnosticError);
-    void clock;
+    await expect(registerToken.import('worker', context(clock, new FakeMlp(clock)))).rejects.toBeInstanceOf(DiagnosticError);
   });
 });

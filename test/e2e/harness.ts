@@ -1,0 +1,180 @@
+/**
+ * The provider's end-to-end harness: a temporary Terraform working directory with our provider laid
+ * out as a local mirror (`lib/install/mirror.ts`, the package's real launcher), a `main.tf.json`
+ * writer, the emulator's endpoint and token in the environment, and every byte captured: each
+ * command's stdout and stderr, a `TF_LOG=trace` log per command, and the provider's own stderr. A
+ * scenario ends with {@link assertNoSecrets} over all of it.
+ *
+ * Terraform runs through `lib/testing/terraform.ts` (no shell, offline-safe environment).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ENV_ENDPOINT, ENV_TOKEN, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../../lib/constants';
+import { installProvider } from '../../lib/install/mirror';
+import { TerraformWorkdir, type TerraformResult, type TerraformRunOptions, type TerraformState } from '../../lib/testing/terraform';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const LAUNCHER = path.join(REPO_ROOT, 'bin', 'terraform-provider-mlp');
+const PROVIDER_MAIN = path.join(REPO_ROOT, 'dist', 'lib', 'provider', 'main.js');
+
+export interface E2EOptions {
+  /** A label for the temp directory. */
+  readonly name: string;
+  /** The emulator (or API) endpoint: set as MLP_ENDPOINT. */
+  readonly endpoint: string;
+  /** The provider's token: set as MLP_TOKEN; undefined leaves it unset (and clears an inherited one). */
+  readonly token?: string | undefined;
+  /** More environment (TF_VAR_...). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a plan said, parsed from its text. */
+export interface PlanSummary {
+  readonly changes: boolean;
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  readonly text: string;
+}
+
+/** One working directory of one scenario. */
+export class E2EWorkdir {
+  readonly dir: string;
+  readonly tf: TerraformWorkdir;
+  /** The provider's stderr across every process Terraform started here. */
+  readonly providerStderrFile: string;
+  readonly #traceLogs: string[] = [];
+  #runs = 0;
+
+  private constructor(dir: string, options: E2EOptions) {
+    if (!fs.existsSync(PROVIDER_MAIN)) throw new Error(`${PROVIDER_MAIN} is missing: run "npm run build" before the e2e tests`);
+    this.dir = dir;
+    this.providerStderrFile = path.join(dir, '.e2e', 'provider-stderr.log');
+    fs.mkdirSync(path.dirname(this.providerStderrFile), { recursive: true });
+    installProvider(dir, { launcher: writeTeeLauncher(path.join(dir, '.e2e', 'terraform-provider-mlp'), this.providerStderrFile) });
+    this.tf = new TerraformWorkdir(dir, {
+      cliConfigFile: path.join(dir, '.e2e', 'terraformrc'),
+      env: { [ENV_ENDPOINT]: options.endpoint, [ENV_TOKEN]: options.token, TF_LOG: undefined, TF_LOG_PATH: undefined, ...options.env },
+    });
+  }
+
+  /** A fresh directory with the provider installed (no configuration yet). */
+  static create(options: E2EOptions): E2EWorkdir {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mlp-e2e-${options.name}-`));
+    return new E2EWorkdir(dir, options);
+  }
+
+  /** Writes `main.tf.json`: our `required_providers`, an empty provider block unless given, and `config`. */
+  writeConfig(config: Record<string, unknown>): void {
+    const document = {
+      terraform: { required_providers: { [PROVIDER_TYPE]: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } } },
+      provider: { [PROVIDER_TYPE]: {} },
+      ...config,
+    };
+    fs.writeFileSync(path.join(this.dir, 'main.tf.json'), `${JSON.stringify(document, null, 2)}\n`);
+  }
+
+  /** Any terraform command, traced (unless it reveals values by design). */
+  run(args: readonly string[], options: TerraformRunOptions = {}): Promise<TerraformResult> {
+    return this.tf.run(args, this.#traced(args, options));
+  }
+
+  init(): Promise<TerraformResult> {
+    return this.tf.init(this.#traced(['init']));
+  }
+
+  apply(extra: readonly string[] = [], options: TerraformRunOptions = {}): Promise<TerraformResult> {
+    return this.tf.apply(extra, this.#traced(['apply'], options));
+  }
+
+  destroy(extra: readonly string[] = [], options: TerraformRunOptions = {}): Promise<TerraformResult> {
+    return this.tf.destroy(extra, this.#traced(['destroy'], options));
+  }
+
+  /** `plan -detailed-exitcode`, summarised. */
+  async plan(extra: readonly string[] = [], options: TerraformRunOptions = {}): Promise<PlanSummary> {
+    const result = await this.tf.plan(extra, this.#traced(['plan'], options));
+    const text = `${result.stdout}\n${result.stderr}`;
+    const counts = /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(text);
+    return {
+      changes: result.code === 2,
+      add: Number(counts?.[1] ?? 0),
+      change: Number(counts?.[2] ?? 0),
+      destroy: Number(counts?.[3] ?? 0),
+      text,
+    };
+  }
+
+  /** `terraform show` (human text; Terraform redacts sensitive values). */
+  show(): Promise<TerraformResult> {
+    return this.tf.show(this.#traced(['show']));
+  }
+
+  /** The state with values (`show -json`; reveals values by design, so it is neither traced nor searched). */
+  state(): Promise<TerraformState> {
+    return this.tf.state();
+  }
+
+  /** One resource's values from the state; undefined when it is not there. */
+  async resource(address: string): Promise<Record<string, unknown> | undefined> {
+    const state = await this.state();
+    const resources = state.values?.root_module?.resources ?? [];
+    return resources.find((r) => r.address === address)?.values;
+  }
+
+  /** Every text this directory produced that must never hold a secret, by label. */
+  texts(): Record<string, string> {
+    const out: Record<string, string> = { 'terraform output': this.tf.transcript() };
+    for (const log of this.#traceLogs) if (fs.existsSync(log)) out[`trace log ${path.basename(log)}`] = fs.readFileSync(log, 'utf8');
+    if (fs.existsSync(this.providerStderrFile)) out['provider stderr'] = fs.readFileSync(this.providerStderrFile, 'utf8');
+    out['main.tf.json'] = fs.readFileSync(path.join(this.dir, 'main.tf.json'), 'utf8');
+    return out;
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  #traced(args: readonly string[], options: TerraformRunOptions = {}): TerraformRunOptions {
+    const log = path.join(this.dir, '.e2e', `trace-${String(++this.#runs).padStart(2, '0')}-${args[0]}.log`);
+    this.#traceLogs.push(log);
+    return { ...options, traceLog: log };
+  }
+}
+
+/**
+ * A launcher that runs the package's real launcher and copies the provider's stderr into `logFile`
+ * on the way to Terraform (stdout, the handshake, goes straight through).
+ */
+function writeTeeLauncher(file: string, logFile: string): string {
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  fs.writeFileSync(
+    file,
+    ['#!/bin/sh', `{ ${q(LAUNCHER)} "$@" 2>&1 1>&3 3>&- | tee -a ${q(logFile)} 1>&2 3>&-; } 3>&1`, ''].join('\n'),
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+/** Where each secret value occurs in which text (empty when none does). */
+export function findLeaks(texts: Readonly<Record<string, string>>, values: Iterable<string | null | undefined>): string[] {
+  const leaks: string[] = [];
+  let index = 0;
+  for (const value of new Set(values)) {
+    index++;
+    if (typeof value !== 'string' || value.length < 8) continue;
+    for (const [label, text] of Object.entries(texts)) {
+      if (text.includes(value)) leaks.push(`secret #${index} (${value.length} characters) appears in ${label}`);
+    }
+  }
+  return leaks;
+}
+
+/** Fails when any of `values` occurs in any of `texts`, naming where (never printing the value). */
+export function assertNoSecrets(texts: Readonly<Record<string, string>>, values: Iterable<string | null | undefined>): void {
+  const list = [...values].filter((v): v is string => typeof v === 'string' && v.length >= 8);
+  if (list.length === 0) throw new Error('assertNoSecrets got no secret values to look for: the scenario collected none');
+  const leaks = findLeaks(texts, list);
+  if (leaks.length > 0) throw new Error(`secrets leaked:\n${leaks.join('\n')}`);
+}

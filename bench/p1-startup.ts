@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Bundle } from './bundle';
 import { pluginEnv } from './lib/cert';
 import { LAUNCHER, PROVIDER_MAIN, WORK, type BenchOptions } from './lib/env';
 import type { Figure } from './lib/figure';
@@ -21,7 +22,7 @@ interface Variant {
   readonly times: number[];
 }
 
-export async function p1(options: BenchOptions, extra: { bundle?: string } = {}): Promise<Figure> {
+export async function p1(options: BenchOptions, extra: { bundle?: Bundle } = {}): Promise<Figure> {
   const socketDir = path.join(WORK, 'p1-sockets');
   fs.mkdirSync(socketDir, { recursive: true });
   const env = pluginEnv(socketDir);
@@ -37,7 +38,11 @@ export async function p1(options: BenchOptions, extra: { bundle?: string } = {})
   const diagnostics: Variant[] = [
     { label: 'node dist/lib/provider/main.js (no shell launcher)', run: () => handshake('node', [PROVIDER_MAIN]), times: [] },
   ];
-  if (extra.bundle) diagnostics.push({ label: `esbuild bundle (${path.relative(WORK, extra.bundle)})`, run: () => handshake('node', [extra.bundle!]), times: [] });
+  const bundle = extra.bundle;
+  if (bundle) {
+    diagnostics.push({ label: 'prototype: esbuild bundle, minified (node bundle/main.js)', run: () => handshake('node', [bundle.main]), times: [] });
+    diagnostics.push({ label: 'prototype: the bundle with a V8 code cache (node bundle/main-cached.js)', run: () => handshake('node', [bundle.cached]), times: [] });
+  }
 
   // One untimed round warms the page cache for every variant.
   for (const v of [...variants, ...diagnostics]) await v.run();

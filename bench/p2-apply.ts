@@ -6,9 +6,14 @@
  * P5 rides along: the provider processes of each N-token apply are watched and their peak RSS
  * (VmHWM) sampled; the figure is the largest peak of one apply, median over the runs.
  */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { RunningEmulator } from '../lib/emulator';
 import type { TerraformWorkdir } from '../lib/testing/terraform';
-import type { BenchOptions } from './lib/env';
+import { pluginEnv } from './lib/cert';
+import { PROVIDER_MAIN, WORK, type BenchOptions } from './lib/env';
+import { peakRssKiB } from './lib/proc';
 import { type Figure, unmeasured } from './lib/figure';
 import { ms, median, nowMs, ratio, spread } from './lib/stats';
 import { ProviderWatch, dataDir, mlpDir } from './lib/tf';
@@ -46,25 +51,37 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
   const watch = new ProviderWatch('p2');
   const baseline = emulator.tokens().length;
 
-  async function side(kind: 'mlp' | 'data', n: number, runs: SideRuns | undefined): Promise<void> {
+  async function side(kind: 'mlp' | 'data', n: number, runs: SideRuns | undefined, extraEnv: Record<string, string> = {}): Promise<void> {
     const tf = kind === 'mlp' ? mlp : data;
     const vars = ['-var', `n=${n}`, ...FLAGS];
-    const env = kind === 'mlp' ? watch.env() : {};
-    if (kind === 'mlp') watch.start();
-    const t0 = nowMs();
-    await tf.apply(vars, { env });
-    const t1 = nowMs();
-    const applied = kind === 'mlp' ? watch.stop() : undefined;
-    if (kind === 'mlp') {
-      const have = emulator.tokens().length - baseline;
-      if (have !== n) throw new Error(`after apply of ${n} tokens the emulator holds ${have} new tokens`);
-      watch.start();
+    const env = kind === 'mlp' ? { ...watch.env(), ...extraEnv } : {};
+    let applied: ReturnType<ProviderWatch['stop']> | undefined;
+    let destroyed: ReturnType<ProviderWatch['stop']> | undefined;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    try {
+      if (kind === 'mlp') watch.start();
+      t0 = nowMs();
+      await tf.apply(vars, { env });
+      t1 = nowMs();
+      if (kind === 'mlp') {
+        applied = watch.stop();
+        const have = emulator.tokens().length - baseline;
+        if (have !== n) throw new Error(`after apply of ${n} tokens the emulator holds ${have} new tokens`);
+        watch.start();
+      }
+      t2 = nowMs();
+      await tf.destroy(vars, { env });
+      t3 = nowMs();
+      if (kind === 'mlp') {
+        destroyed = watch.stop();
+        if (emulator.tokens().length !== baseline) throw new Error(`after destroy the emulator still holds ${emulator.tokens().length - baseline} tokens`);
+      }
+    } finally {
+      watch.stop();
     }
-    const t2 = nowMs();
-    await tf.destroy(vars, { env });
-    const t3 = nowMs();
-    const destroyed = kind === 'mlp' ? watch.stop() : undefined;
-    if (kind === 'mlp' && emulator.tokens().length !== baseline) throw new Error(`after destroy the emulator still holds ${emulator.tokens().length - baseline} tokens`);
     if (!runs) return;
     runs.apply.push(t1 - t0);
     runs.destroy.push(t3 - t2);
@@ -93,6 +110,19 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
     return [unmeasured('P2', P2_TITLE, P2_GOAL, method, error, partial), unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, error)];
   }
 
+  // Not in the figures: what a smaller V8 young generation would do to the provider's peak RSS.
+  const semi = emptyRuns();
+  const experiments: string[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, Math.min(3, options.tfRuns)); i++) await side('mlp', goalN, semi, { NODE_OPTIONS: '--max-semi-space-size=1' });
+    experiments.push(
+      `experiment (not the figure): NODE_OPTIONS=--max-semi-space-size=1 for the provider: largest VmHWM per ${goalN}-token apply ${spread(semi.peakMiB, (v) => `${v.toFixed(1)} MiB`)}; apply ${spread(semi.apply)}, destroy ${spread(semi.destroy)}`,
+    );
+  } catch (error) {
+    experiments.push(`experiment --max-semi-space-size=1 failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  experiments.push(...(await idleRss()));
+
   const goal = results.get(goalN)!;
   const value = median(goal.mlp.total) / median(goal.data.total);
   const p2: Figure = {
@@ -112,11 +142,40 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
         goal: P5_GOAL,
         value: `${peak.toFixed(1)} MiB`,
         pass: peak <= P5_LIMIT_MIB,
-        details: [`largest provider VmHWM per ${goalN}-token apply: ${spread(goal.mlp.peakMiB, (v) => `${v.toFixed(1)} MiB`)}`],
+        details: [`largest provider VmHWM per ${goalN}-token apply: ${spread(goal.mlp.peakMiB, (v) => `${v.toFixed(1)} MiB`)}`, ...experiments],
         method: p5Method,
       }
     : unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, 'no provider process was sampled (did the counting launcher run?)');
   return [p2, p5];
+}
+
+/** Peak RSS of a provider that did no work (handshake, then 1.5 s idle: the provider is loaded by then), and of a bare node. */
+async function idleRss(): Promise<string[]> {
+  const socketDir = path.join(WORK, 'p1-sockets');
+  fs.mkdirSync(socketDir, { recursive: true });
+  const env = pluginEnv(socketDir);
+  const measure = (command: string, args: string[], e: NodeJS.ProcessEnv): Promise<{ atLine: number; later: number }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(command, args, { env: e, stdio: ['ignore', 'pipe', 'ignore'] });
+      child.on('error', reject);
+      child.stdout.once('data', () => {
+        const atLine = peakRssKiB(child.pid!) ?? Number.NaN;
+        setTimeout(() => {
+          const later = peakRssKiB(child.pid!) ?? Number.NaN;
+          child.kill('SIGTERM');
+          resolve({ atLine: atLine / 1024, later: later / 1024 });
+        }, 1500);
+      });
+    });
+  try {
+    const node = await measure('node', ['-e', 'console.log(1); setTimeout(() => {}, 5000)'], process.env);
+    const provider = await measure('node', [PROVIDER_MAIN], env);
+    return [
+      `idle RSS (one run each): bare node ${node.later.toFixed(1)} MiB; provider at its handshake ${provider.atLine.toFixed(1)} MiB, 1.5 s later with the provider loaded and no RPC ${provider.later.toFixed(1)} MiB`,
+    ];
+  } catch (error) {
+    return [`idle RSS probe failed: ${(error as Error).message}`];
+  }
 }
 
 function describe(results: Map<number, { mlp: SideRuns; data: SideRuns }>): string[] {

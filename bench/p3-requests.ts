@@ -35,7 +35,12 @@ export async function p3(options: BenchOptions, emulator: RunningEmulator): Prom
       for (let i = 0; i < runs; i++) {
         emulator.resetCounters();
         watch.start(50);
-        const r = await tf.plan(['-var', `n=${n}`, '-parallelism=10'], { env: watch.env() });
+        let r: Awaited<ReturnType<TerraformWorkdir['plan']>>;
+        try {
+          r = await tf.plan(['-var', `n=${n}`, '-parallelism=10'], { env: watch.env() });
+        } finally {
+          watch.stop();
+        }
         const { processes } = watch.stop();
         const counters = emulator.counters();
         const requests = Object.values(counters).reduce((a, b) => a + b, 0);

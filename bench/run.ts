@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../lib/emulator';
 import { buildBundle } from './bundle';
-import { ROOT, WORK, machine, parseOptions } from './lib/env';
+import { ROOT, WORK, machine, parseOptions, snapshotPackage } from './lib/env';
 import { type Figure, type FigureId, unmeasured } from './lib/figure';
 import { table, writeResults } from './lib/report';
 import { nowMs } from './lib/stats';
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const options = parseOptions(argv);
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
+  snapshotPackage();
   const m = machine();
   progress(`${m.cpu}, ${m.cores} cores, node ${m.node}, terraform ${m.terraform}, load ${m.load}${options.quick ? ' (quick)' : ''}`);
   const figures = new Map<FigureId, Figure>();
@@ -92,7 +93,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  // Exit even if a stray handle (a keep-alive socket, a timer) would keep the loop alive.
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

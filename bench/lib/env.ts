@@ -15,10 +15,24 @@ export const ROOT = ((): string => {
   return dir;
 })();
 
-export const LAUNCHER = path.join(ROOT, 'bin', 'terraform-provider-mlp');
-export const PROVIDER_MAIN = path.join(ROOT, 'dist', 'lib', 'provider', 'main.js');
 /** Scratch space (git-ignored), wiped at the start of each run. */
 export const WORK = path.join(ROOT, 'bench', '.work');
+/**
+ * A private copy of the built provider (`bin/` and `dist/lib/`), taken at the start of the run, so
+ * that another `npm run build` in the tree during the bench cannot swap files under a running
+ * Terraform. Packages still resolve from the project's node_modules (WORK is inside the tree).
+ */
+const PKG = path.join(WORK, 'pkg');
+export const LAUNCHER = path.join(PKG, 'bin', 'terraform-provider-mlp');
+export const PROVIDER_MAIN = path.join(PKG, 'dist', 'lib', 'provider', 'main.js');
+
+/** Copies the launcher and the compiled library into WORK/pkg. */
+export function snapshotPackage(): void {
+  fs.mkdirSync(path.join(PKG, 'bin'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'bin', 'terraform-provider-mlp'), LAUNCHER);
+  fs.chmodSync(LAUNCHER, 0o755);
+  fs.cpSync(path.join(ROOT, 'dist', 'lib'), path.join(PKG, 'dist', 'lib'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.d.ts') });
+}
 
 export interface BenchOptions {
   /** Fewer runs and smaller N, for development. */

@@ -30,7 +30,7 @@ export interface FirstLine {
  * Spawns, waits for the first stdout line, then stops the process (SIGTERM, SIGKILL after 3 s) and
  * waits for it to be gone, so runs never overlap.
  */
-export function timeToFirstLine(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<FirstLine> {
+export function timeToFirstLine(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, lingerMs = 0): Promise<FirstLine> {
   return new Promise((resolve, reject) => {
     const start = nowMs();
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,8 +49,10 @@ export function timeToFirstLine(command: string, args: readonly string[], env: N
       if (nl < 0) return;
       result = { ms: nowMs() - start, line: out.slice(0, nl), stderr: '' };
       clearTimeout(timer);
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }, lingerMs);
     });
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {

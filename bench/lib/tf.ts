@@ -113,6 +113,7 @@ export class ProviderWatch {
     fs.writeFileSync(this.pidFile, '');
     this.peaks.clear();
     this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
   }
 
   stop(): { processes: number; peakKiB: number | undefined; sampled: number } {

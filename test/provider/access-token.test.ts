@@ -250,3 +250,30 @@ describe('computeRotateAt', () => {
     expect(computeRotateAt(created, null, null, '24h')).toBeNull();
   });
 });
+
+describe('mlp_access_token from a registration token', () => {
+  test('GIVEN a configured name that the registration token does not carry WHEN created THEN the token is kept in state and the mismatch is an error', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    const minted = await api.client('admin').mintRegisterToken({ clientName: 'worker', accessTtl: '1h', role: 'user' });
+    const config = obj({ name: 'other', register_token: minted.value.reveal() });
+    const ctx = context(clock, api, false);
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    const state = await accessToken.create({ prior: null, planned, config }, ctx);
+    expect(state).toMatchObject({ name: 'worker' });
+    expect(ctx.diagnostics.items[0]).toMatchObject({ severity: 'error', attribute: ['name'] });
+  });
+
+  test('GIVEN a lost redeem answer WHEN the retry is refused THEN the orphan is deleted (admin, name known) and the error says to mint a new one', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    const minted = await api.client('admin').mintRegisterToken({ clientName: 'worker', accessTtl: '1h', role: 'user' });
+    api.loseRedeems = 1;
+    const config = obj({ name: 'worker', register_token: minted.value.reveal() });
+    const ctx = context(clock, api, true);
+    const err = (await accessToken.create({ prior: null, planned: config, config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
+    expect(err).toBeInstanceOf(DiagnosticError);
+    expect(err.diagnostics[0]!.detail).toMatch(/deleted that token/);
+    expect(api.tokens.size).toBe(0);
+  });
+});

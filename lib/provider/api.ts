@@ -27,6 +27,7 @@ export class ProviderApi implements ApiAccess {
   #anonymous: MlpClient | undefined;
   readonly #byToken = new Map<string, MlpClient>();
   #heardLast: MlpClient | undefined;
+  #syncing: Promise<void> | undefined;
   #sharedList: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } | undefined;
 
   constructor(
@@ -77,6 +78,17 @@ export class ProviderApi implements ApiAccess {
     );
     this.#sharedList = entry;
     return entry.promise;
+  }
+
+  async syncClock(): Promise<void> {
+    if (this.#heardLast || !this.hasToken || this.settings.unknown.length > 0) return;
+    this.#syncing ??= this.admin('read the API\'s time', 'any')
+      .whoAmI()
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+    await this.#syncing;
   }
 
   /** Forgets the shared list (after a change this process made). */

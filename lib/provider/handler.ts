@@ -42,6 +42,11 @@ export interface ApiAccess {
   listTokensShared(operation: string): Promise<TokenInfo[]>;
   /** Forgets the shared list (after this process created or deleted a token). */
   invalidateList(): void;
+  /**
+   * Makes sure the clock has heard the API's time: when no call has completed in this process yet
+   * (e.g. `plan -refresh=false`), asks who-am-I once. Never fails; the local clock is the fallback.
+   */
+  syncClock(): Promise<void>;
 }
 
 /** What every handler method gets. */

@@ -96,6 +96,8 @@ describe('mlp_access_token with real Terraform', () => {
     emulator.clock.advance('695h');
     expect((await w.plan()).changes).toBe(false);
     emulator.clock.advance('2h');
+    // Even without a refresh, the decision is made on the API's clock (learned from one who-am-I).
+    expect(await w.plan(['-refresh=false'])).toMatchObject({ add: 1, destroy: 1 });
     const rotation = await w.plan();
     expect(rotation).toMatchObject({ changes: true, add: 1, destroy: 1 });
     expect(rotation.text).toMatch(/rotate_at .* # forces replacement/);
@@ -166,6 +168,23 @@ describe('mlp_access_token with real Terraform', () => {
     expect(tokenNames()).toEqual(['lost-answer']);
     expect(await works(await valueOf(w, 'mlp_access_token.ci'))).toBe(true);
     expect(emulator.counters()).toMatchObject({ redeem: 2, delete: 1 });
+    await w.destroy();
+    expect(tokenNames()).toEqual([]);
+    assertNoSecrets(w.texts(), secrets);
+  });
+});
+
+describe('refresh cost', () => {
+  test('GIVEN five tokens WHEN planned THEN the refresh costs one exchange and one list request', async () => {
+    const w = workdir('refresh');
+    w.writeConfig({ resource: { mlp_access_token: { many: { count: 5, name: 'many-${count.index}' } } } });
+    await w.init();
+    await w.apply();
+    expect(tokenNames()).toHaveLength(5);
+    emulator.resetCounters();
+    expect((await w.plan()).changes).toBe(false);
+    expect(emulator.counters()).toMatchObject({ exchange: 1, list: 1, whoami: 0, mint: 0, redeem: 0, delete: 0 });
+    for (let i = 0; i < 5; i++) await valueOf(w, `mlp_access_token.many[${i}]`);
     await w.destroy();
     expect(tokenNames()).toEqual([]);
     assertNoSecrets(w.texts(), secrets);

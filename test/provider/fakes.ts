@@ -104,6 +104,7 @@ export function fakeAccess(api: FakeMlp, hasToken = true): ApiAccess {
     as: (token) => api.client(token),
     listTokensShared: () => admin.listTokens(),
     invalidateList: () => undefined,
+    syncClock: async () => undefined,
   };
 }
 

@@ -169,8 +169,10 @@ export const accessToken = {
     // Inputs unchanged: the only reasons left to replace are time (rotate_at, expiry).
     const rotateAt = rotateAtOf(prior, proposed);
     const planned: Record<string, Value> = { ...proposed, [A.rotateAt]: rotateAt === UNKNOWN ? UNKNOWN : formatTime(rotateAt) };
-    const now = ctx.clock.now();
     const expiresAt = parseTime(getString(prior, A.expiresAt));
+    if (expiresAt === null && !(rotateAt instanceof Date)) return { planned, requiresReplace: [] };
+    await ctx.api.syncClock();
+    const now = ctx.clock.now();
     const reason = expiresAt !== null && now >= expiresAt ? 'expired' : rotateAt instanceof Date && now >= rotateAt ? 'rotation' : undefined;
     if (reason === undefined) return { planned, requiresReplace: [] };
 

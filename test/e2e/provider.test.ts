@@ -256,4 +256,17 @@ describe('data sources and provider configuration with real Terraform', () => {
     expect(bad.text).toMatch(/with provider\["terraform\.local\/mlp-tokens\/mlp"\]/);
     assertNoSecrets(w.texts(), secrets);
   });
+
+  test('GIVEN a User token WHEN a token is to be created THEN the error says it needs an Administrator token', async () => {
+    const user = emulator.createToken({ name: 'just-a-user', role: 'user' });
+    secrets.add(user.value);
+    const w = workdir('user', { token: user.value });
+    w.writeConfig(accessTokenConfig({ name: 'wanted' }));
+    await w.init();
+    const failed = await w.apply([], { check: false });
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toMatch(/needs an Administrator token/);
+    expect(tokenNames()).toEqual(['just-a-user']);
+    assertNoSecrets(w.texts(), secrets);
+  });
 });

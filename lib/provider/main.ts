@@ -3,7 +3,8 @@
  * `bin/terraform-provider-mlp`). Refuses to run unless Terraform started it; otherwise serves until
  * Terraform says Shutdown.
  */
-import { captureConsole } from './log';
+import { redact } from '../client/redact';
+import { captureConsole, log } from './log';
 import { APP_PROTOCOL_VERSION, NOT_A_COMMAND, hostProtocolVersions, serve, startedByTerraform } from './server';
 
 function main(): void {
@@ -21,6 +22,14 @@ function main(): void {
     return;
   }
   captureConsole();
+  // Node's default report of a crash prints the error raw; ours is redacted like every other line.
+  process.on('uncaughtException', (err) => {
+    log('error', `provider crashed: ${redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}`, err instanceof Error && err.stack ? { stack: err.stack } : {});
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log('error', `unhandled rejection: ${redact(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason))}`);
+  });
   // Interrupts go to Terraform's whole process group; Terraform itself tells us when to stop
   // (StopProvider, then Shutdown), as go-plugin servers do.
   process.on('SIGINT', () => undefined);

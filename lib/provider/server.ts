@@ -184,7 +184,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   const handshake = handshakeLine(socketPath, certDer);
   (options.stdout ?? process.stdout).write(`${handshake}\n`);
-  log('debug', `serving plugin protocol ${APP_PROTOCOL_VERSION} on ${socketPath}`);
+  log('debug', `serving plugin protocol ${APP_PROTOCOL_VERSION} on ${socketPath}, ${Math.round(performance.now())} ms after process start`);
   // Build the provider while Terraform connects: the first RPC follows at once.
   setImmediate(() => {
     try {

@@ -111,16 +111,25 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
     return [unmeasured('P2', P2_TITLE, P2_GOAL, method, error, partial), unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, error)];
   }
 
-  // Not in the figures: what a smaller V8 young generation would do to the provider's peak RSS.
-  const semi = emptyRuns();
+  // Not in the figures: what node flags in the launcher would do to the provider's peak RSS. The
+  // launcher honours MLP_TOKENS_NODE, so a wrapper script can add flags NODE_OPTIONS does not allow.
   const experiments: string[] = [];
-  try {
-    for (let i = 0; i < Math.max(1, Math.min(3, options.tfRuns)); i++) await side('mlp', goalN, semi, { NODE_OPTIONS: '--max-semi-space-size=1' });
-    experiments.push(
-      `experiment (not the figure): NODE_OPTIONS=--max-semi-space-size=1 for the provider: largest VmHWM per ${goalN}-token apply ${spread(semi.peakMiB, (v) => `${v.toFixed(1)} MiB`)}; apply ${spread(semi.apply)}, destroy ${spread(semi.destroy)}`,
-    );
-  } catch (error) {
-    experiments.push(`experiment --max-semi-space-size=1 failed: ${(error as Error).message.split('\n')[0]}`);
+  const variants: Array<{ label: string; flags: string }> = [
+    { label: '--max-semi-space-size=1', flags: '--max-semi-space-size=1' },
+    { label: '--liftoff-only', flags: '--liftoff-only' },
+    { label: '--liftoff-only --max-semi-space-size=1', flags: '--liftoff-only --max-semi-space-size=1' },
+  ];
+  for (const v of variants) {
+    const runs = emptyRuns();
+    try {
+      const node = nodeWithFlags(v.flags);
+      for (let i = 0; i < Math.max(1, Math.min(2, options.tfRuns)); i++) await side('mlp', goalN, runs, { MLP_TOKENS_NODE: node });
+      experiments.push(
+        `experiment (not the figure): provider run as \`node ${v.label}\`: largest VmHWM per ${goalN}-token apply ${spread(runs.peakMiB, (x) => `${x.toFixed(1)} MiB`)}; apply ${spread(runs.apply)}, destroy ${spread(runs.destroy)}`,
+      );
+    } catch (error) {
+      experiments.push(`experiment ${v.label} failed: ${(error as Error).message.split('\n')[0]}`);
+    }
   }
   experiments.push(...(await idleRss()));
   // Where the mlp side's time goes: one traced apply and destroy (not in the figures; tracing slows Terraform).
@@ -163,6 +172,14 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
       }
     : unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, 'no provider process was sampled (did the counting launcher run?)');
   return [p2, p5];
+}
+
+/** A `node` with extra flags, for MLP_TOKENS_NODE. */
+function nodeWithFlags(flags: string): string {
+  const file = path.join(WORK, 'launcher', `node-${flags.replace(/[^a-z0-9]+/gi, '_')}`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `#!/bin/sh\nexec node ${flags} "$@"\n`, { mode: 0o755 });
+  return file;
 }
 
 /** Peak RSS of a provider that did no work (handshake, then 1.5 s idle: the provider is loaded by then), and of a bare node. */

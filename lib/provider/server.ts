@@ -146,9 +146,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     Check: (_call: unknown, callback: grpcTypes.sendUnaryData<{ status: number }>) => callback(null, { status: 1 }),
   });
 
-  let stopping: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
-    stopping ??= (async () => {
+  // Stops serving: ends the stdio streams, lets the calls in flight (the Shutdown reply) finish,
+  // removes the socket. Quick: Terraform calls Shutdown only when it is done with us, and a
+  // connection it keeps open must not hold up the exit (each exit delays Terraform's next step).
+  let serving: Promise<void> | undefined;
+  const stopServing = (): Promise<void> => {
+    serving ??= (async () => {
       log('debug', 'shutting down');
       for (const call of stdioStreams) call.end();
       stdioStreams.clear();
@@ -156,23 +159,27 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         const force = setTimeout(() => {
           server.forceShutdown();
           resolve();
-        }, 2_000);
+        }, GRACE_MS);
         force.unref();
         server.tryShutdown(() => {
           clearTimeout(force);
           resolve();
         });
       });
-      await provider?.stop().catch(() => undefined);
       removeSocket();
     })();
-    return stopping;
+    return serving;
+  };
+  /** Stops serving and closes the provider's HTTP clients (for in-process use; the process itself just exits). */
+  const shutdown = async (): Promise<void> => {
+    await stopServing();
+    await provider?.stop().catch(() => undefined);
   };
   server.addService(definitions[SERVICE_NAMES.controller], {
     Shutdown: (_call: unknown, callback: grpcTypes.sendUnaryData<object>) => {
       callback(null, {});
-      // Answer first, then stop: Terraform waits for the reply before it lets go of the process.
-      setImmediate(() => void shutdown().then(() => (options.onExit ?? defaultExit)(0)));
+      // Answer first, then stop. Exiting closes the API connections too: nothing is waited for.
+      setImmediate(() => void stopServing().then(() => (options.onExit ?? defaultExit)(0)));
     },
   });
 
@@ -195,6 +202,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   });
   return { socketPath, handshake, shutdown };
 }
+
+/** How long a stop waits for connections to close before it closes them (the replies are written by then). */
+const GRACE_MS = 25;
 
 function defaultExit(code: number): void {
   process.exit(code);

@@ -3,7 +3,7 @@
  * bench/RESULTS.md. A figure that cannot be measured says why; the run goes on.
  *
  *   npm run bench                 # the figures of record (about 5-8 minutes on 2 cores)
- *   npm run bench -- --quick      # fewer runs, smaller N
+ *   npm run bench -- --quick      # fewer runs, smaller N (RESULTS.md only with --write)
  *   npm run bench -- --only=P1,P4 --runs=7 --no-write
  */
 import * as fs from 'node:fs';

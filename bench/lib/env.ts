@@ -48,7 +48,7 @@ export interface BenchOptions {
   readonly p4Count: number;
   /** Which figures to run. */
   readonly only: ReadonlySet<string>;
-  /** Write bench/RESULTS.md (off with --no-write). */
+  /** Write bench/RESULTS.md: yes for a full run (off with --no-write); a --quick run only with --write. */
   readonly write: boolean;
 }
 
@@ -65,7 +65,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     p3Sizes: quick ? [1, 10] : [1, 10, 100],
     p4Count: quick ? 200 : 1000,
     only,
-    write: !argv.includes('--no-write'),
+    write: !argv.includes('--no-write') && (!quick || argv.includes('--write')),
   };
 }
 

@@ -148,6 +148,30 @@ export const diag = {
       ['register_token'],
     );
   },
+  /** A create found the name taken by a token this state does not hold: it was ours to reconcile. */
+  unknownTokenReplaced(name: string, at: 'mint' | 'redeem'): Diagnostic {
+    return warning(
+      'Replaced an MLP token that the state did not know',
+      `Creating the access token ${JSON.stringify(name)} found a token with that name already in the project (409 Conflict at ${at}), and the Terraform state does not hold it. ` +
+        'Names are unique and this configuration names the token, so the provider took it as its own, left behind by an earlier run that created it but could not record it (a killed or crashed terraform, a lost answer). ' +
+        'Its value was never saved anywhere, so nobody can be using it: the provider deleted it and created the token again. ' +
+        `If a token of that name is managed outside this configuration, give this resource another name, or bring the existing one under Terraform with \`terraform import\`.`,
+    );
+  },
+  nameUsedTwice(name: string): Diagnostic {
+    return error(
+      'Two resources name the same MLP token',
+      `The access token ${JSON.stringify(name)} was already created by another resource in this same run. Token names are unique in a project: give each mlp_access_token its own name (or use name_prefix).`,
+      ['name'],
+    );
+  },
+  createOutcomeUnknown(name: string, why: string): Diagnostic {
+    return error(
+      'MLP token may have been created',
+      `Creating the access token ${JSON.stringify(name)} ended without knowing whether the token exists, and checking failed: ${why} ` +
+        'The resource is kept in the state (marked tainted, without a value) so nothing is left behind: the next apply deletes the token by name, if it exists, and creates it again. Apply again once the API is reachable.',
+    );
+  },
   createRetriesExhausted(name: string, attempts: number): Diagnostic {
     return error(
       'Could not create the MLP token',

@@ -196,12 +196,49 @@ describe('mlp_access_token apply, read, import', () => {
     expect(ctx.diagnostics.items.map((d) => d.summary)).toEqual(['Recovered from a lost answer']);
   });
 
-  test('GIVEN a name that exists WHEN creating THEN the error says how to import it', async () => {
-    const { api, clock } = await setup(obj({ name: 'ci' }));
+  test('GIVEN a token with the name that the state does not hold WHEN creating THEN it is deleted and created again, with a warning saying why', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    const orphan = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' })).value);
     const config = obj({ name: 'ci' });
-    const err = await accessToken.create({ prior: null, planned: config, config }, context(clock, api)).catch((e: unknown) => e);
+    const ctx = context(clock, api);
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    const state = (await accessToken.create({ prior: null, planned, config }, ctx))!;
+    expect(api.tokens.size).toBe(1);
+    expect(api.tokens.get('ci')!.value).toBe(state.value);
+    expect(state.value).not.toBe(orphan.value.reveal());
+    expect(api.calls).toMatchObject({ mint: 3, redeem: 2, delete: 1 });
+    expect(ctx.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Replaced an MLP token that the state did not know' })]);
+    expect(ctx.diagnostics.items[0]!.detail).toMatch(/409 Conflict at mint.*terraform import/s);
+  });
+
+  test('throws when two resources of one run name the same token, without deleting the first', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    const config = obj({ name: 'ci' });
+    const ctx = context(clock, api);
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    const first = (await accessToken.create({ prior: null, planned, config }, ctx))!;
+    const err = (await accessToken.create({ prior: null, planned, config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
     expect(err).toBeInstanceOf(DiagnosticError);
-    expect((err as DiagnosticError).diagnostics[0]!.detail).toMatch(/terraform import mlp_access_token\.<name> ci/);
+    expect(err.diagnostics[0]!.summary).toBe('Two resources name the same MLP token');
+    expect(api.tokens.get('ci')!.value).toBe(first.value);
+  });
+
+  test('GIVEN a lost redeem answer and a failing check WHEN creating THEN the token is returned without a value, with an error, so Terraform keeps it tainted', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    api.loseRedeems = 1;
+    api.failLists = 1;
+    const config = obj({ name_prefix: 'ci-' });
+    const ctx = context(clock, api);
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    const state = (await accessToken.create({ prior: null, planned, config }, ctx))!;
+    const [name] = [...api.tokens.keys()];
+    expect(state).toMatchObject({ name, name_prefix: 'ci-', value: null, id: null, role: 'user', rotate_at: null });
+    expect(Object.values(state)).not.toContain(UNKNOWN);
+    expect(ctx.diagnostics.items).toEqual([expect.objectContaining({ severity: 'error', summary: 'MLP token may have been created' })]);
+    expect(ctx.diagnostics.items[0]!.detail).toMatch(/lost the connection.*next apply deletes the token by name/s);
   });
 
   test('GIVEN the token was deleted outside Terraform WHEN read THEN it leaves the state with a warning', async () => {

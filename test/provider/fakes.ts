@@ -19,6 +19,8 @@ export class FakeMlp {
   readonly calls: Record<Route, number> = { whoami: 0, list: 0, mint: 0, redeem: 0, delete: 0 };
   /** Redeems that apply but whose answer is "lost" (the next N). */
   loseRedeems = 0;
+  /** Lists (list and find) that fail with a lost connection (the next N). */
+  failLists = 0;
 
   constructor(readonly clock: Clock) {}
 
@@ -37,6 +39,10 @@ export class FakeMlp {
       },
       findToken: async (name) => {
         this.calls.list++;
+        if (this.failLists > 0) {
+          this.failLists--;
+          throw new MlpNetworkError('list tokens (GET /v1_0/auth/tokens) lost the connection', { context: { operation: 'list tokens', route: 'list', method: 'GET', path: '/v1_0/auth/tokens' }, outcomeUnknown: false });
+        }
         const t = this.tokens.get(name);
         return t ? info(t) : undefined;
       },

@@ -198,20 +198,53 @@ export const accessToken = {
     const ttl = getString(planned, A.ttl);
     const operation = `create the access token ${JSON.stringify(name)}`;
     const api = ctx.api.admin(operation);
+    const created = createdNames(ctx);
+    // Every path below either leaves no token behind or returns it in the state: a token that may
+    // exist is never dropped silently (see RELIABILITY.md).
+    let reconciled = false;
     for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+      let step: 'mint' | 'redeem' = 'mint';
       let issued: IssuedAccessToken;
       try {
         const minted = await api.mintRegisterToken({ clientName: name, accessTtl: CREATE_REGISTER_TOKEN_TTL, refreshTtl: isKnown(ttl) ? ttl : undefined, role });
+        step = 'redeem';
         issued = await api.redeemRegisterToken(minted.value);
       } catch (err) {
-        if (err instanceof MlpConflictError) throw new DiagnosticError(diag.nameTaken(name, ACCESS_TOKEN_RESOURCE));
+        if (err instanceof MlpConflictError) {
+          // The name is taken by a token this state does not hold. The configuration names it, so it
+          // is ours: left by a run that created it and could not record it (killed, crashed, lost
+          // answer). Nobody holds its value; delete it and start over, once.
+          if (created.has(name)) throw new DiagnosticError(diag.nameUsedTwice(name));
+          if (reconciled) throw new DiagnosticError(diag.nameTaken(name, ACCESS_TOKEN_RESOURCE));
+          reconciled = true;
+          ctx.log(`${name} exists but is not in the state (409 at ${step}); deleting it and creating it again`);
+          try {
+            await api.deleteToken(name);
+          } catch (deleteErr) {
+            throw new DiagnosticError(fromClientError(`${operation} (deleting the token of that name the state does not hold)`, deleteErr));
+          }
+          ctx.api.invalidateList();
+          ctx.diagnostics.add(diag.unknownTokenReplaced(name, step));
+          attempt--;
+          continue;
+        }
         if (!(err instanceof MlpError && err.outcomeUnknown && err.route === 'redeem')) throw new DiagnosticError(fromClientError(operation, err));
         // The redeem may have created the token, with a value nobody received: remove it, start over.
         ctx.log(`redeem answer lost for ${name} (attempt ${attempt}); reconciling by name`);
-        if (await removeOrphan(api, name, operation)) ctx.diagnostics.add(diag.lostRedeemRecovered(name));
+        let removed: boolean;
+        try {
+          removed = await removeOrphan(api, name);
+        } catch (checkErr) {
+          // Whether the token exists is unknown: keep it in the state, tainted, so the next apply
+          // deletes it by name (also a name_prefix one, whose name only this state knows).
+          ctx.diagnostics.add(diag.createOutcomeUnknown(name, fromClientError(`${operation} (checking whether a lost attempt created it)`, checkErr).detail));
+          return unsettledState(planned, name);
+        }
+        if (removed) ctx.diagnostics.add(diag.lostRedeemRecovered(name));
         continue;
       }
       ctx.api.invalidateList();
+      created.add(name);
       return stateOf(planned, issued);
     }
     throw new DiagnosticError(diag.createRetriesExhausted(name, CREATE_ATTEMPTS));
@@ -436,16 +469,34 @@ function refreshed(state: ObjectValue, info: TokenInfo): ObjectValue {
   return next;
 }
 
-/** After a lost redeem answer: delete the token if the lost request created it; `true` if it did. */
-async function removeOrphan(api: TokenApi, name: string, operation: string): Promise<boolean> {
-  try {
-    const existing = await api.findToken(name);
-    if (!existing) return false;
-    await api.deleteToken(name);
-    return true;
-  } catch (err) {
-    throw new DiagnosticError(fromClientError(`${operation} (checking whether a lost attempt created it)`, err));
-  }
+/** After a lost redeem answer: delete the token if the lost request created it; `true` if it did. Throws the client's error. */
+async function removeOrphan(api: TokenApi, name: string): Promise<boolean> {
+  const existing = await api.findToken(name);
+  if (!existing) return false;
+  await api.deleteToken(name);
+  return true;
+}
+
+/** Names this provider process created, per provider configuration: a 409 on one of them is a second resource with the same name, not an orphan. */
+const createdByProcess = new WeakMap<object, Set<string>>();
+function createdNames(ctx: HandlerContext): Set<string> {
+  let names = createdByProcess.get(ctx.api);
+  if (!names) createdByProcess.set(ctx.api, (names = new Set()));
+  return names;
+}
+
+/**
+ * The state of a token that may or may not exist: its name, no value, nothing the API decides.
+ * Returned with an error, Terraform records it tainted, and the next apply deletes and recreates it.
+ */
+function unsettledState(planned: ObjectValue, name: string): ObjectValue {
+  const out: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(planned)) out[k] = v === UNKNOWN ? null : v;
+  for (const attr of COMPUTED_BY_API) out[attr] = null;
+  out[A.name] = name;
+  out[A.rotateAt] = null;
+  if (out[A.role] === null) out[A.role] = 'user';
+  return out;
 }
 
 /** Create from a registration token someone else minted (no provider token needed). */
@@ -465,7 +516,13 @@ async function redeemGiven(planned: ObjectValue, registerToken: string, ctx: Han
     } catch (retryErr) {
       if (!(retryErr instanceof MlpForbiddenError)) throw redeemFailure(retryErr, operation);
       let cleanedUp = false;
-      if (ctx.api.hasToken && isKnown(configuredName)) cleanedUp = await removeOrphan(ctx.api.admin(operation), configuredName, operation);
+      if (ctx.api.hasToken && isKnown(configuredName)) {
+        try {
+          cleanedUp = await removeOrphan(ctx.api.admin(operation), configuredName);
+        } catch (checkErr) {
+          throw new DiagnosticError(fromClientError(`${operation} (checking whether a lost attempt created it)`, checkErr));
+        }
+      }
       throw new DiagnosticError(diag.lostRedeemUnrecoverable(isKnown(configuredName) ? configuredName : undefined, cleanedUp));
     }
   }

@@ -22,6 +22,21 @@ function defaultFactory(options: ConstructorParameters<typeof MlpClient>[0]): Ml
   return new Client(options);
 }
 
+/**
+ * One list, tried once more after a 500. The client does not repeat a 500 (for a call that changes
+ * state it may mean "applied"); a list changes nothing, and one shared list answers every token's
+ * refresh, so a single 500 would otherwise fail the refresh of all of them.
+ */
+async function listWithOneMoreTry(client: TokenApi): Promise<TokenInfo[]> {
+  try {
+    return await client.listTokens();
+  } catch (err) {
+    if (!(err instanceof Error && (err as { code?: unknown }).code === 'server-error')) throw err;
+    log('debug', 'list tokens: retrying in 0 ms after server-error (once: a list is safe to repeat)');
+    return client.listTokens();
+  }
+}
+
 export class ProviderApi implements ApiAccess {
   #admin: MlpClient | undefined;
   #anonymous: MlpClient | undefined;
@@ -68,7 +83,7 @@ export class ProviderApi implements ApiAccess {
     const shared = this.#sharedList;
     if (shared && (shared.settledAt === undefined || this.monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
     const client = this.admin(operation);
-    const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: client.listTokens(), settledAt: undefined };
+    const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: listWithOneMoreTry(client), settledAt: undefined };
     entry.promise.then(
       () => (entry.settledAt = this.monotonicMs()),
       () => {

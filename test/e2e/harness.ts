@@ -3,16 +3,19 @@
  * out as a local mirror (`lib/install/mirror.ts`, the package's real launcher), a `main.tf.json`
  * writer, the emulator's endpoint and token in the environment, and every byte captured: each
  * command's stdout and stderr, a `TF_LOG=trace` log per command, and the provider's own stderr. A
- * scenario ends with {@link assertNoSecrets} over all of it.
+ * scenario ends with {@link E2EWorkdir.assertNoSecrets}, the one secret check of every e2e scenario:
+ * it runs `terraform show` and `plan -json` too, then searches all of it (and `cdk.tf.json` where
+ * there is one, and any error message or demo output the scenario added) with `findSecrets`.
  *
  * Terraform runs through `lib/testing/terraform.ts` (no shell, offline-safe environment).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ENV_ENDPOINT, ENV_TOKEN, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../../lib/constants';
 import { installProvider } from '../../lib/install/mirror';
-import { TerraformWorkdir, type TerraformResult, type TerraformRunOptions, type TerraformState } from '../../lib/testing/terraform';
+import { TerraformWorkdir, findSecrets, type TerraformResult, type TerraformRunOptions, type TerraformState } from '../../lib/testing/terraform';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const LAUNCHER = path.join(REPO_ROOT, 'bin', 'terraform-provider-mlp');
@@ -45,6 +48,9 @@ export class E2EWorkdir {
   /** The provider's stderr across every process Terraform started here. */
   readonly providerStderrFile: string;
   readonly #traceLogs: string[] = [];
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #extraTexts: Record<string, string> = {};
+  readonly #started: TerraformResult[] = [];
   #runs = 0;
 
   private constructor(dir: string, options: E2EOptions) {
@@ -53,10 +59,11 @@ export class E2EWorkdir {
     this.providerStderrFile = path.join(dir, '.e2e', 'provider-stderr.log');
     fs.mkdirSync(path.dirname(this.providerStderrFile), { recursive: true });
     installProvider(dir, { launcher: writeTeeLauncher(path.join(dir, '.e2e', 'terraform-provider-mlp'), this.providerStderrFile) });
-    this.tf = new TerraformWorkdir(dir, {
-      cliConfigFile: path.join(dir, '.e2e', 'terraformrc'),
-      env: { [ENV_ENDPOINT]: options.endpoint, [ENV_TOKEN]: options.token, TF_LOG: undefined, TF_LOG_PATH: undefined, ...options.env },
-    });
+    const cliConfigFile = path.join(dir, '.e2e', 'terraformrc');
+    const env = { [ENV_ENDPOINT]: options.endpoint, [ENV_TOKEN]: options.token, TF_LOG: undefined, TF_LOG_PATH: undefined, ...options.env };
+    this.tf = new TerraformWorkdir(dir, { cliConfigFile, env });
+    // The same environment TerraformWorkdir builds, for commands started without waiting (start()).
+    this.#env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', ...env };
   }
 
   /** A fresh directory with the provider installed (no configuration yet). */
@@ -123,13 +130,61 @@ export class E2EWorkdir {
     return resources.find((r) => r.address === address)?.values;
   }
 
+  /**
+   * Starts a terraform command without waiting for it (crash and concurrency scenarios): traced like
+   * the others, and its output joins {@link texts} once it ends, however it ends.
+   */
+  start(args: readonly string[]): { readonly child: ChildProcess; readonly done: Promise<TerraformResult> } {
+    const log = path.join(this.dir, '.e2e', `trace-${String(++this.#runs).padStart(2, '0')}-${args[0]}.log`);
+    this.#traceLogs.push(log);
+    const child = spawn('terraform', args, { cwd: this.dir, env: { ...this.#env, TF_LOG: 'trace', TF_LOG_PATH: log }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    const done = new Promise<TerraformResult>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        const result: TerraformResult = { args: [...args], code: code ?? (signal ? 128 : null), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+        this.#started.push(result);
+        resolve(result);
+      });
+    });
+    return { child, done };
+  }
+
+  /** Adds a text the scenario produced (an error message it caught, a demo's output) to the secret search. */
+  addText(label: string, text: string): void {
+    this.#extraTexts[label] = (this.#extraTexts[label] ?? '') + text;
+  }
+
+  /** Every token value the state holds (access tokens' and registration tokens' `value`). */
+  async stateSecrets(): Promise<string[]> {
+    const state = await this.state();
+    return (state.values?.root_module?.resources ?? []).map((r) => r.values.value).filter((v): v is string => typeof v === 'string');
+  }
+
   /** Every text this directory produced that must never hold a secret, by label. */
   texts(): Record<string, string> {
-    const out: Record<string, string> = { 'terraform output': this.tf.transcript() };
+    const started = this.#started.map((r) => `$ terraform ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).join('\n');
+    const out: Record<string, string> = { 'terraform output': `${this.tf.transcript()}\n${started}` };
     for (const log of this.#traceLogs) if (fs.existsSync(log)) out[`trace log ${path.basename(log)}`] = fs.readFileSync(log, 'utf8');
     if (fs.existsSync(this.providerStderrFile)) out['provider stderr'] = fs.readFileSync(this.providerStderrFile, 'utf8');
-    out['main.tf.json'] = fs.readFileSync(path.join(this.dir, 'main.tf.json'), 'utf8');
-    return out;
+    for (const file of ['main.tf.json', 'cdk.tf.json']) {
+      const at = path.join(this.dir, file);
+      if (fs.existsSync(at)) out[file] = fs.readFileSync(at, 'utf8');
+    }
+    return { ...out, ...this.#extraTexts };
+  }
+
+  /**
+   * The secret check every e2e scenario ends with: runs `terraform show` and `terraform plan -json`
+   * (so what they print is searched too), then searches every text of this directory for `values`.
+   */
+  async assertNoSecrets(values: Iterable<string | null | undefined>): Promise<void> {
+    await this.show().catch(() => undefined);
+    await this.run(['plan', '-json', '-input=false', '-no-color', '-lock=false'], { check: false });
+    assertNoSecrets(this.texts(), values);
   }
 
   remove(): void {
@@ -157,24 +212,31 @@ function writeTeeLauncher(file: string, logFile: string): string {
   return file;
 }
 
-/** Where each secret value occurs in which text (empty when none does). */
+/** Where each secret value occurs in which text (empty when none does); never the value itself. */
 export function findLeaks(texts: Readonly<Record<string, string>>, values: Iterable<string | null | undefined>): string[] {
-  const leaks: string[] = [];
-  let index = 0;
-  for (const value of new Set(values)) {
-    index++;
-    if (typeof value !== 'string' || value.length < 8) continue;
-    for (const [label, text] of Object.entries(texts)) {
-      if (text.includes(value)) leaks.push(`secret #${index} (${value.length} characters) appears in ${label}`);
-    }
-  }
-  return leaks;
+  return findSecrets(texts, secretList(values));
 }
 
 /** Fails when any of `values` occurs in any of `texts`, naming where (never printing the value). */
 export function assertNoSecrets(texts: Readonly<Record<string, string>>, values: Iterable<string | null | undefined>): void {
-  const list = [...values].filter((v): v is string => typeof v === 'string' && v.length >= 8);
+  const list = secretList(values);
   if (list.length === 0) throw new Error('assertNoSecrets got no secret values to look for: the scenario collected none');
-  const leaks = findLeaks(texts, list);
+  const leaks = findSecrets(texts, list);
   if (leaks.length > 0) throw new Error(`secrets leaked:\n${leaks.join('\n')}`);
+}
+
+function secretList(values: Iterable<string | null | undefined>): string[] {
+  return [...new Set(values)].filter((v): v is string => typeof v === 'string' && v.length >= 8);
+}
+
+/** What a failure must never look like: a crash, a gRPC error, a stack trace. Empty when clean. */
+export function crashSigns(text: string): string[] {
+  const signs: [RegExp, string][] = [
+    [/rpc error/, '"rpc error" (a gRPC error reached the user)'],
+    [/Plugin did not respond/, '"Plugin did not respond" (the provider crashed or hung)'],
+    [/panic/i, '"panic"'],
+    [/^ {4}at /m, 'a stack trace line ("    at ...")'],
+    [/Internal provider error/, '"Internal provider error"'],
+  ];
+  return signs.filter(([re]) => re.test(text)).map(([, what]) => what);
 }

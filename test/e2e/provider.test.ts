@@ -5,7 +5,7 @@
  */
 import { MlpClient } from '../../lib/client';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir, assertNoSecrets } from './harness';
+import { E2EWorkdir } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -127,7 +127,7 @@ describe('mlp_access_token with real Terraform', () => {
     const texts = w.texts();
     expect(texts['provider stderr']).toMatch(/ApplyResourceChange done/);
     expect(Object.entries(texts).filter(([label, text]) => label.startsWith('trace log') && /provider\.terraform-provider-mlp/.test(text)).length).toBeGreaterThan(5);
-    assertNoSecrets(texts, secrets);
+    await w.assertNoSecrets(secrets);
   });
 
   test('GIVEN create_before_destroy with name_prefix WHEN rotation_triggers change THEN exactly one token remains, and it works', async () => {
@@ -155,7 +155,7 @@ describe('mlp_access_token with real Terraform', () => {
 
     await w.destroy();
     expect(tokenNames()).toEqual([]);
-    assertNoSecrets(w.texts(), secrets);
+    await w.assertNoSecrets(secrets);
   });
 
   test('GIVEN the redeem answer is lost WHEN creating THEN the orphan is cleaned up and exactly one token, held in state, exists', async () => {
@@ -170,7 +170,7 @@ describe('mlp_access_token with real Terraform', () => {
     expect(emulator.counters()).toMatchObject({ redeem: 2, delete: 1 });
     await w.destroy();
     expect(tokenNames()).toEqual([]);
-    assertNoSecrets(w.texts(), secrets);
+    await w.assertNoSecrets(secrets);
   });
 });
 
@@ -187,7 +187,7 @@ describe('refresh cost', () => {
     for (let i = 0; i < 5; i++) await valueOf(w, `mlp_access_token.many[${i}]`);
     await w.destroy();
     expect(tokenNames()).toEqual([]);
-    assertNoSecrets(w.texts(), secrets);
+    await w.assertNoSecrets(secrets);
   });
 });
 
@@ -231,7 +231,7 @@ describe('mlp_register_token with real Terraform', () => {
     await holder.destroy([], { env: { MLP_TOKEN: emulator.adminToken } });
     expect(tokenNames()).toEqual([]);
 
-    for (const w of [minter, holder]) assertNoSecrets(w.texts(), secrets);
+    for (const w of [minter, holder]) await w.assertNoSecrets(secrets);
   });
 });
 
@@ -254,7 +254,7 @@ describe('data sources and provider configuration with real Terraform', () => {
     expect(bad.text).toMatch(/Invalid MLP endpoint/);
     expect(bad.text).toMatch(/Invalid request_timeout/);
     expect(bad.text).toMatch(/with provider\["terraform\.local\/mlp-tokens\/mlp"\]/);
-    assertNoSecrets(w.texts(), secrets);
+    await w.assertNoSecrets(secrets);
   });
 
   test('GIVEN a User token WHEN a token is to be created THEN the error says it needs an Administrator token', async () => {
@@ -267,6 +267,6 @@ describe('data sources and provider configuration with real Terraform', () => {
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toMatch(/needs an Administrator token/);
     expect(tokenNames()).toEqual(['just-a-user']);
-    assertNoSecrets(w.texts(), secrets);
+    await w.assertNoSecrets(secrets);
   });
 });

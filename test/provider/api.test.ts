@@ -1,6 +1,7 @@
 import type { MlpClient } from '../../lib/client/client';
 import type { TokenInfo } from '../../lib/client/types';
 import { ProviderApi, SHARED_LIST_TTL_MS } from '../../lib/provider/api';
+import { MlpServerError, MlpValidationError } from '../../lib/client/errors';
 import { DiagnosticError } from '../../lib/provider/diagnostics';
 
 const settings = { endpoint: 'http://127.0.0.1:1', token: 'admin-token-0123456789abcdefghijklmnop', requestTimeoutMs: 1000, maxRetries: 0, unknown: [] };
@@ -18,6 +19,8 @@ function fakeClientFactory() {
   };
   return { factory, lists, created };
 }
+
+const listCtx = { operation: 'list tokens', route: 'list' as const, method: 'GET' as const, path: '/v1_0/auth/tokens' };
 
 describe('ProviderApi', () => {
   test('GIVEN N concurrent refreshes WHEN they list tokens THEN one list request serves them all', async () => {
@@ -44,6 +47,28 @@ describe('ProviderApi', () => {
     lists[0]!([]);
     await p;
     expect(api.timeSource()?.serverNow().toISOString()).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  test.each([
+    ['a 500', () => new MlpServerError('list tokens failed with 500', { context: listCtx, status: 500, outcomeUnknown: false }), 2, 'ok'],
+    ['a 400', () => new MlpValidationError('list tokens was rejected', { context: listCtx, status: 400, outcomeUnknown: false }), 1, 'rejected'],
+  ])('GIVEN the shared list fails with %s WHEN refreshed THEN it is tried again only after a 500 (a list is safe to repeat)', async (_label, failure, calls, outcome) => {
+    let n = 0;
+    const factory = () =>
+      ({
+        listTokens: async () => {
+          if (++n === 1) throw failure();
+          return [];
+        },
+        close: async () => undefined,
+      }) as unknown as MlpClient;
+    const api = new ProviderApi(settings, factory);
+    const result = await api.listTokensShared('refresh').then(
+      () => 'ok',
+      () => 'rejected',
+    );
+    expect(result).toBe(outcome);
+    expect(n).toBe(calls);
   });
 
   test('throws a diagnostic when no token is configured', () => {

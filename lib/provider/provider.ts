@@ -6,6 +6,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { registerSecret } from '../client/redact';
 import { ProviderApi } from './api';
+import { noteStage } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
 import { type CtyType, type ObjectValue, type Value, decodeDynamic, decodeJson, encodeDynamic, UNKNOWN } from './codec';
 import { providerSchema, resolveProviderSettings, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
@@ -90,6 +91,7 @@ export class Provider {
     }
     void this.#api?.close();
     this.#api = this.#makeApi(settings);
+    noteStage('api');
     log('debug', `configured: endpoint ${settings.endpoint}, token ${settings.token ? 'set' : 'not set'}, timeout ${settings.requestTimeoutMs} ms, retries ${settings.maxRetries}${settings.unknown.length ? `, unknown: ${settings.unknown.join(', ')}` : ''}`);
     return { diagnostics: problems };
   }

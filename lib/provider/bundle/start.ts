@@ -1,0 +1,121 @@
+/**
+ * What the launcher runs: the provider bundle (`terraform-provider-mlp.js` beside this file, built by
+ * `scripts/bundle-provider.js`) with V8's code cache, so a start compiles almost nothing. Terraform
+ * starts the provider 4-5 times per apply or destroy, and compiling our code and its packages was
+ * about a third of each start.
+ *
+ * - Node >= 22.1: `module.enableCompileCache()`, Node's own cache.
+ * - Node 20: the bundle runs as a `vm.Script` given the cached data from an earlier start; when there
+ *   is none, or V8 rejects it (another Node or V8 flags), the cache is written at exit.
+ * The cache lives in a per-user cache directory (the package directory may be read-only), one file
+ * per package version and bundle build. Any failure of the cache only costs time; without a bundle
+ * (a `tsc`-only build) the compiled entry runs as it is.
+ */
+import * as fs from 'node:fs';
+import Module = require('node:module');
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { START_PROGRESS, STAGES, type Stage, type StartProgress } from './progress';
+
+const BUNDLE = path.join(__dirname, 'terraform-provider-mlp.js');
+/** The bundle's last line: `//# mlp-tokens-build <version> <hash>`. */
+const BUILD_LINE = /\/\/# mlp-tokens-build (\S+) ([0-9a-f]+)\s*$/;
+
+interface ModuleInternals {
+  enableCompileCache?: (directory?: string) => unknown;
+  wrap(source: string): string;
+}
+
+export function start(): void {
+  const modules = Module as unknown as ModuleInternals;
+  if (typeof modules.enableCompileCache === 'function') {
+    try {
+      modules.enableCompileCache(cacheRoot());
+    } catch {
+      // Runs uncached.
+    }
+    loadBundleOr(() => require(BUNDLE));
+    return;
+  }
+  let source: string;
+  try {
+    // The bundle is ASCII (esbuild escapes the rest), and latin1 is read without decoding.
+    source = fs.readFileSync(BUNDLE, 'latin1');
+  } catch {
+    require('../main');
+    return;
+  }
+  runCached(source);
+}
+
+function loadBundleOr(load: () => void): void {
+  if (fs.existsSync(BUNDLE)) load();
+  else require('../main');
+}
+
+/** Runs the bundle as CommonJS would, compiled from (or into) the code cache. */
+function runCached(source: string): void {
+  const build = BUILD_LINE.exec(source.slice(-200));
+  const base = build ? path.join(cacheRoot(), build[1]!, `terraform-provider-mlp-${build[2]}-${process.version}-${process.arch}`) : undefined;
+  // One cache file per stage the writing process reached (see ./progress): a later process that got
+  // further replaces it, so the cache soon covers the API path as well.
+  let cachedData: Buffer | undefined;
+  let cached: Stage | undefined;
+  if (base) {
+    for (const stage of [...STAGES].reverse()) {
+      try {
+        cachedData = fs.readFileSync(`${base}-${stage}.cache`);
+        cached = stage;
+        break;
+      } catch {
+        // None for this stage.
+      }
+    }
+  }
+  const script = new vm.Script((Module as unknown as ModuleInternals).wrap(source), { filename: BUNDLE, cachedData });
+  if (script.cachedDataRejected) cached = undefined;
+  const progress: StartProgress = { stage: 'start' };
+  (globalThis as Record<symbol, unknown>)[START_PROGRESS] = progress;
+  if (base && cached !== 'api') {
+    process.once('exit', () => {
+      if (cached !== undefined && STAGES.indexOf(progress.stage) <= STAGES.indexOf(cached)) return;
+      writeCache(`${base}-${progress.stage}.cache`, () => script.createCachedData());
+    });
+  }
+  const bundleModule = { exports: {} };
+  const bundleRequire = Module.createRequire(BUNDLE);
+  (script.runInThisContext() as (...args: unknown[]) => void).call(bundleModule.exports, bundleModule.exports, bundleRequire, bundleModule, BUNDLE, path.dirname(BUNDLE));
+}
+
+/** Writes the cache beside and renames it into place (other providers may be starting), and drops caches of other builds. */
+function writeCache(file: string, data: () => Buffer): void {
+  try {
+    const dir = path.dirname(file);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, data(), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+    const keep = path.basename(file);
+    for (const name of fs.readdirSync(dir)) {
+      if (name !== keep && name.endsWith('.cache')) fs.rmSync(path.join(dir, name), { force: true });
+    }
+  } catch {
+    // No cache this time.
+  }
+}
+
+/** `$XDG_CACHE_HOME/mlp-tokens` (or `~/.cache`, `~/Library/Caches`, `%LOCALAPPDATA%`), else a per-user directory in the temp dir. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  let base = env.XDG_CACHE_HOME;
+  if (!base) {
+    const home = env.HOME || (platform === 'win32' ? env.USERPROFILE : undefined);
+    if (platform === 'win32') base = env.LOCALAPPDATA || (home ? path.join(home, 'AppData', 'Local') : undefined);
+    else if (platform === 'darwin') base = home ? path.join(home, 'Library', 'Caches') : undefined;
+    else base = home ? path.join(home, '.cache') : undefined;
+  }
+  if (!base) base = path.join(os.tmpdir(), `mlp-tokens-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+  return path.join(base, 'mlp-tokens');
+}
+
+if (require.main === module) start();

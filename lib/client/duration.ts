@@ -1,10 +1,11 @@
 /**
  * Go-style durations as the MLP API takes them (`2h45m30s`, `90m`): one or more `<integer><unit>`
  * groups with units `h`, `m`, `s`, each unit at most once and in that order, and a total above zero.
- * One module parses, formats and validates them; the zod schema is reused by the constructs and the
- * provider so every layer rejects the same strings with the same words.
+ * One module parses, formats and validates them, so every layer rejects the same strings with the
+ * same words. No zod here (the provider starts without it): `durationSchema` lives in
+ * `rule-schemas.ts` and is exported from here too, loaded on first use.
  */
-import { z } from 'zod';
+import type { ZodString } from 'zod';
 
 const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const UNIT_SECONDS = { h: 3600, m: 60, s: 1 } as const;
@@ -51,10 +52,12 @@ export function isDuration(text: string): boolean {
   return durationProblem(text) === undefined;
 }
 
-/** zod schema for a duration string; its issue message is {@link durationProblem}'s. */
-export const durationSchema = z.string().superRefine((value, ctx) => {
-  const problem = durationProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+/** zod schema for a duration string; its issue message is {@link durationProblem}'s. Loads zod on first use. */
+export declare const durationSchema: ZodString;
+Object.defineProperty(exports, 'durationSchema', {
+  enumerable: true,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  get: () => (require('./rule-schemas') as typeof import('./rule-schemas')).durationSchema,
 });
 
 function secondsOf(match: RegExpExecArray): number {

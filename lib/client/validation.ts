@@ -1,8 +1,10 @@
 /**
- * Input rules every layer applies the same way: token names, name prefixes and roles. Pure zod and
- * no I/O, so the constructs can import it at synth time without pulling in the HTTP client.
+ * Input rules every layer applies the same way: token names, name prefixes and roles. No I/O, so
+ * the constructs can import it at synth time without pulling in the HTTP client, and no zod, so the
+ * provider starts without it: the zod schemas live in `rule-schemas.ts` and are exported from here
+ * too, loaded on first use.
  */
-import { z } from 'zod';
+import type { ZodEnum, ZodString } from 'zod';
 import type { ApiTokenType } from './routes';
 
 /** The longest access token name the modeled API accepts. */
@@ -33,21 +35,18 @@ export function namePrefixProblem(prefix: string): string | undefined {
   return undefined;
 }
 
-function refineWith(problem: (v: string) => string | undefined) {
-  return z.string().superRefine((value, ctx) => {
-    const p = problem(value);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
+export declare const tokenNameSchema: ZodString;
+export declare const namePrefixSchema: ZodString;
+/** Roles as users write them. */
+export declare const roleSchema: ZodEnum<{ user: 'user'; admin: 'admin' }>;
+for (const name of ['tokenNameSchema', 'namePrefixSchema', 'roleSchema'] as const) {
+  Object.defineProperty(exports, name, {
+    enumerable: true,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    get: () => (require('./rule-schemas') as typeof import('./rule-schemas'))[name],
   });
 }
-
-export const tokenNameSchema = refineWith(nameProblem);
-export const namePrefixSchema = refineWith(namePrefixProblem);
-
-/** Roles as users write them. */
-export const roleSchema = z.enum(['user', 'admin'], {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a role: use "user" or "admin"`,
-});
-export type TokenRole = z.infer<typeof roleSchema>;
+export type TokenRole = 'user' | 'admin';
 
 /** User-facing role to the API's `token_type`, and back. */
 export function roleToApi(role: TokenRole): ApiTokenType {
@@ -56,3 +55,44 @@ export function roleToApi(role: TokenRole): ApiTokenType {
 export function roleFromApi(type: ApiTokenType): TokenRole {
   return type === 'ADMIN' ? 'admin' : 'user';
 }
+
+/** The largest `max_retries` / `maxRetries` the provider and the constructs accept. */
+export const MAX_RETRIES_LIMIT = 20;
+
+/** An opaque run this long with no URL punctuation is probably a token pasted into the wrong place. */
+const TOKEN_LOOKALIKE = /[A-Za-z0-9_-]{24,}/;
+
+/**
+ * How an endpoint value may appear in a message: quoted as given, unless it looks like a token (for
+ * example when MLP_ENDPOINT and MLP_TOKEN were swapped), which is never echoed.
+ */
+export function showEndpoint(endpoint: string): string {
+  const text = String(endpoint);
+  if (!text.includes('://') && TOKEN_LOOKALIKE.test(text)) {
+    return `(a ${text.length}-character value, not shown: it looks like a token; were the endpoint and the token swapped?)`;
+  }
+  return JSON.stringify(text.replace(/\/\/[^@/]*@/, '//***@'));
+}
+
+/**
+ * Why an ML Platform endpoint is not usable; `undefined` when it is. One rule for the client, the
+ * provider and the constructs.
+ */
+export function endpointProblem(endpoint: string): string | undefined {
+  if (typeof endpoint !== 'string' || endpoint.trim() === '') return 'the endpoint is empty';
+  let url: URL;
+  try {
+    url = new URL(endpoint.trim());
+  } catch {
+    return `${showEndpoint(endpoint)} is not a URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return `${showEndpoint(endpoint)} uses ${url.protocol.replace(/:$/, '')}, not https (or http for a local emulator)`;
+  }
+  if (url.username || url.password) return `${showEndpoint(endpoint)} carries credentials (user:password@), which belong in the token`;
+  if (url.search || url.hash) return `${showEndpoint(endpoint)} has a query or fragment; use the API base URL only`;
+  return undefined;
+}
+
+/** What to write instead, for every endpoint message. */
+export const ENDPOINT_EXAMPLE = 'https://msk.cloud.vk.com/infra/mlplatform';

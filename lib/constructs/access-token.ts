@@ -11,6 +11,7 @@ import {
   checkRole,
   checkRotationTriggers,
   checkSecretIsReference,
+  definedAttributes,
   definedHcl,
   hclString,
   hclStringMap,
@@ -193,7 +194,7 @@ export class MlpAccessToken extends TerraformResource {
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     const p = this.props;
-    return {
+    return definedAttributes({
       [A.name]: p.name,
       [A.namePrefix]: p.namePrefix,
       [A.role]: p.role,
@@ -202,7 +203,7 @@ export class MlpAccessToken extends TerraformResource {
       [A.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
       [A.rotateAfter]: p.rotateAfter,
       [A.earlyRotationWindow]: p.earlyRotationWindow,
-    };
+    });
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {

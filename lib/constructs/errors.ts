@@ -7,6 +7,7 @@
  * literal was.
  */
 import { ENV_TOKEN } from '../constants';
+import { ENDPOINT_EXAMPLE, MAX_RETRIES_LIMIT } from '../client/validation';
 
 /** Stable identifiers of the mistakes the constructs catch at synth time. */
 export type MlpConstructErrorCode =
@@ -181,12 +182,12 @@ export function createBeforeDestroyWithFixedName(path: string, name: string): Ml
   );
 }
 
-export function invalidEndpoint(path: string, endpoint: string, why: string): MlpConstructError {
+export function invalidEndpoint(path: string, problem: string): MlpConstructError {
   return new MlpConstructError(
     'INVALID_ENDPOINT',
     path,
     'endpoint',
-    `endpoint ${show(endpoint)} ${why}; write the ML Platform base URL, e.g. "https://msk.cloud.vk.com/infra/mlplatform".`,
+    `endpoint: ${problem}; write the ML Platform base URL, e.g. "${ENDPOINT_EXAMPLE}".`,
   );
 }
 
@@ -195,7 +196,7 @@ export function invalidMaxRetries(path: string, value: number): MlpConstructErro
     'INVALID_MAX_RETRIES',
     path,
     'maxRetries',
-    `maxRetries is ${show(value)}; it must be a whole number from 0 (no retries) upwards, e.g. 3.`,
+    `maxRetries is ${show(value)}; it must be a whole number from 0 (no retries) to ${MAX_RETRIES_LIMIT}, e.g. 3.`,
   );
 }
 

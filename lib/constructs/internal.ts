@@ -7,7 +7,7 @@
  */
 import {
   Fn,
-  Lazy,
+  type IResolvable,
   TerraformOutput,
   TerraformStack,
   Token,
@@ -126,30 +126,68 @@ class SensitiveValueOutput extends TerraformOutput {
       sensitive: true,
       description:
         description ??
-        Lazy.stringValue({
-          produce: () =>
-            `Value of ${owner.node.path} (sensitive; read it with: terraform output -raw ${this.friendlyUniqueId})`,
-        }),
+        synthTimeString(() => `Value of ${owner.node.path} (sensitive; read it with: terraform output -raw ${this.friendlyUniqueId})`),
     });
-    this.node.addValidation({ validate: () => this.duplicateNames() });
+    checkOutputNamesOnce(TerraformStack.of(this));
   }
 
   public override get friendlyUniqueId(): string {
     return this.explicitName ?? `${this.owner.friendlyUniqueId}_value`;
   }
 
-  /** Two outputs of one name would be merged silently into one by cdktf; say so instead. */
-  private duplicateNames(): string[] {
+  /** What to say about each other output of the same name (cdktf would silently merge them into one). */
+  clashMessages(others: readonly TerraformOutput[]): string[] {
     const name = this.friendlyUniqueId;
-    const clashes = TerraformStack.of(this)
-      .node.findAll()
-      .filter((c) => c !== this && TerraformOutput.isTerraformOutput(c) && c.friendlyUniqueId === name);
-    return clashes.map(
-      (c) =>
-        `output "${name}" of ${this.owner.node.path} has the same name as ${c.node.path}; ` +
-        'give one of them another name with `output: { name: "..." }`.',
-    );
+    return others
+      .filter((c) => c !== this)
+      .map(
+        (c) =>
+          `output "${name}" of ${this.owner.node.path} has the same name as ${c.node.path}; ` +
+          'give one of them another name with `output: { name: "..." }`.',
+      );
   }
+}
+
+const checkedStacks = new WeakSet<TerraformStack>();
+
+/**
+ * One validation per stack finds outputs of one name with a single walk of the stack (a check per
+ * output walked the whole stack once per output: quadratic, about a second for 1,000 tokens).
+ */
+function checkOutputNamesOnce(stack: TerraformStack): void {
+  if (checkedStacks.has(stack)) return;
+  checkedStacks.add(stack);
+  stack.node.addValidation({
+    validate: () => {
+      const byName = new Map<string, TerraformOutput[]>();
+      for (const c of stack.node.findAll()) {
+        if (!TerraformOutput.isTerraformOutput(c)) continue;
+        const name = c.friendlyUniqueId;
+        const same = byName.get(name);
+        if (same) same.push(c);
+        else byName.set(name, [c]);
+      }
+      const messages: string[] = [];
+      for (const same of byName.values()) {
+        if (same.length < 2) continue;
+        for (const c of same) if (c instanceof SensitiveValueOutput) messages.push(...c.clashMessages(same));
+      }
+      return messages;
+    },
+  });
+}
+
+/**
+ * A string worked out at synth time: `Lazy.stringValue` without the stack trace every Lazy captures
+ * at creation (most of the cost of an output when there are a thousand).
+ */
+function synthTimeString(produce: () => string): string {
+  const resolvable: IResolvable = {
+    creationStack: [],
+    resolve: () => produce(),
+    toString: () => Token.asString(resolvable),
+  };
+  return Token.asString(resolvable);
 }
 
 /**
@@ -164,7 +202,7 @@ export function addValueOutput(
 ): TerraformOutput | undefined {
   if (settings === false) return undefined;
   checkIdentifier(owner.node.path, 'output.name', settings?.name, 'ci_token');
-  return new SensitiveValueOutput(owner, Lazy.stringValue({ produce: value }), settings?.name, settings?.description);
+  return new SensitiveValueOutput(owner, synthTimeString(value), settings?.name, settings?.description);
 }
 
 /** One HCL attribute in the shape cdktf's `synthesizeHclAttributes` expects. */
@@ -180,6 +218,16 @@ export function hclNumber(value: number | undefined): HclAttribute {
 
 export function hclStringMap(value: Readonly<Record<string, string>> | undefined): HclAttribute {
   return { value: hashMapperHcl(stringToHclTerraform)(value), isBlock: false, type: 'map', storageClassType: 'stringMap' };
+}
+
+/**
+ * Drops unset attributes from `synthesizeAttributes`' answer: the JSON is the same (cdktf drops
+ * them too), but cdktf resolves every key it is given, which cost ~40 us per resource.
+ */
+export function definedAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in attributes) if (attributes[key] !== undefined) out[key] = attributes[key];
+  return out;
 }
 
 /** Drops unset attributes, as generated bindings do. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Construct } from 'constructs';
 import { TerraformProvider, TerraformStack, type ISynthesisSession } from 'cdktf';
 import { PROVIDER_ATTRS, PROVIDER_SOURCE, PROVIDER_TYPE } from '../constants';
+import { MAX_RETRIES_LIMIT, endpointProblem } from '../client/validation';
 import { installProvider } from '../install/mirror';
 import * as errors from './errors';
 import {
@@ -9,6 +10,7 @@ import {
   checkDuration,
   checkIdentifier,
   checkSecretIsReference,
+  definedAttributes,
   definedHcl,
   hclNumber,
   hclString,
@@ -125,12 +127,12 @@ export class MlpProvider extends TerraformProvider {
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return {
+    return definedAttributes({
       [PROVIDER_ATTRS.endpoint]: this.props.endpoint,
       [PROVIDER_ATTRS.token]: this.props.token,
       [PROVIDER_ATTRS.requestTimeout]: this.props.requestTimeout,
       [PROVIDER_ATTRS.maxRetries]: this.props.maxRetries,
-    };
+    });
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
@@ -162,22 +164,11 @@ export class MlpProvider extends TerraformProvider {
 function checkEndpoint(where: string, value: string | undefined): void {
   const endpoint = literal(value);
   if (endpoint === undefined) return;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw errors.invalidEndpoint(where, endpoint, 'is not a URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw errors.invalidEndpoint(where, endpoint, `uses ${url.protocol.replace(/:$/, '')}, not http or https`);
-  }
-  if (url.username || url.password) {
-    // The URL would be written to cdk.tf.json; credentials belong in `token`.
-    throw errors.invalidEndpoint(where, endpoint.replace(/\/\/[^@/]*@/, '//***@'), 'carries credentials (user:password@), which belong in `token`');
-  }
+  const problem = endpointProblem(endpoint);
+  if (problem) throw errors.invalidEndpoint(where, problem);
 }
 
 function checkMaxRetries(where: string, value: number | undefined): void {
   if (value === undefined || isReference(value)) return;
-  if (!Number.isSafeInteger(value) || value < 0) throw errors.invalidMaxRetries(where, value);
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_RETRIES_LIMIT) throw errors.invalidMaxRetries(where, value);
 }

@@ -9,6 +9,7 @@ import {
   checkName,
   checkRole,
   checkRotationTriggers,
+  definedAttributes,
   definedHcl,
   hclString,
   hclStringMap,
@@ -126,13 +127,13 @@ export class MlpRegisterToken extends TerraformResource {
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     const p = this.props;
-    return {
+    return definedAttributes({
       [R.name]: p.name,
       [R.role]: p.role,
       [R.accessTokenTtl]: p.accessTokenTtl,
       [R.ttl]: p.ttl,
       [R.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
-    };
+    });
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import {
   installProvider,
   layoutFilesystemMirror,
+  layoutProviderMirror,
   providerInstallationHcl,
   requiredProvidersHcl,
   terraformPlatform,
@@ -37,7 +38,7 @@ export function buildProgram(print: (text: string) => void = (t) => process.stdo
         print(`Laid out ${PROVIDER_SOURCE} in ${layout.packageDir}`);
         print(`Recorded its hash (${layout.hash}) in ${layout.lockFile}`);
       } else {
-        const layout = layoutFilesystemMirror(`${dir}/terraform.d/plugins`, { platform: opts.platform });
+        const layout = layoutProviderMirror(dir, { platform: opts.platform });
         print(`Laid out ${PROVIDER_SOURCE} in ${layout.packageDir}`);
       }
       print(`\nDeclare the provider in your configuration:\n\n${requiredProvidersHcl()}`);

@@ -33,6 +33,7 @@ import {
 } from './errors';
 import { classifyTransportError, createAgent, sendOnce, type HttpResponse } from './http';
 import { redact, registerSecret } from './redact';
+import { ENDPOINT_EXAMPLE, endpointProblem } from './validation';
 import { CHANGES_STATE, backoffDelay, isRetryable, mayHaveApplied, parseRetryAfter, type AttemptOutcome } from './retry';
 import { FIELDS, PATHS, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from './routes';
 import {
@@ -202,6 +203,8 @@ export class MlpClient {
     this.#basePath = url.pathname.replace(/\/+$/, '');
     if (options.token !== undefined && options.token !== null) {
       const token = Secret.from(options.token);
+      // Configured credentials outlive every other secret in the process: pin them in the redactor.
+      registerSecret(token.reveal(), { pinned: true });
       if (token.reveal().trim() === '') throw new MlpConfigurationError('the MLP token is empty: set it to an access token value, or leave it unset');
       this.#token = token;
     }
@@ -695,25 +698,9 @@ export class MlpClient {
 // ---- helpers -----------------------------------------------------------------------------------
 
 function parseEndpoint(endpoint: unknown): URL {
-  if (typeof endpoint !== 'string' || endpoint.trim() === '') {
-    throw new MlpConfigurationError('the MLP endpoint is empty: set it to the ML Platform API base URL, e.g. https://msk.cloud.vk.com/infra/mlplatform');
-  }
-  let url: URL;
-  try {
-    url = new URL(endpoint.trim());
-  } catch {
-    throw new MlpConfigurationError(`the MLP endpoint ${JSON.stringify(redact(endpoint))} is not a URL: use e.g. https://msk.cloud.vk.com/infra/mlplatform`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new MlpConfigurationError(`the MLP endpoint must use https (or http for a local emulator), not ${url.protocol}`);
-  }
-  if (url.username || url.password) {
-    throw new MlpConfigurationError('the MLP endpoint must not contain credentials: pass the token separately');
-  }
-  if (url.search || url.hash) {
-    throw new MlpConfigurationError('the MLP endpoint must not have a query or fragment: use the API base URL only');
-  }
-  return url;
+  const problem = endpointProblem(endpoint as string);
+  if (problem) throw new MlpConfigurationError(`the MLP endpoint is not usable: ${problem}. Set it to the ML Platform API base URL, e.g. ${ENDPOINT_EXAMPLE}`);
+  return new URL((endpoint as string).trim());
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

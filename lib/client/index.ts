@@ -4,7 +4,7 @@ export type { MlpClientOptions } from './client';
 export { createAgent, MAX_RESPONSE_BYTES } from './http';
 export type { TokenInfo, IssuedAccessToken, MintedRegisterToken, MintRegisterTokenRequest } from './types';
 export { Secret, isSecret } from './secret';
-export { Redactor, REDACTED, MIN_REDACTABLE_LENGTH, globalRedactor, redact, registerSecret } from './redact';
+export { Redactor, type RedactorAddOptions, REDACTED, MIN_REDACTABLE_LENGTH, globalRedactor, redact, registerSecret } from './redact';
 export {
   MlpError,
   MlpArgumentError,

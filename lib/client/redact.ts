@@ -13,7 +13,7 @@ export const REDACTED = '[secret]';
 /** Values shorter than this are not registered: scrubbing them would mangle ordinary words. */
 export const MIN_REDACTABLE_LENGTH = 8;
 
-/** How many distinct values the process-wide registry keeps (oldest are forgotten first). */
+/** How many distinct unpinned values the process-wide registry keeps (least recently added are forgotten first). */
 const MAX_KNOWN = 10_000;
 
 const SECRET_FIELD_PATTERN = /("(?:refresh_token|access_token|register_token|token|value|password)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
@@ -21,30 +21,49 @@ const SECRET_FIELD_PATTERN = /("(?:refresh_token|access_token|register_token|tok
 const AUTHORIZATION_PATTERN = /(\bauthorization"?\s*[:=]\s*"?bearer\s+)[^\s"',;]+/gi;
 const BEARER_PATTERN = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g;
 
+/** How a value is remembered. */
+export interface RedactorAddOptions {
+  /**
+   * Never forget this value. For the long-lived credentials a process is configured with (the
+   * client's token, the provider's token): the bounded registry must not let a flood of short-lived
+   * values push them out.
+   * @default false
+   */
+  readonly pinned?: boolean;
+}
+
 /** A set of known secret values and the function that scrubs them from text. */
 export class Redactor {
+  /** Insertion order is recency: re-adding a value moves it to the end, eviction takes from the front. */
   readonly #known = new Set<string>();
+  readonly #pinned = new Set<string>();
+  /** Every value, longest first; rebuilt only after a change, not on every `redact`. */
+  #sorted: string[] | undefined;
 
   /** Remembers a value so that {@link redact} replaces it from now on. */
-  add(value: string | undefined | null): void {
+  add(value: string | undefined | null, options: RedactorAddOptions = {}): void {
     if (typeof value !== 'string' || value.length < MIN_REDACTABLE_LENGTH) return;
-    if (this.#known.has(value)) return;
-    if (this.#known.size >= MAX_KNOWN) {
-      const oldest = this.#known.values().next().value;
-      if (oldest !== undefined) this.#known.delete(oldest);
-    }
-    this.#known.add(value);
-    // Percent-encoded and JSON-escaped spellings can appear in URLs and echoed bodies.
+    // The percent-encoded spelling is how a value appears inside a URL.
     const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.#known.add(encoded);
+    for (const spelling of encoded === value ? [value] : [value, encoded]) {
+      if (options.pinned) {
+        this.#known.delete(spelling);
+        this.#pinned.add(spelling);
+      } else if (!this.#pinned.has(spelling)) {
+        this.#known.delete(spelling);
+        this.#known.add(spelling);
+      }
+    }
+    while (this.#known.size > MAX_KNOWN) this.#known.delete(this.#known.values().next().value!);
+    this.#sorted = undefined;
   }
 
   /** Replaces every known value and every secret-looking pattern in `text`. */
   redact(text: string): string {
     let out = String(text);
     // Longest first, so a secret that contains another is replaced whole.
-    const values = [...this.#known].sort((a, b) => b.length - a.length);
-    for (const value of values) {
+    this.#sorted ??= [...this.#pinned, ...this.#known].sort((a, b) => b.length - a.length);
+    for (const value of this.#sorted) {
       if (out.includes(value)) out = out.split(value).join(REDACTED);
     }
     return out
@@ -53,8 +72,9 @@ export class Redactor {
       .replace(SECRET_FIELD_PATTERN, `$1"${REDACTED}"`);
   }
 
-  /** `true` when `text` contains a registered value (patterns are not considered). */
+/** `true` when `text` contains a registered value (patterns are not considered). */
   leaks(text: string): boolean {
+    for (const value of this.#pinned) if (text.includes(value)) return true;
     for (const value of this.#known) if (text.includes(value)) return true;
     return false;
   }
@@ -63,9 +83,9 @@ export class Redactor {
 /** The process-wide registry every `Secret` joins. */
 export const globalRedactor = new Redactor();
 
-/** Remembers a secret value process-wide. */
-export function registerSecret(value: string | undefined | null): void {
-  globalRedactor.add(value);
+/** Remembers a secret value process-wide (`pinned`: never forgotten, for configured credentials). */
+export function registerSecret(value: string | undefined | null, options?: RedactorAddOptions): void {
+  globalRedactor.add(value, options);
 }
 
 /** Scrubs every secret this process has seen (plus `extra` values) out of `text`. */

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { redact } from '../client/redact';
 import { ROUTE_NAMES, type RouteName } from '../client/routes';
 import type { EmulatorClock } from './clock';
 import { CONTROL_PREFIX, handleControl, type ControlTarget } from './control';
@@ -136,8 +137,10 @@ export class EmulatorServer {
   }
 
   #internalError(res: ServerResponse, error: unknown): void {
-    // Never echo the error: it could carry a request's secret. The stack goes to stderr for debugging.
-    process.stderr.write(`mlp-emulator: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // Never echo the error to the client: it could carry a request's secret. stderr gets it scrubbed of
+    // every secret this process knows (the emulator registers none in plain form, so scrub patterns too).
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`mlp-emulator: internal error: ${redact(text)}\n`);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -134,9 +134,11 @@ const LOCK_FILE_HEADER =
 export function writeLockFile(workingDir: string, hash: string): string {
   const file = path.join(workingDir, '.terraform.lock.hcl');
   const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : LOCK_FILE_HEADER;
-  const blockPattern = new RegExp(`\\nprovider "${PROVIDER_SOURCE.replace(/[.]/g, '\\.')}" \\{[\\s\\S]*?\\n\\}\\n`);
-  const block = `\n${lockFileBlock(hash)}`;
-  const updated = blockPattern.test(existing) ? existing.replace(blockPattern, block) : `${existing.replace(/\n*$/, '\n')}${block}`;
+  // Our block may open the file (a lock file written without the header), hence `^` as well as `\n`.
+  const blockPattern = new RegExp(`(^|\\n)provider "${PROVIDER_SOURCE.replace(/[.]/g, '\\.')}" \\{[\\s\\S]*?\\n\\}\\n`);
+  const updated = blockPattern.test(existing)
+    ? existing.replace(blockPattern, (_match, lead: string) => `${lead}${lockFileBlock(hash)}`)
+    : `${existing.replace(/\n*$/, '\n')}\n${lockFileBlock(hash)}`;
   if (updated !== existing) fs.writeFileSync(file, updated);
   return file;
 }

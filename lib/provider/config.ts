@@ -5,6 +5,7 @@
 import { DEFAULT_ENDPOINT, ENV_ENDPOINT, ENV_TOKEN, PROVIDER_ATTRS as A } from '../constants';
 import { durationProblem, parseDuration } from '../client/duration';
 import { registerSecret } from '../client/redact';
+import { MAX_RETRIES_LIMIT, endpointProblem } from '../client/validation';
 import type { ObjectValue } from './codec';
 import { type Diagnostic, diag } from './diagnostics';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from './schema';
@@ -13,7 +14,7 @@ import { UNKNOWN } from './codec';
 
 export const DEFAULT_REQUEST_TIMEOUT = '30s';
 export const DEFAULT_MAX_RETRIES = 4;
-export const MAX_MAX_RETRIES = 20;
+export const MAX_MAX_RETRIES = MAX_RETRIES_LIMIT;
 
 export const providerSchema = {
   version: INITIAL_SCHEMA_VERSION,
@@ -85,7 +86,7 @@ export function resolveProviderSettings(config: ObjectValue, env: NodeJS.Process
   const retries = getNumber(config, A.maxRetries);
   const envToken = env[ENV_TOKEN]?.trim() ? env[ENV_TOKEN] : undefined;
   const resolvedToken = isKnown(token) ? token : envToken;
-  registerSecret(resolvedToken);
+  registerSecret(resolvedToken, { pinned: true });
   return {
     endpoint: (isKnown(endpoint) ? endpoint : env[ENV_ENDPOINT]?.trim() || DEFAULT_ENDPOINT).trim(),
     token: resolvedToken,
@@ -95,16 +96,5 @@ export function resolveProviderSettings(config: ObjectValue, env: NodeJS.Process
   };
 }
 
-/** Why an endpoint is not usable; `undefined` when it is. */
-export function endpointProblem(endpoint: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(endpoint.trim());
-  } catch {
-    return `${JSON.stringify(endpoint)} is not a URL`;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${JSON.stringify(endpoint)} uses ${url.protocol.replace(/:$/, '')}; the endpoint must be an http(s) URL`;
-  if (url.username || url.password) return 'the endpoint must not contain credentials (pass the token in `token`)';
-  if (url.search || url.hash) return 'the endpoint must not have a query or fragment';
-  return undefined;
-}
+/** Why an endpoint is not usable (the rule shared with the client and the constructs). */
+export { endpointProblem };

@@ -51,8 +51,9 @@ export class TerraformCommandError extends Error {
 export class TerraformWorkdir {
   /** Every result, in order: what a leak check searches. */
   public readonly results: TerraformResult[] = [];
-  private readonly env: NodeJS.ProcessEnv;
-  private readonly terraform: string;
+  // `#private`: the environment holds MLP_TOKEN, and must not show in util.inspect or JSON.stringify.
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #terraform: string;
 
   constructor(public readonly dir: string, options: TerraformWorkdirOptions = {}) {
     const cliConfigFile = options.cliConfigFile ?? path.join(dir, '.terraformrc.empty');
@@ -60,8 +61,8 @@ export class TerraformWorkdir {
       fs.mkdirSync(path.dirname(cliConfigFile), { recursive: true });
       fs.writeFileSync(cliConfigFile, '');
     }
-    this.terraform = options.terraform ?? 'terraform';
-    this.env = {
+    this.#terraform = options.terraform ?? 'terraform';
+    this.#env = {
       ...process.env,
       CHECKPOINT_DISABLE: '1',
       TF_CLI_CONFIG_FILE: cliConfigFile,
@@ -73,10 +74,10 @@ export class TerraformWorkdir {
 
   /** Runs `terraform <args>` in the directory. */
   run(args: readonly string[], options: TerraformRunOptions = {}): Promise<TerraformResult> {
-    const env: NodeJS.ProcessEnv = { ...this.env, ...options.env };
+    const env: NodeJS.ProcessEnv = { ...this.#env, ...options.env };
     if (options.traceLog) Object.assign(env, { TF_LOG: 'trace', TF_LOG_PATH: options.traceLog });
     return new Promise((resolve, reject) => {
-      const child = spawn(this.terraform, args, { cwd: this.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(this.#terraform, args, { cwd: this.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { REDACTED, Redactor, redact } from '../../lib/client/redact';
+import { MlpClient } from '../../lib/client/client';
+import { REDACTED, Redactor, redact, registerSecret } from '../../lib/client/redact';
 import { Secret } from '../../lib/client/secret';
 
 const VALUE = 'secret-value-0123456789abcdef0123456789';
@@ -68,6 +69,36 @@ describe('redaction', () => {
     const r = new Redactor();
     r.add('admin');
     expect(r.redact('role admin')).toBe('role admin');
+  });
+
+  test('GIVEN a pinned credential WHEN more than 10,000 other secrets are registered after it THEN it is still scrubbed', () => {
+    const r = new Redactor();
+    const admin = 'admin-token-value-0123456789abcdef';
+    r.add(admin, { pinned: true });
+    r.add('short-lived-but-refreshed-0000');
+    for (let i = 0; i < 10_001; i += 1) r.add(`bearer-${String(i).padStart(8, '0')}`);
+    expect(r.redact(`echo ${admin}`)).toBe(`echo ${REDACTED}`);
+    // The oldest unpinned value was forgotten: the registry is bounded.
+    expect(r.leaks('short-lived-but-refreshed-0000')).toBe(false);
+    expect(r.leaks('bearer-00010000')).toBe(true);
+  });
+
+  test('GIVEN an unpinned value WHEN it is registered again THEN it counts as recent and survives eviction', () => {
+    const r = new Redactor();
+    r.add('first-value-000000');
+    for (let i = 0; i < 9_999; i += 1) r.add(`filler-${String(i).padStart(8, '0')}`);
+    r.add('first-value-000000');
+    r.add('one-more-value-0000');
+    expect(r.leaks('first-value-000000')).toBe(true);
+    expect(r.leaks('filler-00000000')).toBe(false);
+  });
+
+  test('GIVEN a configured MlpClient WHEN the global registry is flooded THEN its token is still scrubbed', () => {
+    const token = 'configured-client-token-value-for-pin-test-0123';
+    const client = new MlpClient({ endpoint: 'http://127.0.0.1:9', token });
+    for (let i = 0; i < 10_001; i += 1) registerSecret(`flood-${String(i).padStart(10, '0')}`);
+    expect(redact(`x ${token} y`)).toBe(`x ${REDACTED} y`);
+    void client.close();
   });
 
   test('GIVEN extra values WHEN redacting THEN they are scrubbed as well', () => {

@@ -120,6 +120,20 @@ describe('MlpProvider', () => {
       expectConstructError(build({ maxRetries: -1 }), 'INVALID_MAX_RETRIES', 'maxRetries is -1');
     });
 
+    test('throws when maxRetries is above the provider limit of 20', () => {
+      expectConstructError(build({ maxRetries: 21 }), 'INVALID_MAX_RETRIES', '21', 'to 20');
+    });
+
+    test('throws when the endpoint has a query or fragment, as the provider would', () => {
+      expectConstructError(build({ endpoint: 'https://msk.cloud.vk.com/infra/mlplatform?x=1' }), 'INVALID_ENDPOINT', 'query or fragment');
+    });
+
+    test('throws when the endpoint looks like a token (swapped variables), without showing it', () => {
+      const pasted = 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5';
+      const error = expectConstructError(build({ endpoint: pasted }), 'INVALID_ENDPOINT', 'looks like a token');
+      expect(error.message).not.toContain(pasted);
+    });
+
     test('throws when maxRetries is not a whole number', () => {
       expectConstructError(build({ maxRetries: 1.5 }), 'INVALID_MAX_RETRIES', '1.5');
     });

@@ -57,6 +57,23 @@ describe('provider mirror', () => {
     expect(text).not.toContain('h1:first=');
   });
 
+  test('GIVEN a lock file that opens with our block (no header) WHEN ours is written again THEN it is replaced, not duplicated', () => {
+    writeLockFile(dir, 'h1:first=');
+    const file = path.join(dir, '.terraform.lock.hcl');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^#.*\n/gm, '').replace(/^\n+/, ''));
+    writeLockFile(dir, 'h1:second=');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.startsWith(`provider "${PROVIDER_SOURCE}"`)).toBe(true);
+    expect(text.match(new RegExp(`provider "${PROVIDER_SOURCE}"`, 'g'))).toHaveLength(1);
+    expect(text).toContain('h1:second=');
+  });
+
+  test('GIVEN `mlp-tokens mirror DIR --no-lock` THEN the implied mirror is laid out and no lock file is written', async () => {
+    await buildProgram(() => undefined).parseAsync(['node', 'mlp-tokens', 'mirror', dir, '--no-lock']);
+    expect(fs.existsSync(path.join(dir, 'terraform.d/plugins', PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform()))).toBe(true);
+    expect(fs.existsSync(path.join(dir, '.terraform.lock.hcl'))).toBe(false);
+  });
+
   test('GIVEN two laid-out mirrors in different places THEN their hashes are equal (no machine-specific bytes)', () => {
     const a = installProvider(path.join(dir, 'a'));
     const b = installProvider(path.join(dir, 'b', 'deeper'));

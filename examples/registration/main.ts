@@ -8,6 +8,9 @@
  *   # hand handoff.txt to the team over a secure channel; then, as the team (no MLP_TOKEN at all):
  *   cdktf deploy registration-team --var register_token="$(cat handoff.txt)"
  *
+ * The team needs no credentials to create (and refresh) its token; destroying it later needs an
+ * Administrator token, since only admins can delete tokens.
+ *
  * The registration token is one-time: it is never recreated because it expired or was redeemed.
  * To issue a new one, change `rotationTriggers` (here the `issue` variable).
  */

@@ -49,6 +49,7 @@ import { Secret } from './secret';
 import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, TokenInfo } from './types';
 import { nameProblem, roleFromApi, roleSchema, roleToApi } from './validation';
 
+/** How an {@link MlpClient} reaches the API and how patient it is. */
 export interface MlpClientOptions {
   /**
    * The API base URL, e.g. `https://msk.cloud.vk.com/infra/mlplatform` or `http://127.0.0.1:PORT`;
@@ -89,6 +90,7 @@ export interface MlpClientOptions {
   readonly logger?: ((line: string) => void) | undefined;
 }
 
+/** The defaults of {@link MlpClientOptions}: timeouts in milliseconds, retry count and backoff bounds. */
 export const DEFAULTS = {
   requestTimeoutMs: 30_000,
   connectTimeoutMs: 10_000,
@@ -143,7 +145,7 @@ interface Bearer {
   readonly refreshAt: number;
 }
 
-/** Thrown internally when a wait would pass the deadline. */
+/** One call's total time budget: an abort signal for the attempts and the time left for waits between them. */
 class Deadline {
   readonly #controller = new AbortController();
   readonly #timer: NodeJS.Timeout;
@@ -172,6 +174,13 @@ class Deadline {
   }
 }
 
+/**
+ * A typed client of the MLP token API (the modeled contract in `routes.ts`): who-am-I, list, mint,
+ * redeem, delete. It exchanges its token for a short-lived bearer (cached, single-flight, renewed once
+ * on a 401), retries what is safe to repeat (see `retry.ts`), checks every response with zod, and
+ * returns token values as {@link Secret}s. Errors are `MlpError` subclasses whose messages say what
+ * to do and never contain a secret.
+ */
 export class MlpClient {
   readonly #endpoint: string;
   readonly #origin: string;

@@ -318,8 +318,6 @@ describe('MlpAccessToken', () => {
 
   test('GIVEN an error WHEN it is caught THEN it names the construct path and the property', () => {
     const stack = new TerraformStack(Testing.app(), 'prod');
-    const variable = new TerraformVariable(stack, 'unused', { type: 'string' });
-    expect(variable).toBeDefined();
 
     const error = expectConstructError(() => new MlpAccessToken(stack, 'ci', { name: 'ci', role: 'root' }), 'INVALID_ROLE');
 

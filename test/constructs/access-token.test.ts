@@ -1,4 +1,4 @@
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCESS_TOKEN_ATTRS as A } from '../../lib/constants';
 import { MlpAccessToken, MlpRegisterToken, type MlpAccessTokenProps } from '../../lib/constructs';

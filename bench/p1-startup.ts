@@ -1,13 +1,12 @@
 /**
  * P1: provider start to handshake line, against `node -e 0` (spawn to exit). Both sides are spawned
- * alternately in the same loop. Diagnostic variants (the compiled entry without the shell launcher,
- * and an esbuild bundle of it when bench/bundle.ts has built one) ride in the same loop.
+ * alternately in the same loop. Diagnostic variants ride in the same loop: the unbundled compiled
+ * entry (what the launcher ran before the bundle) and the bundle without its code cache.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Bundle } from './bundle';
 import { pluginEnv } from './lib/cert';
-import { LAUNCHER, PROVIDER_MAIN, WORK, type BenchOptions } from './lib/env';
+import { LAUNCHER, PROVIDER_BUNDLE, PROVIDER_MAIN, WORK, type BenchOptions } from './lib/env';
 import type { Figure } from './lib/figure';
 import { timeToExit, timeToFirstLine } from './lib/proc';
 import { median, ms, ratio, spread } from './lib/stats';
@@ -22,7 +21,7 @@ interface Variant {
   readonly times: number[];
 }
 
-export async function p1(options: BenchOptions, extra: { bundle?: Bundle } = {}): Promise<Figure> {
+export async function p1(options: BenchOptions): Promise<Figure> {
   const socketDir = path.join(WORK, 'p1-sockets');
   fs.mkdirSync(socketDir, { recursive: true });
   const env = pluginEnv(socketDir);
@@ -36,15 +35,11 @@ export async function p1(options: BenchOptions, extra: { bundle?: Bundle } = {})
   const node: Variant = { label: 'node -e 0', run: () => timeToExit('node', ['-e', '0']), times: [] };
   const variants: Variant[] = [provider, node];
   const diagnostics: Variant[] = [
-    { label: 'node dist/lib/provider/main.js (no shell launcher)', run: () => handshake('node', [PROVIDER_MAIN]), times: [] },
+    { label: 'node dist/lib/provider/main.js (unbundled, no code cache: the launcher before the bundle)', run: () => handshake('node', [PROVIDER_MAIN]), times: [] },
+    { label: 'node dist/lib/provider/bundle/terraform-provider-mlp.js (the bundle without its code cache)', run: () => handshake('node', [PROVIDER_BUNDLE]), times: [] },
   ];
-  const bundle = extra.bundle;
-  if (bundle) {
-    diagnostics.push({ label: 'prototype: esbuild bundle, minified (node bundle/main.js)', run: () => handshake('node', [bundle.main]), times: [] });
-    diagnostics.push({ label: 'prototype: the bundle with a V8 code cache (node bundle/main-cached.js)', run: () => handshake('node', [bundle.cached]), times: [] });
-  }
 
-  // One untimed round warms the page cache for every variant.
+  // One untimed round warms the page cache for every variant, and writes the launcher's code cache.
   for (const v of [...variants, ...diagnostics]) await v.run();
   const all = [...variants, ...diagnostics];
   for (let i = 0; i < options.fastRuns; i++) {

@@ -9,8 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../lib/emulator';
-import { buildBundle } from './bundle';
-import { ROOT, WORK, machine, parseOptions, snapshotPackage } from './lib/env';
+import { CACHE_HOME, ROOT, WORK, machine, parseOptions, snapshotPackage } from './lib/env';
 import { type Figure, type FigureId, unmeasured } from './lib/figure';
 import { table, writeResults } from './lib/report';
 import { nowMs } from './lib/stats';
@@ -40,6 +39,8 @@ async function main(): Promise<void> {
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
   snapshotPackage();
+  // Every provider process of the run (P1's spawns, Terraform's plugins) inherits this.
+  process.env.XDG_CACHE_HOME = CACHE_HOME;
   const m = machine();
   progress(`${m.cpu}, ${m.cores} cores, node ${m.node}, terraform ${m.terraform}, load ${m.load}${options.quick ? ' (quick)' : ''}`);
   const figures = new Map<FigureId, Figure>();
@@ -47,11 +48,7 @@ async function main(): Promise<void> {
   const want = (id: FigureId): boolean => options.only.has(id);
 
   if (want('P1')) {
-    const bundle = await attempt('esbuild bundle of the provider entry (P1 diagnostic)', () => buildBundle(), (e) => {
-      notes.push(`No esbuild bundle in P1's diagnostics: ${(e as Error).message}`);
-      return undefined;
-    });
-    figures.set('P1', await attempt('P1 start-up', () => p1(options, bundle ? { bundle } : {}), (e) => unmeasured('P1', 'Provider start to handshake vs `node -e 0`', '<= 1.5x', 'see bench/p1-startup.ts', e)));
+    figures.set('P1', await attempt('P1 start-up', () => p1(options), (e) => unmeasured('P1', 'Provider start to handshake vs `node -e 0`', '<= 1.5x', 'see bench/p1-startup.ts', e)));
   }
   if (want('P4')) {
     figures.set('P4', await attempt('P4 synth', () => p4(options), (e) => unmeasured('P4', 'Synth of MlpAccessToken vs bare TerraformResource', '<= 1.2x', 'see bench/p4-synth.ts', e)));

@@ -25,6 +25,13 @@ export const WORK = path.join(ROOT, 'bench', '.work');
 const PKG = path.join(WORK, 'pkg');
 export const LAUNCHER = path.join(PKG, 'bin', 'terraform-provider-mlp');
 export const PROVIDER_MAIN = path.join(PKG, 'dist', 'lib', 'provider', 'main.js');
+/** The esbuild bundle of PROVIDER_MAIN that the launcher runs (through its code-cache loader). */
+export const PROVIDER_BUNDLE = path.join(PKG, 'dist', 'lib', 'provider', 'bundle', 'terraform-provider-mlp.js');
+/**
+ * The provider's code cache goes under $XDG_CACHE_HOME; the run points it into WORK, so each run
+ * starts cold and warms the cache in its untimed first round, as a user's first start would.
+ */
+export const CACHE_HOME = path.join(WORK, 'cache');
 
 /** Copies the launcher and the compiled library into WORK/pkg. */
 export function snapshotPackage(): void {

@@ -80,7 +80,7 @@ export function writeResults(file: string, input: ReportInput): void {
     '',
     '## Commands and details',
     '',
-    `Run with \`npm run bench\` (= \`npm run build --silent && node dist/bench/run.js\`); \`npm run bench -- --quick\` for a short run (writes this file only with \`--write\`), \`-- --only=P1,P4\` for some figures, \`-- --runs=N\` to set the runs per side, \`-- --no-write\` to leave this file alone. The run works in bench/.work (git-ignored): a private copy of the built provider, the Terraform working dirs, the bundle prototypes.`,
+    `Run with \`npm run bench\` (= \`npm run build --silent && node dist/bench/run.js\`); \`npm run bench -- --quick\` for a short run (writes this file only with \`--write\`), \`-- --only=P1,P4\` for some figures, \`-- --runs=N\` to set the runs per side, \`-- --no-write\` to leave this file alone. The run works in bench/.work (git-ignored): a private copy of the built provider, the Terraform working dirs, the provider's code cache (\`XDG_CACHE_HOME\` points there, so each run starts cold and warms it in an untimed round).`,
     '',
   );
   for (const f of input.figures) {

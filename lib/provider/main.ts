@@ -1,7 +1,7 @@
 /**
- * The provider executable's entry point (`dist/lib/provider/main.js`, run by the launcher
- * `bin/terraform-provider-mlp`). Refuses to run unless Terraform started it; otherwise serves until
- * Terraform says Shutdown.
+ * The provider executable's entry point (`dist/lib/provider/main.js`; the launcher
+ * `bin/terraform-provider-mlp` runs it bundled, through `bundle/start.ts`). Refuses to run unless
+ * Terraform started it; otherwise serves until Terraform says Shutdown.
  */
 import { redact } from '../client/redact';
 import { captureConsole, log } from './log';
@@ -35,7 +35,8 @@ function main(): void {
   process.on('SIGINT', () => undefined);
   serve().then(
     (running) => {
-      process.once('SIGTERM', () => void running.shutdown().then(() => process.exit(0)));
+      // As after Shutdown: stop serving and exit; exiting drops the API connections, nothing waits for them.
+      process.once('SIGTERM', () => void running.stopServing().then(() => process.exit(0)));
     },
     (err: unknown) => {
       process.stderr.write(`terraform-provider-mlp: could not start: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -47,7 +47,10 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly socketPath: string;
   readonly handshake: string;
+  /** Stops serving and closes the provider's HTTP clients gracefully (for in-process use). */
   shutdown(): Promise<void>;
+  /** Stops serving only: for a process about to exit, whose exit destroys the HTTP connections anyway. */
+  stopServing(): Promise<void>;
 }
 
 /** `true` when Terraform (go-plugin) started us. */
@@ -197,7 +200,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const handshake = handshakeLine(socketPath, certDer);
   (options.stdout ?? process.stdout).write(`${handshake}\n`);
   log('debug', `serving plugin protocol ${APP_PROTOCOL_VERSION} on ${socketPath}, ${Math.round(performance.now())} ms after process start`);
-  return { socketPath, handshake, shutdown };
+  return { socketPath, handshake, shutdown, stopServing };
 }
 
 /** How long a stop waits for connections to close before it closes them (the replies are written by then). */

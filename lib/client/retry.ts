@@ -11,7 +11,8 @@
  * | 429 (waits `Retry-After` when given)                        | retry                                | retry                   |
  * | 503                                                        | retry                                | retry                   |
  * | 502, 504                                                   | retry                                | no; outcome unknown     |
- * | 500 and other 5xx                                          | no                                   | no; outcome unknown     |
+ * | 500 on who am I, list, exchange (they change nothing)     | retry                                | n/a                     |
+ * | 500 on delete, mint; other 5xx                             | no (outcome unknown)                 | no; outcome unknown     |
  * | not connected: refused, DNS, unreachable, connect timeout  | retry                                | retry                   |
  * | after sending: reset, dropped, headers or body timeout      | retry                                | no; outcome unknown     |
  * | 401                                                        | once, after a fresh exchange (not counted as a retry) |  n/a (no credentials) |
@@ -58,6 +59,8 @@ export function isRetryable(route: RouteName, outcome: AttemptOutcome): boolean 
   const safe = SAFE_TO_REPEAT[route];
   if (outcome.kind === 'status') {
     if (ANSWERED_BEFORE_PROCESSING.has(outcome.status)) return true;
+    // A 500 says nothing about what the server did; repeating is harmless only where it did nothing.
+    if (outcome.status === 500) return !CHANGES_STATE[route];
     return safe && TRANSIENT.has(outcome.status);
   }
   if (!outcome.retryable) return false;

@@ -15,7 +15,6 @@ describe('the retry matrix', () => {
     ['503', status(503), true, true],
     ['502', status(502), true, false],
     ['504', status(504), true, false],
-    ['500', status(500), false, false],
     ['400', status(400), false, false],
     ['403', status(403), false, false],
     ['404', status(404), false, false],
@@ -24,6 +23,17 @@ describe('the retry matrix', () => {
     ['reset after sending', maybeSent, true, false],
     ['certificate error', tls, false, false],
   ];
+  test.each([
+    ['whoami', true],
+    ['list', true],
+    ['exchange', true],
+    ['mint', false],
+    ['delete', false],
+    ['redeem', false],
+  ] as Array<[RouteName, boolean]>)('GIVEN a 500 WHEN the operation is %s THEN retried: %s (only operations that change nothing)', (route, expected) => {
+    expect(isRetryable(route, status(500))).toBe(expected);
+  });
+
   describe.each(cases)('GIVEN an attempt that ended with %s', (_label, outcome, whenSafe, forRedeem) => {
     test.each(safe)(`WHEN the operation is %s THEN it is ${whenSafe ? '' : 'not '}retried`, (route) => {
       expect(isRetryable(route, outcome)).toBe(whenSafe);

@@ -158,6 +158,20 @@ export const diag = {
         `If a token of that name is managed outside this configuration, give this resource another name, or bring the existing one under Terraform with \`terraform import\`.`,
     );
   },
+  deleteSkippedSuccessor(name: string, id: string, currentId: string): Diagnostic {
+    return warning(
+      'Left the token of that name alone: it is not the one in the state',
+      `The state holds the access token ${JSON.stringify(name)} with id ${id}, but the token of that name in the project now has id ${currentId}: a successor took the name (a create_before_destroy replacement with a fixed name, a renamed resource, or a create that replaced a token the state did not know). ` +
+        'The API deletes tokens by name, so deleting now would delete the successor. The token with the old id is already gone; nothing was deleted.',
+    );
+  },
+  nameIsProviderCredential(name: string): Diagnostic {
+    return error(
+      'The name belongs to the provider\'s own token',
+      `The access token ${JSON.stringify(name)} already exists, and it is the token the provider is configured with (MLP_TOKEN or the provider's \`token\`). The provider will not replace its own credential. Give this resource another name.`,
+      ['name'],
+    );
+  },
   nameUsedTwice(name: string): Diagnostic {
     return error(
       'Two resources name the same MLP token',

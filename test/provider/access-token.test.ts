@@ -5,7 +5,7 @@ import type { ResourceHandler } from '../../lib/provider/handler';
 import { accessToken as impl, computeRotateAt } from '../../lib/provider/resources/access-token';
 
 const accessToken: ResourceHandler = impl;
-import { FakeMlp, context } from './fakes';
+import { ADMIN_INFO, FakeMlp, context } from './fakes';
 
 const ATTRS = Object.keys(accessToken.schema.attributes);
 
@@ -254,6 +254,44 @@ describe('mlp_access_token apply, read, import', () => {
     const ctx = context(clock, api, false);
     expect(await accessToken.read(state, ctx)).toEqual(state);
     expect(api.calls.whoami).toBe(1);
+  });
+
+  test('GIVEN a successor took the name (create_before_destroy with a fixed name) WHEN the old one is deleted THEN the successor is left alone, with a warning', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci' }));
+    // The replacement's create met the name taken, reconciled it, and made a new token of that name.
+    const ctx = context(clock, api);
+    const config = obj({ name: 'ci' });
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    const successor = (await accessToken.create({ prior: null, planned, config }, ctx))!;
+    expect(successor.id).not.toBe(state.id);
+
+    const deleting = context(clock, api);
+    await accessToken.delete(state, deleting);
+
+    expect(api.tokens.get('ci')!.id).toBe(successor.id);
+    expect(api.calls.delete).toBe(1); // only the reconciliation's delete of the old token
+    expect(deleting.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Left the token of that name alone: it is not the one in the state' })]);
+  });
+
+  test('GIVEN the token in the state WHEN deleted THEN it is deleted by name after its id is confirmed', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci' }));
+    await accessToken.delete(state, context(clock, api));
+    expect(api.tokens.has('ci')).toBe(false);
+    expect(api.calls.delete).toBe(1);
+  });
+
+  test('throws when the name taken at create is the provider\'s own token, and deletes nothing', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    const own = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: ADMIN_INFO.name, accessTtl: '5m', role: 'admin' })).value);
+    const config = obj({ name: ADMIN_INFO.name });
+    const ctx = context(clock, api);
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
+    const err = (await accessToken.create({ prior: null, planned, config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
+    expect(err).toBeInstanceOf(DiagnosticError);
+    expect(err.diagnostics[0]!.summary).toBe("The name belongs to the provider's own token");
+    expect(api.tokens.get(ADMIN_INFO.name)!.value).toBe(own.value.reveal());
+    expect(api.calls.delete).toBe(0);
   });
 
   test('GIVEN a 404 WHEN deleted THEN delete succeeds', async () => {

@@ -13,6 +13,16 @@ let counter = 0;
 const secret = (kind: string): string => `${kind}-${(++counter).toString().padStart(4, '0')}-${'s'.repeat(32)}`;
 
 /** A tiny MLP API: tokens by name, registration tokens by value, call counters, scripted lost answers. */
+/** Who the fake's 'admin' credential is. */
+export const ADMIN_INFO: TokenInfo = {
+  id: 'admin-id',
+  name: 'provider-admin',
+  role: 'admin',
+  issuerName: 'admin@example.ru',
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  expiresAt: null,
+};
+
 export class FakeMlp {
   readonly tokens = new Map<string, TokenInfo & { value: string }>();
   readonly registerTokens = new Map<string, { name: string; role: 'user' | 'admin'; refreshTtl?: string; expiresAt: Date }>();
@@ -29,6 +39,8 @@ export class FakeMlp {
     return {
       whoAmI: async () => {
         this.calls.whoami++;
+        // The provider's own credential ('admin') is not one of the project tokens the tests count.
+        if (token === 'admin') return ADMIN_INFO;
         const t = [...this.tokens.values()].find((x) => x.value === token);
         if (!t || (t.expiresAt && t.expiresAt <= this.clock.now())) throw forbidden('exchange');
         return info(t);

@@ -217,6 +217,7 @@ export const accessToken = {
           if (created.has(name)) throw new DiagnosticError(diag.nameUsedTwice(name));
           if (reconciled) throw new DiagnosticError(diag.nameTaken(name, ACCESS_TOKEN_RESOURCE));
           reconciled = true;
+          await refuseToReplaceOwnCredential(api, name, operation);
           ctx.log(`${name} exists but is not in the state (409 at ${step}); deleting it and creating it again`);
           try {
             await api.deleteToken(name);
@@ -311,13 +312,29 @@ export const accessToken = {
     } else {
       throw new DiagnosticError(diag.missingAdminToken(operation));
     }
+    const id = getString(prior, A.id);
     try {
+      // Names outlive tokens: a successor may carry this name already (create_before_destroy with a
+      // fixed name, a renamed resource, a create that reconciled an unknown token). The API deletes by
+      // name, so make sure the token of that name is still the one this state holds.
+      if (isKnown(id)) {
+        const current = await api.findToken(name);
+        if (current === undefined) {
+          ctx.log(`${name} was already gone`);
+          return;
+        }
+        if (current.id !== id) {
+          ctx.diagnostics.add(diag.deleteSkippedSuccessor(name, id, current.id));
+          return;
+        }
+      }
       const deleted = await api.deleteToken(name);
       if (!deleted) ctx.log(`${name} was already gone`);
     } catch (err) {
       throw new DiagnosticError(fromClientError(operation, err));
+    } finally {
+      ctx.api.invalidateList();
     }
-    ctx.api.invalidateList();
   },
 
   // ---- import -----------------------------------------------------------------------------------
@@ -470,6 +487,20 @@ function refreshed(state: ObjectValue, info: TokenInfo): ObjectValue {
 }
 
 /** After a lost redeem answer: delete the token if the lost request created it; `true` if it did. Throws the client's error. */
+/**
+ * A 409 at create means the name is taken. Replacing that token is right for an orphan of an earlier
+ * run, and never right for the credential the provider itself runs with.
+ */
+async function refuseToReplaceOwnCredential(api: TokenApi, name: string, operation: string): Promise<void> {
+  let me: TokenInfo;
+  try {
+    me = await api.whoAmI();
+  } catch (err) {
+    throw new DiagnosticError(fromClientError(`${operation} (checking that the token of that name is not the provider's own)`, err));
+  }
+  if (me.name === name) throw new DiagnosticError(diag.nameIsProviderCredential(name));
+}
+
 async function removeOrphan(api: TokenApi, name: string): Promise<boolean> {
   const existing = await api.findToken(name);
   if (!existing) return false;

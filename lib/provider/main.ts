@@ -5,7 +5,7 @@
  */
 import { redact } from '../client/redact';
 import { captureConsole, log } from './log';
-import { APP_PROTOCOL_VERSION, NOT_A_COMMAND, hostProtocolVersions, serve, startedByTerraform } from './server';
+import { APP_PROTOCOL_VERSION, NOT_A_COMMAND, type RunningServer, hostProtocolVersions, serve, startedByTerraform } from './server';
 
 function main(): void {
   if (!startedByTerraform()) {
@@ -33,10 +33,16 @@ function main(): void {
   // Interrupts go to Terraform's whole process group; Terraform itself tells us when to stop
   // (StopProvider, then Shutdown), as go-plugin servers do.
   process.on('SIGINT', () => undefined);
+  // Registered before the handshake goes out, so a SIGTERM right after it still ends in an orderly
+  // exit (the 'exit' hooks remove the socket and write the code cache).
+  let running: RunningServer | undefined;
+  process.once('SIGTERM', () => {
+    // As after Shutdown: stop serving and exit; exiting drops the API connections, nothing waits for them.
+    void (running?.stopServing() ?? Promise.resolve()).then(() => process.exit(0));
+  });
   serve().then(
-    (running) => {
-      // As after Shutdown: stop serving and exit; exiting drops the API connections, nothing waits for them.
-      process.once('SIGTERM', () => void running.stopServing().then(() => process.exit(0)));
+    (server) => {
+      running = server;
     },
     (err: unknown) => {
       process.stderr.write(`terraform-provider-mlp: could not start: ${err instanceof Error ? err.message : String(err)}\n`);

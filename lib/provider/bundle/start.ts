@@ -57,7 +57,10 @@ function loadBundleOr(load: () => void): void {
 /** Runs the bundle as CommonJS would, compiled from (or into) the code cache. */
 function runCached(source: string): void {
   const build = BUILD_LINE.exec(source.slice(-200));
-  const base = build ? path.join(cacheRoot(), build[1]!, `terraform-provider-mlp-${build[2]}-${process.version}-${process.arch}`) : undefined;
+  // V8 rejects a cache made under other flags: one file per set of node flags, so that runs with and
+  // without the launcher's flags do not keep replacing each other's cache.
+  const flags = process.execArgv.length ? `-${shortHash(process.execArgv.join(' '))}` : '';
+  const base = build ? path.join(cacheRoot(), build[1]!, `terraform-provider-mlp-${build[2]}-${process.version}-${process.arch}${flags}`) : undefined;
   // One cache file per stage the writing process reached (see ./progress): a later process that got
   // further replaces it, so the cache soon covers the API path as well.
   let cachedData: Buffer | undefined;
@@ -80,7 +83,7 @@ function runCached(source: string): void {
   if (base && cached !== 'api') {
     process.once('exit', () => {
       if (cached !== undefined && STAGES.indexOf(progress.stage) <= STAGES.indexOf(cached)) return;
-      writeCache(`${base}-${progress.stage}.cache`, () => script.createCachedData());
+      writeCache(`${base}-${progress.stage}.cache`, `terraform-provider-mlp-${build![2]}-`, () => script.createCachedData());
     });
   }
   const bundleModule = { exports: {} };
@@ -88,17 +91,23 @@ function runCached(source: string): void {
   (script.runInThisContext() as (...args: unknown[]) => void).call(bundleModule.exports, bundleModule.exports, bundleRequire, bundleModule, BUNDLE, path.dirname(BUNDLE));
 }
 
-/** Writes the cache beside and renames it into place (other providers may be starting), and drops caches of other builds. */
-function writeCache(file: string, data: () => Buffer): void {
+/** FNV-1a, 32 bits, in hex: enough to tell flag sets apart in a file name. */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Writes the cache beside and renames it into place (other providers may be starting); drops the caches of other builds. */
+function writeCache(file: string, buildPrefix: string, data: () => Buffer): void {
   try {
     const dir = path.dirname(file);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, data(), { mode: 0o600 });
     fs.renameSync(tmp, file);
-    const keep = path.basename(file);
     for (const name of fs.readdirSync(dir)) {
-      if (name !== keep && name.endsWith('.cache')) fs.rmSync(path.join(dir, name), { force: true });
+      if (name.endsWith('.cache') && !name.startsWith(buildPrefix)) fs.rmSync(path.join(dir, name), { force: true });
     }
   } catch {
     // No cache this time.

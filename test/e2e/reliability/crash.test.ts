@@ -110,9 +110,11 @@ test('GIVEN a lost redeem answer and a failing check WHEN a name_prefix token is
   const w = workdir('tainted');
   w.writeConfig({ resource: { mlp_access_token: { svc: { name_prefix: 'svc-' } } } });
   await w.init();
-  // The redeem is processed and its answer lost; the list that would find it fails (500, then 500 again).
+  // The redeem is processed and its answer lost; every list that would find it fails. A list is
+  // retried on 500 (it changes nothing): script more 500s than the client's retries and the
+  // provider's second try of the shared list can use up.
   emulator.faults.script('redeem', ['lost']);
-  emulator.faults.script('list', ['500', '500']);
+  emulator.faults.script('list', Array.from({ length: 12 }, () => '500'));
   const failed = await w.apply([], { check: false });
   const text = `${failed.stdout}\n${failed.stderr}`;
   expect(failed.code).not.toBe(0);

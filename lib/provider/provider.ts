@@ -6,7 +6,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { registerSecret } from '../client/redact';
 import { ProviderApi } from './api';
-import { noteStage } from './bundle/progress';
+import { readyForApiCalls } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
 import { type CtyType, type ObjectValue, type Value, decodeDynamic, decodeJson, encodeDynamic, UNKNOWN } from './codec';
 import { providerSchema, resolveProviderSettings, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
@@ -44,6 +44,7 @@ export class Provider {
   #api: ProviderApi | undefined;
   readonly clock: Clock;
   #schemaCache: Reply<proto.GetProviderSchemaResponse> | undefined;
+  #readyForApi = false;
 
   constructor(options: ProviderOptions) {
     for (const handler of options.resources) this.#resources.set(handler.typeName, register(handler));
@@ -91,7 +92,6 @@ export class Provider {
     }
     void this.#api?.close();
     this.#api = this.#makeApi(settings);
-    noteStage('api');
     log('debug', `configured: endpoint ${settings.endpoint}, token ${settings.token ? 'set' : 'not set'}, timeout ${settings.requestTimeoutMs} ms, retries ${settings.maxRetries}${settings.unknown.length ? `, unknown: ${settings.unknown.join(', ')}` : ''}`);
     return { diagnostics: problems };
   }
@@ -242,6 +242,10 @@ export class Provider {
   #context(phase: string): HandlerContext {
     const api = this.#api;
     if (!api) throw new DiagnosticError(diag.providerNotConfigured(phase));
+    if (!this.#readyForApi) {
+      this.#readyForApi = true;
+      readyForApiCalls();
+    }
     return { clock: this.clock, api, diagnostics: new Diagnostics(), log: (line) => log('debug', line) };
   }
 

@@ -11,10 +11,31 @@ export type Stage = (typeof STAGES)[number];
 
 export interface StartProgress {
   stage: Stage;
+  /** Set by the loader: takes the code cache as it stands now, for writing at exit. */
+  holdCache?: () => void;
 }
 
 /** Notes a stage reached; nothing happens when the loader is not in use (tests, the `tsc` output). */
 export function noteStage(stage: Stage): void {
   const progress = (globalThis as Record<symbol, StartProgress | undefined>)[START_PROGRESS];
   if (progress && STAGES.indexOf(stage) > STAGES.indexOf(progress.stage)) progress.stage = stage;
+}
+
+/**
+ * Called once before the first API call of a provider process run by the loader. Loads the HTTP
+ * client now, so that the code cache taken next covers it, then has V8 compile WebAssembly (undici's
+ * HTTP parser) with its baseline compiler only: TurboFan's second compile of it was the peak of the
+ * provider's memory (~25 MiB; bench/RESULTS.md, P5). The flag is set here rather than on the command
+ * line because any V8 flag there costs every start ~20 ms (Node's cache of its own modules is
+ * rejected), and the cache is taken first because V8 rejects caches made under other flags.
+ */
+export function readyForApiCalls(): void {
+  const progress = (globalThis as Record<symbol, StartProgress | undefined>)[START_PROGRESS];
+  if (!progress) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../../client/client');
+  noteStage('api');
+  progress.holdCache?.();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
 }

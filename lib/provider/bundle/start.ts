@@ -78,12 +78,19 @@ function runCached(source: string): void {
   }
   const script = new vm.Script((Module as unknown as ModuleInternals).wrap(source), { filename: BUNDLE, cachedData });
   if (script.cachedDataRejected) cached = undefined;
+  // The cache is written at exit, or taken earlier by `holdCache` (before a V8 flag changes, see
+  // ./progress): it then holds every function the process had compiled, not only the top level.
+  let held: { stage: Stage; data: Buffer } | undefined;
   const progress: StartProgress = { stage: 'start' };
   (globalThis as Record<symbol, unknown>)[START_PROGRESS] = progress;
   if (base && cached !== 'api') {
+    progress.holdCache = () => {
+      held ??= { stage: progress.stage, data: script.createCachedData() };
+    };
     process.once('exit', () => {
-      if (cached !== undefined && STAGES.indexOf(progress.stage) <= STAGES.indexOf(cached)) return;
-      writeCache(`${base}-${progress.stage}.cache`, `terraform-provider-mlp-${build![2]}-`, () => script.createCachedData());
+      const stage = held?.stage ?? progress.stage;
+      if (cached !== undefined && STAGES.indexOf(stage) <= STAGES.indexOf(cached)) return;
+      writeCache(`${base}-${stage}.cache`, `terraform-provider-mlp-${build![2]}-`, () => held?.data ?? script.createCachedData());
     });
   }
   const bundleModule = { exports: {} };

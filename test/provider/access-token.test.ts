@@ -307,6 +307,22 @@ describe('mlp_access_token apply, read, import', () => {
     expect(imported).toMatchObject({ id: state.id, name: 'ci', role: 'user', ttl: '720h', value: null, created_at: state.created_at, expires_at: state.expires_at });
     expect(ctx.diagnostics.items[0]).toMatchObject({ summary: 'Imported token has no value', attribute: ['value'] });
   });
+
+  test('GIVEN an imported token WHEN the configuration has rotation_triggers THEN the plan adopts them in place instead of replacing', async () => {
+    const { api, clock } = await setup(obj({ name: 'ci', ttl: '720h' }));
+    const ctx = context(clock, api);
+    const imported = await accessToken.import('ci', ctx);
+    const config = obj({ name: 'ci', ttl: '720h', rotation_triggers: { rotation: '1' } });
+
+    const { requiresReplace, planned } = await accessToken.plan({ prior: imported, proposed: proposedFrom(config, imported), config }, ctx);
+
+    expect(requiresReplace).toEqual([]);
+    expect(planned.rotation_triggers).toEqual({ rotation: '1' });
+    // Once adopted, a changed trigger replaces it as usual.
+    const adopted = { ...imported, rotation_triggers: { rotation: '1' } };
+    const changed = obj({ name: 'ci', ttl: '720h', rotation_triggers: { rotation: '2' } });
+    expect((await accessToken.plan({ prior: adopted, proposed: proposedFrom(changed, adopted), config: changed }, ctx)).requiresReplace).toEqual(['rotation_triggers']);
+  });
 });
 
 describe('computeRotateAt', () => {

@@ -425,6 +425,9 @@ export function inputChanged(attr: (typeof REPLACING_INPUTS)[number], prior: Obj
     case A.ttl:
       return !sameDuration(getString(proposed, attr), before as string | null);
     case A.rotationTriggers:
+      // Import cannot know the triggers (they live only in configuration): an imported token (no value,
+      // no triggers in state) adopts the configured ones in place instead of being replaced at once.
+      if (before === null && (prior[A.value] ?? null) === null) return false;
       return triggersChanged(before, getStringMap(proposed, attr));
     default:
       return !valuesEqual(proposed[attr] ?? null, before);

@@ -45,32 +45,38 @@ export class ProviderApi implements ApiAccess {
   #syncing: Promise<void> | undefined;
   #sharedList: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } | undefined;
 
-  constructor(
-    private readonly settings: ProviderSettings,
-    private readonly factory: ClientFactory = defaultFactory,
-    /** Monotonic milliseconds, for the shared list's lifetime only (not a time decision). */
-    private readonly monotonicMs: () => number = () => performance.now(),
-  ) {}
+  // `#private`: the settings hold the provider's token, which must not show in util.inspect or
+  // JSON.stringify of this object (a test failure print, a debugger, a logger).
+  readonly #settings: ProviderSettings;
+  readonly #factory: ClientFactory;
+  /** Monotonic milliseconds, for the shared list's lifetime only (not a time decision). */
+  readonly #monotonicMs: () => number;
+
+  constructor(settings: ProviderSettings, factory: ClientFactory = defaultFactory, monotonicMs: () => number = () => performance.now()) {
+    this.#settings = settings;
+    this.#factory = factory;
+    this.#monotonicMs = monotonicMs;
+  }
 
   get hasToken(): boolean {
-    return this.settings.token !== undefined && !this.settings.unknown.includes('token');
+    return this.#settings.token !== undefined && !this.#settings.unknown.includes('token');
   }
 
   admin(operation: string, needs: 'admin' | 'any' = 'admin'): TokenApi {
-    if (this.settings.unknown.length > 0) throw new DiagnosticError(diag.providerConfigUnknown(operation));
-    if (!this.settings.token) throw new DiagnosticError(needs === 'admin' ? diag.missingAdminToken(operation) : diag.missingToken(operation));
-    this.#admin ??= this.#create(this.settings.token);
+    if (this.#settings.unknown.length > 0) throw new DiagnosticError(diag.providerConfigUnknown(operation));
+    if (!this.#settings.token) throw new DiagnosticError(needs === 'admin' ? diag.missingAdminToken(operation) : diag.missingToken(operation));
+    this.#admin ??= this.#create(this.#settings.token);
     return this.#use(this.#admin);
   }
 
   anonymous(): TokenApi {
-    if (this.settings.unknown.includes('endpoint')) throw new DiagnosticError(diag.providerConfigUnknown('redeem a registration token'));
+    if (this.#settings.unknown.includes('endpoint')) throw new DiagnosticError(diag.providerConfigUnknown('redeem a registration token'));
     this.#anonymous ??= this.#create(undefined);
     return this.#use(this.#anonymous);
   }
 
   as(token: string): TokenApi {
-    if (this.settings.unknown.includes('endpoint')) throw new DiagnosticError(diag.providerConfigUnknown('read a token'));
+    if (this.#settings.unknown.includes('endpoint')) throw new DiagnosticError(diag.providerConfigUnknown('read a token'));
     let client = this.#byToken.get(token);
     if (!client) {
       client = this.#create(token);
@@ -81,11 +87,11 @@ export class ProviderApi implements ApiAccess {
 
   listTokensShared(operation: string): Promise<TokenInfo[]> {
     const shared = this.#sharedList;
-    if (shared && (shared.settledAt === undefined || this.monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
+    if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
     const client = this.admin(operation);
     const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: listWithOneMoreTry(client), settledAt: undefined };
     entry.promise.then(
-      () => (entry.settledAt = this.monotonicMs()),
+      () => (entry.settledAt = this.#monotonicMs()),
       () => {
         // A failed list is not shared beyond the callers already waiting on it.
         if (this.#sharedList === entry) this.#sharedList = undefined;
@@ -96,7 +102,7 @@ export class ProviderApi implements ApiAccess {
   }
 
   async syncClock(): Promise<void> {
-    if (this.#heardLast || !this.hasToken || this.settings.unknown.length > 0) return;
+    if (this.#heardLast || !this.hasToken || this.#settings.unknown.length > 0) return;
     this.#syncing ??= this.admin('read the API\'s time', 'any')
       .whoAmI()
       .then(
@@ -125,11 +131,11 @@ export class ProviderApi implements ApiAccess {
   }
 
   #create(token: string | undefined): MlpClient {
-    return this.factory({
-      endpoint: this.settings.endpoint,
+    return this.#factory({
+      endpoint: this.#settings.endpoint,
       token,
-      requestTimeoutMs: this.settings.requestTimeoutMs,
-      maxRetries: this.settings.maxRetries,
+      requestTimeoutMs: this.#settings.requestTimeoutMs,
+      maxRetries: this.#settings.maxRetries,
       logger: (line) => log('debug', line),
     });
   }

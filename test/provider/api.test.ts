@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { MlpClient } from '../../lib/client/client';
 import type { TokenInfo } from '../../lib/client/types';
 import { ProviderApi, SHARED_LIST_TTL_MS } from '../../lib/provider/api';
@@ -23,6 +24,14 @@ function fakeClientFactory() {
 const listCtx = { operation: 'list tokens', route: 'list' as const, method: 'GET' as const, path: '/v1_0/auth/tokens' };
 
 describe('ProviderApi', () => {
+  test('GIVEN a configured token WHEN the object is inspected or serialised THEN the token does not show', () => {
+    const { factory } = fakeClientFactory();
+    const api = new ProviderApi(settings, factory);
+    expect(inspect(api, { depth: 5, showHidden: true })).not.toContain(settings.token);
+    expect(JSON.stringify(api)).not.toContain(settings.token);
+    expect(api.hasToken).toBe(true);
+  });
+
   test('GIVEN N concurrent refreshes WHEN they list tokens THEN one list request serves them all', async () => {
     const { factory, lists } = fakeClientFactory();
     let now = 0;

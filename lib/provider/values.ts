@@ -4,6 +4,7 @@
  */
 import { durationProblem, parseDuration } from '../client/duration';
 import { type ObjectValue, type Unknown, UNKNOWN, type Value, valuesEqual } from './codec';
+import type { BlockSchema } from './schema';
 
 export type Maybe<T> = T | null | Unknown;
 
@@ -56,9 +57,20 @@ export function parseTime(v: Maybe<string>): Date | null {
   return Number.isNaN(ms) ? null : new Date(ms);
 }
 
-/** A copy of `obj` with some attributes replaced. */
-export function withValues(obj: ObjectValue, changes: Readonly<Record<string, Value>>): ObjectValue {
-  return { ...obj, ...changes };
+/**
+ * Today's shape from stored JSON state (UpgradeResourceState): every attribute of the schema, strings
+ * and string maps kept where they have the right kind, anything else null.
+ */
+export function normalizeStored(schema: BlockSchema, stored: Record<string, unknown>): ObjectValue {
+  const out: Record<string, Value> = {};
+  for (const [name, attr] of Object.entries(schema.attributes)) {
+    const v = stored[name];
+    if (attr.type === 'string') out[name] = typeof v === 'string' ? v : null;
+    else if (v && typeof v === 'object' && !Array.isArray(v)) {
+      out[name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue;
+    } else out[name] = null;
+  }
+  return out;
 }
 
 /** Two durations of the same length are the same lifetime, however they are spelled (`60m`, `1h`). */

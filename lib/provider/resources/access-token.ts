@@ -17,7 +17,7 @@ import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
-import { type Maybe, formatTime, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
+import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
 
 /** Lifetime of the registration token minted for an immediate redeem: short, so a lost one expires soon. */
 export const CREATE_REGISTER_TOKEN_TTL = '5m';
@@ -361,7 +361,7 @@ export const accessToken = {
 
   upgrade(_version: number, stored: Record<string, unknown>): ObjectValue {
     // Version 1 is the first; an older state never existed. Keep what fits today's shape.
-    return normalizeStored(stored);
+    return normalizeStored(accessTokenSchema, stored);
   },
 } satisfies ResourceHandler & { readonly schema: typeof accessTokenSchema };
 
@@ -373,18 +373,6 @@ function nullState(): Record<Attr, Value> {
   return Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])) as Record<Attr, Value>;
 }
 
-/** Today's shape from stored JSON: known attributes of the right kind, others null. */
-export function normalizeStored(stored: Record<string, unknown>): ObjectValue {
-  const out: Record<string, Value> = nullState();
-  for (const [name, attr] of Object.entries(accessTokenSchema.attributes)) {
-    const v = stored[name];
-    if (attr.type === 'string' && typeof v === 'string') out[name] = v;
-    if (Array.isArray(attr.type) && v && typeof v === 'object' && !Array.isArray(v)) {
-      out[name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue;
-    }
-  }
-  return out;
-}
 
 function knownOr<T>(v: Maybe<T>, fallback: T): T {
   return isKnown(v) ? v : fallback;

@@ -15,11 +15,11 @@ import { durationProblem } from '../../client/duration';
 import { MlpConflictError } from '../../client/errors';
 import type { MintedRegisterToken } from '../../client/types';
 import { nameProblem } from '../../client/validation';
-import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
+import { type ObjectValue, UNKNOWN, valuesEqual } from '../codec';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
-import { formatTime, getString, getStringMap, isKnown, sameDuration, triggersChanged } from '../values';
+import { formatTime, getString, normalizeStored, getStringMap, isKnown, sameDuration, triggersChanged } from '../values';
 
 // ---- schema -------------------------------------------------------------------------------------
 
@@ -141,19 +141,7 @@ export const registerToken = {
   },
 
   upgrade(_version: number, stored: Record<string, unknown>): ObjectValue {
-    const out: Record<string, Value> = {};
-    for (const [name, attr] of Object.entries(registerTokenSchema.attributes)) {
-      const v = stored[name];
-      out[name] =
-        attr.type === 'string'
-          ? typeof v === 'string'
-            ? v
-            : null
-          : v && typeof v === 'object' && !Array.isArray(v)
-            ? (Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue)
-            : null;
-    }
-    return out;
+    return normalizeStored(registerTokenSchema, stored);
   },
 } satisfies ResourceHandler & { readonly schema: typeof registerTokenSchema };
 

@@ -1,0 +1,21 @@
+import { accessTokenSchema } from '../../lib/provider/resources/access-token';
+import { registerTokenSchema } from '../../lib/provider/resources/register-token';
+import { normalizeStored } from '../../lib/provider/values';
+
+describe('normalizeStored (UpgradeResourceState for every resource)', () => {
+  test('GIVEN stored JSON with unknown keys, wrong kinds and missing attributes THEN every schema attribute comes back, right kinds only', () => {
+    const out = normalizeStored(registerTokenSchema, {
+      name: 'ci',
+      ttl: 3600,
+      rotation_triggers: { a: '1', b: 2 },
+      removed_in_v2: 'x',
+    });
+    expect(Object.keys(out).sort()).toEqual(Object.keys(registerTokenSchema.attributes).sort());
+    expect(out).toMatchObject({ name: 'ci', ttl: null, rotation_triggers: { a: '1' }, value: null });
+    expect(out).not.toHaveProperty('removed_in_v2');
+  });
+
+  test('GIVEN a map attribute stored as a list THEN it becomes null', () => {
+    expect(normalizeStored(accessTokenSchema, { rotation_triggers: ['1'] }).rotation_triggers).toBeNull();
+  });
+});

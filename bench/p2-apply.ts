@@ -114,12 +114,8 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
   // Not in the figures: what node flags in the launcher would do to the provider's peak RSS. The
   // launcher honours MLP_TOKENS_NODE, so a wrapper script can add flags NODE_OPTIONS does not allow.
   const experiments: string[] = [];
-  const variants: Array<{ label: string; flags: string }> = [
-    { label: '--max-semi-space-size=1', flags: '--max-semi-space-size=1' },
-    { label: '--liftoff-only', flags: '--liftoff-only' },
-    { label: '--liftoff-only --max-semi-space-size=1', flags: '--liftoff-only --max-semi-space-size=1' },
-    { label: "-r (v8.setFlagsFromString('--liftoff-only') at run time)", flags: `--require ${liftoffAtRunTime()}` },
-  ];
+  // The provider itself sets --liftoff-only at run time before its first API call (lib/provider/bundle/progress.ts).
+  const variants: Array<{ label: string; flags: string }> = [{ label: '--max-semi-space-size=1', flags: '--max-semi-space-size=1' }];
   for (const v of variants) {
     const runs = emptyRuns();
     try {
@@ -173,17 +169,6 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
       }
     : unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, 'no provider process was sampled (did the counting launcher run?)');
   return [p2, p5];
-}
-
-/**
- * A preload that sets --liftoff-only from inside the process: a V8 flag on the command line costs
- * every start ~20 ms (Node's code cache of its own modules is rejected under other V8 flags).
- */
-function liftoffAtRunTime(): string {
-  const file = path.join(WORK, 'launcher', 'liftoff-at-run-time.js');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, "require('v8').setFlagsFromString('--liftoff-only');\n");
-  return file;
 }
 
 /** A `node` with extra flags, for MLP_TOKENS_NODE. */

@@ -27,6 +27,8 @@ export const LAUNCHER = path.join(PKG, 'bin', 'terraform-provider-mlp');
 export const PROVIDER_MAIN = path.join(PKG, 'dist', 'lib', 'provider', 'main.js');
 /** The esbuild bundle of PROVIDER_MAIN that the launcher runs (through its code-cache loader). */
 export const PROVIDER_BUNDLE = path.join(PKG, 'dist', 'lib', 'provider', 'bundle', 'terraform-provider-mlp.js');
+/** The code-cache loader the launcher runs. */
+export const PROVIDER_START = path.join(PKG, 'dist', 'lib', 'provider', 'bundle', 'start.js');
 /**
  * The provider's code cache goes under $XDG_CACHE_HOME; the run points it into WORK, so each run
  * starts cold and warms the cache in its untimed first round, as a user's first start would.

@@ -14,6 +14,7 @@ import { MlpConflictError, MlpError, MlpForbiddenError } from '../../client/erro
 import type { IssuedAccessToken, TokenInfo } from '../../client/types';
 import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../client/validation';
 import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
+import { tokenInfoValue } from '../data-sources/token';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
@@ -463,21 +464,13 @@ function stateOf(planned: ObjectValue, issued: IssuedAccessToken): ObjectValue {
 
 /** The state with the API's view of the token (value and inputs kept). */
 function refreshed(state: ObjectValue, info: TokenInfo): ObjectValue {
-  const next: Record<string, Value> = {
-    ...state,
-    [A.id]: info.id,
-    [A.name]: info.name,
-    [A.role]: info.role,
-    [A.issuerName]: info.issuerName,
-    [A.createdAt]: formatTime(info.createdAt),
-    [A.expiresAt]: formatTime(info.expiresAt),
-  };
+  // The API's metadata is the same set of attributes the mlp_token data source reads.
+  const next: Record<string, Value> = { ...state, ...tokenInfoValue(info) };
   const rotateAt = rotateAtOf(next, next);
   next[A.rotateAt] = rotateAt === UNKNOWN ? null : formatTime(rotateAt);
   return next;
 }
 
-/** After a lost redeem answer: delete the token if the lost request created it; `true` if it did. Throws the client's error. */
 /**
  * A 409 at create means the name is taken. Replacing that token is right for an orphan of an earlier
  * run, and never right for the credential the provider itself runs with.
@@ -492,6 +485,7 @@ async function refuseToReplaceOwnCredential(api: TokenApi, name: string, operati
   if (me.name === name) throw new DiagnosticError(diag.nameIsProviderCredential(name));
 }
 
+/** After a lost redeem answer: delete the token if the lost request created it; `true` if it did. Throws the client's error. */
 async function removeOrphan(api: TokenApi, name: string): Promise<boolean> {
   const existing = await api.findToken(name);
   if (!existing) return false;

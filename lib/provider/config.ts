@@ -64,9 +64,24 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   const token = getString(config, A.token);
   if (isKnown(token) && token.trim() === '') {
     out.push(diag.invalidAttribute([A.token], 'token is empty', `Set it to an access token value, or leave it unset to use ${ENV_TOKEN}`));
+  } else if (isKnown(token) && tokenShapeProblem(token)) {
+    out.push(diag.invalidAttribute([A.token], tokenShapeProblem(token)!, `Set it to the access token's value exactly as the console or the API showed it, or leave it unset to use ${ENV_TOKEN}`));
   }
   return out;
 }
+
+/**
+ * Why a token value cannot be an MLP token, judged from its shape alone (never echoing it): MLP secrets
+ * are opaque strings of at least 32 characters with no white space. `undefined` when it may be one.
+ */
+export function tokenShapeProblem(token: string): string | undefined {
+  if (/\s/.test(token.trim())) return 'token contains white space, which no MLP token does (was more than the value pasted?)';
+  if (token.trim().length < MIN_TOKEN_LENGTH) return `token is ${token.trim().length} characters long; MLP tokens have at least ${MIN_TOKEN_LENGTH}`;
+  return undefined;
+}
+
+/** The shortest secret the modeled API issues (see `secretSchema`). */
+const MIN_TOKEN_LENGTH = 32;
 
 /** What the client is built from. `unknown` lists attributes not known yet (plan-time provider config). */
 export interface ProviderSettings {

@@ -4,12 +4,13 @@
  * this module never makes a decision about tokens.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { ENV_TOKEN, PROVIDER_ATTRS } from '../constants';
 import { registerSecret } from '../client/redact';
 import { ProviderApi } from './api';
 import { readyForApiCalls } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
 import { type CtyType, type ObjectValue, type Value, decodeDynamic, decodeJson, encodeDynamic, UNKNOWN } from './codec';
-import { providerSchema, resolveProviderSettings, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
+import { providerSchema, resolveProviderSettings, tokenShapeProblem, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
 import { type Diagnostic, DiagnosticError, Diagnostics, diag } from './diagnostics';
 import type { DataSourceHandler, HandlerContext, ResourceHandler } from './handler';
 import { log } from './log';
@@ -89,6 +90,11 @@ export class Provider {
     if (!settings.unknown.includes('endpoint')) {
       const problem = endpointProblem(settings.endpoint);
       if (problem) return { diagnostics: [...problems, diag.invalidEndpoint(`${problem} (from ${config.endpoint === null ? 'MLP_ENDPOINT' : 'endpoint'})`)] };
+    }
+    // A token from MLP_TOKEN was not seen by validate; judge its shape here, before any API call.
+    const tokenProblem = settings.token !== undefined && config.token === null ? tokenShapeProblem(settings.token) : undefined;
+    if (tokenProblem) {
+      return { diagnostics: [...problems, diag.invalidAttribute([PROVIDER_ATTRS.token], `${tokenProblem} (from ${ENV_TOKEN})`, `Set ${ENV_TOKEN} to the access token's value exactly as the console or the API showed it`)] };
     }
     void this.#api?.close();
     this.#api = this.#makeApi(settings);

@@ -160,6 +160,12 @@ describe('mlp_access_token validation', () => {
     expect(d).toMatchObject({ severity: 'error', attribute: ['early_rotation_window'] });
   });
 
+  test('throws when rotate_after is not shorter than the ttl (as the constructs do), pointing at rotate_after', () => {
+    const [d] = validate({ name: 'ci', ttl: '24h', rotate_after: '1440m' });
+    expect(d).toMatchObject({ severity: 'error', attribute: ['rotate_after'] });
+    expect(validate({ name: 'ci', ttl: '24h', rotate_after: '12h' })).toEqual([]);
+  });
+
   test('reports name with name_prefix, and neither of name, name_prefix, register_token', () => {
     expect(validate({ name: 'a', name_prefix: 'b' })[0]!.summary).toMatch(/Conflicting name and name_prefix/);
     expect(validate({})[0]!.summary).toMatch(/Missing name or name_prefix or register_token/);

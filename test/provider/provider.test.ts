@@ -69,6 +69,17 @@ describe('the Provider service (values over the wire)', () => {
     expect(reply.diagnostics![0]!.detail).toMatch(/from MLP_ENDPOINT/);
   });
 
+  test('GIVEN an MLP_TOKEN that cannot be a token (white space, too short) WHEN configured THEN the error says so, without the value', () => {
+    for (const bad of ['Bearer abcdefghijklmnopqrstuvwxyz0123456789', 'short-token-value']) {
+      const provider = createProvider({ env: { MLP_TOKEN: bad } });
+      const reply = provider.configureProvider({ terraform_version: '1.11.4', config: encodeDynamic(nulls(PROVIDER_TYPE), PROVIDER_TYPE) });
+      const text = JSON.stringify(reply.diagnostics);
+      expect(reply.diagnostics![0]!.severity).toBe('error');
+      expect(text).toMatch(/from MLP_TOKEN/);
+      expect(text).not.toContain(bad);
+    }
+  });
+
   test('GIVEN an unknown resource type WHEN validated THEN a diagnostic lists the types there are', async () => {
     const provider = configured();
     const reply = await runRpc('ValidateResourceConfig', { type_name: 'mlp_nope' }, (r) => provider.validateResourceConfig(r));

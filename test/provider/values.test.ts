@@ -1,5 +1,6 @@
 import { accessTokenSchema } from '../../lib/provider/resources/access-token';
 import { registerTokenSchema } from '../../lib/provider/resources/register-token';
+import { tokenShapeProblem, validateProviderConfig } from '../../lib/provider/config';
 import { normalizeStored } from '../../lib/provider/values';
 
 describe('normalizeStored (UpgradeResourceState for every resource)', () => {
@@ -17,5 +18,25 @@ describe('normalizeStored (UpgradeResourceState for every resource)', () => {
 
   test('GIVEN a map attribute stored as a list THEN it becomes null', () => {
     expect(normalizeStored(accessTokenSchema, { rotation_triggers: ['1'] }).rotation_triggers).toBeNull();
+  });
+});
+
+describe('provider token shape (checked before any API call, never echoed)', () => {
+  test.each([
+    ['abcdefghijklmnopqrstuvwxyz0123456789', undefined],
+    ['short', 'at least 32'],
+    ['two words abcdefghijklmnopqrstuvwxyz012345', 'white space'],
+  ])('tokenShapeProblem(%j) mentions %j', (token, expected) => {
+    const problem = tokenShapeProblem(token);
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else {
+      expect(problem).toContain(expected);
+      expect(problem).not.toContain(token);
+    }
+  });
+
+  test('throws when the provider block sets a token that cannot be one, pointing at token', () => {
+    const diagnostics = validateProviderConfig({ endpoint: null, token: 'too-short', request_timeout: null, max_retries: null });
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: 'error', attribute: ['token'] })]);
   });
 });

@@ -154,6 +154,15 @@ export const accessToken = {
         ),
       );
     }
+    if (durationsValid && isKnown(rotateAfter) && isKnown(ttl) && parseDuration(rotateAfter) >= parseDuration(ttl)) {
+      d.add(
+        diag.invalidAttribute(
+          [A.rotateAfter],
+          `rotate_after (${rotateAfter}) is not shorter than ttl (${ttl}), so the token expires before it is due for rotation and rotate_after never takes effect`,
+          'Make rotate_after shorter than the lifetime, or remove it and rely on early_rotation_window',
+        ),
+      );
+    }
     if (window !== null && ttl === null && registerToken === null) {
       d.add(diag.uselessAttribute(A.earlyRotationWindow, 'Without ttl the token never expires, so there is no expiry to rotate ahead of. Set ttl, or use rotate_after.'));
     }

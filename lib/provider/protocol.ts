@@ -159,44 +159,82 @@ export const SERVICE_NAMES = {
 
 type ServiceDefinitions = Record<(typeof SERVICE_NAMES)[keyof typeof SERVICE_NAMES], import('@grpc/grpc-js').ServiceDefinition>;
 
+interface DescriptorMethod {
+  requestType: string;
+  responseType: string;
+  requestStream?: boolean;
+  responseStream?: boolean;
+}
+interface DescriptorNamespace {
+  nested?: Record<string, DescriptorNamespace>;
+  methods?: Record<string, DescriptorMethod>;
+}
+
 /**
  * Builds the grpc-js service definitions from the compiled descriptor with `protobufjs/light` (what
  * `@grpc/proto-loader` does, minus its `.proto` parser and descriptor extensions, which cost start-up
  * time we pay on every plugin launch). Call once, at start-up.
+ *
+ * Only the method table is built here, from the descriptor's plain data: the handshake needs no
+ * message type. The protobufjs reflection tree (~10 ms: every message of the protocol, resolved, with
+ * generated code that no code cache covers) is built on the first message, or by {@link prepare}
+ * once the handshake is out, while Terraform connects.
  */
-export function loadServiceDefinitions(): ServiceDefinitions {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const protobuf = require('protobufjs/light') as typeof import('protobufjs');
+export function loadServiceDefinitions(): ServiceDefinitions & { prepare(): void } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DESCRIPTOR } = require('./proto/descriptor') as typeof import('./proto/descriptor');
-  const root = protobuf.Root.fromJSON(DESCRIPTOR as protobuf.INamespace);
-  const codec = (type: import('protobufjs').Type) => ({
-    serialize: (value: object): Buffer => {
-      const bytes = type.encode(type.fromObject(value)).finish();
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    },
-    deserialize: (bytes: Buffer): object => type.toObject(type.decode(bytes), CONVERSION_OPTIONS),
-  });
+  let root: import('protobufjs').Root | undefined;
+  const getRoot = (): import('protobufjs').Root => {
+    if (!root) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const protobuf = require('protobufjs/light') as typeof import('protobufjs');
+      root = protobuf.Root.fromJSON(DESCRIPTOR as protobuf.INamespace);
+    }
+    return root;
+  };
+  const codec = (serviceName: string, methodName: string, side: 'request' | 'response') => {
+    let type: import('protobufjs').Type | undefined;
+    const get = (): import('protobufjs').Type => {
+      if (!type) {
+        const method = getRoot().lookupService(serviceName).methods[methodName]!;
+        method.resolve();
+        type = side === 'request' ? method.resolvedRequestType! : method.resolvedResponseType!;
+      }
+      return type;
+    };
+    return {
+      serialize: (value: object): Buffer => {
+        const t = get();
+        const bytes = t.encode(t.fromObject(value)).finish();
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      },
+      deserialize: (bytes: Buffer): object => {
+        const t = get();
+        return t.toObject(t.decode(bytes), CONVERSION_OPTIONS);
+      },
+    };
+  };
   const out: Partial<ServiceDefinitions> = {};
   for (const name of Object.values(SERVICE_NAMES)) {
-    const service = root.lookupService(name);
+    let ns = DESCRIPTOR as DescriptorNamespace;
+    for (const part of name.split('.')) ns = ns.nested?.[part] ?? {};
+    if (!ns.methods) throw new Error(`the protocol descriptor has no service ${name}`);
     const definition: Record<string, import('@grpc/grpc-js').MethodDefinition<object, object>> = {};
-    for (const method of service.methodsArray) {
-      method.resolve();
-      const request = codec(method.resolvedRequestType!);
-      const response = codec(method.resolvedResponseType!);
-      definition[method.name] = {
-        path: `/${name}/${method.name}`,
+    for (const [methodName, method] of Object.entries(ns.methods)) {
+      const request = codec(name, methodName, 'request');
+      const response = codec(name, methodName, 'response');
+      definition[methodName] = {
+        path: `/${name}/${methodName}`,
         requestStream: method.requestStream === true,
         responseStream: method.responseStream === true,
         requestSerialize: request.serialize,
         requestDeserialize: request.deserialize,
         responseSerialize: response.serialize,
         responseDeserialize: response.deserialize,
-        originalName: method.name,
+        originalName: methodName,
       };
     }
     out[name] = definition as import('@grpc/grpc-js').ServiceDefinition;
   }
-  return out as ServiceDefinitions;
+  return Object.assign(out as ServiceDefinitions, { prepare: (): void => void getRoot() });
 }

@@ -200,6 +200,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const handshake = handshakeLine(socketPath, certDer);
   (options.stdout ?? process.stdout).write(`${handshake}\n`);
   log('debug', `serving plugin protocol ${APP_PROTOCOL_VERSION} on ${socketPath}, ${Math.round(performance.now())} ms after process start`);
+  // The message types are needed by the first RPC, not by the handshake: built now, while Terraform
+  // reads the line and connects.
+  setImmediate(() => definitions.prepare());
   return { socketPath, handshake, shutdown, stopServing };
 }
 

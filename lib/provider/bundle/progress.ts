@@ -11,7 +11,7 @@ export type Stage = (typeof STAGES)[number];
 
 export interface StartProgress {
   stage: Stage;
-  /** Set by the loader: takes the code cache as it stands now, for writing at exit. */
+  /** Set by the loader on Node 20: takes the code cache as it stands now, for writing at exit. */
   holdCache?: () => void;
 }
 
@@ -35,7 +35,10 @@ export function readyForApiCalls(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('../../client/client');
   noteStage('api');
-  progress.holdCache?.();
+  // Without a way to take the cache first (Node's own compile cache, Node >= 22.1) the flag would
+  // make every later start miss the cache: better to leave it.
+  if (!progress.holdCache) return;
+  progress.holdCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
 }

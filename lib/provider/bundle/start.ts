@@ -35,6 +35,7 @@ export function start(): void {
     } catch {
       // Runs uncached.
     }
+    (globalThis as Record<symbol, StartProgress>)[START_PROGRESS] = { stage: 'start' };
     loadBundleOr(() => require(BUNDLE));
     return;
   }
@@ -83,10 +84,10 @@ function runCached(source: string): void {
   let held: { stage: Stage; data: Buffer } | undefined;
   const progress: StartProgress = { stage: 'start' };
   (globalThis as Record<symbol, unknown>)[START_PROGRESS] = progress;
+  progress.holdCache = () => {
+    if (base && cached !== 'api') held ??= { stage: progress.stage, data: script.createCachedData() };
+  };
   if (base && cached !== 'api') {
-    progress.holdCache = () => {
-      held ??= { stage: progress.stage, data: script.createCachedData() };
-    };
     process.once('exit', () => {
       const stage = held?.stage ?? progress.stage;
       if (cached !== undefined && STAGES.indexOf(stage) <= STAGES.indexOf(cached)) return;

@@ -77,7 +77,9 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
     // The outer `npm test` exports its own npm_* settings; the fork package is a project of its own.
     const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-    const ci = await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: FORK, env: npmEnv });
+    // --ignore-scripts: packing mlp-tokens (file:../..) would otherwise run its `prepare` (a full build),
+    // rewriting dist/ while other suites run the provider from it. The pack takes the dist/ npm test built.
+    const ci = await run('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: FORK, env: npmEnv });
     if (ci.code !== 0) {
       throw new Error(
         `npm ci in test/fork exited with ${ci.code}. If mlp-tokens' dependencies changed, refresh the lock file: ` +

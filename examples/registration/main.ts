@@ -12,7 +12,9 @@
  * Administrator token, since only admins can delete tokens.
  *
  * The registration token is one-time: it is never recreated because it expired or was redeemed.
- * To issue a new one, change `rotationTriggers` (here the `issue` variable).
+ * To rotate, the admin changes the `issue` variable (it feeds `rotationTriggers` and the name) and hands
+ * over the new registration token; the team applies with it, which replaces its token (the old one's
+ * deletion needs an Administrator token, as above).
  */
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -28,10 +30,12 @@ export class RegistrationAdminStack extends TerraformStack {
     const issue = new TerraformVariable(this, 'issue', {
       type: 'string',
       default: '1',
-      description: 'Change to mint a new registration token.',
+      description: 'Change to mint a new registration token (for a token named team-analytics-<issue>).',
     });
     this.handoff = new MlpRegisterToken(this, 'handoff', {
-      name: 'team-analytics',
+      // Each issue carries its own name: names are unique, and the token of the previous issue still
+      // exists when the new registration token is minted.
+      name: `team-analytics-${issue.stringValue}`,
       role: 'user',
       accessTokenTtl: '2160h',
       ttl: '48h',

@@ -72,6 +72,11 @@ export class E2EWorkdir {
     return new E2EWorkdir(dir, options);
   }
 
+  /** An existing directory (e.g. a synthesized `cdktf.out/stacks/<stack>`), with the provider installed over its mirror. */
+  static at(dir: string, options: E2EOptions): E2EWorkdir {
+    return new E2EWorkdir(dir, options);
+  }
+
   /** Writes `main.tf.json`: our `required_providers`, an empty provider block unless given, and `config`. */
   writeConfig(config: Record<string, unknown>): void {
     const document = {

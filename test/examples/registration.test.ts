@@ -25,7 +25,7 @@ describe('examples/registration', () => {
 
     expect(json).toHaveProvider(MlpProvider);
     expect(json).toHaveResourceWithProperties(MlpRegisterToken, {
-      name: 'team-analytics',
+      name: 'team-analytics-${var.issue}',
       role: 'user',
       access_token_ttl: '2160h',
       ttl: '48h',

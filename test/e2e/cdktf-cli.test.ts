@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { killMarked, processesMarked } from './harness';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { findSecrets } from '../../lib/testing/terraform';
 
@@ -28,23 +29,6 @@ interface Run {
 /** Terraform and cdktf colour their output even with CI=true. */
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
-/**
- * Processes other than this one whose environment holds `marker`: what a run left behind. cdktf runs
- * Terraform in a pseudo-terminal (its own session), so a process group would not find them.
- */
-function processesMarked(marker: string): number[] {
-  if (process.platform !== 'linux') return [];
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile, or not readable: not one of ours
-    }
-  }
-  return pids;
-}
 
 /** The stack's resources in the state file cdktf's default local backend writes beside cdktf.json. */
 function stateResources(file: string): Array<{ type: string; name: string; instances: Array<{ attributes: Record<string, unknown> }> }> {
@@ -104,13 +88,7 @@ describe('cdktf-cli deploy and destroy of examples/basic', () => {
   });
 
   afterAll(async () => {
-    for (const pid of processesMarked(marker)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    killMarked(marker);
     await emulator?.close();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { killMarked, processesMarked } from './harness';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { TerraformWorkdir, findSecrets } from '../../lib/testing/terraform';
 
@@ -42,20 +43,6 @@ function run(command: string, args: readonly string[], options: { cwd: string; e
   });
 }
 
-/** Processes other than this one whose environment holds `marker`: what a run left behind. */
-function processesMarked(marker: string): number[] {
-  if (process.platform !== 'linux') return [];
-  const pids: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile, or not readable: not one of ours
-    }
-  }
-  return pids;
-}
 
 /** What synth.js prints. */
 interface SynthReport {
@@ -91,13 +78,7 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
   }, RUN_TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const pid of processesMarked(marker)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    killMarked(marker);
     await emulator?.close();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });

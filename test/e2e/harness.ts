@@ -245,3 +245,32 @@ export function crashSigns(text: string): string[] {
   ];
   return signs.filter(([re]) => re.test(text)).map(([, what]) => what);
 }
+
+/**
+ * Processes whose environment holds `marker` (`NAME=value`), for suites whose tools start processes
+ * outside the test's own process group (cdktf runs Terraform in a pseudo-terminal). Linux only.
+ */
+export function processesMarked(marker: string): number[] {
+  if (process.platform !== 'linux') return [];
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not readable: not one of ours
+    }
+  }
+  return pids;
+}
+
+/** Kills whatever {@link processesMarked} finds, so a suite leaves nothing running. */
+export function killMarked(marker: string): void {
+  for (const pid of processesMarked(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ENV_ENDPOINT, ENV_TOKEN, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../../lib/constants';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
 import { installProvider } from '../../lib/install/mirror';
 import { TerraformWorkdir, findSecrets, type TerraformResult, type TerraformRunOptions, type TerraformState } from '../../lib/testing/terraform';
 
@@ -273,4 +274,41 @@ export function killMarked(marker: string): void {
       // already gone
     }
   }
+}
+
+/** What {@link emulatorSuite} gives a test file. */
+export interface EmulatorSuite {
+  /** The running emulator (from the file's first `beforeAll` on). */
+  readonly emulator: RunningEmulator;
+  /** A working directory against it, with its admin token unless `options` say otherwise; removed after the file. */
+  workdir(name: string, options?: Partial<Omit<E2EOptions, 'name' | 'endpoint'>>): E2EWorkdir;
+}
+
+/**
+ * One emulator per test file: started before the file's tests, reset before each, closed after, and
+ * every working directory made through it removed (kept with MLP_E2E_KEEP=1, for debugging).
+ */
+export function emulatorSuite(options: EmulatorOptions = {}): EmulatorSuite {
+  let running: RunningEmulator | undefined;
+  const workdirs: E2EWorkdir[] = [];
+  beforeAll(async () => {
+    running = await startEmulator({ port: 0, control: true, ...options });
+  });
+  afterAll(async () => {
+    await running?.close();
+    if (!process.env.MLP_E2E_KEEP) for (const w of workdirs) w.remove();
+  });
+  beforeEach(() => running!.reset());
+  const suite: EmulatorSuite = {
+    get emulator(): RunningEmulator {
+      if (!running) throw new Error('the emulator starts in beforeAll; use it inside tests and hooks');
+      return running;
+    },
+    workdir(name, workdirOptions = {}) {
+      const w = E2EWorkdir.create({ name, endpoint: suite.emulator.url, token: suite.emulator.adminToken, ...workdirOptions });
+      workdirs.push(w);
+      return w;
+    },
+  };
+  return suite;
 }

@@ -8,8 +8,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../../lib/emulator';
-import { E2EWorkdir } from '../harness';
+import type { RunningEmulator } from '../../../lib/emulator';
+import { E2EWorkdir, emulatorSuite } from '../harness';
 import { alive, descendants, reconcile, report, tokensConfig, waitFor } from './support';
 
 const N = 50;
@@ -17,25 +17,12 @@ const KILL_AFTER_REDEEMS = 20;
 
 jest.setTimeout(240_000);
 
+const suite = emulatorSuite({ seed: 7 });
 let emulator: RunningEmulator;
-const workdirs: E2EWorkdir[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, control: true, seed: 7 });
+beforeAll(() => {
+  emulator = suite.emulator;
 });
-
-afterAll(async () => {
-  await emulator?.close();
-  if (!process.env.MLP_E2E_KEEP) for (const w of workdirs) w.remove();
-});
-
-beforeEach(() => emulator.reset());
-
-function workdir(name: string): E2EWorkdir {
-  const w = E2EWorkdir.create({ name, endpoint: emulator.url, token: emulator.adminToken });
-  workdirs.push(w);
-  return w;
-}
+const workdir = (name: string): E2EWorkdir => suite.workdir(name);
 
 test(`GIVEN an apply of ${N} tokens WHEN terraform and its provider are killed (SIGKILL) after ~${KILL_AFTER_REDEEMS} redeems THEN the next apply converges with 0 orphans and 0 lost tokens`, async () => {
   const w = workdir('crash');

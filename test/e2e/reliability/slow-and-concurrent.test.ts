@@ -4,31 +4,18 @@
  * Concurrency: two `terraform apply` runs on one state at once: the local backend's lock refuses the
  * second, and the emulator shows no duplicate.
  */
-import { startEmulator, type RunningEmulator } from '../../../lib/emulator';
-import { E2EWorkdir, crashSigns } from '../harness';
+import type { RunningEmulator } from '../../../lib/emulator';
+import { E2EWorkdir, crashSigns, emulatorSuite } from '../harness';
 import { reconcile, report, tokensConfig } from './support';
 
 jest.setTimeout(180_000);
 
+const suite = emulatorSuite({ seed: 11 });
 let emulator: RunningEmulator;
-const workdirs: E2EWorkdir[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, control: true, seed: 11 });
+beforeAll(() => {
+  emulator = suite.emulator;
 });
-
-afterAll(async () => {
-  await emulator?.close();
-  if (!process.env.MLP_E2E_KEEP) for (const w of workdirs) w.remove();
-});
-
-beforeEach(() => emulator.reset());
-
-function workdir(name: string): E2EWorkdir {
-  const w = E2EWorkdir.create({ name, endpoint: emulator.url, token: emulator.adminToken });
-  workdirs.push(w);
-  return w;
-}
+const workdir = (name: string): E2EWorkdir => suite.workdir(name);
 
 describe('slow API', () => {
   test.each([

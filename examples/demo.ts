@@ -16,19 +16,21 @@ import { TerraformWorkdir, findSecrets } from '../lib/testing/terraform';
 
 const STACK = 'basic';
 const OUTPUT = 'ci_value';
-let stepNumber = 0;
-const started = Date.now();
-const printed: string[] = [];
 
-function say(line: string): void {
-  printed.push(line);
-  process.stdout.write(`${line}\n`);
+/** What a demo run printed, and the values it issued (for the test that searches the output for them). */
+export interface DemoResult {
+  readonly printed: readonly string[];
+  /** Every token value of the run. Never print these. */
+  readonly secrets: readonly string[];
+  /** Where a value was found in anything printed (Terraform's output or the demo's); empty when none. */
+  readonly leaks: readonly string[];
 }
-function step(title: string): void {
-  say(`\n[${++stepNumber}] ${title}  (+${((Date.now() - started) / 1000).toFixed(1)}s)`);
-}
-function detail(line: string): void {
-  say(`    ${line}`);
+
+/** The repository root, from `examples/` (sources) or `dist/examples/` (compiled). */
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
 }
 /** Terraform's one-line summary ("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."). */
 function summaryOf(text: string): string {
@@ -49,11 +51,23 @@ async function whoAmI(endpoint: string, value: string): Promise<string> {
   }
 }
 
-async function main(): Promise<void> {
-  const root = path.resolve(__dirname, '..', '..');
+/** Runs the whole lifecycle, writing each line of progress with `write`. */
+export async function runDemo(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<DemoResult> {
+  let stepNumber = 0;
+  const started = Date.now();
+  const printed: string[] = [];
+  const say = (line: string): void => {
+    printed.push(line);
+    write(line);
+  };
+  const step = (title: string): void => say(`\n[${++stepNumber}] ${title}  (+${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  const detail = (line: string): void => say(`    ${line}`);
+
+  const root = repositoryRoot();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-demo-'));
   let emulator: RunningEmulator | undefined;
   const secrets: string[] = [];
+  let leaks: string[] = [];
   try {
     step('Start the MLP token API emulator');
     emulator = await startEmulator();
@@ -100,19 +114,27 @@ async function main(): Promise<void> {
     const left = emulator.tokens().map((t) => t.name);
     detail(`tokens left in the emulator: ${left.join(', ')} (only the admin token it started with)`);
 
-    const leaks = findSecrets({ 'terraform output': tf.transcript(), 'demo output': printed.join('\n') }, secrets);
+    leaks = findSecrets({ 'terraform output': tf.transcript(), 'demo output': printed.join('\n') }, secrets);
     step('Check: no token value in anything printed');
     detail(leaks.length === 0 ? 'none found' : `LEAKS: ${leaks.join('; ')}`);
-    if (leaks.length > 0) process.exitCode = 1;
   } finally {
     step('Stop the emulator and clean up');
     await emulator?.close();
     fs.rmSync(work, { recursive: true, force: true });
     detail(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
+  // The final lines are printed too: search them as well.
+  leaks = [...leaks, ...findSecrets({ 'demo output': printed.join('\n') }, secrets)];
+  return { printed, secrets, leaks: [...new Set(leaks)] };
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  runDemo()
+    .then((result) => {
+      if (result.leaks.length > 0) process.exitCode = 1;
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+}

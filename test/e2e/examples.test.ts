@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MlpClient } from '../../lib/client/client';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir } from './harness';
+import { E2EWorkdir, tokenAccepted } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -47,18 +46,6 @@ function projectTokens(): string[] {
     .filter((n) => n !== 'emulator-admin');
 }
 
-/** Whether the API accepts a token value (who-am-I with it). */
-async function accepted(value: string): Promise<boolean> {
-  const client = new MlpClient({ endpoint: emulator.url, token: value, maxRetries: 0 });
-  try {
-    await client.whoAmI();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close();
-  }
-}
 
 async function valueOf(w: E2EWorkdir, address: string): Promise<{ name: string; value: string }> {
   const values = await w.resource(address);
@@ -83,15 +70,15 @@ test('GIVEN examples/rotation WHEN applied, due by time, and triggered by hand T
   const second = await valueOf(w, 'mlp_access_token.inference');
   expect(second.name).not.toBe(first.name);
   expect(projectTokens()).toEqual([second.name]);
-  expect(await accepted(first.value)).toBe(false);
-  expect(await accepted(second.value)).toBe(true);
+  expect(await tokenAccepted(emulator.url, first.value)).toBe(false);
+  expect(await tokenAccepted(emulator.url, second.value)).toBe(true);
   expect((await w.plan()).changes).toBe(false);
 
   // By hand: a new `release`.
   await w.apply(['-var', 'release=2025-06']);
   const third = await valueOf(w, 'mlp_access_token.inference');
   expect(projectTokens()).toEqual([third.name]);
-  expect(await accepted(third.value)).toBe(true);
+  expect(await tokenAccepted(emulator.url, third.value)).toBe(true);
   expect((await w.plan(['-var', 'release=2025-06'])).changes).toBe(false);
 
   await w.destroy(['-var', 'release=2025-06']);
@@ -118,7 +105,7 @@ test('GIVEN examples/registration WHEN the admin stack mints and the team stack,
   const token = await valueOf(team, 'mlp_access_token.team');
   expect(token.name).toBe('team-analytics-1');
   expect(emulator.tokens().find((t) => t.name === 'team-analytics-1')).toMatchObject({ role: 'user' });
-  expect(await accepted(token.value)).toBe(true);
+  expect(await tokenAccepted(emulator.url, token.value)).toBe(true);
   expect((await team.plan()).changes).toBe(false);
   // The redeemed registration token is one-time: the admin's plan does not mint it again.
   expect((await admin.plan()).changes).toBe(false);
@@ -135,8 +122,8 @@ test('GIVEN examples/registration WHEN the admin stack mints and the team stack,
   const rotated = await valueOf(team, 'mlp_access_token.team');
   expect(rotated.name).toBe('team-analytics-2');
   expect(projectTokens()).toEqual(['team-analytics-2']);
-  expect(await accepted(token.value)).toBe(false);
-  expect(await accepted(rotated.value)).toBe(true);
+  expect(await tokenAccepted(emulator.url, token.value)).toBe(false);
+  expect(await tokenAccepted(emulator.url, rotated.value)).toBe(true);
   expect((await team.plan([], withAdmin)).changes).toBe(false);
 
   // Destroy: the team's token is deleted (admin token needed); the registration token is only forgotten.

@@ -13,6 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MlpClient } from '../../lib/client/client';
 import { ENV_ENDPOINT, ENV_TOKEN, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../../lib/constants';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
 import { installProvider } from '../../lib/install/mirror';
@@ -311,4 +312,17 @@ export function emulatorSuite(options: EmulatorOptions = {}): EmulatorSuite {
     },
   };
   return suite;
+}
+
+/** Whether the API at `endpoint` accepts a token value (who-am-I with it, no retries). */
+export async function tokenAccepted(endpoint: string, value: string): Promise<boolean> {
+  const client = new MlpClient({ endpoint, token: value, maxRetries: 0 });
+  try {
+    await client.whoAmI();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close();
+  }
 }

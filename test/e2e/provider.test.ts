@@ -5,7 +5,7 @@
  */
 import { MlpClient } from '../../lib/client';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir } from './harness';
+import { E2EWorkdir, tokenAccepted } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -51,17 +51,6 @@ async function valueOf(w: E2EWorkdir, address: string): Promise<string> {
   return value;
 }
 
-async function works(value: string): Promise<boolean> {
-  const client = new MlpClient({ endpoint: emulator.url, token: value, maxRetries: 0 });
-  try {
-    await client.whoAmI();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close();
-  }
-}
 
 function accessTokenConfig(resource: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { resource: { mlp_access_token: { ci: resource } }, ...extra };
@@ -77,7 +66,7 @@ describe('mlp_access_token with real Terraform', () => {
     await w.apply();
     expect(tokenNames()).toEqual(['ci-token']);
     const first = await valueOf(w, 'mlp_access_token.ci');
-    expect(await works(first)).toBe(true);
+    expect(await tokenAccepted(emulator.url, first)).toBe(true);
 
     // A second plan is empty.
     expect((await w.plan()).changes).toBe(false);
@@ -104,8 +93,8 @@ describe('mlp_access_token with real Terraform', () => {
     await w.apply();
     const third = await valueOf(w, 'mlp_access_token.ci');
     expect(third).not.toBe(second);
-    expect(await works(third)).toBe(true);
-    expect(await works(second)).toBe(false);
+    expect(await tokenAccepted(emulator.url, third)).toBe(true);
+    expect(await tokenAccepted(emulator.url, second)).toBe(false);
     expect(tokenNames()).toEqual(['ci-token']);
     expect((await w.plan()).changes).toBe(false);
 
@@ -150,8 +139,8 @@ describe('mlp_access_token with real Terraform', () => {
     const names = tokenNames();
     expect(names).toHaveLength(1);
     expect(names[0]).not.toBe(firstName);
-    expect(await works(after)).toBe(true);
-    expect(await works(before)).toBe(false);
+    expect(await tokenAccepted(emulator.url, after)).toBe(true);
+    expect(await tokenAccepted(emulator.url, before)).toBe(false);
 
     await w.destroy();
     expect(tokenNames()).toEqual([]);
@@ -166,7 +155,7 @@ describe('mlp_access_token with real Terraform', () => {
     const applied = await w.apply();
     expect(`${applied.stdout}${applied.stderr}`).toMatch(/Recovered from a lost answer/);
     expect(tokenNames()).toEqual(['lost-answer']);
-    expect(await works(await valueOf(w, 'mlp_access_token.ci'))).toBe(true);
+    expect(await tokenAccepted(emulator.url, await valueOf(w, 'mlp_access_token.ci'))).toBe(true);
     expect(emulator.counters()).toMatchObject({ redeem: 2, delete: 1 });
     await w.destroy();
     expect(tokenNames()).toEqual([]);
@@ -213,7 +202,7 @@ describe('mlp_register_token with real Terraform', () => {
     const redeemed = await valueOf(holder, 'mlp_access_token.ci');
     expect(await holder.resource('mlp_access_token.ci')).toMatchObject({ name: 'worker', role: 'user' });
     expect(tokenNames()).toEqual(['worker']);
-    expect(await works(redeemed)).toBe(true);
+    expect(await tokenAccepted(emulator.url, redeemed)).toBe(true);
     // The holder refreshes with the token's own value (no provider token): no change.
     expect((await holder.plan()).changes).toBe(false);
 

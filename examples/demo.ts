@@ -78,6 +78,9 @@ export async function runDemo(write: (line: string) => void = (line) => process.
     const outdir = path.join(work, 'cdktf.out');
     const synth = spawnSync(process.execPath, [path.join(root, 'dist/examples/basic/main.js')], {
       env: { ...process.env, CDKTF_OUTDIR: outdir },
+      // cdktf's default local backend puts terraform.<stack>.tfstate (token values) in the working
+      // directory: keep it in the demo's own temp dir, never where the demo was started.
+      cwd: work,
       encoding: 'utf8',
     });
     if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stderr}`);

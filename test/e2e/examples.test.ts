@@ -32,6 +32,8 @@ function synth(example: string): string {
   dirs.push(outdir);
   const result = spawnSync(process.execPath, [path.join(REPO, 'dist/examples', example, 'main.js')], {
     env: { ...process.env, CDKTF_OUTDIR: outdir },
+    // cdktf's default local backend puts terraform.<stack>.tfstate in the working directory.
+    cwd: outdir,
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`synth of examples/${example} failed:\n${result.stderr}`);

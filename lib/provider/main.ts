@@ -4,7 +4,7 @@
  * Terraform started it; otherwise serves until Terraform says Shutdown.
  */
 import { redact } from '../client/redact';
-import { captureConsole, log } from './log';
+import { captureConsole, log, setLogSink, stderrSink } from './log';
 import { APP_PROTOCOL_VERSION, NOT_A_COMMAND, type RunningServer, hostProtocolVersions, serve, startedByTerraform } from './server';
 
 function main(): void {
@@ -21,6 +21,7 @@ function main(): void {
     process.exitCode = 1;
     return;
   }
+  setLogSink(stderrSink);
   captureConsole();
   // Node's default report of a crash prints the error raw; ours is redacted like every other line.
   process.on('uncaughtException', (err) => {

@@ -1,6 +1,7 @@
 import { MlpForbiddenError, MlpServerError } from '../../lib/client/errors';
 import { registerSecret } from '../../lib/client/redact';
 import { DiagnosticError, diag, fromClientError, toProtoDiagnostic } from '../../lib/provider/diagnostics';
+import { setLogSink } from '../../lib/provider/log';
 import type * as proto from '../../lib/provider/protocol';
 import { runRpc } from '../../lib/provider/rpc';
 
@@ -42,11 +43,12 @@ describe('diagnostics', () => {
 });
 
 describe('the RPC wrapper', () => {
-  let stderr: jest.SpyInstance;
+  let logged: string[];
   beforeEach(() => {
-    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    logged = [];
+    setLogSink((line) => logged.push(line));
   });
-  afterEach(() => stderr.mockRestore());
+  afterEach(() => setLogSink(undefined));
 
   test('GIVEN a handler that throws WHEN called THEN it answers with an error diagnostic, redacted, and logs no secret', async () => {
     const response = await runRpc('ReadResource', {}, () => {
@@ -54,7 +56,7 @@ describe('the RPC wrapper', () => {
     });
     expect(response.diagnostics).toHaveLength(1);
     expect(response.diagnostics![0]).toMatchObject({ severity: 1, summary: 'Internal provider error' });
-    const written = stderr.mock.calls.map((c) => String(c[0])).join('');
+    const written = logged.join('');
     expect(written).toContain('ReadResource failed');
     expect(written).not.toContain(SECRET);
     expect(JSON.stringify(response)).not.toContain(SECRET);

@@ -25,17 +25,22 @@ import {
   MlpNotFoundError,
   MlpProtocolError,
   MlpRateLimitError,
+  MlpResponseTooLargeError,
+  MlpRouteNotFoundError,
   MlpServerError,
   MlpTimeoutError,
   MlpUnauthorizedError,
   MlpValidationError,
   describeCall,
 } from './errors';
-import { classifyTransportError, createAgent, sendOnce, type HttpResponse } from './http';
+import { MAX_RESPONSE_BYTES, classifyTransportError, createAgent, sendOnce, type HttpResponse } from './http';
 import { redact, registerSecret } from './redact';
+import { MAX_TIMER_MS } from './duration';
+import { escapeControls, quoteValue } from './text';
+import { warnIfTlsVerificationDisabled } from './tls-warning';
 import { ENDPOINT_EXAMPLE, endpointProblem } from './validation';
 import { CHANGES_STATE, backoffDelay, isRetryable, mayHaveApplied, parseRetryAfter, type AttemptOutcome } from './retry';
-import { FIELDS, PATHS, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from './routes';
+import { ERROR_CODES, FIELDS, PATHS, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from './routes';
 import {
   errorBodySchema,
   exchangeResponseSchema,
@@ -56,10 +61,15 @@ export interface MlpClientOptions {
    * the paths of `routes.ts` are appended to it.
    */
   readonly endpoint: string;
-  /** An access (refresh) token's value. Needed by every operation except `redeemRegisterToken`. */
+  /**
+   * An access (refresh) token's value. Needed by every operation except `redeemRegisterToken`.
+   * White space around it (a trailing newline from a file, a pasted space) is removed: no MLP token
+   * contains any, so trimming can never turn one token into another.
+   */
   readonly token?: string | Secret | undefined;
   /**
-   * The total deadline of one call, covering its bearer exchange, every attempt and every wait.
+   * The total deadline of one call, covering its bearer exchange, every attempt and every wait. Every
+   * timeout is at most 2147483647 (2^31-1 ms, Node's longest timer).
    * @default 30000
    */
   readonly requestTimeoutMs?: number | undefined;
@@ -211,11 +221,14 @@ export class MlpClient {
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     if (options.token !== undefined && options.token !== null) {
-      const token = Secret.from(options.token);
+      const given = Secret.from(options.token);
       // Configured credentials outlive every other secret in the process: pin them in the redactor.
-      registerSecret(token.reveal(), { pinned: true });
-      if (token.reveal().trim() === '') throw new MlpConfigurationError('the MLP token is empty: set it to an access token value, or leave it unset');
-      this.#token = token;
+      registerSecret(given.reveal(), { pinned: true });
+      const trimmed = given.reveal().trim();
+      if (trimmed === '') throw new MlpConfigurationError('the MLP token is empty: set it to an access token value, or leave it unset');
+      // What is checked is what is sent: `$(cat file)` and pasted values carry white space no token has.
+      this.#token = trimmed === given.reveal() ? given : new Secret(trimmed);
+      registerSecret(trimmed, { pinned: true });
     }
     this.#requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs, DEFAULTS.requestTimeoutMs);
     this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs);
@@ -230,6 +243,7 @@ export class MlpClient {
     this.#logger = options.logger;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? createAgent(this.#connectTimeoutMs);
+    warnIfTlsVerificationDisabled();
   }
 
   /** The endpoint calls go to (never contains a secret). */
@@ -256,7 +270,7 @@ export class MlpClient {
 
   /** The access token with this name, or `undefined`. Lists the tokens; needs an Administrator token. */
   async findToken(name: string): Promise<TokenInfo | undefined> {
-    requireName(name, 'list');
+    requireName(name, 'list', PATHS.tokens);
     const tokens = await this.listTokens();
     return tokens.find((t) => t.name === name);
   }
@@ -333,7 +347,9 @@ export class MlpClient {
    * as deleted (`true`): that attempt did it.
    */
   async deleteToken(name: string): Promise<boolean> {
-    requireName(name, 'delete');
+    // The name becomes a path segment: "..", "." or a "/" would address another resource through a
+    // normalising proxy. Every caller (the provider's deletes of names read from state too) passes here.
+    requireName(name, 'delete', ROUTES.delete.path);
     const result = await this.#run({ route: 'delete', path: PATHS.tokenByName(name), auth: true, tolerate404: true, tokenName: name });
     if (result.status === 404) return result.earlierAttemptMayHaveApplied;
     return true;
@@ -434,7 +450,7 @@ export class MlpClient {
         this.#log(`${ctx.operation}: bearer rejected (401); exchanging the token again`);
         continue;
       }
-      if (response.status === 404 && spec.tolerate404) {
+      if (response.status === 404 && spec.tolerate404 && isContractNotFound(response)) {
         return { status: 404, data: undefined, earlierAttemptMayHaveApplied: maybeApplied };
       }
 
@@ -581,9 +597,9 @@ export class MlpClient {
     try {
       const parsed = errorBodySchema.safeParse(JSON.parse(response.text));
       if (parsed.success) {
-        warnorCode = parsed.data.warnorCode;
+        warnorCode = shownApiText(parsed.data.warnorCode, 100);
         const f = parsed.data.warnorParams?.field;
-        field = typeof f === 'string' ? redact(f) : undefined;
+        field = typeof f === 'string' ? shownApiText(f, FIELD_SHOWN_MAX) : undefined;
       }
     } catch {
       // Not the API's JSON (a proxy's HTML page, say): the status alone has to do.
@@ -622,10 +638,14 @@ export class MlpClient {
         );
       }
       case status === 404:
-        return new MlpNotFoundError(
-          spec.tokenName !== undefined
-            ? `${call}: there is no access token named ${JSON.stringify(spec.tokenName)}${said}`
-            : `${call}: not found (404)${said}. Check the endpoint: it should be the ML Platform API base URL, e.g. https://msk.cloud.vk.com/infra/mlplatform.`,
+        // Only a route that names a token, answered with the contract's own NotFoundException body,
+        // is about a token; any other 404 says the endpoint does not serve this API at this path.
+        if (spec.tokenName !== undefined && ROUTES[spec.route].path.includes(':') && isContractNotFound(response)) {
+          return new MlpNotFoundError(`${call}: there is no access token named ${quoteValue(spec.tokenName)}${said}`, details);
+        }
+        return new MlpRouteNotFoundError(
+          `${call}: ${this.#endpoint} does not serve the MLP token API at this path (404${warnorCode ? ` ${warnorCode}` : ', and the answer is not the API\'s error body'})${said}. ` +
+            `Check the endpoint: it should be the ML Platform API base URL, e.g. ${ENDPOINT_EXAMPLE}.`,
           details,
         );
       case status === 409: {
@@ -670,11 +690,35 @@ export class MlpClient {
         cause,
       });
     }
+    if (failure.kind === 'too-large') {
+      const what =
+        ctx.route === 'list'
+          ? `. The project has more access tokens than one answer of that size holds (about 21,000), and the API has no paging the client could use: delete tokens that are no longer needed`
+          : '; the endpoint may not be an MLP API';
+      return new MlpResponseTooLargeError(
+        `${call}: the answer from ${this.#origin} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB (${MAX_RESPONSE_BYTES} bytes), the most the client reads; it stopped reading there${what}.${advice}`,
+        { context: ctx, attempts, outcomeUnknown, limitBytes: MAX_RESPONSE_BYTES, status: failure.status ?? 0, cause },
+      );
+    }
+    if (failure.kind === 'not-tls') {
+      return new MlpNetworkError(
+        `${call} could not connect to ${this.#origin}: the server does not speak TLS (${failure.errno}), so the https:// in the endpoint is wrong for it. ` +
+          `Check the scheme: a local emulator is http://127.0.0.1:PORT; the ML Platform API is https.`,
+        { context: ctx, attempts, outcomeUnknown, errno: failure.errno, reason: 'not-tls', cause },
+      );
+    }
     const reason =
       failure.sent === 'no'
         ? `could not connect to ${this.#origin} (${failure.errno ?? 'connection failed'}); check the endpoint and the network`
         : `lost the connection to ${this.#origin} before the answer arrived (${failure.errno ?? 'connection closed'})`;
-    return new MlpNetworkError(`${call} ${reason}${after}.${advice}`, { context: ctx, attempts, outcomeUnknown, errno: failure.errno, cause });
+    return new MlpNetworkError(`${call} ${reason}${after}.${advice}`, {
+      context: ctx,
+      attempts,
+      outcomeUnknown,
+      errno: failure.errno,
+      reason: failure.kind === 'tls' ? 'tls' : failure.sent === 'no' ? 'not-connected' : 'connection-lost',
+      cause,
+    });
   }
 
   #deadlineError(ctx: MlpCallContext, deadline: Deadline, attempts: number, outcomeUnknown: boolean, cause: unknown): MlpTimeoutError {
@@ -714,8 +758,9 @@ function parseEndpoint(endpoint: unknown): URL {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new MlpConfigurationError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    // Node runs a longer timer after 1 ms: every call would time out at once.
+    throw new MlpConfigurationError(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS} (2^31-1, Node's longest timer), got ${String(value)}`);
   }
   return value;
 }
@@ -734,14 +779,35 @@ function nonNegativeInteger(name: string, value: number | undefined, fallback: n
   return value;
 }
 
-function requireName(name: string, route: RouteName): void {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new MlpArgumentError('name', 'a token name is required', {
+/** Refuses, before any request, a name the name rule refuses (`..`, `.`, `a/b`, empty, too long). */
+function requireName(name: string, route: RouteName, path: string): void {
+  const problem = typeof name === 'string' ? nameProblem(name) : 'a token name is required';
+  if (problem) {
+    throw new MlpArgumentError('name', `${problem}; nothing was sent`, {
       operation: OPERATION_LABELS[route],
       route,
       method: ROUTES[route].method,
-      path: ROUTES[route].path,
+      path,
     });
+  }
+}
+
+/** How much of the API's `field` a message shows. */
+const FIELD_SHOWN_MAX = 500;
+
+/** API text as a message may show it: secrets redacted, control characters escaped, cut after `max` characters. */
+function shownApiText(text: string, max: number): string {
+  const clean = escapeControls(redact(text));
+  return clean.length <= max ? clean : `${clean.slice(0, max)}…(${clean.length} chars)`;
+}
+
+/** A 404 in the contract's own words: `{"status":404,"warnorCode":"NotFoundException",...}`. */
+function isContractNotFound(response: HttpResponse): boolean {
+  try {
+    const parsed = errorBodySchema.safeParse(JSON.parse(response.text));
+    return parsed.success && parsed.data.status === 404 && parsed.data.warnorCode === ERROR_CODES[404];
+  } catch {
+    return false;
   }
 }
 

@@ -2,11 +2,13 @@
  * Every error the client throws. Each one is a class with a stable `code`, a message that says what
  * happened and what to do, and no secret anywhere: messages and the API's `field` go through the
  * redactor before they are stored, so `message`, `stack`, `util.inspect` and `JSON.stringify` are
- * all safe to print.
+ * all safe to print. They also go through `escapeControls`: API text can carry ESC, OSC, CR or LF,
+ * and none of it may reach a terminal raw (a cleared screen, a fake `Error:` line).
  */
 import type { RouteName } from './routes';
 import { SCOPE_MANAGE } from './routes';
 import { redact } from './redact';
+import { escapeControls } from './text';
 
 /** Stable error codes: switch on these, not on messages or class names. */
 export type MlpErrorCode =
@@ -17,13 +19,15 @@ export type MlpErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
+  | 'route-not-found'
   | 'conflict'
   | 'validation'
   | 'rate-limited'
   | 'server-error'
   | 'network'
   | 'timeout'
-  | 'protocol';
+  | 'protocol'
+  | 'response-too-large';
 
 /** Where an error happened: the operation's label, its route, method and concrete path. */
 export interface MlpCallContext {
@@ -65,7 +69,7 @@ export class MlpError extends Error {
   readonly attempts: number | undefined;
 
   constructor(code: MlpErrorCode, message: string, options: MlpErrorOptions = {}) {
-    super(redact(message));
+    super(escapeControls(redact(message)));
     this.code = code;
     this.outcomeUnknown = options.outcomeUnknown ?? false;
     this.operation = options.context?.operation;
@@ -136,7 +140,7 @@ export class MlpApiError extends MlpError {
     super(code, message, details);
     this.status = details.status;
     this.warnorCode = details.warnorCode;
-    this.field = details.field === undefined ? undefined : redact(details.field);
+    this.field = details.field === undefined ? undefined : escapeControls(redact(details.field));
   }
 }
 
@@ -161,10 +165,22 @@ export class MlpForbiddenError extends MlpApiError {
   }
 }
 
-/** 404. */
+/** 404 from the API on a token (by name): there is no access token of that name. */
 export class MlpNotFoundError extends MlpApiError {
   constructor(message: string, details: MlpApiErrorDetails) {
     super(message, details, 'not-found');
+  }
+}
+
+/**
+ * 404 that is not about a token: a route that names no token (list, who am I, mint, ...), or an
+ * answer that is not the contract's error body (a proxy's or another service's page). The endpoint
+ * does not serve the MLP token API at this path; nothing is known about any token. Deliberately
+ * not an {@link MlpNotFoundError}, so nothing mistakes it for "the token is gone".
+ */
+export class MlpRouteNotFoundError extends MlpApiError {
+  constructor(message: string, details: MlpApiErrorDetails) {
+    super(message, details, 'route-not-found');
   }
 }
 
@@ -202,13 +218,38 @@ export class MlpServerError extends MlpApiError {
   }
 }
 
-/** The request failed below HTTP: refused, reset, dropped, DNS. */
+/**
+ * Why a request failed below HTTP: no connection was made (refused, DNS, unreachable), the
+ * connection was lost after the request may have been sent, the TLS handshake failed because the
+ * server does not speak TLS (https to a plain-http server), or another TLS failure (a certificate).
+ */
+export type MlpNetworkReason = 'not-connected' | 'connection-lost' | 'not-tls' | 'tls';
+
+/** The request failed below HTTP: refused, reset, dropped, DNS, TLS. */
 export class MlpNetworkError extends MlpError {
   /** The system or undici error code, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
   readonly errno: string | undefined;
-  constructor(message: string, options: MlpErrorOptions & { errno?: string | undefined }) {
+  readonly reason: MlpNetworkReason;
+  constructor(message: string, options: MlpErrorOptions & { errno?: string | undefined; reason?: MlpNetworkReason | undefined }) {
     super('network', message, options);
     this.errno = options.errno;
+    this.reason = options.reason ?? (options.outcomeUnknown ? 'connection-lost' : 'not-connected');
+  }
+}
+
+/**
+ * An answer longer than the client reads (`MAX_RESPONSE_BYTES`): not a lost connection, the client
+ * stopped reading on purpose. For a list this means the project has more tokens than one answer of
+ * that size holds; the modeled contract has no paging.
+ */
+export class MlpResponseTooLargeError extends MlpError {
+  /** The limit that was passed, in bytes. */
+  readonly limitBytes: number;
+  readonly status: number;
+  constructor(message: string, options: MlpErrorOptions & { limitBytes: number; status: number }) {
+    super('response-too-large', message, options);
+    this.limitBytes = options.limitBytes;
+    this.status = options.status;
   }
 }
 
@@ -246,6 +287,7 @@ for (const cls of [
   MlpUnauthorizedError,
   MlpForbiddenError,
   MlpNotFoundError,
+  MlpRouteNotFoundError,
   MlpConflictError,
   MlpValidationError,
   MlpRateLimitError,
@@ -253,6 +295,7 @@ for (const cls of [
   MlpNetworkError,
   MlpTimeoutError,
   MlpProtocolError,
+  MlpResponseTooLargeError,
 ]) {
   // On the prototype, so that `stack` (captured inside `super()`) already starts with the right name.
   Object.defineProperty(cls.prototype, 'name', { value: cls.name, enumerable: false, configurable: true, writable: true });
@@ -260,14 +303,14 @@ for (const cls of [
 
 function sanitizeCause(cause: unknown): Error {
   if (cause instanceof Error) {
-    const copy = new Error(redact(cause.message));
+    const copy = new Error(escapeControls(redact(cause.message)));
     copy.name = cause.name;
     const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
-    copy.stack = redact(cause.stack ?? `${cause.name}: ${cause.message}`);
+    copy.stack = escapeControls(redact(cause.stack ?? `${cause.name}: ${cause.message}`), { keepNewlines: true });
     return copy;
   }
-  return new Error(redact(String(cause)));
+  return new Error(escapeControls(redact(String(cause))));
 }
 
 /** A short title and an actionable detail, for Terraform diagnostics and CLI output. */
@@ -283,10 +326,10 @@ export function describeError(error: unknown): ErrorDescription {
     if (error.outcomeUnknown && !/outcome is unknown/.test(detail)) {
       detail += ' The request may have been applied: its outcome is unknown.';
     }
-    return { summary: summaryOf(error), detail: redact(detail) };
+    return { summary: summaryOf(error), detail: escapeControls(redact(detail)) };
   }
-  if (error instanceof Error) return { summary: 'Unexpected error', detail: redact(`${error.name}: ${error.message}`) };
-  return { summary: 'Unexpected error', detail: redact(String(error)) };
+  if (error instanceof Error) return { summary: 'Unexpected error', detail: escapeControls(redact(`${error.name}: ${error.message}`)) };
+  return { summary: 'Unexpected error', detail: escapeControls(redact(String(error))) };
 }
 
 function summaryOf(error: MlpError): string {
@@ -307,6 +350,10 @@ function summaryOf(error: MlpError): string {
       return 'MLP API rejected the credentials';
     case 'not-found':
       return 'MLP token not found';
+    case 'route-not-found':
+      return 'MLP token API not found at the endpoint';
+    case 'response-too-large':
+      return 'MLP API answer too large';
     case 'conflict':
       return 'MLP token name already in use';
     case 'validation':
@@ -316,6 +363,7 @@ function summaryOf(error: MlpError): string {
     case 'server-error':
       return 'MLP API server error';
     case 'network':
+      if (error instanceof MlpNetworkError && error.reason === 'not-tls') return 'MLP endpoint does not speak TLS';
       return error.outcomeUnknown ? 'MLP API connection lost; outcome unknown' : 'Cannot reach the MLP API';
     case 'timeout':
       return error.outcomeUnknown ? 'MLP API request timed out; outcome unknown' : 'MLP API request timed out';

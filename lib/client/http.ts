@@ -105,7 +105,16 @@ export interface TransportFailure {
   readonly errno: string | undefined;
   /** The status, when the headers arrived and the body did not. */
   readonly status?: number | undefined;
+  /**
+   * `'not-tls'`: the TLS handshake read something that is not TLS (https to a plain-http server);
+   * `'tls'`: another TLS failure (a certificate); `'too-large'`: the answer passed
+   * {@link MAX_RESPONSE_BYTES} and reading stopped.
+   */
+  readonly kind?: 'not-tls' | 'tls' | 'too-large' | undefined;
 }
+
+/** What OpenSSL says when the peer's first bytes are not a TLS record (it answered in plain HTTP). */
+const NOT_TLS = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 /** Errors raised before a connection exists: the request never left. */
 const NOT_CONNECTED = new Set([
@@ -139,7 +148,7 @@ function errnoOf(err: unknown): string | undefined {
 
 /** Classifies an error thrown by {@link sendOnce} (not an abort: the caller checks its own signal). */
 export function classifyTransportError(err: unknown): TransportFailure {
-  if (err instanceof BodyTooLargeError) return { sent: 'maybe', retryable: false, errno: undefined, status: err.status };
+  if (err instanceof BodyTooLargeError) return { sent: 'maybe', retryable: false, errno: undefined, status: err.status, kind: 'too-large' };
   if (err instanceof BodyReadError) {
     const errno = errnoOf(err.original);
     return {
@@ -155,8 +164,10 @@ export function classifyTransportError(err: unknown): TransportFailure {
   if (errno && NOT_CONNECTED.has(errno)) return { sent: 'no', retryable: true, errno };
   if (errno === 'UND_ERR_HEADERS_TIMEOUT') return { sent: 'maybe', retryable: true, timeout: 'headers', errno };
   if (errno === 'UND_ERR_BODY_TIMEOUT') return { sent: 'maybe', retryable: true, timeout: 'body', errno };
-  if (errno && (errno.startsWith('ERR_TLS') || errno.includes('CERT') || errno === 'DEPTH_ZERO_SELF_SIGNED_CERT')) {
-    return { sent: 'no', retryable: false, errno };
+  // A failed handshake comes before any HTTP byte: the server never saw the request.
+  if (errno && NOT_TLS.has(errno)) return { sent: 'no', retryable: false, errno, kind: 'not-tls' };
+  if (errno && (errno.startsWith('ERR_TLS') || errno.startsWith('ERR_SSL') || errno.includes('CERT') || errno === 'DEPTH_ZERO_SELF_SIGNED_CERT')) {
+    return { sent: 'no', retryable: false, errno, kind: 'tls' };
   }
   if (errno === 'UND_ERR_INVALID_ARG') return { sent: 'no', retryable: false, errno };
   if (errno === 'UND_ERR_HEADERS_OVERFLOW') return { sent: 'maybe', retryable: false, errno };

@@ -4,7 +4,7 @@ export type { MlpClientOptions } from './client';
 export { createAgent, MAX_RESPONSE_BYTES } from './http';
 export type { TokenInfo, IssuedAccessToken, MintedRegisterToken, MintRegisterTokenRequest } from './types';
 export { Secret, isSecret } from './secret';
-export { Redactor, type RedactorAddOptions, REDACTED, MIN_REDACTABLE_LENGTH, globalRedactor, redact, registerSecret } from './redact';
+export { Redactor, type RedactorAddOptions, REDACTED, MIN_REDACTABLE_LENGTH, REDACT_WINDOW, globalRedactor, redact, registerSecret } from './redact';
 export {
   MlpError,
   MlpArgumentError,
@@ -14,6 +14,8 @@ export {
   MlpUnauthorizedError,
   MlpForbiddenError,
   MlpNotFoundError,
+  MlpRouteNotFoundError,
+  MlpResponseTooLargeError,
   MlpConflictError,
   MlpValidationError,
   MlpRateLimitError,
@@ -31,6 +33,7 @@ export type {
   MlpApiErrorDetails,
   ForbiddenReason,
   MlpTimeoutKind,
+  MlpNetworkReason,
   ErrorDescription,
 } from './errors';
 export { SAFE_TO_REPEAT, CHANGES_STATE, isRetryable, mayHaveApplied, backoffDelay, parseRetryAfter } from './retry';
@@ -39,3 +42,5 @@ export * from './routes';
 export * from './schemas';
 export * from './duration';
 export * from './validation';
+export { escapeControls, quoteValue, SHOWN_VALUE_MAX } from './text';
+export { warnIfTlsVerificationDisabled, tlsVerificationDisabled, TLS_VERIFICATION_WARNING } from './tls-warning';

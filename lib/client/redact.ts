@@ -5,6 +5,15 @@
  * does the client's configured token) is replaced wherever it occurs, and a few patterns catch what
  * was never registered (a `Bearer ...` header, a secret-named JSON field) in case the API or a
  * proxy echoes one back.
+ *
+ * A known value is caught not only whole: any run of {@link REDACT_WINDOW} or more of its characters
+ * (an API that echoes the first 20 and the last 12 characters), in any letter case, percent-encoded,
+ * or in base64 / base64url (at each of the three byte alignments, so a value inside a larger encoded
+ * blob such as `Basic base64(user:secret)` is caught too). How: every {@link REDACT_WINDOW}-character
+ * window of each spelling is indexed by a rolling hash (two 32-bit polynomial hashes, letter case and
+ * `+/` versus `-_` folded away), and a text is scanned once with the same rolling hash; overlapping
+ * hits merge into one replaced run. The cost is one pass over the text whatever the number of known
+ * values (about 10 ms per MiB); a hash collision can only over-redact 12 characters, never leak.
  */
 
 /** What a secret looks like once scrubbed. */
@@ -12,6 +21,9 @@ export const REDACTED = '[secret]';
 
 /** Values shorter than this are not registered: scrubbing them would mangle ordinary words. */
 export const MIN_REDACTABLE_LENGTH = 8;
+
+/** The shortest part of a known value that is redacted on its own (shorter values are matched whole). */
+export const REDACT_WINDOW = 12;
 
 /** How many distinct unpinned values the process-wide registry keeps (least recently added are forgotten first). */
 const MAX_KNOWN = 10_000;
@@ -32,39 +44,116 @@ export interface RedactorAddOptions {
   readonly pinned?: boolean;
 }
 
+const BASE1 = 0x01000193;
+const BASE2 = 0x5bd1e995;
+/** BASE^(REDACT_WINDOW-1) mod 2^32, to take the leaving character out of a rolling hash. */
+const BASE1_OUT = powMod32(BASE1, REDACT_WINDOW - 1);
+const BASE2_OUT = powMod32(BASE2, REDACT_WINDOW - 1);
+const HIGH = 2 ** 21;
+
+function powMod32(base: number, exp: number): number {
+  let out = 1;
+  for (let i = 0; i < exp; i++) out = Math.imul(out, base);
+  return out;
+}
+
+/** ASCII letters to lower case, and base64's `+` `/` to base64url's `-` `_`: one spelling for all. */
+function fold(code: number): number {
+  if (code >= 65 && code <= 90) return code + 32;
+  if (code === 43) return 45;
+  if (code === 47) return 95;
+  return code;
+}
+
+/** Both hashes in one safe integer (32 + 21 bits). */
+function keyOf(h1: number, h2: number): number {
+  return (h1 >>> 0) * HIGH + ((h2 >>> 0) & (HIGH - 1));
+}
+
+/** Calls `each(start, key)` for every window of `text`. */
+function eachWindow(text: string, each: (start: number, key: number) => boolean | void): void {
+  const n = text.length;
+  if (n < REDACT_WINDOW) return;
+  let h1 = 0;
+  let h2 = 0;
+  for (let i = 0; i < REDACT_WINDOW; i++) {
+    const c = fold(text.charCodeAt(i));
+    h1 = (Math.imul(h1, BASE1) + c) | 0;
+    h2 = (Math.imul(h2, BASE2) + c) | 0;
+  }
+  if (each(0, keyOf(h1, h2)) === false) return;
+  for (let i = REDACT_WINDOW; i < n; i++) {
+    const out = fold(text.charCodeAt(i - REDACT_WINDOW));
+    const c = fold(text.charCodeAt(i));
+    h1 = (Math.imul((h1 - Math.imul(out, BASE1_OUT)) | 0, BASE1) + c) | 0;
+    h2 = (Math.imul((h2 - Math.imul(out, BASE2_OUT)) | 0, BASE2) + c) | 0;
+    if (each(i - REDACT_WINDOW + 1, keyOf(h1, h2)) === false) return;
+  }
+}
+
+/**
+ * The spellings a value may appear in: itself, percent-encoded (inside a URL), and base64 at the
+ * three byte alignments. An aligned copy drops its first group when padded in front and its last
+ * group when that one is partial, since neighbouring bytes of a larger blob change those characters.
+ */
+export function spellingsOf(value: string): string[] {
+  const out = new Set<string>([value, encodeURIComponent(value)]);
+  const bytes = Buffer.from(value, 'utf8');
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64').replace(/=+$/, '');
+    const total = shift + bytes.length;
+    const from = shift > 0 ? 4 : 0;
+    const to = total % 3 === 0 ? encoded.length : encoded.length - (encoded.length % 4 || 4);
+    const core = encoded.slice(from, Math.max(from, to));
+    if (core.length >= REDACT_WINDOW) out.add(core);
+  }
+  return [...out];
+}
+
 /** A set of known secret values and the function that scrubs them from text. */
 export class Redactor {
   /** Insertion order is recency: re-adding a value moves it to the end, eviction takes from the front. */
   readonly #known = new Set<string>();
   readonly #pinned = new Set<string>();
-  /** Every value, longest first; rebuilt only after a change, not on every `redact`. */
-  #sorted: string[] | undefined;
+  /** Window keys of every spelling of every value at least {@link REDACT_WINDOW} long, with how many values share each. */
+  readonly #windows = new Map<number, number>();
+  /** Spellings shorter than a window, matched whole, with how many values share each. */
+  readonly #short = new Map<string, number>();
+  /** {@link #short}'s keys, longest first; rebuilt only after a change, not on every `redact`. */
+  #shortSorted: string[] | undefined;
 
   /** Remembers a value so that {@link redact} replaces it from now on. */
   add(value: string | undefined | null, options: RedactorAddOptions = {}): void {
     if (typeof value !== 'string' || value.length < MIN_REDACTABLE_LENGTH) return;
-    // The percent-encoded spelling is how a value appears inside a URL.
-    const encoded = encodeURIComponent(value);
-    for (const spelling of encoded === value ? [value] : [value, encoded]) {
-      if (options.pinned) {
-        this.#known.delete(spelling);
-        this.#pinned.add(spelling);
-      } else if (!this.#pinned.has(spelling)) {
-        this.#known.delete(spelling);
-        this.#known.add(spelling);
-      }
+    if (this.#pinned.has(value)) return;
+    if (options.pinned) {
+      if (!this.#known.delete(value)) this.#index(value, 1);
+      this.#pinned.add(value);
+      return;
     }
-    while (this.#known.size > MAX_KNOWN) this.#known.delete(this.#known.values().next().value!);
-    this.#sorted = undefined;
+    if (this.#known.delete(value)) {
+      this.#known.add(value);
+      return;
+    }
+    this.#known.add(value);
+    this.#index(value, 1);
+    while (this.#known.size > MAX_KNOWN) {
+      const oldest = this.#known.values().next().value!;
+      this.#known.delete(oldest);
+      this.#index(oldest, -1);
+    }
   }
 
-  /** Replaces every known value and every secret-looking pattern in `text`. */
+  /** Replaces every known value (and every part of one of {@link REDACT_WINDOW}+ characters) and every secret-looking pattern in `text`. */
   redact(text: string): string {
     let out = String(text);
-    // Longest first, so a secret that contains another is replaced whole.
-    this.#sorted ??= [...this.#pinned, ...this.#known].sort((a, b) => b.length - a.length);
-    for (const value of this.#sorted) {
-      if (out.includes(value)) out = out.split(value).join(REDACTED);
+    if (this.#windows.size > 0 && out.length >= REDACT_WINDOW) out = this.#redactWindows(out);
+    if (this.#short.size > 0) {
+      // Longest first, so a secret that contains another is replaced whole.
+      this.#shortSorted ??= [...this.#short.keys()].sort((a, b) => b.length - a.length);
+      for (const value of this.#shortSorted) {
+        if (out.includes(value)) out = out.split(value).join(REDACTED);
+      }
     }
     return out
       .replace(AUTHORIZATION_PATTERN, `$1${REDACTED}`)
@@ -72,12 +161,54 @@ export class Redactor {
       .replace(SECRET_FIELD_PATTERN, `$1"${REDACTED}"`);
   }
 
-/** `true` when `text` contains a registered value (patterns are not considered). */
+  /** `true` when `text` contains a registered value whole, or percent-encoded (patterns and parts are not considered). */
   leaks(text: string): boolean {
-    for (const value of this.#pinned) if (text.includes(value)) return true;
-    for (const value of this.#known) if (text.includes(value)) return true;
+    for (const set of [this.#pinned, this.#known]) {
+      for (const value of set) if (text.includes(value) || text.includes(encodeURIComponent(value))) return true;
+    }
     return false;
   }
+
+  #index(value: string, delta: 1 | -1): void {
+    for (const spelling of spellingsOf(value)) {
+      if (spelling.length < REDACT_WINDOW) {
+        bump(this.#short, spelling, delta);
+        this.#shortSorted = undefined;
+      } else {
+        eachWindow(spelling, (_start, key) => void bump(this.#windows, key, delta));
+      }
+    }
+  }
+
+  #redactWindows(text: string): string {
+    const windows = this.#windows;
+    let pieces: string[] | undefined;
+    let copied = 0;
+    let runStart = -1;
+    let runEnd = -1;
+    eachWindow(text, (start, key) => {
+      if (!windows.has(key)) return;
+      if (start <= runEnd) {
+        runEnd = start + REDACT_WINDOW;
+        return;
+      }
+      if (runStart >= 0) {
+        (pieces ??= []).push(text.slice(copied, runStart), REDACTED);
+        copied = runEnd;
+      }
+      runStart = start;
+      runEnd = start + REDACT_WINDOW;
+    });
+    if (runStart < 0) return text;
+    (pieces ??= []).push(text.slice(copied, runStart), REDACTED, text.slice(runEnd));
+    return pieces.join('');
+  }
+}
+
+function bump<K>(map: Map<K, number>, key: K, delta: 1 | -1): void {
+  const next = (map.get(key) ?? 0) + delta;
+  if (next > 0) map.set(key, next);
+  else map.delete(key);
 }
 
 /** The process-wide registry every `Secret` joins. */

@@ -6,7 +6,7 @@
  * this module on first use.
  */
 import { z } from 'zod';
-import { durationProblem } from './duration';
+import { durationProblem, timeoutProblem } from './duration';
 import { namePrefixProblem, nameProblem } from './validation';
 
 function refineWith(problem: (v: string) => string | undefined): z.ZodString {
@@ -19,6 +19,8 @@ function refineWith(problem: (v: string) => string | undefined): z.ZodString {
 // Typed by the declarations in duration.ts and validation.ts, so the compiler keeps both in step.
 /** zod schema for a duration string; its issue message is {@link durationProblem}'s. */
 export const durationSchema: typeof import('./duration').durationSchema = refineWith(durationProblem);
+/** zod schema for a timeout string; its issue message is {@link timeoutProblem}'s. */
+export const timeoutSchema: typeof import('./duration').timeoutSchema = refineWith(timeoutProblem);
 export const tokenNameSchema: typeof import('./validation').tokenNameSchema = refineWith(nameProblem);
 export const namePrefixSchema: typeof import('./validation').namePrefixSchema = refineWith(namePrefixProblem);
 

@@ -6,6 +6,7 @@
  */
 import type { ZodEnum, ZodString } from 'zod';
 import type { ApiTokenType } from './routes';
+import { quoteValue } from './text';
 
 /** The longest access token name the modeled API accepts. */
 export const NAME_MAX_LENGTH = 64;
@@ -20,8 +21,8 @@ const NAME_RULE = 'letters, digits, ".", "_" and "-", starting with a letter or 
 /** Why a token name is not acceptable; `undefined` when it is. */
 export function nameProblem(name: string): string | undefined {
   if (typeof name !== 'string' || name.length === 0) return 'a token name cannot be empty';
-  if (name.length > NAME_MAX_LENGTH) return `"${name}" is ${name.length} characters long; a token name has at most ${NAME_MAX_LENGTH}`;
-  if (!NAME_PATTERN.test(name)) return `"${name}" is not a valid token name: use ${NAME_RULE}`;
+  if (name.length > NAME_MAX_LENGTH) return `${quoteValue(name)} is ${name.length} characters long; a token name has at most ${NAME_MAX_LENGTH}`;
+  if (!NAME_PATTERN.test(name)) return `${quoteValue(name)} is not a valid token name: use ${NAME_RULE}`;
   return undefined;
 }
 
@@ -29,9 +30,9 @@ export function nameProblem(name: string): string | undefined {
 export function namePrefixProblem(prefix: string): string | undefined {
   if (typeof prefix !== 'string' || prefix.length === 0) return 'a name prefix cannot be empty';
   if (prefix.length > NAME_PREFIX_MAX_LENGTH) {
-    return `"${prefix}" is ${prefix.length} characters long; a name prefix has at most ${NAME_PREFIX_MAX_LENGTH} (${NAME_PREFIX_SUFFIX_LENGTH} more are appended to make the name unique)`;
+    return `${quoteValue(prefix)} is ${prefix.length} characters long; a name prefix has at most ${NAME_PREFIX_MAX_LENGTH} (${NAME_PREFIX_SUFFIX_LENGTH} more are appended to make the name unique)`;
   }
-  if (!NAME_PATTERN.test(prefix)) return `"${prefix}" is not a valid name prefix: use ${NAME_RULE}`;
+  if (!NAME_PATTERN.test(prefix)) return `${quoteValue(prefix)} is not a valid name prefix: use ${NAME_RULE}`;
   return undefined;
 }
 
@@ -71,7 +72,18 @@ export function showEndpoint(endpoint: string): string {
   if (!text.includes('://') && TOKEN_LOOKALIKE.test(text)) {
     return `(a ${text.length}-character value, not shown: it looks like a token; were the endpoint and the token swapped?)`;
   }
-  return JSON.stringify(text.replace(/\/\/[^@/]*@/, '//***@'));
+  return quoteValue(text.replace(/\/\/[^@/]*@/, '//***@'), 200);
+}
+
+/**
+ * Whether a URL host is this machine: `localhost`, an address in 127.0.0.0/8, or `::1` (as the
+ * WHATWG URL parser writes hosts: IPv4 normalised to dotted decimal, IPv6 in brackets). Only these
+ * may be reached over plain http: nothing on the way can read the traffic.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host === '[::1]' || host === '::1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**
@@ -88,6 +100,9 @@ export function endpointProblem(endpoint: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return `${showEndpoint(endpoint)} uses ${url.protocol.replace(/:$/, '')}, not https (or http for a local emulator)`;
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return `${showEndpoint(endpoint)} uses plain http to ${quoteValue(url.hostname, 100)}, which would send the token in clear text: use https:// (plain http is accepted only for a local emulator on 127.0.0.1, ::1 or localhost)`;
   }
   if (url.username || url.password) return `${showEndpoint(endpoint)} carries credentials (user:password@), which belong in the token`;
   if (url.search || url.hash) return `${showEndpoint(endpoint)} has a query or fragment; use the API base URL only`;

@@ -13,6 +13,7 @@ import {
   MlpError,
   MlpForbiddenError,
   MlpNotFoundError,
+  MlpRouteNotFoundError,
   MlpProtocolError,
   MlpServerError,
   MlpUnauthorizedError,
@@ -133,11 +134,13 @@ describe('other statuses', () => {
     expect(err.message).toContain('access_ttl: must be at most 24h');
   });
 
-  test('throws when who-am-I gets 404: MlpNotFoundError that points at the endpoint', async () => {
+  test('throws when who-am-I gets 404: MlpRouteNotFoundError (not a token not found) that points at the endpoint', async () => {
     const c = await apiAnswering(body(404, 'NotFoundException', 'no route'));
     const err = await caught(c.whoAmI());
-    expect(err).toBeInstanceOf(MlpNotFoundError);
-    expect(err.message).toMatch(/Check the endpoint/);
+    expect(err).toBeInstanceOf(MlpRouteNotFoundError);
+    expect(err).not.toBeInstanceOf(MlpNotFoundError);
+    expect((err as MlpError).code).toBe('route-not-found');
+    expect(err.message).toMatch(/does not serve the MLP token API at this path .*Check the endpoint/);
   });
 
   test('throws when a 401 survives a fresh exchange: MlpUnauthorizedError after exactly one re-exchange', async () => {

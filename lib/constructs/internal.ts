@@ -68,11 +68,11 @@ export function checkRole(path: string, value: string | undefined): void {
   if (problem) throw errors.invalidRole(path, problem);
 }
 
-/** Checks a literal duration; returns its length in seconds, or `undefined` when absent or a reference. */
-export function checkDuration(path: string, property: string, value: string | undefined): number | undefined {
+/** Checks a literal duration (`schema`: `timeoutSchema` for a timeout); returns its length in seconds, or `undefined` when absent or a reference. */
+export function checkDuration(path: string, property: string, value: string | undefined, schema: z.ZodType = durationSchema): number | undefined {
   const duration = literal(value);
   if (duration === undefined) return undefined;
-  const problem = problemOf(durationSchema, duration);
+  const problem = problemOf(schema, duration);
   if (problem) throw errors.invalidDuration(path, property, duration, problem);
   return parseDuration(duration);
 }

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { TerraformProvider, TerraformStack, type ISynthesisSession } from 'cdktf';
 import { PROVIDER_ATTRS, PROVIDER_SOURCE, PROVIDER_TYPE } from '../constants';
 import { MAX_RETRIES_LIMIT, endpointProblem } from '../client/validation';
+import { timeoutSchema } from '../client/duration';
 import { installProvider } from '../install/mirror';
 import * as errors from './errors';
 import {
@@ -103,7 +104,7 @@ export class MlpProvider extends TerraformProvider {
     const where = this.node.path;
     checkSecretIsReference(props.token, (length) => errors.literalProviderToken(where, length));
     checkEndpoint(where, props.endpoint);
-    checkDuration(where, 'requestTimeout', props.requestTimeout);
+    checkDuration(where, 'requestTimeout', props.requestTimeout, timeoutSchema);
     checkMaxRetries(where, props.maxRetries);
     checkIdentifier(where, 'alias', props.alias, 'other_project');
     this.props = props;

@@ -24,7 +24,7 @@ import {
 } from '../client/routes';
 import type { ExchangeResponse, MintResponseWire, RedeemResponseWire, TokenInfoWire } from '../client/schemas';
 import { nameProblem } from '../client/validation';
-import type { StoredAccessToken, TokenStore } from './store';
+import { isoOf, type StoredAccessToken, type TokenStore } from './store';
 
 export interface ApiResponse {
   readonly status: number;
@@ -273,6 +273,7 @@ export function json(status: number, value: unknown): ApiResponse {
   return { status, body: JSON.stringify(value) };
 }
 
+/** Never throws, whatever is stored (see `representableMs`): one odd record must not fail every list. */
 function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  return isoOf(ms);
 }

@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { MAX_DURATION_SECONDS } from '../client/duration';
 import { API_TOKEN_TYPES, type ApiTokenType } from '../client/routes';
 import { nameProblem, roleFromApi, type TokenRole } from '../client/validation';
 import type { EmulatorClock } from './clock';
@@ -95,6 +96,25 @@ export type RedeemOutcome =
   | { readonly kind: 'forbidden' }
   | { readonly kind: 'conflict'; readonly name: string };
 
+/**
+ * The latest instant the API's timestamps can carry (ISO 8601 with a four-digit year, which the
+ * client's schema requires). Every lifetime an input can ask for is capped well below it (100 years,
+ * see `duration.ts`); what still lands beyond it (a state file written before that cap, a clock
+ * advanced by centuries) is stored as this instant, so no record can make a later answer fail.
+ */
+export const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** `ms` within what an ISO 8601 timestamp with a four-digit year can show (1970 .. 9999-12-31). */
+export function representableMs(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) return 0;
+  return Math.min(ms, LATEST_MS);
+}
+
+/** The ISO 8601 form of a stored instant; never throws. */
+export function isoOf(ms: number): string {
+  return new Date(representableMs(ms)).toISOString();
+}
+
 /** A fresh secret: 32 random bytes, base64url (43 characters). */
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -138,7 +158,7 @@ export class TokenStore {
       tokenType: spec.tokenType,
       issuerName: spec.issuerName,
       createdAtMs: nowMs,
-      expMs: spec.lifetimeSeconds === null ? null : nowMs + spec.lifetimeSeconds * 1000,
+      expMs: spec.lifetimeSeconds === null ? null : representableMs(nowMs + spec.lifetimeSeconds * 1000),
       hash: hashOf(value).toString('hex'),
     };
     this.#putToken(token);
@@ -209,7 +229,7 @@ export class TokenStore {
       refreshTtl: spec.refreshTtl,
       refreshTtlSeconds: spec.refreshTtlSeconds,
       createdAtMs: nowMs,
-      expMs: nowMs + spec.lifetimeSeconds * 1000,
+      expMs: representableMs(nowMs + spec.lifetimeSeconds * 1000),
       hash: hashOf(value).toString('hex'),
     };
     this.#registerTokens.set(record.hash, record);
@@ -279,8 +299,8 @@ export class TokenStore {
       role: roleFromApi(t.tokenType),
       tokenType: t.tokenType,
       issuerName: t.issuerName,
-      createdAt: new Date(t.createdAtMs).toISOString(),
-      expiresAt: t.expMs === null ? null : new Date(t.expMs).toISOString(),
+      createdAt: isoOf(t.createdAtMs),
+      expiresAt: t.expMs === null ? null : isoOf(t.expMs),
       expired: this.isExpired(t),
     }));
   }
@@ -296,8 +316,8 @@ export class TokenStore {
         tokenType: r.tokenType,
         issuerName: r.issuerName,
         refreshTtl: r.refreshTtl,
-        createdAt: new Date(r.createdAtMs).toISOString(),
-        expiresAt: new Date(r.expMs).toISOString(),
+        createdAt: isoOf(r.createdAtMs),
+        expiresAt: isoOf(r.expMs),
       }));
   }
 
@@ -315,11 +335,20 @@ export class TokenStore {
     };
   }
 
-  /** Replaces the contents with a loaded state (does not fire `onChange`). */
+  /**
+   * Replaces the contents with a loaded state (does not fire `onChange`). Instants outside what the
+   * API can show (a file written before durations were capped) are brought within it, so one such
+   * record cannot make every later list fail.
+   */
   loadState(state: PersistedState): void {
     this.#clear();
-    for (const t of state.tokens) this.#putToken(t);
-    for (const r of state.registerTokens) this.#registerTokens.set(r.hash, r);
+    for (const t of state.tokens) {
+      this.#putToken({ ...t, createdAtMs: representableMs(t.createdAtMs), expMs: t.expMs === null ? null : representableMs(t.expMs) });
+    }
+    for (const r of state.registerTokens) {
+      const refreshTtlSeconds = r.refreshTtlSeconds === null ? null : Math.min(r.refreshTtlSeconds, MAX_DURATION_SECONDS);
+      this.#registerTokens.set(r.hash, { ...r, refreshTtlSeconds, createdAtMs: representableMs(r.createdAtMs), expMs: representableMs(r.expMs) });
+    }
     for (const b of state.bearers) this.#bearers.set(b.hash, b);
   }
 

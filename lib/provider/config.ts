@@ -3,7 +3,7 @@
  * environment and defaults) become the client's settings.
  */
 import { DEFAULT_ENDPOINT, ENV_ENDPOINT, ENV_TOKEN, PROVIDER_ATTRS as A } from '../constants';
-import { durationProblem, parseDuration } from '../client/duration';
+import { MAX_TIMEOUT, TIMEOUT_LIMIT, parseDuration, timeoutProblem } from '../client/duration';
 import { registerSecret } from '../client/redact';
 import { MAX_RETRIES_LIMIT, endpointProblem } from '../client/validation';
 import type { ObjectValue } from './codec';
@@ -29,12 +29,12 @@ export const providerSchema = {
       type: 'string',
       optional: true,
       sensitive: true,
-      description: `An access token value. Managing tokens needs an Administrator token; redeeming a registration token needs none. Default: \`${ENV_TOKEN}\`.`,
+      description: `An access token value. Managing tokens needs an Administrator token; redeeming a registration token needs none. White space around it (a trailing newline) is removed. Default: \`${ENV_TOKEN}\`.`,
     },
     [A.requestTimeout]: {
       type: 'string',
       optional: true,
-      description: `The total time one API call may take, retries included, as a Go-style duration (\`30s\`, \`2m\`). Default: \`${DEFAULT_REQUEST_TIMEOUT}\`.`,
+      description: `The total time one API call may take, retries included, as a Go-style duration (\`30s\`, \`2m\`), at most \`${MAX_TIMEOUT}\` (Node's longest timer). Default: \`${DEFAULT_REQUEST_TIMEOUT}\`.`,
     },
     [A.maxRetries]: {
       type: 'number',
@@ -54,7 +54,7 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   }
   const timeout = getString(config, A.requestTimeout);
   if (isKnown(timeout)) {
-    const problem = durationProblem(timeout);
+    const problem = timeoutProblem(timeout);
     if (problem) out.push(diag.invalidAttribute([A.requestTimeout], problem));
   }
   const retries = getNumber(config, A.maxRetries);
@@ -99,13 +99,16 @@ export function resolveProviderSettings(config: ObjectValue, env: NodeJS.Process
   const token = getString(config, A.token);
   const timeout = getString(config, A.requestTimeout);
   const retries = getNumber(config, A.maxRetries);
-  const envToken = env[ENV_TOKEN]?.trim() ? env[ENV_TOKEN] : undefined;
-  const resolvedToken = isKnown(token) ? token : envToken;
+  // Surrounding white space (`MLP_TOKEN="$(cat file)"`, a pasted space) is removed: the value that
+  // is checked (tokenShapeProblem) is the value that is sent, and no MLP token contains white space.
+  const given = isKnown(token) ? token : env[ENV_TOKEN];
+  registerSecret(given, { pinned: true });
+  const resolvedToken = given?.trim() ? given.trim() : undefined;
   registerSecret(resolvedToken, { pinned: true });
   return {
     endpoint: (isKnown(endpoint) ? endpoint : env[ENV_ENDPOINT]?.trim() || DEFAULT_ENDPOINT).trim(),
     token: resolvedToken,
-    requestTimeoutMs: parseDuration(isKnown(timeout) ? timeout : DEFAULT_REQUEST_TIMEOUT) * 1000,
+    requestTimeoutMs: parseDuration(isKnown(timeout) ? timeout : DEFAULT_REQUEST_TIMEOUT, TIMEOUT_LIMIT) * 1000,
     maxRetries: isKnown(retries) ? retries : DEFAULT_MAX_RETRIES,
     unknown,
   };

@@ -6,6 +6,7 @@
  */
 import { MlpError, MlpForbiddenError, MlpUnauthorizedError, describeError } from '../client/errors';
 import { redact } from '../client/redact';
+import { escapeControls } from '../client/text';
 import { SCOPE_MANAGE } from '../client/routes';
 import type * as proto from './protocol';
 import { SEVERITY } from './protocol';
@@ -67,6 +68,12 @@ export const diag = {
       'Invalid MLP endpoint',
       `${problem}. Set endpoint (or MLP_ENDPOINT) to the ML Platform API base URL, e.g. https://msk.cloud.vk.com/infra/mlplatform, or http://127.0.0.1:PORT for a local emulator.`,
       ['endpoint'],
+    );
+  },
+  tlsVerificationDisabled(): Diagnostic {
+    return warning(
+      'TLS certificate verification is off',
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 is set in the environment Terraform runs in, so the provider does not verify the MLP API\'s certificate: anyone between this machine and the API can read the token. Unset it (fix the certificate chain, or set NODE_EXTRA_CA_CERTS to your CA\'s certificate).',
     );
   },
   conflictingAttributes(attribute: string, other: string, why: string): Diagnostic {
@@ -286,8 +293,9 @@ export function describeThrown(err: unknown): string {
 export function toProtoDiagnostic(d: Diagnostic, extraSecrets: readonly string[] = []): proto.Diagnostic {
   const out: proto.Diagnostic = {
     severity: d.severity === 'error' ? SEVERITY.ERROR : SEVERITY.WARNING,
-    summary: redact(d.summary, extraSecrets),
-    detail: redact(d.detail, extraSecrets),
+    // Control characters (from API text, or a name) are escaped: none reaches Terraform's output raw.
+    summary: escapeControls(redact(d.summary, extraSecrets)),
+    detail: escapeControls(redact(d.detail, extraSecrets), { keepNewlines: true }),
   };
   if (d.attribute && d.attribute.length > 0) {
     out.attribute = {

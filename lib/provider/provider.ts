@@ -6,6 +6,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { ENV_TOKEN, PROVIDER_ATTRS } from '../constants';
 import { registerSecret } from '../client/redact';
+import { warnIfTlsVerificationDisabled } from '../client/tls-warning';
 import { ProviderApi } from './api';
 import { readyForApiCalls } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
@@ -96,6 +97,8 @@ export class Provider {
     if (tokenProblem) {
       return { diagnostics: [...problems, diag.invalidAttribute([PROVIDER_ATTRS.token], `${tokenProblem} (from ${ENV_TOKEN})`, `Set ${ENV_TOKEN} to the access token's value exactly as the console or the API showed it`)] };
     }
+    // Once per process, on stderr and as a warning Terraform shows (it keeps plugin stderr in its log).
+    if (warnIfTlsVerificationDisabled(this.#env)) problems.push(diag.tlsVerificationDisabled());
     void this.#api?.close();
     this.#api = this.#makeApi(settings);
     log('debug', `configured: endpoint ${settings.endpoint}, token ${settings.token ? 'set' : 'not set'}, timeout ${settings.requestTimeoutMs} ms, retries ${settings.maxRetries}${settings.unknown.length ? `, unknown: ${settings.unknown.join(', ')}` : ''}`);

@@ -1,3 +1,4 @@
+import * as limits from '../../lib/client/duration';
 import { durationProblem, durationSchema, formatDuration, isDuration, parseDuration, parseDurationMs } from '../../lib/client/duration';
 
 describe('Go-style durations', () => {
@@ -76,5 +77,49 @@ describe('Go-style durations', () => {
   test('throws when parsing a non-string (from untyped input) instead of crashing', () => {
     expect(() => parseDuration(42 as unknown as string)).toThrow(RangeError);
     expect(durationProblem(42 as unknown as string)).toMatch(/must be a string/);
+  });
+});
+
+describe('durations are capped so that what they compute stays valid (issue 10, item 4)', () => {
+
+  test.each([
+    ['999999999999h', /"999999999999h" is too long: a duration here is at most 876000h \(100 years/],
+    ['100000000h', /is too long: a duration here is at most 876000h/],
+    ['876001h', /is too long/],
+    ['876000h1s', /is too long/],
+  ])('GIVEN the lifetime %j WHEN checked THEN it is refused, naming the limit', (text, message) => {
+    expect(limits.durationProblem(text)).toMatch(message);
+    expect(limits.durationSchema.safeParse(text).success).toBe(false);
+    expect(() => limits.parseDuration(text)).toThrow(RangeError);
+  });
+
+  test('GIVEN the longest lifetime (876000h) WHEN added to any instant before the year 9899 THEN the expiry is still a four-digit-year ISO timestamp', () => {
+    expect(limits.durationProblem(limits.MAX_DURATION)).toBeUndefined();
+    expect(limits.parseDuration(limits.MAX_DURATION)).toBe(limits.MAX_DURATION_SECONDS);
+    const expiry = new Date(Date.UTC(9898, 11, 31) + limits.MAX_DURATION_SECONDS * 1000).toISOString();
+    expect(expiry).toMatch(/^9\d{3}-/);
+  });
+
+  test.each([
+    ['597h', /"597h" is too long: a duration here is at most 596h31m23s \(the longest timer Node.js can run, 2\^31-1 ms\)/],
+    ['596h31m24s', /at most 596h31m23s/],
+    ['2147484s', /at most 596h31m23s/],
+  ])('GIVEN the timeout %j WHEN checked as a timeout THEN it is refused (a longer Node timer fires at once)', (text, message) => {
+    expect(limits.timeoutProblem(text)).toMatch(message);
+    expect(limits.timeoutSchema.safeParse(text).success).toBe(false);
+    // ...although it is a fine lifetime.
+    expect(limits.durationProblem(text)).toBeUndefined();
+  });
+
+  test('GIVEN the longest timeout WHEN used as a timer THEN Node runs it as asked (2^31-1 ms), one more ms it would not', () => {
+    expect(limits.timeoutProblem(limits.MAX_TIMEOUT)).toBeUndefined();
+    expect(limits.parseDurationMs(limits.MAX_TIMEOUT)).toBeLessThanOrEqual(limits.MAX_TIMER_MS);
+    expect(limits.MAX_TIMER_MS).toBe(2147483647);
+  });
+
+  test('GIVEN a 10,000-character non-duration WHEN refused THEN the message quotes at most 40 characters and names the length', () => {
+    const problem = limits.durationProblem('x'.repeat(10_000))!;
+    expect(problem).toContain('…(10000 chars)');
+    expect(problem.length).toBeLessThan(250);
   });
 });

@@ -62,14 +62,24 @@ function errorBody(status: number, warnorCode: string, field: string): StubAnswe
 // ---- item 3: plain http only to loopback ------------------------------------------------------
 
 describe('plain http is for loopback only (item 3)', () => {
-  test.each(['http://127.0.0.1:8080', 'http://127.5.6.7', 'http://localhost:9', 'http://LOCALHOST', 'http://[::1]:9', 'https://mlp.example.invalid'])(
-    'GIVEN %s WHEN checked THEN it is accepted',
-    (endpoint) => expect(endpointProblem(endpoint)).toBeUndefined(),
-  );
+  test.each([
+    'http://127.0.0.1:8080',
+    'http://127.5.6.7',
+    'http://localhost:9',
+    'http://LOCALHOST',
+    'http://[::1]:9',
+    'https://mlp.example.invalid',
+  ])('GIVEN %s WHEN checked THEN it is accepted', (endpoint) => expect(endpointProblem(endpoint)).toBeUndefined());
 
-  test.each(['http://mlp.example.invalid', 'http://10.0.0.5:8080', 'http://128.0.0.1', 'http://[::2]', 'http://localhost.example.com', 'http://127.0.0.1.nip.io'])(
-    'GIVEN %s WHEN checked THEN it is refused with a message that says to use https',
-    (endpoint) => expect(endpointProblem(endpoint)).toMatch(/uses plain http to .*clear text: use https:\/\//),
+  test.each([
+    'http://mlp.example.invalid',
+    'http://10.0.0.5:8080',
+    'http://128.0.0.1',
+    'http://[::2]',
+    'http://localhost.example.com',
+    'http://127.0.0.1.nip.io',
+  ])('GIVEN %s WHEN checked THEN it is refused with a message that says to use https', (endpoint) =>
+    expect(endpointProblem(endpoint)).toMatch(/uses plain http to .*clear text: use https:\/\//),
   );
 
   test('GIVEN http to a host that is not loopback WHEN a client is made THEN it throws before any connection, naming https', async () => {
@@ -87,7 +97,10 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED=0 (item 3)', () => {
   const clientModule = path.resolve(__dirname, '../../dist/lib/client/index.js');
 
   test('GIVEN it is inherited WHEN three clients are made in one process THEN stderr warns exactly once', () => {
-    const run = spawnSync(process.execPath, ['-e', script(clientModule)], { env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['-e', script(clientModule)], {
+      env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     expect(run.stderr.split(TLS_VERIFICATION_WARNING).length - 1).toBe(1);
   });
@@ -105,7 +118,9 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED=0 (item 3)', () => {
 
 describe('timeouts beyond Node timers (item 4)', () => {
   test('GIVEN requestTimeoutMs above 2^31-1 WHEN a client is made THEN it is refused, since such a timer fires at once', () => {
-    expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:9', token: TOKEN, requestTimeoutMs: 597 * 3600 * 1000 })).toThrow(/up to 2147483647/);
+    expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:9', token: TOKEN, requestTimeoutMs: 597 * 3600 * 1000 })).toThrow(
+      /up to 2147483647/,
+    );
     expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:9', token: TOKEN, headersTimeoutMs: 2 ** 31 })).toThrow(MlpConfigurationError);
     expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:9', token: TOKEN, requestTimeoutMs: 2 ** 31 - 1 })).not.toThrow();
   });
@@ -139,13 +154,16 @@ describe('white space around the token (item 7)', () => {
 // ---- item 11: names in every call --------------------------------------------------------------------
 
 describe('names are checked in every call, before anything is sent (item 11)', () => {
-  test.each(['..', '.', 'a/b', '', '../admin', 'x'.repeat(65), 'bad\u001bname'])('GIVEN deleteToken(%j) THEN it throws MlpArgumentError and sends nothing', async (name) => {
-    const c = await apiAnswering(() => ({ status: 204 }));
-    const err = await caught(c.deleteToken(name));
-    expect(err).toBeInstanceOf(MlpArgumentError);
-    expect(err.message).toMatch(/nothing was sent/);
-    expect(stub!.requests).toHaveLength(0);
-  });
+  test.each(['..', '.', 'a/b', '', '../admin', 'x'.repeat(65), 'bad\u001bname'])(
+    'GIVEN deleteToken(%j) THEN it throws MlpArgumentError and sends nothing',
+    async (name) => {
+      const c = await apiAnswering(() => ({ status: 204 }));
+      const err = await caught(c.deleteToken(name));
+      expect(err).toBeInstanceOf(MlpArgumentError);
+      expect(err.message).toMatch(/nothing was sent/);
+      expect(stub!.requests).toHaveLength(0);
+    },
+  );
 
   test.each(['..', 'a/b'])('GIVEN findToken(%j) THEN it throws MlpArgumentError and sends nothing', async (name) => {
     const c = await apiAnswering(() => ({ status: 200, body: '{"tokens":[]}' }));

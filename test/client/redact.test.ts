@@ -27,15 +27,18 @@ describe('partial echoes of a known secret', () => {
     ['the value inside a larger base64 blob (Basic user:secret)', `Basic ${Buffer.from(`u:${value}`).toString('base64')}`],
     ['the value behind one more byte, in base64', Buffer.from(`xy${value}z`).toString('base64')],
     ['the value percent-encoded, upper-cased', encodeURIComponent(`/${value}`).toUpperCase()],
-  ])('GIVEN an API text echoing %s WHEN redacted THEN no 12-character run of the secret (in any of its spellings) survives', (_label, text) => {
-    const out = r.redact(text);
-    expect(out).toContain(REDACTED);
-    for (const spelling of spellingsOf(value)) {
-      for (let i = 0; i + REDACT_WINDOW <= spelling.length; i++) {
-        expect(out.toLowerCase()).not.toContain(spelling.slice(i, i + REDACT_WINDOW).toLowerCase());
+  ])(
+    'GIVEN an API text echoing %s WHEN redacted THEN no 12-character run of the secret (in any of its spellings) survives',
+    (_label, text) => {
+      const out = r.redact(text);
+      expect(out).toContain(REDACTED);
+      for (const spelling of spellingsOf(value)) {
+        for (let i = 0; i + REDACT_WINDOW <= spelling.length; i++) {
+          expect(out.toLowerCase()).not.toContain(spelling.slice(i, i + REDACT_WINDOW).toLowerCase());
+        }
       }
-    }
-  });
+    },
+  );
 
   test('GIVEN 11 characters of a secret WHEN redacted THEN they stay (shorter runs are not evidence of a secret)', () => {
     const eleven = value.slice(3, 14);
@@ -59,7 +62,14 @@ describe('partial echoes of a known secret', () => {
     const stub: Stub = await startStub((req) =>
       req.url.endsWith('/auth/refresh')
         ? exchangeAnswer()
-        : { status: 400, body: JSON.stringify({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: `bad token ${token.slice(0, 20).toUpperCase()}…${token.slice(-12)}` } }) },
+        : {
+            status: 400,
+            body: JSON.stringify({
+              status: 400,
+              warnorCode: 'ValidationException',
+              warnorParams: { field: `bad token ${token.slice(0, 20).toUpperCase()}…${token.slice(-12)}` },
+            }),
+          },
     );
     const client = new MlpClient({ endpoint: stub.url, token, maxRetries: 0 });
     try {

@@ -10,7 +10,11 @@ import { expectConstructError, stackWithProvider } from './helpers';
 describe('the shared rules at synth time', () => {
   test('GIVEN an http endpoint off loopback WHEN an MlpProvider is made THEN it throws INVALID_ENDPOINT saying to use https', () => {
     const stack = stackWithProvider();
-    expectConstructError(() => new MlpProvider(stack, 'p2', { endpoint: 'http://mlp.example.invalid', installMirror: false }), 'INVALID_ENDPOINT', 'clear text: use https://');
+    expectConstructError(
+      () => new MlpProvider(stack, 'p2', { endpoint: 'http://mlp.example.invalid', installMirror: false }),
+      'INVALID_ENDPOINT',
+      'clear text: use https://',
+    );
   });
 
   test.each(['http://127.0.0.1:8080', 'http://localhost:9', 'http://[::1]:9', 'https://msk.cloud.vk.com/infra/mlplatform'])(
@@ -23,7 +27,11 @@ describe('the shared rules at synth time', () => {
 
   test('GIVEN requestTimeout "597h" WHEN an MlpProvider is made THEN it throws INVALID_DURATION naming the 596h31m23s limit', () => {
     const stack = stackWithProvider();
-    expectConstructError(() => new MlpProvider(stack, 'p2', { requestTimeout: '597h', installMirror: false }), 'INVALID_DURATION', 'at most 596h31m23s');
+    expectConstructError(
+      () => new MlpProvider(stack, 'p2', { requestTimeout: '597h', installMirror: false }),
+      'INVALID_DURATION',
+      'at most 596h31m23s',
+    );
   });
 
   test.each([
@@ -36,7 +44,11 @@ describe('the shared rules at synth time', () => {
 
   test('GIVEN an MlpRegisterToken accessTokenTtl past 100 years WHEN made THEN it throws INVALID_DURATION', () => {
     const stack = stackWithProvider();
-    expectConstructError(() => new MlpRegisterToken(stack, 'r', { name: 'worker', ttl: '1h', accessTokenTtl: '100000000h' }), 'INVALID_DURATION', 'at most 876000h');
+    expectConstructError(
+      () => new MlpRegisterToken(stack, 'r', { name: 'worker', ttl: '1h', accessTokenTtl: '100000000h' }),
+      'INVALID_DURATION',
+      'at most 876000h',
+    );
   });
 
   test('GIVEN a 10,000-character name WHEN refused THEN the message shows the first 64 characters and the length', () => {

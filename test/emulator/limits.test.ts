@@ -31,23 +31,32 @@ describe('a lifetime past the cap', () => {
     [FIELDS.refreshTtl, { refresh_ttl: '999999999999h' }],
     [FIELDS.refreshTtl, { refresh_ttl: '100000000h' }],
     [FIELDS.accessTtl, { access_ttl: '876001h' }],
-  ])('GIVEN a mint with %s too long WHEN sent THEN 400 ValidationException naming the field and the limit, and nothing is stored', async (field, body) => {
-    emulator = await startEmulator({ adminToken: ADMIN });
-    const bearer = await bearerFor(emulator, ADMIN);
-    const answer = await mint(emulator, bearer, { client_name: 'forever', access_ttl: '1h', token_type: 'USER', ...body });
-    expect(answer.status).toBe(400);
-    expect(answer.json).toEqual({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: expect.stringMatching(new RegExp(`^${field}: .* is too long: a duration here is at most 876000h`)) } });
-    expect(emulator.registerTokens()).toEqual([]);
-    const list = await call(emulator.url, 'GET', PATHS.tokens, { bearer });
-    expect(list.status).toBe(200);
-  });
+  ])(
+    'GIVEN a mint with %s too long WHEN sent THEN 400 ValidationException naming the field and the limit, and nothing is stored',
+    async (field, body) => {
+      emulator = await startEmulator({ adminToken: ADMIN });
+      const bearer = await bearerFor(emulator, ADMIN);
+      const answer = await mint(emulator, bearer, { client_name: 'forever', access_ttl: '1h', token_type: 'USER', ...body });
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual({
+        status: 400,
+        warnorCode: 'ValidationException',
+        warnorParams: { field: expect.stringMatching(new RegExp(`^${field}: .* is too long: a duration here is at most 876000h`)) },
+      });
+      expect(emulator.registerTokens()).toEqual([]);
+      const list = await call(emulator.url, 'GET', PATHS.tokens, { bearer });
+      expect(list.status).toBe(200);
+    },
+  );
 
   test('GIVEN the longest lifetime allowed WHEN minted and redeemed THEN the expiry is a valid timestamp the client schema accepts, and the list still answers 200', async () => {
     emulator = await startEmulator({ adminToken: ADMIN });
     const bearer = await bearerFor(emulator, ADMIN);
     const minted = await mint(emulator, bearer, { client_name: 'century', access_ttl: '1h', refresh_ttl: '876000h', token_type: 'USER' });
     expect(minted.status).toBe(201);
-    const redeemed = await call(emulator.url, 'POST', PATHS.redeemRegisterToken, { body: { register_token: (minted.json as Record<string, string>).register_token } });
+    const redeemed = await call(emulator.url, 'POST', PATHS.redeemRegisterToken, {
+      body: { register_token: (minted.json as Record<string, string>).register_token },
+    });
     expect(redeemed.status).toBe(201);
     expect(redeemResponseSchema.safeParse(redeemed.json).success).toBe(true);
     const list = await call(emulator.url, 'GET', PATHS.tokens, { bearer });
@@ -67,7 +76,17 @@ describe('a state file written before the cap', () => {
       statePath,
       JSON.stringify({
         version: 1,
-        tokens: [{ id: 'old-1', name: 'forever', tokenType: 'USER', issuerName: 'admin@example.ru', createdAtMs: Date.now(), expMs: FAR, hash: hash('x'.repeat(43)) }],
+        tokens: [
+          {
+            id: 'old-1',
+            name: 'forever',
+            tokenType: 'USER',
+            issuerName: 'admin@example.ru',
+            createdAtMs: Date.now(),
+            expMs: FAR,
+            hash: hash('x'.repeat(43)),
+          },
+        ],
         registerTokens: [
           {
             id: 'reg-1',
@@ -100,6 +119,11 @@ describe('a state file written before the cap', () => {
     const again = await call(emulator.url, 'GET', PATHS.tokens, { bearer });
     expect(again.status).toBe(200);
     expect(tokenListSchema.safeParse(again.json).success).toBe(true);
-    expect(emulator.tokens().map((t) => t.name).sort()).toEqual(['also-forever', 'emulator-admin', 'forever']);
+    expect(
+      emulator
+        .tokens()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['also-forever', 'emulator-admin', 'forever']);
   });
 });

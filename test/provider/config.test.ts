@@ -4,7 +4,13 @@
  */
 import { resolveProviderSettings, validateProviderConfig } from '../../lib/provider/config';
 
-const block = (values: Record<string, string | number | null>) => ({ endpoint: null, token: null, request_timeout: null, max_retries: null, ...values });
+const block = (values: Record<string, string | number | null>) => ({
+  endpoint: null,
+  token: null,
+  request_timeout: null,
+  max_retries: null,
+  ...values,
+});
 const TOKEN = 'provider-token-0123456789abcdef0123456789';
 
 describe('provider block', () => {
@@ -19,11 +25,14 @@ describe('provider block', () => {
     expect(validateProviderConfig(block({ endpoint: 'http://127.0.0.1:8080' }))).toEqual([]);
   });
 
-  test.each(['597h', '2147484s'])('GIVEN request_timeout = %j WHEN validated THEN it is refused: Node would fire the timer at once', (timeout) => {
-    const [d] = validateProviderConfig(block({ request_timeout: timeout }));
-    expect(d).toMatchObject({ severity: 'error', summary: 'Invalid request_timeout' });
-    expect(d!.detail).toContain('at most 596h31m23s');
-  });
+  test.each(['597h', '2147484s'])(
+    'GIVEN request_timeout = %j WHEN validated THEN it is refused: Node would fire the timer at once',
+    (timeout) => {
+      const [d] = validateProviderConfig(block({ request_timeout: timeout }));
+      expect(d).toMatchObject({ severity: 'error', summary: 'Invalid request_timeout' });
+      expect(d!.detail).toContain('at most 596h31m23s');
+    },
+  );
 
   test('GIVEN request_timeout = "596h31m23s" WHEN resolved THEN the client gets 2147483000 ms, within a Node timer', () => {
     expect(validateProviderConfig(block({ request_timeout: '596h31m23s' }))).toEqual([]);

@@ -10,11 +10,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startStub, type Stub } from '../../client/stub-server';
-import { crashSigns, emulatorSuite } from '../harness';
+import { E2EWorkdir, crashSigns, emulatorSuite } from '../harness';
 
 jest.setTimeout(240_000);
 
 const suite = emulatorSuite({ seed: 10 });
+const elsewhere: E2EWorkdir[] = [];
+afterAll(() => {
+  if (!process.env.MLP_E2E_KEEP) for (const w of elsewhere) w.remove();
+});
+
+/** A working directory pointed at another endpoint than the suite's emulator (with its admin token). */
+function workdirAt(name: string, endpoint: string): E2EWorkdir {
+  const w = E2EWorkdir.create({ name, endpoint, token: suite.emulator.adminToken });
+  elsewhere.push(w);
+  return w;
+}
 const noApiCalls = { exchange: 0, whoami: 0, list: 0, mint: 0, redeem: 0, delete: 0 };
 
 /** Terraform's diagnostics, one block each, whitespace folded: `Error: <summary> with <address>, ... <detail>`. */
@@ -31,11 +42,7 @@ describe('refused at validate, before any API call', () => {
     const w = suite.workdir('limits');
     w.writeConfig({
       provider: {
-        mlp: [
-          {},
-          { alias: 'slow', request_timeout: '597h' },
-          { alias: 'clear', endpoint: 'http://mlp.example.invalid' },
-        ],
+        mlp: [{}, { alias: 'slow', request_timeout: '597h' }, { alias: 'clear', endpoint: 'http://mlp.example.invalid' }],
       },
       resource: {
         mlp_access_token: {
@@ -48,18 +55,29 @@ describe('refused at validate, before any API call', () => {
       data: { mlp_token: { slow: { provider: 'mlp.slow' }, clear: { provider: 'mlp.clear' } } },
     });
     await w.init();
-    for (const command of [['validate', '-no-color'], ['plan', '-input=false', '-no-color']]) {
+    for (const command of [
+      ['validate', '-no-color'],
+      ['plan', '-input=false', '-no-color'],
+    ]) {
       const r = await w.run(command, { check: false });
       const text = `${r.stdout}\n${r.stderr}`;
       expect(r.code).not.toBe(0);
       expect(crashSigns(text)).toEqual([]);
       const blocks = diagnosticBlocks(text);
       const expectations: [at: string, summary: string, fragment: string][] = [
-        ['with mlp_access_token.forever,', 'Error: Invalid ttl', '"999999999999h" is too long: a duration here is at most 876000h (100 years'],
+        [
+          'with mlp_access_token.forever,',
+          'Error: Invalid ttl',
+          '"999999999999h" is too long: a duration here is at most 876000h (100 years',
+        ],
         ['with mlp_access_token.huge,', 'Error: Invalid ttl', 'at most 876000h'],
         ['with mlp_access_token.late,', 'Error: Invalid rotate_after', 'at most 876000h'],
         ['with mlp_register_token.reg,', 'Error: Invalid access_token_ttl', 'at most 876000h'],
-        ['provider["terraform.local/mlp-tokens/mlp"].slow,', 'Error: Invalid request_timeout', '"597h" is too long: a duration here is at most 596h31m23s'],
+        [
+          'provider["terraform.local/mlp-tokens/mlp"].slow,',
+          'Error: Invalid request_timeout',
+          '"597h" is too long: a duration here is at most 596h31m23s',
+        ],
         ['provider["terraform.local/mlp-tokens/mlp"].clear,', 'Error: Invalid MLP endpoint', 'clear text: use https://'],
       ];
       for (const [at, summary, fragment] of expectations) {
@@ -111,8 +129,11 @@ describe('what the API said, and where it is', () => {
 
   test('GIVEN an API whose error text carries ESC, OSC, CR/LF and a fake "Error:" line WHEN Terraform shows it THEN none of it reaches the output raw', async () => {
     const hostile = 'x\u001b[2J\u001b]0;owned\u0007\r\nError: everything is fine\u202e';
-    stub = await startStub(() => ({ status: 400, body: JSON.stringify({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: hostile } }) }));
-    const w = suite.workdir('controls', { endpoint: stub.url });
+    stub = await startStub(() => ({
+      status: 400,
+      body: JSON.stringify({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: hostile } }),
+    }));
+    const w = workdirAt('controls', stub.url);
     w.writeConfig({ data: { mlp_token: { me: {} } } });
     await w.init();
     const r = await w.run(['plan', '-input=false', '-no-color'], { check: false });
@@ -127,7 +148,7 @@ describe('what the API said, and where it is', () => {
 
   test('GIVEN an endpoint whose path is not the API (a 404 on the route) WHEN planning THEN the error says the endpoint does not serve the API there, not "token not found"', async () => {
     const { emulator } = suite;
-    const w = suite.workdir('wrong-path', { endpoint: `${emulator.url}/not/the/api` });
+    const w = workdirAt('wrong-path', `${emulator.url}/not/the/api`);
     w.writeConfig({ data: { mlp_tokens: { all: {} } } });
     await w.init();
     const r = await w.run(['plan', '-input=false', '-no-color'], { check: false });
@@ -140,7 +161,7 @@ describe('what the API said, and where it is', () => {
 
   test('GIVEN https:// to the plain-http emulator WHEN planning THEN the error says the server does not speak TLS and to check the scheme', async () => {
     const { emulator } = suite;
-    const w = suite.workdir('wrong-scheme', { endpoint: emulator.url.replace(/^http:/, 'https:') });
+    const w = workdirAt('wrong-scheme', emulator.url.replace(/^http:/, 'https:'));
     w.writeConfig({ data: { mlp_token: { me: {} } } });
     await w.init();
     const r = await w.run(['plan', '-input=false', '-no-color'], { check: false });
@@ -160,7 +181,9 @@ describe('names read from state', () => {
     await w.init();
     await w.apply();
     const stateFile = path.join(w.dir, 'terraform.tfstate');
-    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { resources: { instances: { attributes: Record<string, unknown> }[] }[] };
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as {
+      resources: { instances: { attributes: Record<string, unknown> }[] }[];
+    };
     state.resources[0]!.instances[0]!.attributes.name = '..';
     fs.writeFileSync(stateFile, JSON.stringify(state));
     const before = emulator.counters().delete;

@@ -91,6 +91,21 @@ describe('refused at validate, before any API call', () => {
   });
 });
 
+describe('plain http off loopback from the environment', () => {
+  test('GIVEN MLP_ENDPOINT=http://mlp.example.invalid WHEN planning THEN the provider refuses it before any connection, saying to use https', async () => {
+    const w = workdirAt('clear-env', 'http://mlp.example.invalid');
+    w.writeConfig({ data: { mlp_token: { me: {} } } });
+    await w.init();
+    const r = await w.run(['plan', '-input=false', '-no-color'], { check: false });
+    const text = `${r.stdout}\n${r.stderr}`.replace(/\s+/g, ' ');
+    expect(r.code).not.toBe(0);
+    expect(text).toContain('Error: Invalid MLP endpoint');
+    expect(text).toMatch(/clear text: use https:\/\/.*\(from MLP_ENDPOINT\)/);
+    expect(text).not.toMatch(/ENOTFOUND|EAI_AGAIN|Cannot reach/);
+    await w.assertNoSecrets([suite.emulator.adminToken]);
+  });
+});
+
 describe('a token with white space around it', () => {
   test('GIVEN MLP_TOKEN="$token\\n" (and a leading space) WHEN applying a token and destroying it THEN both work: the value checked is the value sent', async () => {
     const { emulator } = suite;

@@ -97,8 +97,9 @@ export class Provider {
     if (tokenProblem) {
       return { diagnostics: [...problems, diag.invalidAttribute([PROVIDER_ATTRS.token], `${tokenProblem} (from ${ENV_TOKEN})`, `Set ${ENV_TOKEN} to the access token's value exactly as the console or the API showed it`)] };
     }
-    // Once per process, on stderr and as a warning Terraform shows (it keeps plugin stderr in its log).
-    if (warnIfTlsVerificationDisabled(this.#env)) problems.push(diag.tlsVerificationDisabled());
+    // Once per process: in the log (stderr, as hclog) and as a warning Terraform shows, since
+    // Terraform keeps plugin stderr in its own log only.
+    if (warnIfTlsVerificationDisabled(this.#env, (line) => log('warn', line.trimEnd()))) problems.push(diag.tlsVerificationDisabled());
     void this.#api?.close();
     this.#api = this.#makeApi(settings);
     log('debug', `configured: endpoint ${settings.endpoint}, token ${settings.token ? 'set' : 'not set'}, timeout ${settings.requestTimeoutMs} ms, retries ${settings.maxRetries}${settings.unknown.length ? `, unknown: ${settings.unknown.join(', ')}` : ''}`);

@@ -2,7 +2,11 @@
  * The provider block's rules from issue 10: plain http only to loopback (item 3), a request timeout
  * Node can run (item 4), and a token with white space around it sent trimmed (item 7).
  */
-import { resolveProviderSettings, validateProviderConfig } from '../../lib/provider/config';
+import { encodeDynamic } from '../../lib/provider/codec';
+import { providerSchema, resolveProviderSettings, validateProviderConfig } from '../../lib/provider/config';
+import { setLogSink } from '../../lib/provider/log';
+import { createProvider } from '../../lib/provider/registry';
+import { objectTypeOf } from '../../lib/provider/schema';
 
 const block = (values: Record<string, string | number | null>) => ({
   endpoint: null,
@@ -46,5 +50,28 @@ describe('provider block', () => {
   ])('GIVEN %s WHEN resolved THEN the token sent is the trimmed value (the one that was checked)', (_label, config, env) => {
     expect(validateProviderConfig(config)).toEqual([]);
     expect(resolveProviderSettings(config, env).token).toBe(TOKEN);
+  });
+});
+
+describe('NODE_TLS_REJECT_UNAUTHORIZED=0 inherited by the provider', () => {
+  test('GIVEN two provider configurations in one process WHEN configured THEN one warning diagnostic and one log line in all, naming the variable', () => {
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    try {
+      const type = objectTypeOf(providerSchema);
+      const config = encodeDynamic({ endpoint: 'http://127.0.0.1:1', token: TOKEN, request_timeout: null, max_retries: null }, type);
+      const warnings = [1, 2].flatMap(() => {
+        const provider = createProvider({ env: { NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
+        return (provider.configureProvider({ terraform_version: '1.11.4', config }).diagnostics ?? []).filter(
+          (d) => d.summary === 'TLS certificate verification is off',
+        );
+      });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.detail).toContain('NODE_TLS_REJECT_UNAUTHORIZED=0');
+      expect(lines.filter((l) => l.includes('NODE_TLS_REJECT_UNAUTHORIZED=0'))).toHaveLength(1);
+      expect(JSON.parse(lines.find((l) => l.includes('NODE_TLS'))!)).toMatchObject({ '@level': 'warn' });
+    } finally {
+      setLogSink(undefined);
+    }
   });
 });

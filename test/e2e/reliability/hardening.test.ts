@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startStub, type Stub } from '../../client/stub-server';
+import { exchangeAnswer, startStub, wireToken, type Stub } from '../../client/stub-server';
 import { E2EWorkdir, crashSigns, emulatorSuite } from '../harness';
 
 jest.setTimeout(240_000);
@@ -158,6 +158,22 @@ describe('what the API said, and where it is', () => {
     expect(text).not.toMatch(/[\u001b\u0007\r\u202e]/);
     expect(text.split('\n').filter((line) => /^\W*Error: everything is fine/.test(line))).toEqual([]);
     expect(text).toContain('\\u001b[2J');
+    expect(crashSigns(text)).toEqual([]);
+  });
+
+  test('GIVEN a project whose list answer passes the 4 MiB cap WHEN reading mlp_tokens THEN the error names the limit and the missing paging, not a lost connection', async () => {
+    const tokens = Array.from({ length: 30_000 }, (_, i) => wireToken(`token-${i}`));
+    const list = JSON.stringify({ tokens });
+    stub = await startStub((req) => (req.url.endsWith('/auth/refresh') ? exchangeAnswer() : { status: 200, body: list }));
+    const w = workdirAt('too-large', stub.url);
+    w.writeConfig({ data: { mlp_tokens: { all: {} } } });
+    await w.init();
+    const r = await w.run(['plan', '-input=false', '-no-color'], { check: false });
+    const text = `${r.stdout}\n${r.stderr}`.replace(/\s+/g, ' ');
+    expect(r.code).not.toBe(0);
+    expect(text).toContain('Error: MLP API answer too large');
+    expect(text).toMatch(/larger than 4 MiB \(4194304 bytes\).*no paging/);
+    expect(text).not.toMatch(/Cannot reach|connection closed/);
     expect(crashSigns(text)).toEqual([]);
   });
 

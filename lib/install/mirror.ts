@@ -26,7 +26,7 @@ import {
   PROVIDER_TYPE,
   PROVIDER_VERSION,
 } from '../constants';
-import { packageRoot, providerPackageFiles, type ProviderPackageOptions } from './provider-package';
+import { packageRoot, providerPackageFiles, providerPackageIdentity, type ProviderPackageOptions } from './provider-package';
 import { zipArchive, type ZipEntry } from './zip';
 
 /** Absolute path of the package's own launcher (`bin/terraform-provider-mlp`, for running the provider by hand). */
@@ -68,7 +68,7 @@ export function layoutFilesystemMirror(mirrorDir: string, options: MirrorOptions
   const platform = options.platform ?? terraformPlatform();
   const typeDir = path.join(mirrorDir, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE);
   const archive = path.join(typeDir, `terraform-provider-${PROVIDER_TYPE}_${PROVIDER_VERSION}_${platform}.zip`);
-  const files = providerPackageFiles(options);
+  const packed = packedProvider(options);
   fs.mkdirSync(typeDir, { recursive: true });
   // An unpacked layout of this version and platform (what earlier versions laid out) would be a
   // second package for Terraform to choose from.
@@ -80,9 +80,23 @@ export function layoutFilesystemMirror(mirrorDir: string, options: MirrorOptions
   }
   // Written beside and renamed into place: a `terraform init` running now never reads half an archive.
   const tmp = `${archive}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, zipArchive(files));
+  fs.writeFileSync(tmp, packed.archive);
   fs.renameSync(tmp, archive);
-  return { archive, hash: filesHashV1(files) };
+  return { archive, hash: packed.hash };
+}
+
+/**
+ * The archive's bytes and hash, kept for the process while the files they come from stand: a synth
+ * lays out one mirror per stack, and reading, hashing and zipping the 2 MiB bundle is most of a layout.
+ */
+let lastPacked: { readonly identity: string; readonly archive: Buffer; readonly hash: string } | undefined;
+function packedProvider(options: ProviderPackageOptions): { readonly archive: Buffer; readonly hash: string } {
+  const identity = providerPackageIdentity(options);
+  if (identity !== undefined && lastPacked?.identity === identity) return lastPacked;
+  const files = providerPackageFiles(options);
+  const packed = { archive: zipArchive(files), hash: filesHashV1(files) };
+  if (identity !== undefined) lastPacked = { identity, ...packed };
+  return packed;
 }
 
 /**

@@ -47,6 +47,24 @@ export interface ProviderPackageOptions {
   readonly codeDir?: string;
 }
 
+/**
+ * What the package's contents depend on, to tell whether files read earlier in this process still
+ * stand (a rebuild replaces the bundle: another inode, size or time); undefined when a file is missing.
+ */
+export function providerPackageIdentity(options: ProviderPackageOptions = {}): string | undefined {
+  const codeDir = options.codeDir ?? builtCodeDir();
+  const files = [...CODE_FILES.map((name) => path.join(codeDir, name)), ...(options.launcher ? [options.launcher] : [])];
+  try {
+    const stats = files.map((file) => {
+      const stat = fs.statSync(file);
+      return [file, stat.ino, stat.size, stat.mtimeMs];
+    });
+    return JSON.stringify([options.node ?? process.execPath, options.launcher ?? null, stats]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The package's files, in archive order. Throws when the bundle is not built. */
 export function providerPackageFiles(options: ProviderPackageOptions = {}): ZipEntry[] {
   const codeDir = options.codeDir ?? builtCodeDir();

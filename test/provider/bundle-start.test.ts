@@ -99,8 +99,11 @@ describe('the provider loader (bundle + V8 code cache)', () => {
   test('GIVEN Node >= 22.1 (module.enableCompileCache) WHEN the provider starts THEN it loads the bundle through Node\'s own cache, in a private directory named after the bundle\'s SHA-256', async () => {
     const preload = path.join(cacheHome, 'fake-compile-cache.js');
     fs.writeFileSync(preload, "require('node:module').enableCompileCache = (dir) => { require('node:fs').writeFileSync(dir + '.used', ''); };\n");
+    const otherBuild = path.join(cacheHome, 'mlp-tokens', '0.1.0', `node-${'0'.repeat(64)}`);
+    fs.mkdirSync(otherBuild, { mode: 0o700 });
     const run = await startOnce(env(), { nodeArgs: ['--require', preload] });
     expect(run.line).toMatch(/^1\|6\|unix\|/);
+    expect(fs.existsSync(otherBuild)).toBe(false); // another build's cache is dropped
     const used = fs.readdirSync(path.join(cacheHome, 'mlp-tokens', '0.1.0')).filter((f) => f.endsWith('.used'));
     expect(used).toEqual([expect.stringMatching(/^node-[0-9a-f]{64}\.used$/)]);
     expect(fs.lstatSync(path.join(cacheHome, 'mlp-tokens', '0.1.0', used[0]!.replace(/\.used$/, ''))).mode & 0o777).toBe(0o700);

@@ -55,8 +55,10 @@ export function start(): void {
   if (typeof modules.enableCompileCache === 'function') {
     // Node keys its entries by file name and checks a CRC of the source; the directory named after
     // the bundle's SHA-256 is what makes an entry for other code unreachable.
-    const compileCache = dir && privateDirectoryProblem(path.join(dir, `node-${digest}`)) === undefined ? path.join(dir, `node-${digest}`) : undefined;
-    if (compileCache) {
+    const compileCache = dir ? path.join(dir, `node-${digest}`) : undefined;
+    const fresh = compileCache !== undefined && !fs.existsSync(compileCache);
+    if (compileCache && privateDirectoryProblem(compileCache) === undefined) {
+      if (fresh) dropOtherBuilds(dir!, (name) => name.startsWith('node-') && name !== path.basename(compileCache));
       try {
         modules.enableCompileCache(compileCache);
       } catch {
@@ -67,7 +69,7 @@ export function start(): void {
     require(BUNDLE);
     return;
   }
-  // The bundle is ASCII (esbuild escapes the rest), and latin1 is decoded without any work.
+  // The bundle is ASCII (esbuild escapes the rest), so latin1 takes its bytes as they are.
   runCached(bytes.toString('latin1'), digest, dir);
 }
 
@@ -153,11 +155,18 @@ function writeCache(file: string, digest: string, buildPrefix: string, data: () 
     // `wx`: never through a file (or link) that is already there.
     fs.writeFileSync(tmp, Buffer.concat([cacheHeader(digest), data()]), { mode: 0o600, flag: 'wx' });
     fs.renameSync(tmp, file);
-    for (const name of fs.readdirSync(dir)) {
-      if (name.endsWith('.cache') && !name.startsWith(buildPrefix)) fs.rmSync(path.join(dir, name), { force: true });
-    }
+    dropOtherBuilds(dir, (name) => name.endsWith('.cache') && !name.startsWith(buildPrefix));
   } catch {
     // No cache this time.
+  }
+}
+
+/** Removes the caches of other builds from `dir` (each rebuild would otherwise leave megabytes behind). */
+function dropOtherBuilds(dir: string, isOther: (name: string) => boolean): void {
+  try {
+    for (const name of fs.readdirSync(dir)) if (isOther(name)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  } catch {
+    // Left for the next start.
   }
 }
 

@@ -122,4 +122,41 @@ describe('the provider in a plugin cache shared by two projects', () => {
     transcripts.b = b.transcript();
     expect(findSecrets(transcripts, [emulator.adminToken])).toEqual([]);
   });
+
+  test('GIVEN two different builds of one version sharing the cache WHEN B inits after A THEN A stops with Terraform\'s checksum error, never running B\'s build, until its own init', async () => {
+    const cache = path.join(work, 'plugin-cache-builds');
+    fs.mkdirSync(cache);
+    const cliConfigFile = path.join(work, 'terraformrc');
+    fs.writeFileSync(cliConfigFile, '');
+    const workdir = (project: string): TerraformWorkdir =>
+      new TerraformWorkdir(project, { cliConfigFile, env: { MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, TF_PLUGIN_CACHE_DIR: cache } });
+    const [appA, appB] = ['a', 'b'].map((name) => path.join(work, `builds-${name}`));
+    const [pkgA, pkgB] = [appA, appB].map((app) => copyPackage(path.join(app, 'node_modules', 'mlp-tokens')));
+    const bundleB = path.join(pkgB, 'dist', 'lib', 'provider', 'bundle', 'terraform-provider-mlp.js');
+    fs.writeFileSync(bundleB, `// another build\n${fs.readFileSync(bundleB, 'latin1')}`, 'latin1');
+    const [projectA, projectB] = [appA, appB].map((app) => path.join(app, 'stack'));
+    fs.mkdirSync(projectA);
+    fs.mkdirSync(projectB);
+    writeConfig(projectA, ['build-a']);
+    writeConfig(projectB, ['build-b']);
+    expect(layOut(pkgB, projectB)).not.toBe(layOut(pkgA, projectA));
+    const a = workdir(projectA);
+    const b = workdir(projectB);
+
+    await a.init();
+    await a.apply();
+    await b.init();
+    await b.apply();
+
+    const stale = await a.plan([], { check: false });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/does not match any of the checksums recorded in the dependency lock file/);
+    await b.destroy();
+    // A's own init puts its build back (and so B's next command would stop the same way).
+    await a.init();
+    expect((await a.plan()).code).toBe(0);
+    await a.destroy();
+    expect(emulator.tokens().filter((t) => t.name.startsWith('build-'))).toEqual([]);
+    expect(findSecrets({ a: a.transcript(), b: b.transcript() }, [emulator.adminToken])).toEqual([]);
+  });
 });

@@ -19,13 +19,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  PROVIDER_HOSTNAME,
-  PROVIDER_NAMESPACE,
-  PROVIDER_SOURCE,
-  PROVIDER_TYPE,
-  PROVIDER_VERSION,
-} from '../constants';
+import { PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../constants';
 import { packageRoot, providerPackageFiles, providerPackageIdentity, type ProviderPackageOptions } from './provider-package';
 import { zipArchive, type ZipEntry } from './zip';
 
@@ -140,8 +134,7 @@ export function lockFileBlock(hash: string): string {
   ].join('\n');
 }
 
-const LOCK_FILE_HEADER =
-  '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
+const LOCK_FILE_HEADER = '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
 
 /**
  * Writes (or updates) `workingDir/.terraform.lock.hcl` so it records our provider with `hash`,

@@ -75,7 +75,9 @@ export function providerPackageFiles(options: ProviderPackageOptions = {}): ZipE
   });
   const bundle = code.find((entry) => entry.name.endsWith(`/${BUNDLE_FILE}`))!;
   const buildId = createHash('sha256').update(bundle.data).digest('hex');
-  const launcher = options.launcher ? fs.readFileSync(options.launcher) : Buffer.from(launcherScript(options.node ?? process.execPath, buildId));
+  const launcher = options.launcher
+    ? fs.readFileSync(options.launcher)
+    : Buffer.from(launcherScript(options.node ?? process.execPath, buildId));
   return [{ name: PROVIDER_BINARY_NAME, data: launcher, mode: 0o755 }, ...code];
 }
 
@@ -90,7 +92,7 @@ export function launcherScript(node: string, buildId: string): string {
   return [
     '#!/bin/sh',
     `# The mlp Terraform provider: mlp-tokens ${PACKAGE_VERSION}, bundle sha256 ${buildId}.`,
-    '# Laid out by mlp-tokens (`mlp-tokens mirror`, or MlpProvider at synth); the lock file\'s h1: hash covers',
+    "# Laid out by mlp-tokens (`mlp-tokens mirror`, or MlpProvider at synth); the lock file's h1: hash covers",
     `# this file and the code in ${CODE_DIR}/. Node.js: MLP_TOKENS_NODE, else the one recorded below, else the`,
     '# first node in an absolute PATH entry (never the working directory).',
     `node=\${MLP_TOKENS_NODE:-${shellQuote(node)}}`,

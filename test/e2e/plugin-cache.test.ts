@@ -25,7 +25,10 @@ function copyPackage(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   fs.cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
-  fs.cpSync(path.join(ROOT, 'dist', 'lib'), path.join(dir, 'dist', 'lib'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.d.ts') });
+  fs.cpSync(path.join(ROOT, 'dist', 'lib'), path.join(dir, 'dist', 'lib'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.map') && !src.endsWith('.d.ts'),
+  });
   return dir;
 }
 
@@ -37,7 +40,9 @@ function copyPackage(dir: string): string {
 function layOut(pkg: string, project: string, lock = true): string {
   const call = lock ? 'installProvider' : 'layoutProviderMirror';
   const script = `const m = require(process.argv[1]); process.stdout.write(m.${call}(process.argv[2]).hash);`;
-  return execFileSync(process.execPath, ['-e', script, path.join(pkg, 'dist', 'lib', 'install', 'mirror.js'), project], { encoding: 'utf8' });
+  return execFileSync(process.execPath, ['-e', script, path.join(pkg, 'dist', 'lib', 'install', 'mirror.js'), project], {
+    encoding: 'utf8',
+  });
 }
 
 function writeConfig(project: string, tokens: readonly string[]): void {
@@ -65,7 +70,8 @@ describe('the provider in a plugin cache shared by two projects', () => {
   const transcripts: Record<string, string> = {};
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'provider', 'bundle', 'terraform-provider-mlp.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'provider', 'bundle', 'terraform-provider-mlp.js')))
+      throw new Error('dist/ is missing: run `npm run build` first');
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-e2e-plugin-cache-'));
     emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
   });
@@ -80,7 +86,10 @@ describe('the provider in a plugin cache shared by two projects', () => {
     const cliConfigFile = path.join(work, 'terraformrc');
     fs.writeFileSync(cliConfigFile, '');
     const workdir = (project: string): TerraformWorkdir =>
-      new TerraformWorkdir(project, { cliConfigFile, env: { MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, TF_PLUGIN_CACHE_DIR: cache } });
+      new TerraformWorkdir(project, {
+        cliConfigFile,
+        env: { MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, TF_PLUGIN_CACHE_DIR: cache },
+      });
     const [appA, appB] = ['a', 'b'].map((name) => path.join(work, `app-${name}`));
     const [pkgA, pkgB] = [appA, appB].map((app) => copyPackage(path.join(app, 'node_modules', 'mlp-tokens')));
     const [projectA, projectB] = [appA, appB].map((app) => path.join(app, 'stack'));
@@ -108,7 +117,12 @@ describe('the provider in a plugin cache shared by two projects', () => {
     expect((await a.plan()).code).toBe(0);
     writeConfig(projectA, ['cache-a', 'cache-a2']);
     await a.apply();
-    expect(emulator.tokens().map((t) => t.name).sort()).toEqual(['cache-a', 'cache-a2', 'cache-b', 'emulator-admin']);
+    expect(
+      emulator
+        .tokens()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['cache-a', 'cache-a2', 'cache-b', 'emulator-admin']);
     // What A runs is the cache's own copy: real files, none in either app.
     const slot = path.join(cache, PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform());
     expect(fs.lstatSync(slot).isDirectory()).toBe(true);
@@ -116,20 +130,28 @@ describe('the provider in a plugin cache shared by two projects', () => {
     expect(files.length).toBeGreaterThanOrEqual(4);
     expect(files.filter((f) => !f.startsWith(`${fs.realpathSync(cache)}${path.sep}`))).toEqual([]);
     await a.destroy();
-    expect(emulator.tokens().map((t) => t.name).sort()).toEqual(['cache-b', 'emulator-admin']);
+    expect(
+      emulator
+        .tokens()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['cache-b', 'emulator-admin']);
 
     transcripts.a = a.transcript();
     transcripts.b = b.transcript();
     expect(findSecrets(transcripts, [emulator.adminToken])).toEqual([]);
   });
 
-  test('GIVEN two different builds of one version sharing the cache WHEN B inits after A THEN A stops with Terraform\'s checksum error, never running B\'s build, until its own init', async () => {
+  test("GIVEN two different builds of one version sharing the cache WHEN B inits after A THEN A stops with Terraform's checksum error, never running B's build, until its own init", async () => {
     const cache = path.join(work, 'plugin-cache-builds');
     fs.mkdirSync(cache);
     const cliConfigFile = path.join(work, 'terraformrc');
     fs.writeFileSync(cliConfigFile, '');
     const workdir = (project: string): TerraformWorkdir =>
-      new TerraformWorkdir(project, { cliConfigFile, env: { MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, TF_PLUGIN_CACHE_DIR: cache } });
+      new TerraformWorkdir(project, {
+        cliConfigFile,
+        env: { MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken, TF_PLUGIN_CACHE_DIR: cache },
+      });
     const [appA, appB] = ['a', 'b'].map((name) => path.join(work, `builds-${name}`));
     const [pkgA, pkgB] = [appA, appB].map((app) => copyPackage(path.join(app, 'node_modules', 'mlp-tokens')));
     const bundleB = path.join(pkgB, 'dist', 'lib', 'provider', 'bundle', 'terraform-provider-mlp.js');

@@ -65,7 +65,13 @@ describe('provider mirror', () => {
   test('GIVEN a lock file that opens with our block (no header) WHEN ours is written again THEN it is replaced, not duplicated', () => {
     writeLockFile(dir, 'h1:first=');
     const file = path.join(dir, '.terraform.lock.hcl');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^#.*\n/gm, '').replace(/^\n+/, ''));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replace(/^#.*\n/gm, '')
+        .replace(/^\n+/, ''),
+    );
     writeLockFile(dir, 'h1:second=');
     const text = fs.readFileSync(file, 'utf8');
     expect(text.startsWith(`provider "${PROVIDER_SOURCE}"`)).toBe(true);
@@ -87,13 +93,17 @@ describe('provider mirror', () => {
     expect(fs.lstatSync(a.archive).isFile()).toBe(true);
   });
 
-  test('GIVEN a laid-out mirror WHEN Terraform extracts it THEN the package holds the launcher, the loader and the bundle, and our hash is the extracted directory\'s', () => {
+  test("GIVEN a laid-out mirror WHEN Terraform extracts it THEN the package holds the launcher, the loader and the bundle, and our hash is the extracted directory's", () => {
     fs.writeFileSync(path.join(dir, 'main.tf.json'), requiredProviders);
     const { hash } = installProvider(dir);
     execFileSync('terraform', ['init', '-input=false', '-no-color', '-lockfile=readonly'], { cwd: dir, env: tfEnv(dir), stdio: 'pipe' });
     const installed = path.join(dir, '.terraform/providers', PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform());
     expect(fs.readdirSync(installed, { recursive: true }).map(String).sort()).toEqual([
-      'mlp-tokens', 'mlp-tokens/progress.js', 'mlp-tokens/start.js', 'mlp-tokens/terraform-provider-mlp.js', `terraform-provider-mlp_v${PROVIDER_VERSION}`,
+      'mlp-tokens',
+      'mlp-tokens/progress.js',
+      'mlp-tokens/start.js',
+      'mlp-tokens/terraform-provider-mlp.js',
+      `terraform-provider-mlp_v${PROVIDER_VERSION}`,
     ]);
     expect(packageHashV1(installed)).toBe(hash);
     expect(fs.statSync(path.join(installed, `terraform-provider-mlp_v${PROVIDER_VERSION}`)).mode & 0o111).toBe(0o111);
@@ -158,7 +168,12 @@ function handshake(launcher: string, options: { cwd: string; env: NodeJS.Process
   return new Promise((resolve, reject) => {
     const child = spawn(launcher, [], {
       cwd: options.cwd,
-      env: { ...options.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: createServerCertificate().certPem },
+      env: {
+        ...options.env,
+        [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+        PLUGIN_PROTOCOL_VERSIONS: '6',
+        PLUGIN_CLIENT_CERT: createServerCertificate().certPem,
+      },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     let out = '';
@@ -181,27 +196,44 @@ describe('how the launchers find Node.js (issue 10, item 13)', () => {
     marker = path.join(dir, 'planted-node-ran');
     fs.mkdirSync(cwd);
     // What another user could leave in a working directory: `./node`, which would get MLP_TOKEN.
-    fs.writeFileSync(path.join(cwd, 'node'), `#!/bin/sh\necho "$MLP_TOKEN" > '${marker}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(cwd, 'node'), `#!/bin/sh\necho "$MLP_TOKEN" > '${marker}'\nexec '${process.execPath}' "$@"\n`, {
+      mode: 0o755,
+    });
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const envWith = (PATH: string): NodeJS.ProcessEnv => ({ ...process.env, PATH, MLP_TOKEN: 'planted-node-must-not-see-this', MLP_TOKENS_NODE: undefined });
+  const envWith = (PATH: string): NodeJS.ProcessEnv => ({
+    ...process.env,
+    PATH,
+    MLP_TOKEN: 'planted-node-must-not-see-this',
+    MLP_TOKENS_NODE: undefined,
+  });
   const laidOutLauncher = (): string => {
     fs.writeFileSync(path.join(dir, 'main.tf.json'), requiredProviders);
     installProvider(dir);
     execFileSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env: tfEnv(dir), stdio: 'pipe' });
-    return path.join(dir, '.terraform/providers', PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform(), `terraform-provider-mlp_v${PROVIDER_VERSION}`);
+    return path.join(
+      dir,
+      '.terraform/providers',
+      PROVIDER_SOURCE,
+      PROVIDER_VERSION,
+      terraformPlatform(),
+      `terraform-provider-mlp_v${PROVIDER_VERSION}`,
+    );
   };
 
   test.each([
     ['an empty entry first', (p: string) => `:${p}`],
     ['an empty entry between two others', (p: string) => `/nonexistent::${p}`],
     ['a "." entry', (p: string) => `.:${p}`],
-  ])('GIVEN a PATH with %s and a planted ./node in the working directory WHEN the laid-out provider starts THEN the recorded Node.js runs it, never ./node', async (_what, pathWith) => {
-    const launcher = laidOutLauncher();
-    const run = await handshake(launcher, { cwd, env: envWith(pathWith(process.env.PATH!)) });
-    expect(run.line).toMatch(/^1\|6\|unix\|/);
-    expect(fs.existsSync(marker)).toBe(false);
-  });
+  ])(
+    'GIVEN a PATH with %s and a planted ./node in the working directory WHEN the laid-out provider starts THEN the recorded Node.js runs it, never ./node',
+    async (_what, pathWith) => {
+      const launcher = laidOutLauncher();
+      const run = await handshake(launcher, { cwd, env: envWith(pathWith(process.env.PATH!)) });
+      expect(run.line).toMatch(/^1\|6\|unix\|/);
+      expect(fs.existsSync(marker)).toBe(false);
+    },
+  );
 
   test('GIVEN the recorded Node.js is gone and PATH has only an empty entry and relative ones WHEN the laid-out provider starts THEN it refuses, saying to set MLP_TOKENS_NODE, and ./node never runs', async () => {
     const launcher = laidOutLauncher();
@@ -228,7 +260,7 @@ describe('how the launchers find Node.js (issue 10, item 13)', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 
-  test('GIVEN a PATH with an empty entry and a planted ./node WHEN the package\'s own launcher (bin/) starts THEN it finds node in an absolute entry only', async () => {
+  test("GIVEN a PATH with an empty entry and a planted ./node WHEN the package's own launcher (bin/) starts THEN it finds node in an absolute entry only", async () => {
     const run = await handshake(launcherPath(), { cwd, env: envWith(`:${path.dirname(process.execPath)}:${process.env.PATH}`) });
     expect(run.line).toMatch(/^1\|6\|unix\|/);
     expect(fs.existsSync(marker)).toBe(false);

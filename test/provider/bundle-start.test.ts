@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ancestorsProblem, cacheDirectory, cacheHeader, cacheRoot, privateDirectoryProblem, readCache } from '../../lib/provider/bundle/start';
+import {
+  ancestorsProblem,
+  cacheDirectory,
+  cacheHeader,
+  cacheRoot,
+  privateDirectoryProblem,
+  readCache,
+} from '../../lib/provider/bundle/start';
 import { createServerCertificate } from '../../lib/provider/cert';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../lib/provider/server';
 
@@ -37,7 +44,12 @@ function startOnce(env: NodeJS.ProcessEnv, options: { start?: string; nodeArgs?:
 
 /** Every file under `dir`, relative. */
 function filesUnder(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.lstatSync(path.join(dir, f)).isFile()) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => fs.lstatSync(path.join(dir, f)).isFile())
+    : [];
 }
 
 /**
@@ -70,7 +82,7 @@ describe('the provider loader (bundle + V8 code cache)', () => {
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_CACHE_HOME: cacheHome });
   const caches = (): string[] => filesUnder(path.join(cacheHome, 'mlp-tokens')).filter((f) => f.endsWith('.cache'));
 
-  test('GIVEN no cache WHEN the provider starts twice THEN the first start writes one (private, named after the bundle\'s SHA-256) and the second serves with it', async () => {
+  test("GIVEN no cache WHEN the provider starts twice THEN the first start writes one (private, named after the bundle's SHA-256) and the second serves with it", async () => {
     const first = await startOnce(env());
     expect(first.line).toMatch(/^1\|6\|unix\|.+\|grpc\|/);
     expect(first.code).toBe(0);
@@ -96,9 +108,12 @@ describe('the provider loader (bundle + V8 code cache)', () => {
     expect(caches()).toHaveLength(2);
   }, 30_000);
 
-  test('GIVEN Node >= 22.1 (module.enableCompileCache) WHEN the provider starts THEN it loads the bundle through Node\'s own cache, in a private directory named after the bundle\'s SHA-256', async () => {
+  test("GIVEN Node >= 22.1 (module.enableCompileCache) WHEN the provider starts THEN it loads the bundle through Node's own cache, in a private directory named after the bundle's SHA-256", async () => {
     const preload = path.join(cacheHome, 'fake-compile-cache.js');
-    fs.writeFileSync(preload, "require('node:module').enableCompileCache = (dir) => { require('node:fs').writeFileSync(dir + '.used', ''); };\n");
+    fs.writeFileSync(
+      preload,
+      "require('node:module').enableCompileCache = (dir) => { require('node:fs').writeFileSync(dir + '.used', ''); };\n",
+    );
     const otherBuild = path.join(cacheHome, 'mlp-tokens', '0.1.0', `node-${'0'.repeat(64)}`);
     fs.mkdirSync(otherBuild, { mode: 0o700 });
     const run = await startOnce(env(), { nodeArgs: ['--require', preload] });
@@ -116,9 +131,12 @@ describe('the provider loader (bundle + V8 code cache)', () => {
     [{ HOME: '/Users/u' }, 'darwin', '/Users/u/Library/Caches/mlp-tokens'],
     [{}, 'linux', undefined],
     [{ XDG_CACHE_HOME: 'relative' }, 'linux', undefined],
-  ] as const)('GIVEN %j on %s WHEN the cache directory is chosen THEN it is %s (never one in the shared temp dir)', (vars, platform, expected) => {
-    expect(cacheRoot(vars, platform)).toBe(expected);
-  });
+  ] as const)(
+    'GIVEN %j on %s WHEN the cache directory is chosen THEN it is %s (never one in the shared temp dir)',
+    (vars, platform, expected) => {
+      expect(cacheRoot(vars, platform)).toBe(expected);
+    },
+  );
 });
 
 describe('code-cache poisoning (issue 10, item 1)', () => {
@@ -191,7 +209,7 @@ describe('code-cache poisoning (issue 10, item 1)', () => {
     expect(fs.existsSync(marker())).toBe(false);
   }, 30_000);
 
-  test('GIVEN a cache built from a changed bundle of the same length, in our own private directory under the real bundle\'s name WHEN the real provider starts THEN V8 never gets it (its header names the other bundle)', async () => {
+  test("GIVEN a cache built from a changed bundle of the same length, in our own private directory under the real bundle's name WHEN the real provider starts THEN V8 never gets it (its header names the other bundle)", async () => {
     const home = path.join(work, 'own');
     await startOnce(env({ XDG_CACHE_HOME: home }), { start: real });
     const [file] = filesUnder(path.join(home, 'mlp-tokens')).filter((f) => f.endsWith('.cache'));
@@ -244,7 +262,14 @@ describe('the cache directory checks', () => {
 
   test.each([
     ['a mode other than 0700', (p: string) => fs.mkdirSync(p, { mode: 0o755 }), /mode 755/],
-    ['a symbolic link to a private directory', (p: string) => { fs.mkdirSync(`${p}-real`, { mode: 0o700 }); fs.symlinkSync(`${p}-real`, p); }, /symbolic link/],
+    [
+      'a symbolic link to a private directory',
+      (p: string) => {
+        fs.mkdirSync(`${p}-real`, { mode: 0o700 });
+        fs.symlinkSync(`${p}-real`, p);
+      },
+      /symbolic link/,
+    ],
     ['a file', (p: string) => fs.writeFileSync(p, ''), /not a directory/],
   ])('GIVEN mlp-tokens is %s WHEN the cache directory is chosen THEN there is none', (_what, make, problem) => {
     const root = path.join(dir, 'mlp-tokens');
@@ -266,7 +291,7 @@ describe('the cache directory checks', () => {
     expect(cacheDirectory('0.1.0', { XDG_CACHE_HOME: dir }, 'linux', uid)).toBe(path.join(fs.realpathSync(dir), 'mlp-tokens', '0.1.0'));
   });
 
-  test('GIVEN a cache file that is a symbolic link, or has another bundle\'s header WHEN it is read THEN V8 gets nothing', () => {
+  test("GIVEN a cache file that is a symbolic link, or has another bundle's header WHEN it is read THEN V8 gets nothing", () => {
     const digest = 'a'.repeat(64);
     const good = path.join(dir, 'good.cache');
     fs.writeFileSync(good, Buffer.concat([cacheHeader(digest), Buffer.from('v8 data')]), { mode: 0o600 });

@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- `Module.wrap` and `enableCompileCache` are statics of the CommonJS export
 import Module = require('node:module');
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -43,6 +44,7 @@ export function start(): void {
   try {
     bytes = fs.readFileSync(BUNDLE);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a `tsc`-only build: the entry runs as it is
     require('../main');
     return;
   }
@@ -66,6 +68,7 @@ export function start(): void {
       }
     }
     (globalThis as Record<symbol, StartProgress>)[START_PROGRESS] = { stage: 'start' };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded through Node's compile cache
     require(BUNDLE);
     return;
   }
@@ -112,7 +115,14 @@ function runCached(source: string, digest: string, dir: string | undefined): voi
   }
   const bundleModule = { exports: {} };
   const bundleRequire = Module.createRequire(BUNDLE);
-  (script.runInThisContext() as (...args: unknown[]) => void).call(bundleModule.exports, bundleModule.exports, bundleRequire, bundleModule, BUNDLE, path.dirname(BUNDLE));
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    bundleModule.exports,
+    bundleModule.exports,
+    bundleRequire,
+    bundleModule,
+    BUNDLE,
+    path.dirname(BUNDLE),
+  );
 }
 
 /** FNV-1a, 32 bits, in hex: enough to tell flag sets apart in a file name. */
@@ -183,7 +193,12 @@ function currentUid(): number | undefined {
  * - `mlp-tokens` and `<version>` must be real directories (not links) owned by this user, mode 0700.
  * Without `process.getuid` (Windows) nothing can be checked, so there is no cache.
  */
-export function cacheDirectory(version: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, uid: number | undefined = currentUid()): string | undefined {
+export function cacheDirectory(
+  version: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  uid: number | undefined = currentUid(),
+): string | undefined {
   const root = cacheRoot(env, platform);
   if (root === undefined || uid === undefined) return undefined;
   try {

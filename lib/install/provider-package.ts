@@ -85,7 +85,8 @@ export function providerPackageFiles(options: ProviderPackageOptions = {}): ZipE
  * The launcher: runs `mlp-tokens/start.js` beside it (links resolved: Terraform runs it through
  * `.terraform/providers` and the plugin cache) with `MLP_TOKENS_NODE`, else the Node.js recorded
  * here, else the first `node` in an *absolute* `PATH` entry. An empty or relative entry would find
- * `./node` in Terraform's working directory and hand it `MLP_TOKEN`.
+ * `./node` in Terraform's working directory and hand it `MLP_TOKEN`; a bare name in
+ * `MLP_TOKENS_NODE` (`node22`) is looked up the same way.
  */
 export function launcherScript(node: string, buildId: string): string {
   if (!path.isAbsolute(node)) throw new Error(`the Node.js to record must be an absolute path, got ${JSON.stringify(node)}`);
@@ -96,23 +97,27 @@ export function launcherScript(node: string, buildId: string): string {
     `# this file and the code in ${CODE_DIR}/. Node.js: MLP_TOKENS_NODE, else the one recorded below, else the`,
     '# first node in an absolute PATH entry (never the working directory).',
     `node=\${MLP_TOKENS_NODE:-${shellQuote(node)}}`,
-    'if [ -z "${MLP_TOKENS_NODE:-}" ] && [ ! -x "$node" ]; then',
-    ...FIND_NODE_ON_ABSOLUTE_PATH.map((line) => `  ${line}`),
-    'fi',
+    'if [ -z "${MLP_TOKENS_NODE:-}" ] && [ ! -x "$node" ]; then node=node; fi',
+    ...RESOLVE_BARE_NODE_NAME,
     'here=$(dirname "$(readlink -f "$0")")',
     `exec "$node" "$here/${CODE_DIR}/start.js" "$@"`,
     '',
   ].join('\n');
 }
 
-/** sh: sets `node` to the first executable `node` in an absolute PATH entry, or exits 127 saying so. */
-const FIND_NODE_ON_ABSOLUTE_PATH = [
-  'node=; saved_ifs=$IFS; IFS=:; set -f',
-  'for dir in $PATH; do',
-  '  case $dir in /*) if [ -f "$dir/node" ] && [ -x "$dir/node" ]; then node=$dir/node; break; fi ;; esac',
-  'done',
-  'IFS=$saved_ifs; set +f',
-  'if [ -z "$node" ]; then echo "terraform-provider-mlp: no node in an absolute PATH entry; set MLP_TOKENS_NODE to the Node.js to run" >&2; exit 127; fi',
+/**
+ * sh, shared with `bin/terraform-provider-mlp`: a bare name in `node` becomes the first executable of
+ * that name in an absolute PATH entry (exit 127 saying so when there is none); a path stays as given.
+ */
+export const RESOLVE_BARE_NODE_NAME = [
+  'case $node in */*) ;; *)',
+  '  name=$node; node=; saved_ifs=$IFS; IFS=:; set -f',
+  '  for dir in $PATH; do',
+  '    case $dir in /*) if [ -f "$dir/$name" ] && [ -x "$dir/$name" ]; then node=$dir/$name; break; fi ;; esac',
+  '  done',
+  '  IFS=$saved_ifs; set +f',
+  '  if [ -z "$node" ]; then echo "terraform-provider-mlp: no $name in an absolute PATH entry; set MLP_TOKENS_NODE to the Node.js to run" >&2; exit 127; fi ;;',
+  'esac',
 ];
 
 function shellQuote(text: string): string {

@@ -260,6 +260,15 @@ describe('how the launchers find Node.js (issue 10, item 13)', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 
+  test('GIVEN MLP_TOKENS_NODE=node (a bare name), a PATH with an empty entry and a planted ./node WHEN either launcher starts THEN node is looked up in absolute entries only', async () => {
+    const env = { ...envWith(`:${path.dirname(process.execPath)}`), MLP_TOKENS_NODE: 'node' };
+    for (const launcher of [laidOutLauncher(), launcherPath()]) {
+      const run = await handshake(launcher, { cwd, env });
+      expect(run.line).toMatch(/^1\|6\|unix\|/);
+      expect(fs.existsSync(marker)).toBe(false);
+    }
+  });
+
   test("GIVEN a PATH with an empty entry and a planted ./node WHEN the package's own launcher (bin/) starts THEN it finds node in an absolute entry only", async () => {
     const run = await handshake(launcherPath(), { cwd, env: envWith(`:${path.dirname(process.execPath)}:${process.env.PATH}`) });
     expect(run.line).toMatch(/^1\|6\|unix\|/);

@@ -286,6 +286,12 @@ describe('the cache directory checks', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  test('GIVEN a home another user can write and no ~/.cache yet WHEN the cache directory is chosen THEN there is none, and ~/.cache is not made', () => {
+    fs.chmodSync(dir, 0o777);
+    expect(cacheDirectory('0.1.0', { HOME: dir }, 'linux', uid)).toBeUndefined();
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   test('GIVEN a sticky, world-writable base (like /tmp) WHEN the cache directory is chosen THEN our own 0700 directory in it is used', () => {
     fs.chmodSync(dir, 0o1777);
     expect(cacheDirectory('0.1.0', { XDG_CACHE_HOME: dir }, 'linux', uid)).toBe(path.join(fs.realpathSync(dir), 'mlp-tokens', '0.1.0'));

@@ -203,8 +203,12 @@ export function cacheDirectory(
   if (root === undefined || uid === undefined) return undefined;
   try {
     const base = path.dirname(root);
-    // `~/.cache` may not exist yet; a missing home (or XDG_CACHE_HOME's parent) is not made up.
-    if (!fs.existsSync(base)) fs.mkdirSync(base, { mode: 0o700 });
+    // `~/.cache` may not exist yet: made (0700) only in a home that is safe itself; a missing home
+    // (or XDG_CACHE_HOME's parent) is not made up.
+    if (!fs.existsSync(base)) {
+      if (ancestorsProblem(fs.realpathSync(path.dirname(base)), uid) !== undefined) return undefined;
+      fs.mkdirSync(base, { mode: 0o700 });
+    }
     const realBase = fs.realpathSync(base);
     if (ancestorsProblem(realBase, uid) !== undefined) return undefined;
     const realRoot = path.join(realBase, path.basename(root));

@@ -77,7 +77,11 @@ function copyPackage(dir: string, poisoned = false): string {
 }
 
 describe('the provider loader (bundle + V8 code cache)', () => {
-  const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-cache-'));
+  // Made in beforeAll, not when the file loads: a run that filters these tests out leaves nothing behind.
+  let cacheHome: string;
+  beforeAll(() => {
+    cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-cache-'));
+  });
   afterAll(() => fs.rmSync(cacheHome, { recursive: true, force: true }));
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_CACHE_HOME: cacheHome });
   const caches = (): string[] => filesUnder(path.join(cacheHome, 'mlp-tokens')).filter((f) => f.endsWith('.cache'));

@@ -31,15 +31,15 @@ export function buildProgram(print: (text: string) => void = (t) => process.stdo
     .action((dir: string, opts: { filesystemMirror?: boolean; platform: string; lock: boolean }) => {
       if (opts.filesystemMirror) {
         const layout = layoutFilesystemMirror(dir, { platform: opts.platform });
-        print(`Laid out ${PROVIDER_SOURCE} in the filesystem mirror ${layout.packageDir}`);
+        print(`Laid out ${PROVIDER_SOURCE} in the filesystem mirror ${layout.archive}`);
         print(`\nAdd this to your Terraform CLI configuration (TF_CLI_CONFIG_FILE or ~/.terraformrc):\n\n${providerInstallationHcl(dir)}`);
       } else if (opts.lock) {
         const layout = installProvider(dir, { platform: opts.platform });
-        print(`Laid out ${PROVIDER_SOURCE} in ${layout.packageDir}`);
+        print(`Laid out ${PROVIDER_SOURCE} in ${layout.archive}`);
         print(`Recorded its hash (${layout.hash}) in ${layout.lockFile}`);
       } else {
         const layout = layoutProviderMirror(dir, { platform: opts.platform });
-        print(`Laid out ${PROVIDER_SOURCE} in ${layout.packageDir}`);
+        print(`Laid out ${PROVIDER_SOURCE} in ${layout.archive}`);
       }
       print(`\nDeclare the provider in your configuration:\n\n${requiredProvidersHcl()}`);
     });

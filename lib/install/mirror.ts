@@ -4,38 +4,26 @@
  * `terraform providers lock` and fails offline) works with no manual step.
  *
  * Two layouts exist:
- * - the *implied local mirror* `<working dir>/terraform.d/plugins/<host>/<ns>/<type>/<version>/<os>_<arch>/`,
- *   which Terraform searches by default;
- * - an explicit `filesystem_mirror` directory `<dir>/<host>/<ns>/<type>/<version>/<os>_<arch>/`, for users
- *   whose CLI configuration has a `provider_installation` block (which switches the implied mirror off).
+ * - the *implied local mirror* `<working dir>/terraform.d/plugins/<host>/<ns>/<type>/`, which
+ *   Terraform searches by default;
+ * - an explicit `filesystem_mirror` directory `<dir>/<host>/<ns>/<type>/`, for users whose CLI
+ *   configuration has a `provider_installation` block (which switches the implied mirror off).
  *
- * The executable in the mirror is a symlink to the package's launcher (`bin/terraform-provider-mlp`),
- * whose content is identical on every machine, so the recorded hash is too.
+ * Both hold the provider *packed*: `terraform-provider-mlp_<version>_<os>_<arch>.zip` with the
+ * launcher and the code it runs (`./provider-package`). Terraform extracts an archive into
+ * `.terraform/providers`, or into its plugin cache (`TF_PLUGIN_CACHE_DIR`, which cdktf sets), as real
+ * files; an unpacked directory it would only link to, so every project sharing the cache would run
+ * (and depend on) the files of whichever project filled it. The `h1:` hash recorded in the lock file
+ * covers every file of the package, so it changes with the build.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  PROVIDER_BINARY_NAME,
-  PROVIDER_HOSTNAME,
-  PROVIDER_NAMESPACE,
-  PROVIDER_SOURCE,
-  PROVIDER_TYPE,
-  PROVIDER_VERSION,
-} from '../constants';
+import { PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../constants';
+import { packageRoot, providerPackageFiles, providerPackageIdentity, type ProviderPackageOptions } from './provider-package';
+import { zipArchive, type ZipEntry } from './zip';
 
-/** The package root: `lib/install` in sources, `dist/lib/install` when compiled. */
-function packageRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the mlp-tokens package root above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-/** Absolute path of the launcher Terraform runs. */
+/** Absolute path of the package's own launcher (`bin/terraform-provider-mlp`, for running the provider by hand). */
 export function launcherPath(): string {
   return path.join(packageRoot(), 'bin', 'terraform-provider-mlp');
 }
@@ -48,20 +36,16 @@ export function terraformPlatform(platform: NodeJS.Platform = process.platform, 
 }
 
 /** Options shared by the layout functions. */
-export interface MirrorOptions {
+export interface MirrorOptions extends ProviderPackageOptions {
   /** Terraform platform directory name. @default - this machine's, e.g. `linux_amd64` */
   readonly platform?: string;
-  /** The executable the mirror points at. @default - the package's launcher */
-  readonly launcher?: string;
 }
 
 /** What a layout produced. */
 export interface MirrorLayout {
-  /** The directory holding the executable (the provider "package" whose hash the lock file records). */
-  readonly packageDir: string;
-  /** The executable's path inside the mirror. */
-  readonly executable: string;
-  /** Terraform's `h1:` hash of the package directory. */
+  /** The provider package Terraform installs: a zip archive in the mirror. */
+  readonly archive: string;
+  /** Terraform's `h1:` hash of the package's contents (what the lock file records). */
   readonly hash: string;
 }
 
@@ -73,17 +57,40 @@ export function layoutProviderMirror(workingDir: string, options: MirrorOptions 
   return layoutFilesystemMirror(path.join(workingDir, 'terraform.d', 'plugins'), options);
 }
 
-/** Lays the provider out in a `filesystem_mirror` directory (`<dir>/<host>/<ns>/<type>/<version>/<platform>/`). */
+/** Lays the provider out in a `filesystem_mirror` directory (`<dir>/<host>/<ns>/<type>/<archive>.zip`). */
 export function layoutFilesystemMirror(mirrorDir: string, options: MirrorOptions = {}): MirrorLayout {
   const platform = options.platform ?? terraformPlatform();
-  const launcher = options.launcher ?? launcherPath();
-  const packageDir = path.join(mirrorDir, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, PROVIDER_VERSION, platform);
-  const executable = path.join(packageDir, PROVIDER_BINARY_NAME);
-  fs.mkdirSync(packageDir, { recursive: true });
-  fs.rmSync(executable, { force: true });
-  // Relative, so moving the project tree (node_modules included) keeps the mirror working.
-  fs.symlinkSync(path.relative(packageDir, launcher), executable);
-  return { packageDir, executable, hash: packageHashV1(packageDir) };
+  const typeDir = path.join(mirrorDir, PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE);
+  const archive = path.join(typeDir, `terraform-provider-${PROVIDER_TYPE}_${PROVIDER_VERSION}_${platform}.zip`);
+  const packed = packedProvider(options);
+  fs.mkdirSync(typeDir, { recursive: true });
+  // An unpacked layout of this version and platform (what earlier versions laid out) would be a
+  // second package for Terraform to choose from.
+  fs.rmSync(path.join(typeDir, PROVIDER_VERSION, platform), { recursive: true, force: true });
+  try {
+    fs.rmdirSync(path.join(typeDir, PROVIDER_VERSION));
+  } catch {
+    // Not there, or holds other platforms.
+  }
+  // Written beside and renamed into place: a `terraform init` running now never reads half an archive.
+  const tmp = `${archive}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, packed.archive);
+  fs.renameSync(tmp, archive);
+  return { archive, hash: packed.hash };
+}
+
+/**
+ * The archive's bytes and hash, kept for the process while the files they come from stand: a synth
+ * lays out one mirror per stack, and reading, hashing and zipping the 2 MiB bundle is most of a layout.
+ */
+let lastPacked: { readonly identity: string; readonly archive: Buffer; readonly hash: string } | undefined;
+function packedProvider(options: ProviderPackageOptions): { readonly archive: Buffer; readonly hash: string } {
+  const identity = providerPackageIdentity(options);
+  if (identity !== undefined && lastPacked?.identity === identity) return lastPacked;
+  const files = providerPackageFiles(options);
+  const packed = { archive: zipArchive(files), hash: filesHashV1(files) };
+  if (identity !== undefined) lastPacked = { identity, ...packed };
+  return packed;
 }
 
 /**
@@ -91,11 +98,14 @@ export function layoutFilesystemMirror(mirrorDir: string, options: MirrorOptions
  * lines `"<sha256 hex of file>  <relative path>\n"`, base64. Symlinks are followed, as Go's `os.Open` does.
  */
 export function packageHashV1(dir: string): string {
-  const files = listFiles(dir).sort();
+  return filesHashV1(listFiles(dir).map((name) => ({ name, data: fs.readFileSync(path.join(dir, name)) })));
+}
+
+/** The `h1:` hash of a package with these files (names relative, `/`-separated), as Terraform computes it once extracted. */
+export function filesHashV1(files: readonly Pick<ZipEntry, 'name' | 'data'>[]): string {
   const summary = createHash('sha256');
-  for (const rel of files) {
-    const fileHash = createHash('sha256').update(fs.readFileSync(path.join(dir, rel))).digest('hex');
-    summary.update(`${fileHash}  ${rel}\n`);
+  for (const { name, data } of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    summary.update(`${createHash('sha256').update(data).digest('hex')}  ${name}\n`);
   }
   return `h1:${summary.digest('base64')}`;
 }
@@ -124,8 +134,7 @@ export function lockFileBlock(hash: string): string {
   ].join('\n');
 }
 
-const LOCK_FILE_HEADER =
-  '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
+const LOCK_FILE_HEADER = '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
 
 /**
  * Writes (or updates) `workingDir/.terraform.lock.hcl` so it records our provider with `hash`,

@@ -7,7 +7,6 @@ import type { Construct } from 'constructs';
 import {
   ACCESS_TOKEN_ATTRS as A,
   PROVIDER_ATTRS as P,
-  PROVIDER_BINARY_NAME,
   PROVIDER_HOSTNAME,
   PROVIDER_NAMESPACE,
   PROVIDER_SOURCE,
@@ -107,15 +106,15 @@ describe('laying the provider out at synth', () => {
     dirs.push(outdir);
     return path.join(outdir, 'stacks', stack.node.id);
   };
-  const mirrorExecutable = (stackDir: string) =>
-    path.join(stackDir, 'terraform.d', 'plugins', PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, PROVIDER_VERSION, terraformPlatform(), PROVIDER_BINARY_NAME);
+  const mirrorArchive = (stackDir: string) =>
+    path.join(stackDir, 'terraform.d', 'plugins', PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, `terraform-provider-${PROVIDER_TYPE}_${PROVIDER_VERSION}_${terraformPlatform()}.zip`);
 
   test('GIVEN a stack with an MlpProvider WHEN fully synthesized THEN the mirror and the lock file sit beside cdk.tf.json', () => {
     const stackDir = fullSynth(new TokensStack(Testing.app(), 'tokens'));
 
     expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(true);
-    expect(fs.lstatSync(mirrorExecutable(stackDir)).isSymbolicLink()).toBe(true);
-    expect(fs.statSync(mirrorExecutable(stackDir)).isFile()).toBe(true);
+    // A real archive (the launcher and the code it runs), never a link into the installed package.
+    expect(fs.lstatSync(mirrorArchive(stackDir)).isFile()).toBe(true);
     const lock = fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8');
     expect(lock).toContain(`provider "${PROVIDER_SOURCE}" {`);
     expect(lock).toMatch(/"h1:[A-Za-z0-9+/=]+"/);
@@ -127,7 +126,7 @@ describe('laying the provider out at synth', () => {
 
     const stackDir = fullSynth(stack);
 
-    expect(fs.existsSync(mirrorExecutable(stackDir))).toBe(true);
+    expect(fs.existsSync(mirrorArchive(stackDir))).toBe(true);
     const lock = fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf8');
     expect(lock.split(`provider "${PROVIDER_SOURCE}"`)).toHaveLength(2);
   });
@@ -148,7 +147,7 @@ describe('laying the provider out at synth', () => {
     app.synth();
 
     for (const name of ['staging', 'production']) {
-      expect(fs.existsSync(mirrorExecutable(path.join(outdir, 'stacks', name)))).toBe(true);
+      expect(fs.existsSync(mirrorArchive(path.join(outdir, 'stacks', name)))).toBe(true);
     }
   });
 
@@ -169,7 +168,7 @@ describe('laying the provider out at synth', () => {
 
 describe('what the constructs load at run time', () => {
   const root = path.resolve(__dirname, '../../lib');
-  const allowedPackages = new Set(['cdktf', 'constructs', 'zod', 'node:path', 'node:fs', 'node:crypto']);
+  const allowedPackages = new Set(['cdktf', 'constructs', 'zod', 'node:path', 'node:fs', 'node:crypto', 'node:zlib']);
 
   /** Runtime imports of a module (type-only imports and exports are erased by the compiler). */
   function runtimeImports(file: string): string[] {
@@ -196,7 +195,7 @@ describe('what the constructs load at run time', () => {
     }
 
     const modules = [...seen].map((f) => path.relative(root, f)).filter((f) => !f.startsWith('constructs/')).sort();
-    expect(modules).toEqual(['client/duration.ts', 'client/text.ts', 'client/validation.ts', 'constants.ts', 'install/mirror.ts']);
+    expect(modules).toEqual(['client/duration.ts', 'client/text.ts', 'client/validation.ts', 'constants.ts', 'install/mirror.ts', 'install/provider-package.ts', 'install/zip.ts']);
     expect([...packages].filter((p) => !allowedPackages.has(p))).toEqual([]);
   });
 });

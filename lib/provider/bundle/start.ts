@@ -7,13 +7,20 @@
  * - Node >= 22.1: `module.enableCompileCache()`, Node's own cache.
  * - Node 20: the bundle runs as a `vm.Script` given the cached data from an earlier start; when there
  *   is none, or V8 rejects it (another Node or V8 flags), the cache is written at exit.
- * The cache lives in a per-user cache directory (the package directory may be read-only), one file
- * per package version and bundle build. Any failure of the cache only costs time; without a bundle
- * (a `tsc`-only build) the compiled entry runs as it is.
+ *
+ * A code cache is code: V8 runs the bytecode in it and checks it against the source's *length* only.
+ * So the cache is only ever read from, or written to, a directory that nobody else can write
+ * ({@link cacheDirectory}), and it is bound to the bundle's content: its key is the SHA-256 of the
+ * bundle bytes read at this start (not the build line, which only claims a hash), and the file's own
+ * header repeats it and is checked before V8 sees the data. With no such directory (no `HOME` and no
+ * `XDG_CACHE_HOME`, or a directory another user could write) the provider runs uncached: a cache
+ * only costs time, and a shared temp-dir fallback is exactly what a local attacker would plant.
+ * Without a bundle (a `tsc`-only build) the compiled entry runs as it is.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- `Module.wrap` and `enableCompileCache` are statics of the CommonJS export
 import Module = require('node:module');
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { START_PROGRESS, STAGES, type Stage, type StartProgress } from './progress';
@@ -21,6 +28,11 @@ import { START_PROGRESS, STAGES, type Stage, type StartProgress } from './progre
 const BUNDLE = path.join(__dirname, 'terraform-provider-mlp.js');
 /** The bundle's last line: `//# mlp-tokens-build <version> <hash>`. */
 const BUILD_LINE = /\/\/# mlp-tokens-build (\S+) ([0-9a-f]+)\s*$/;
+/** A version as it may name a directory: no separators, no dot segments. */
+const SAFE_VERSION = /^\d+\.\d+\.\d+[0-9A-Za-z.+-]*$/;
+/** Every cache file opens with this line, the bundle's SHA-256 in hex after it. */
+const CACHE_MAGIC = 'mlp-tokens-v8-cache-1 ';
+const CACHE_HEADER_LENGTH = CACHE_MAGIC.length + 64 + 1;
 
 interface ModuleInternals {
   enableCompileCache?: (directory?: string) => unknown;
@@ -28,52 +40,59 @@ interface ModuleInternals {
 }
 
 export function start(): void {
-  const modules = Module as unknown as ModuleInternals;
-  if (typeof modules.enableCompileCache === 'function') {
-    try {
-      modules.enableCompileCache(cacheRoot());
-    } catch {
-      // Runs uncached.
-    }
-    (globalThis as Record<symbol, StartProgress>)[START_PROGRESS] = { stage: 'start' };
-    loadBundleOr(() => require(BUNDLE));
-    return;
-  }
-  let source: string;
+  let bytes: Buffer;
   try {
-    // The bundle is ASCII (esbuild escapes the rest), and latin1 is read without decoding.
-    source = fs.readFileSync(BUNDLE, 'latin1');
+    bytes = fs.readFileSync(BUNDLE);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a `tsc`-only build: the entry runs as it is
     require('../main');
     return;
   }
-  runCached(source);
-}
-
-function loadBundleOr(load: () => void): void {
-  if (fs.existsSync(BUNDLE)) load();
-  else require('../main');
+  // ~1 ms for the 2 MiB bundle (SHA-256 in hardware): what binds the cache to the code that runs.
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const build = BUILD_LINE.exec(bytes.subarray(-200).toString('latin1'));
+  const version = build && SAFE_VERSION.test(build[1]!) ? build[1]! : 'unversioned';
+  const dir = cacheDirectory(version);
+  const modules = Module as unknown as ModuleInternals;
+  if (typeof modules.enableCompileCache === 'function') {
+    // Node keys its entries by file name and checks a CRC of the source; the directory named after
+    // the bundle's SHA-256 is what makes an entry for other code unreachable.
+    const compileCache = dir ? path.join(dir, `node-${digest}`) : undefined;
+    const fresh = compileCache !== undefined && !fs.existsSync(compileCache);
+    if (compileCache && privateDirectoryProblem(compileCache) === undefined) {
+      if (fresh) dropOtherBuilds(dir!, (name) => name.startsWith('node-') && name !== path.basename(compileCache));
+      try {
+        modules.enableCompileCache(compileCache);
+      } catch {
+        // Runs uncached.
+      }
+    }
+    (globalThis as Record<symbol, StartProgress>)[START_PROGRESS] = { stage: 'start' };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded through Node's compile cache
+    require(BUNDLE);
+    return;
+  }
+  // The bundle is ASCII (esbuild escapes the rest), so latin1 takes its bytes as they are.
+  runCached(bytes.toString('latin1'), digest, dir);
 }
 
 /** Runs the bundle as CommonJS would, compiled from (or into) the code cache. */
-function runCached(source: string): void {
-  const build = BUILD_LINE.exec(source.slice(-200));
+function runCached(source: string, digest: string, dir: string | undefined): void {
   // V8 rejects a cache made under other flags: one file per set of node flags, so that runs with and
   // without the launcher's flags do not keep replacing each other's cache.
   const flags = process.execArgv.length ? `-${shortHash(process.execArgv.join(' '))}` : '';
-  const base = build ? path.join(cacheRoot(), build[1]!, `terraform-provider-mlp-${build[2]}-${process.version}-${process.arch}${flags}`) : undefined;
+  const buildPrefix = `terraform-provider-mlp-${digest}-`;
+  const base = dir ? path.join(dir, `${buildPrefix}${process.version}-${process.arch}${flags}`) : undefined;
   // One cache file per stage the writing process reached (see ./progress): a later process that got
   // further replaces it, so the cache soon covers the API path as well.
   let cachedData: Buffer | undefined;
   let cached: Stage | undefined;
   if (base) {
     for (const stage of [...STAGES].reverse()) {
-      try {
-        cachedData = fs.readFileSync(`${base}-${stage}.cache`);
+      cachedData = readCache(`${base}-${stage}.cache`, digest);
+      if (cachedData) {
         cached = stage;
         break;
-      } catch {
-        // None for this stage.
       }
     }
   }
@@ -91,12 +110,19 @@ function runCached(source: string): void {
     process.once('exit', () => {
       const stage = held?.stage ?? progress.stage;
       if (cached !== undefined && STAGES.indexOf(stage) <= STAGES.indexOf(cached)) return;
-      writeCache(`${base}-${stage}.cache`, `terraform-provider-mlp-${build![2]}-`, () => held?.data ?? script.createCachedData());
+      writeCache(`${base}-${stage}.cache`, digest, buildPrefix, () => held?.data ?? script.createCachedData());
     });
   }
   const bundleModule = { exports: {} };
   const bundleRequire = Module.createRequire(BUNDLE);
-  (script.runInThisContext() as (...args: unknown[]) => void).call(bundleModule.exports, bundleModule.exports, bundleRequire, bundleModule, BUNDLE, path.dirname(BUNDLE));
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    bundleModule.exports,
+    bundleModule.exports,
+    bundleRequire,
+    bundleModule,
+    BUNDLE,
+    path.dirname(BUNDLE),
+  );
 }
 
 /** FNV-1a, 32 bits, in hex: enough to tell flag sets apart in a file name. */
@@ -106,32 +132,141 @@ function shortHash(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
+/** The header a cache file for the bundle with this SHA-256 opens with. */
+export function cacheHeader(digest: string): Buffer {
+  return Buffer.from(`${CACHE_MAGIC}${digest}\n`, 'latin1');
+}
+
+/**
+ * The V8 data of a cache file, or undefined: not a regular file of ours (a symlink is not followed),
+ * or its header names another bundle.
+ */
+export function readCache(file: string, digest: string, uid: number | undefined = currentUid()): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o022) !== 0) return undefined;
+    const data = fs.readFileSync(fd);
+    if (!data.subarray(0, CACHE_HEADER_LENGTH).equals(cacheHeader(digest))) return undefined;
+    return data.subarray(CACHE_HEADER_LENGTH);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /** Writes the cache beside and renames it into place (other providers may be starting); drops the caches of other builds. */
-function writeCache(file: string, buildPrefix: string, data: () => Buffer): void {
+function writeCache(file: string, digest: string, buildPrefix: string, data: () => Buffer): void {
   try {
     const dir = path.dirname(file);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, data(), { mode: 0o600 });
+    // `wx`: never through a file (or link) that is already there.
+    fs.writeFileSync(tmp, Buffer.concat([cacheHeader(digest), data()]), { mode: 0o600, flag: 'wx' });
     fs.renameSync(tmp, file);
-    for (const name of fs.readdirSync(dir)) {
-      if (name.endsWith('.cache') && !name.startsWith(buildPrefix)) fs.rmSync(path.join(dir, name), { force: true });
-    }
+    dropOtherBuilds(dir, (name) => name.endsWith('.cache') && !name.startsWith(buildPrefix));
   } catch {
     // No cache this time.
   }
 }
 
-/** `$XDG_CACHE_HOME/mlp-tokens` (or `~/.cache`, `~/Library/Caches`, `%LOCALAPPDATA%`), else a per-user directory in the temp dir. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+/** Removes the caches of other builds from `dir` (each rebuild would otherwise leave megabytes behind). */
+function dropOtherBuilds(dir: string, isOther: (name: string) => boolean): void {
+  try {
+    for (const name of fs.readdirSync(dir)) if (isOther(name)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  } catch {
+    // Left for the next start.
+  }
+}
+
+function currentUid(): number | undefined {
+  return typeof process.getuid === 'function' ? process.getuid() : undefined;
+}
+
+/**
+ * The directory for this version's caches, `<cacheRoot()>/<version>`, created when missing, or
+ * undefined when there is none that only this user can write:
+ * - no per-user base (`XDG_CACHE_HOME`, `HOME`): no cache, never a directory in the shared temp dir;
+ * - every directory above it (after resolving links once) must be owned by root or this user and
+ *   writable by nobody else, unless sticky (`/tmp`), so nobody can swap a path component later;
+ * - `mlp-tokens` and `<version>` must be real directories (not links) owned by this user, mode 0700.
+ * Without `process.getuid` (Windows) nothing can be checked, so there is no cache.
+ */
+export function cacheDirectory(
+  version: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  uid: number | undefined = currentUid(),
+): string | undefined {
+  const root = cacheRoot(env, platform);
+  if (root === undefined || uid === undefined) return undefined;
+  try {
+    const base = path.dirname(root);
+    // `~/.cache` may not exist yet: made (0700) only in a home that is safe itself; a missing home
+    // (or XDG_CACHE_HOME's parent) is not made up.
+    if (!fs.existsSync(base)) {
+      if (ancestorsProblem(fs.realpathSync(path.dirname(base)), uid) !== undefined) return undefined;
+      fs.mkdirSync(base, { mode: 0o700 });
+    }
+    const realBase = fs.realpathSync(base);
+    if (ancestorsProblem(realBase, uid) !== undefined) return undefined;
+    const realRoot = path.join(realBase, path.basename(root));
+    const dir = path.join(realRoot, version);
+    if (privateDirectoryProblem(realRoot, uid) !== undefined || privateDirectoryProblem(dir, uid) !== undefined) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why `dir` (an absolute path without links) could be changed by another user, or undefined when it cannot. */
+export function ancestorsProblem(dir: string, uid: number): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const stat = fs.lstatSync(current);
+    if (stat.isSymbolicLink()) return `${current} is a symbolic link`;
+    if (stat.uid !== 0 && stat.uid !== uid) return `${current} belongs to uid ${stat.uid}`;
+    if ((stat.mode & 0o022) !== 0 && (stat.mode & 0o1000) === 0) return `${current} is writable by others`;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+/**
+ * Creates `dir` (mode 0700) when missing; then why it may not hold a cache (a link, not a directory,
+ * another owner, a mode other than 0700), or undefined when it may. Never changes an existing one.
+ */
+export function privateDirectoryProblem(dir: string, uid: number | undefined = currentUid()): string | undefined {
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch {
+    // It exists (or cannot be made): the checks below decide.
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    return `${dir} cannot be created`;
+  }
+  if (stat.isSymbolicLink()) return `${dir} is a symbolic link`;
+  if (!stat.isDirectory()) return `${dir} is not a directory`;
+  if (stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}`;
+  if ((stat.mode & 0o7777) !== 0o700) return `${dir} has mode ${(stat.mode & 0o7777).toString(8)}, not 700`;
+  return undefined;
+}
+
+/**
+ * `$XDG_CACHE_HOME/mlp-tokens` (or `~/.cache`, `~/Library/Caches`, `%LOCALAPPDATA%`), or undefined
+ * when the environment names no per-user directory (an absolute one).
+ */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
   let base = env.XDG_CACHE_HOME;
-  if (!base) {
+  if (!base || !path.isAbsolute(base)) {
     const home = env.HOME || (platform === 'win32' ? env.USERPROFILE : undefined);
     if (platform === 'win32') base = env.LOCALAPPDATA || (home ? path.join(home, 'AppData', 'Local') : undefined);
     else if (platform === 'darwin') base = home ? path.join(home, 'Library', 'Caches') : undefined;
     else base = home ? path.join(home, '.cache') : undefined;
   }
-  if (!base) base = path.join(os.tmpdir(), `mlp-tokens-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+  if (!base || !path.isAbsolute(base)) return undefined;
   return path.join(base, 'mlp-tokens');
 }
 

@@ -13,9 +13,10 @@
  *   ending the hung session on the server does; then the next apply leaves no orphan.
  */
 import type { RunningEmulator } from '../../../lib/emulator';
-import { E2EWorkdir, crashSigns, emulatorSuite } from '../harness';
+import { type E2EWorkdir, crashSigns, emulatorSuite } from '../harness';
 import { alive, descendants, reconcile, report, tokensConfig, waitFor } from '../reliability/support';
-import { advisoryLockHolders, postgresSuite, writePgBackend } from '../support/postgres';
+import { advisoryLockHolders, postgresSuite } from '../support/postgres';
+import { pgRunners } from '../support/runners';
 
 jest.setTimeout(120_000);
 
@@ -31,14 +32,7 @@ beforeAll(async () => {
   connString = await pg.server.createDatabase(DATABASE);
 });
 
-/** A runner: a fresh working directory with `config`, on the pg state `schema`, initialized. */
-async function runner(name: string, schema: string, config: Record<string, unknown>): Promise<E2EWorkdir> {
-  const w = suite.workdir(name, { env: { PG_CONN_STR: connString } });
-  w.writeConfig(config);
-  writePgBackend(w.dir, schema);
-  await w.init();
-  return w;
-}
+const runner = pgRunners(suite, () => connString);
 
 async function finish(...runners: E2EWorkdir[]): Promise<void> {
   for (const w of runners) for (const s of await w.stateSecrets()) secrets.add(s);

@@ -210,7 +210,7 @@ const ENV_PROVIDER_LOG = 'MLP_E2E_PROVIDER_LOG';
 
 /**
  * A launcher that runs the package's real launcher and copies the provider's stderr into the file
- * `$MLP_E2E_PROVIDER_LOG` on the way to Terraform (stdout, the handshake, goes straight through).
+ * `$MLP_E2E_PROVIDER_LOG` (/dev/null when a run lacks it) on the way to Terraform (stdout, the handshake, goes straight through).
  * The same bytes in every working directory: the provider's hash in the lock file (and so in a saved
  * plan) is then the same in two runners, as it is for two checkouts of one project.
  */
@@ -218,7 +218,7 @@ function writeTeeLauncher(file: string): string {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   fs.writeFileSync(
     file,
-    ['#!/bin/sh', `{ ${q(LAUNCHER)} "$@" 2>&1 1>&3 3>&- | tee -a "$${ENV_PROVIDER_LOG}" 1>&2 3>&-; } 3>&1`, ''].join('\n'),
+    ['#!/bin/sh', `{ ${q(LAUNCHER)} "$@" 2>&1 1>&3 3>&- | tee -a "\${${ENV_PROVIDER_LOG}:-/dev/null}" 1>&2 3>&-; } 3>&1`, ''].join('\n'),
     { mode: 0o755 },
   );
   return file;

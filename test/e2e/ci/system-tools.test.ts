@@ -51,3 +51,33 @@ test('GIVEN no PostgreSQL, no age and no apt-get WHEN the ensure script runs THE
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('GIVEN no PostgreSQL and no age, as root with apt-get WHEN the ensure script runs THEN it runs apt-get update once and installs postgresql and age, then finds them: one progress line, no how-to line', () => {
+  // The one stand-in: apt-get (this machine has the packages already, and the test must not remove
+  // them). It records its arguments and lays out the executables the packages would.
+  const { dir, env } = barePath();
+  try {
+    const calls = path.join(dir, 'apt-calls');
+    fs.writeFileSync(
+      path.join(dir, 'apt-get'),
+      [
+        '#!/bin/bash',
+        `echo "$*" >> '${calls}'`,
+        'if [ "$1" = install ]; then',
+        `  for t in initdb pg_ctl psql age; do printf '#!/bin/sh\\n' > '${dir}'/$t; /bin/chmod +x '${dir}'/$t; done`,
+        'fi',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    fs.rmSync(path.join(dir, 'id'));
+    fs.writeFileSync(path.join(dir, 'id'), '#!/bin/sh\necho 0\n', { mode: 0o755 });
+    const r = runEnsureScript(env);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim()).toBe('ensure-system-tools: installing postgresql age (apt-get)');
+    expect(fs.readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends postgresql age']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { killMarked, processesMarked } from './harness';
 import { nodeBinary, versionOf } from './support/node-versions';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
@@ -158,16 +159,15 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
       [markerName]: markerValue,
     };
     const cli = path.join(FORK, 'node_modules', 'cdktn-cli', 'bin', 'cdktn');
-    const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
     const cdktn = async (...args: string[]): Promise<Run> => {
       const r = await run(node22, [cli, ...args], { cwd: dir, env });
-      if (r.code !== 0) throw new Error(`cdktn ${args.join(' ')} exited with ${r.code}:\n${plain(r.stderr || r.stdout).slice(-4000)}`);
+      if (r.code !== 0) throw new Error(`cdktn ${args.join(' ')} exited with ${r.code}:\n${stripVTControlCharacters(r.stderr || r.stdout).slice(-4000)}`);
       return r;
     };
     expect(versionOf(node22)).toMatch(/^v22\./);
 
     const deploy = await cdktn('deploy', 'basic', '--auto-approve');
-    expect(plain(deploy.stdout)).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
+    expect(stripVTControlCharacters(deploy.stdout)).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
     const made = emulator.tokens().filter((t) => t.name !== 'emulator-admin');
     expect(made.map((t) => t.name)).toEqual(['ci-pipeline']);
     const state = JSON.parse(fs.readFileSync(path.join(dir, 'terraform.basic.tfstate'), 'utf8'));
@@ -175,7 +175,7 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
     expect(value.length).toBeGreaterThanOrEqual(32);
 
     const destroy = await cdktn('destroy', 'basic', '--auto-approve');
-    expect(plain(destroy.stdout)).toContain('Destroy complete! Resources: 1 destroyed.');
+    expect(stripVTControlCharacters(destroy.stdout)).toContain('Destroy complete! Resources: 1 destroyed.');
     expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
     expect(processesMarked(marker)).toEqual([]);
     const texts = {

@@ -21,7 +21,7 @@ pipelineScenarios({
   run: (event, ctx) => runGitlabPipeline(PIPELINE, EVENTS[event], ctx),
   jobs: { 'change request': ['plan'], 'push to main': ['plan', 'apply'], nightly: ['rotate'] },
   stubs: [
-    'all jobs: image node:22-bookworm (this machine\'s node and terraform are used)',
+    "all jobs: image node:22-bookworm (this machine's node and terraform are used)",
     'plan: resource_group tokens-state (jobs run one at a time here)',
     'plan: checkout (GitLab clones the project)',
     'plan: artifacts plan.tfplan kept',

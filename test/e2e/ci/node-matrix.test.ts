@@ -65,6 +65,11 @@ describe.each([22, 24])('the provider on Node %i', (major) => {
     expect(suite.emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
     const providerLog = fs.readFileSync(w.providerStderrFile, 'utf8');
     await w.assertNoSecrets([suite.emulator.adminToken, ...secrets]);
-    report(`node-matrix-${major}`, { node: version, scenarios: ['create', 'empty plan', 'rotation', 'destroy'], compileCacheFiles: afterFirst.length, providerStderrBytes: providerLog.length });
+    report(`node-matrix-${major}`, {
+      node: version,
+      scenarios: ['create', 'empty plan', 'rotation', 'destroy'],
+      compileCacheFiles: afterFirst.length,
+      providerStderrBytes: providerLog.length,
+    });
   });
 });

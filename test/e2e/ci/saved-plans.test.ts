@@ -124,7 +124,10 @@ test('GIVEN a saved plan WHEN another runner changed the state before it is appl
   const other = await runner('stale-other', 'stale', config(['late']));
   await other.apply();
   await collect(other);
-  const tokensBefore = emulator.tokens().map((t) => t.id).sort();
+  const tokensBefore = emulator
+    .tokens()
+    .map((t) => t.id)
+    .sort();
   emulator.resetCounters();
 
   const b = await runner('stale-b', 'stale', config());
@@ -133,7 +136,12 @@ test('GIVEN a saved plan WHEN another runner changed the state before it is appl
   expect(stale.code).toBe(1);
   expect(stale.stderr).toMatch(/Saved plan is stale/);
   expect(crashSigns(stale.stderr)).toEqual([]);
-  expect(emulator.tokens().map((t) => t.id).sort()).toEqual(tokensBefore);
+  expect(
+    emulator
+      .tokens()
+      .map((t) => t.id)
+      .sort(),
+  ).toEqual(tokensBefore);
   expect(emulator.counters()).toMatchObject({ mint: 0, redeem: 0, delete: 0 });
   figures.stalePlan = { refusedBy: 'Saved plan is stale', apiCallsThatChangedSomething: 0 };
 
@@ -185,7 +193,12 @@ test('GIVEN a plan taken hours before its apply (emulator clock moved) THEN the 
   await c.apply();
   await collect(c);
   expect(await reconcile(emulator, c)).toMatchObject({ orphans: [], duplicates: [], inState: 3, inApi: 3 });
-  figures.hoursLate = { planThenApplyAfter: '7h', rotatedOnlyWhatPlanShowed: true, rotationAppliedAfterExpiry: '70h later: done', nextPlanCaughtUp: 'the expired ci replaced' };
+  figures.hoursLate = {
+    planThenApplyAfter: '7h',
+    rotatedOnlyWhatPlanShowed: true,
+    rotationAppliedAfterExpiry: '70h later: done',
+    nextPlanCaughtUp: 'the expired ci replaced',
+  };
 
   for (const w of [a, b, c]) await w.assertNoSecrets([emulator.adminToken, pg.server.password, ...secrets]);
   await c.destroy();
@@ -196,7 +209,11 @@ test('GIVEN examples/ci synthesized by CDKTF WHEN runner A plans in cdktf.out/st
   const synth = async (name: string): Promise<string> => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `mlp-e2e-${name}-`));
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [app], { cwd: outdir, env: { ...process.env, CDKTF_OUTDIR: path.join(outdir, 'cdktf.out'), TF_STATE_BACKEND: 'pg' }, stdio: 'inherit' });
+      const child = spawn(process.execPath, [app], {
+        cwd: outdir,
+        env: { ...process.env, CDKTF_OUTDIR: path.join(outdir, 'cdktf.out'), TF_STATE_BACKEND: 'pg' },
+        stdio: 'inherit',
+      });
       child.on('error', reject);
       child.on('close', resolve);
     });

@@ -103,7 +103,13 @@ test('GIVEN two runners on one pg state WHEN both apply at once THEN the lock re
   expect(emulator.counters().redeem).toBe(3);
   expect(await reconcile(emulator, b)).toMatchObject({ orphans: [], duplicates: [], missing: [], inState: 3, inApi: 3 });
 
-  report('ci-lock', { applies: 2, succeeded: 1, refusedByLock: 1, duplicates: 0, withLockTimeout: { applies: 2, succeeded: 2, secondFound: 'No changes', redeems: 3 } });
+  report('ci-lock', {
+    applies: 2,
+    succeeded: 1,
+    refusedByLock: 1,
+    duplicates: 0,
+    withLockTimeout: { applies: 2, succeeded: 2, secondFound: 'No changes', redeems: 3 },
+  });
   await finish(a, b);
   await b.destroy();
 });
@@ -131,12 +137,18 @@ test('GIVEN runner A killed (SIGKILL, with its provider) mid-apply on the pg sta
   expect((await b.plan()).changes).toBe(false);
   expect(holdersAfterKill).toEqual([]);
 
-  report('ci-killed-runner', { tokens: 6, lockHoldersAfterKill: holdersAfterKill.length, orphansAfterKill: afterKill.orphans.length, inStateAfterKill: afterKill.inState, orphansAfterNextApply: after.orphans.length });
+  report('ci-killed-runner', {
+    tokens: 6,
+    lockHoldersAfterKill: holdersAfterKill.length,
+    orphansAfterKill: afterKill.orphans.length,
+    inStateAfterKill: afterKill.inState,
+    orphansAfterNextApply: after.orphans.length,
+  });
   await finish(b);
   await b.destroy();
 });
 
-test('GIVEN runner A hung (SIGSTOP) mid-apply holding the pg lock WHEN runner B applies THEN it is refused; force-unlock from B does not release another session\'s lock; ending the hung session does; no orphan after B\'s apply', async () => {
+test("GIVEN runner A hung (SIGSTOP) mid-apply holding the pg lock WHEN runner B applies THEN it is refused; force-unlock from B does not release another session's lock; ending the hung session does; no orphan after B's apply", async () => {
   const config = tokensConfig(4, 'hung');
   const a = await runner('hung-a', 'hung', config);
   emulator.faults.probabilities('redeem', { delay: { p: 1, ms: 300 } });
@@ -169,7 +181,14 @@ test('GIVEN runner A hung (SIGSTOP) mid-apply holding the pg lock WHEN runner B 
     const after = await reconcile(emulator, b);
     expect(after).toMatchObject({ orphans: [], duplicates: [], missing: [], inState: 4, inApi: 4 });
 
-    report('ci-hung-runner', { tokens: 4, refusedWhileHung: true, forceUnlockExit: unlock.code, forceUnlockReleasedLock: forceUnlockReleased, releasedBy: 'pg_terminate_backend', orphansAfterNextApply: after.orphans.length });
+    report('ci-hung-runner', {
+      tokens: 4,
+      refusedWhileHung: true,
+      forceUnlockExit: unlock.code,
+      forceUnlockReleasedLock: forceUnlockReleased,
+      releasedBy: 'pg_terminate_backend',
+      orphansAfterNextApply: after.orphans.length,
+    });
     expect(forceUnlockReleased).toBe(false);
     killTree(child.pid!);
     await done;

@@ -6,7 +6,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MissingSystemToolError, missingToolsMessage, postgresBinDir, requireAge, requirePostgres, runEnsureScript } from '../support/system-tools';
+import {
+  MissingSystemToolError,
+  missingToolsMessage,
+  postgresBinDir,
+  requireAge,
+  requirePostgres,
+  runEnsureScript,
+} from '../support/system-tools';
 
 /** A PATH with only what the script itself needs: no apt-get, no age, no PostgreSQL. */
 function barePath(): { dir: string; env: NodeJS.ProcessEnv } {
@@ -75,9 +82,11 @@ test('GIVEN no PostgreSQL and no age, as root with apt-get WHEN the ensure scrip
     const r = runEnsureScript(env);
     expect(r.code).toBe(0);
     expect(r.stderr.trim()).toBe('ensure-system-tools: installing postgresql age (apt-get)');
-    expect(fs.readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends postgresql age']);
+    expect(fs.readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+      'update -qq',
+      'install -y -qq --no-install-recommends postgresql age',
+    ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
-

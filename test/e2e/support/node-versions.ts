@@ -35,16 +35,33 @@ export async function nodeBinary(major: number): Promise<string> {
   const staging = fs.mkdtempSync(path.join(CACHE, `${major}.tmp-`));
   try {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn('npm', ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `${pkg}@${major}`], {
-        env: npmEnv(),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        'npm',
+        [
+          'install',
+          '--prefix',
+          staging,
+          '--no-save',
+          '--no-package-lock',
+          '--no-audit',
+          '--no-fund',
+          '--ignore-scripts',
+          `${pkg}@${major}`,
+        ],
+        {
+          env: npmEnv(),
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       const err: Buffer[] = [];
       child.stderr.on('data', (b: Buffer) => err.push(b));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString('utf8') }));
     });
-    if (result.code !== 0) throw new Error(`npm install ${pkg}@${major} exited with ${result.code} (the Node.js matrix needs the npm registry once):\n${result.stderr.slice(-2000)}`);
+    if (result.code !== 0)
+      throw new Error(
+        `npm install ${pkg}@${major} exited with ${result.code} (the Node.js matrix needs the npm registry once):\n${result.stderr.slice(-2000)}`,
+      );
     try {
       fs.renameSync(staging, dir);
     } catch (error) {

@@ -34,7 +34,11 @@ export function pipelineScenarios(p: PipelineUnderTest): void {
   // One emulator for the file, never reset between tests: the runs carry on from each other, as a
   // project's pipelines do (emulatorSuite resets before each test).
   let emulator: RunningEmulator;
-  const suite = { get emulator(): RunningEmulator { return emulator; } };
+  const suite = {
+    get emulator(): RunningEmulator {
+      return emulator;
+    },
+  };
   const pg = postgresSuite();
   const database = p.label.replace(/-/g, '_');
   const runs: PipelineRun[] = [];
@@ -56,7 +60,13 @@ export function pipelineScenarios(p: PipelineUnderTest): void {
     const r = await p.run(event, ctx);
     runs.push(r);
     const failed = r.jobs.find((j) => !j.ok);
-    if (failed) throw new Error(`${p.label} ${event}: job ${failed.job} failed:\n${failed.steps.map((s) => `## ${s.name} (${s.code})\n${s.output}`).join('\n').slice(-6000)}`);
+    if (failed)
+      throw new Error(
+        `${p.label} ${event}: job ${failed.job} failed:\n${failed.steps
+          .map((s) => `## ${s.name} (${s.code})\n${s.output}`)
+          .join('\n')
+          .slice(-6000)}`,
+      );
     expect(r.jobs.map((j) => j.job)).toEqual(p.jobs[event]);
     return r;
   }
@@ -114,13 +124,24 @@ export function pipelineScenarios(p: PipelineUnderTest): void {
     expect(log).toMatch(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed\./);
     const after = await stateToken();
     expect(after!.id).not.toBe(before!.id);
-    expect(suite.emulator.tokens().filter((t) => t.name === 'ci-deploy').map((t) => t.id)).toEqual([after!.id]);
+    expect(
+      suite.emulator
+        .tokens()
+        .filter((t) => t.name === 'ci-deploy')
+        .map((t) => t.id),
+    ).toEqual([after!.id]);
   });
 
   test(`GIVEN every ${p.label} run above THEN no log, summary or trace holds a secret, and the stubs used are exactly the listed ones`, () => {
     expect(runs).toHaveLength(4);
     assertNoSecrets(pipelineTexts(runs), [suite.emulator.adminToken, pg.server.password, ...values]);
     expect([...new Set(runs.flatMap((r) => r.stubbed))].sort()).toEqual([...p.stubs].sort());
-    report(`ci-pipeline-${p.label}`, { runs: runs.length, jobs: runs.reduce((n, r) => n + r.jobs.length, 0), stubs: p.stubs.length, rotations: 1, secretHits: 0 });
+    report(`ci-pipeline-${p.label}`, {
+      runs: runs.length,
+      jobs: runs.reduce((n, r) => n + r.jobs.length, 0),
+      stubs: p.stubs.length,
+      rotations: 1,
+      secretHits: 0,
+    });
   });
 }

@@ -19,22 +19,14 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CI_APP = path.join(ROOT, 'dist', 'examples', 'ci', 'main.js');
 
-/** Parses YAML with the `yaml` package when installed, else `js-yaml` (both are well kept). */
+/** Parses a pipeline file (merge keys on: GitLab files use `<<: *anchor`). */
 export function parseYaml(text: string): unknown {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const yaml = require('yaml') as { parse(t: string, o?: { merge?: boolean }): unknown };
-    return yaml.parse(text, { merge: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const jsYaml = require('js-yaml') as { load(t: string): unknown };
-  return jsYaml.load(text);
+  return parse(text, { merge: true });
 }
 
 /** Where a pipeline runs and what its secret store holds. */
@@ -93,7 +85,14 @@ function checkout(ctx: PipelineContext, job: string): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'cdktf.json'),
-    JSON.stringify({ language: 'typescript', app: `node ${JSON.stringify(CI_APP)}`, projectId: 'mlp-tokens-ci-example', sendCrashReports: 'false', terraformProviders: [], terraformModules: [] }),
+    JSON.stringify({
+      language: 'typescript',
+      app: `node ${JSON.stringify(CI_APP)}`,
+      projectId: 'mlp-tokens-ci-example',
+      sendCrashReports: 'false',
+      terraformProviders: [],
+      terraformModules: [],
+    }),
   );
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'tokens', private: true }));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
@@ -105,10 +104,19 @@ function shimDir(ctx: PipelineContext): string {
   const dir = path.join(ctx.workRoot, 'shims');
   if (fs.existsSync(dir)) return dir;
   fs.mkdirSync(dir, { recursive: true });
-  const realNpm = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'npm')).find((p) => fs.existsSync(p)) ?? 'npm';
+  const realNpm =
+    (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .map((d) => path.join(d, 'npm'))
+      .find((p) => fs.existsSync(p)) ?? 'npm';
   fs.writeFileSync(
     path.join(dir, 'npm'),
-    ['#!/bin/sh', 'if [ "$1" = ci ]; then echo "npm ci: stubbed (node_modules linked from the mlp-tokens checkout)"; exit 0; fi', `exec '${realNpm}' "$@"`, ''].join('\n'),
+    [
+      '#!/bin/sh',
+      'if [ "$1" = ci ]; then echo "npm ci: stubbed (node_modules linked from the mlp-tokens checkout)"; exit 0; fi',
+      `exec '${realNpm}' "$@"`,
+      '',
+    ].join('\n'),
     { mode: 0o755 },
   );
   return dir;
@@ -215,7 +223,10 @@ export async function runGithubWorkflow(file: string, event: GithubEvent, ctx: P
     fs.writeFileSync(summaryFile, '');
     const jobRun: JobRun = { job: name, workspace, steps: [], summary: '', traceLog, ok: true };
     run.jobs.push(jobRun);
-    if (job.environment) run.stubbed.push(`${name}: environment ${JSON.stringify(typeof job.environment === 'string' ? job.environment : job.environment.name)} (approval: the test approves by running the job)`);
+    if (job.environment)
+      run.stubbed.push(
+        `${name}: environment ${JSON.stringify(typeof job.environment === 'string' ? job.environment : job.environment.name)} (approval: the test approves by running the job)`,
+      );
     let ws = '';
     const env: NodeJS.ProcessEnv = {
       ...baseEnv(ctx),
@@ -237,8 +248,10 @@ export async function runGithubWorkflow(file: string, event: GithubEvent, ctx: P
           ws = checkout(ctx, name);
           env.GITHUB_WORKSPACE = ws;
           stub = 'workspace laid out: cdktf.json (examples/ci from dist/), node_modules linked';
-        } else if (action === 'actions/setup-node') stub = `node ${withs['node-version']} requested: this machine's node ${process.version} is used`;
-        else if (action === 'hashicorp/setup-terraform') stub = `terraform ${withs.terraform_version} requested: this machine's terraform is used`;
+        } else if (action === 'actions/setup-node')
+          stub = `node ${withs['node-version']} requested: this machine's node ${process.version} is used`;
+        else if (action === 'hashicorp/setup-terraform')
+          stub = `terraform ${withs.terraform_version} requested: this machine's terraform is used`;
         else if (action === 'actions/upload-artifact') {
           copyInto(path.join(ws, withs.path!), path.join(artifacts, withs.name!, path.basename(withs.path!)));
           stub = `artifact ${withs.name}: ${withs.path} kept`;
@@ -289,7 +302,18 @@ interface GitlabJob {
   readonly environment?: { name: string } | string;
   readonly resource_group?: string;
 }
-const GITLAB_KEYWORDS = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'before_script', 'after_script', 'cache']);
+const GITLAB_KEYWORDS = new Set([
+  'stages',
+  'variables',
+  'default',
+  'include',
+  'workflow',
+  'image',
+  'services',
+  'before_script',
+  'after_script',
+  'cache',
+]);
 
 /** A GitLab pipeline: its source and branch. */
 export interface GitlabEvent {
@@ -345,7 +369,10 @@ export async function runGitlabPipeline(file: string, event: GitlabEvent, ctx: P
   const artifacts = path.join(ctx.workRoot, `artifacts-${++counter}`);
   for (const { name, job, rule } of jobs) {
     if (rule!.when === 'manual') run.stubbed.push(`${name}: when: manual (the test starts it, as an approver would)`);
-    if (job.environment) run.stubbed.push(`${name}: environment ${JSON.stringify(typeof job.environment === 'string' ? job.environment : job.environment.name)}`);
+    if (job.environment)
+      run.stubbed.push(
+        `${name}: environment ${JSON.stringify(typeof job.environment === 'string' ? job.environment : job.environment.name)}`,
+      );
     if (job.resource_group) run.stubbed.push(`${name}: resource_group ${job.resource_group} (jobs run one at a time here)`);
     const ws = checkout(ctx, name);
     run.stubbed.push(`${name}: checkout (GitLab clones the project)`);
@@ -357,10 +384,24 @@ export async function runGitlabPipeline(file: string, event: GitlabEvent, ctx: P
       }
     }
     const traceLog = path.join(ctx.workRoot, `trace-${++counter}-${name}.log`);
-    const env: NodeJS.ProcessEnv = { ...baseEnv(ctx), ...ciVars, ...job.variables, CI_PROJECT_DIR: ws, TF_LOG: 'trace', TF_LOG_PATH: traceLog };
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv(ctx),
+      ...ciVars,
+      ...job.variables,
+      CI_PROJECT_DIR: ws,
+      TF_LOG: 'trace',
+      TF_LOG_PATH: traceLog,
+    };
     const lines = [...(job.before_script ?? defaults.before_script ?? []), ...job.script];
     const r = await runBash(`${lines.join('\n')}\n`, ws, env, path.join(ctx.workRoot, `job-${++counter}.sh`));
-    const jobRun: JobRun = { job: name, workspace: ws, steps: [{ name: 'before_script + script', code: r.code, output: r.output }], summary: '', traceLog, ok: r.code === 0 };
+    const jobRun: JobRun = {
+      job: name,
+      workspace: ws,
+      steps: [{ name: 'before_script + script', code: r.code, output: r.output }],
+      summary: '',
+      traceLog,
+      ok: r.code === 0,
+    };
     run.jobs.push(jobRun);
     if (!jobRun.ok) break;
     for (const p of job.artifacts?.paths ?? []) {

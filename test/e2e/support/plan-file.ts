@@ -37,7 +37,10 @@ export async function secretsInPlanFile(file: string, secrets: Readonly<Record<s
   const entries = await readPlanFile(file);
   const out: Record<string, string[]> = {};
   for (const [label, value] of Object.entries(secrets)) {
-    out[label] = [...entries].filter(([, bytes]) => bytes.includes(Buffer.from(value, 'utf8'))).map(([name]) => name).sort();
+    out[label] = [...entries]
+      .filter(([, bytes]) => bytes.includes(Buffer.from(value, 'utf8')))
+      .map(([name]) => name)
+      .sort();
   }
   return out;
 }

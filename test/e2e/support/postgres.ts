@@ -52,7 +52,9 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
   });
 }
 
@@ -74,7 +76,9 @@ function serverUser(): { readonly prefix: readonly string[]; readonly uid?: numb
   const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
   if (id.status !== 0) {
-    throw new Error('PostgreSQL refuses to run as root and there is no `postgres` user to run it as: install Debian\'s `postgresql` package (it creates the user) or run the tests as another user');
+    throw new Error(
+      "PostgreSQL refuses to run as root and there is no `postgres` user to run it as: install Debian's `postgresql` package (it creates the user) or run the tests as another user",
+    );
   }
   return { prefix: ['runuser', '-u', 'postgres', '--'], uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
@@ -109,7 +113,18 @@ export async function startPostgres(): Promise<RunningPostgres> {
   process.once('exit', stopSync);
 
   try {
-    const init = await as('initdb', ['-D', data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--no-sync', '-E', 'UTF8', '--no-instructions']);
+    const init = await as('initdb', [
+      '-D',
+      data,
+      '-U',
+      SUPERUSER,
+      `--pwfile=${pwfile}`,
+      '--auth=scram-sha-256',
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--no-instructions',
+    ]);
     if (init.code !== 0) throw new Error(`initdb exited with ${init.code}:\n${init.stderr}`);
     fs.rmSync(pwfile);
     let port = 0;
@@ -119,23 +134,33 @@ export async function startPostgres(): Promise<RunningPostgres> {
       const options = `-c listen_addresses=127.0.0.1 -p ${candidate} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
       const started = await as('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', '-o', options, 'start']);
       if (started.code === 0) port = candidate;
-      else lastError = `${started.stderr}${fs.existsSync(path.join(dir, 'server.log')) ? fs.readFileSync(path.join(dir, 'server.log'), 'utf8').slice(-2000) : ''}`;
+      else
+        lastError = `${started.stderr}${fs.existsSync(path.join(dir, 'server.log')) ? fs.readFileSync(path.join(dir, 'server.log'), 'utf8').slice(-2000) : ''}`;
     }
     if (port === 0) throw new Error(`pg_ctl start failed three times:\n${lastError}`);
 
-    const env = { ...process.env, PGPASSWORD: password, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: SUPERUSER, PGCONNECT_TIMEOUT: '10' };
+    const env = {
+      ...process.env,
+      PGPASSWORD: password,
+      PGHOST: '127.0.0.1',
+      PGPORT: String(port),
+      PGUSER: SUPERUSER,
+      PGCONNECT_TIMEOUT: '10',
+    };
     const psql = async (database: string, statement: string): Promise<string> => {
       const r = await run(path.join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', database, '-c', statement], env);
       if (r.code !== 0) throw new Error(`psql exited with ${r.code}: ${r.stderr}`);
       return r.stdout.trim();
     };
-    const connString = (database: string): string => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}?sslmode=disable`;
+    const connString = (database: string): string =>
+      `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}?sslmode=disable`;
     return {
       port,
       password,
       connString,
       async createDatabase(name) {
-        if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name ${JSON.stringify(name)}: use lower-case letters, digits and _`);
+        if (!/^[a-z_][a-z0-9_]*$/.test(name))
+          throw new Error(`database name ${JSON.stringify(name)}: use lower-case letters, digits and _`);
         await psql('postgres', `CREATE DATABASE ${name}`);
         return connString(name);
       },
@@ -174,7 +199,10 @@ export function postgresSuite(): { readonly server: RunningPostgres } {
 
 /** The `backend.tf.json` of a working directory on the pg backend; the connection string comes from `PG_CONN_STR`. */
 export function writePgBackend(dir: string, schemaName: string): void {
-  fs.writeFileSync(path.join(dir, 'backend.tf.json'), `${JSON.stringify({ terraform: { backend: { pg: { schema_name: schemaName } } } }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'backend.tf.json'),
+    `${JSON.stringify({ terraform: { backend: { pg: { schema_name: schemaName } } } }, null, 2)}\n`,
+  );
 }
 
 /** Backend sessions holding an advisory lock (the pg backend's state lock), by pid. */

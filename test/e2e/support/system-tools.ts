@@ -54,9 +54,12 @@ export function postgresBinDir(root = process.env.MLP_PG_ROOT ?? '/usr/lib/postg
     const dir = path.dirname(fs.realpathSync(pgCtl));
     if (fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'psql'))) return dir;
   }
-  let majors: string[] = [];
+  let majors: string[];
   try {
-    majors = fs.readdirSync(root).filter((m) => /^\d+$/.test(m)).sort((a, b) => Number(b) - Number(a));
+    majors = fs
+      .readdirSync(root)
+      .filter((m) => /^\d+$/.test(m))
+      .sort((a, b) => Number(b) - Number(a));
   } catch {
     return undefined;
   }

@@ -1,9 +1,11 @@
 /**
  * mlp-tokens with CDK Terrain (cdktn 0.24, the community fork of the archived cdktf), from plain
  * JavaScript: test/fork is a small package that installs the built mlp-tokens as a packed copy (as from
- * the registry) next to `"cdktf": "npm:cdktn@0.24.0"`. Its synth.js synthesizes the basic stack with
- * cdktn; plain Terraform then applies and destroys it against the emulator. cdktn-cli needs Node 22, so
- * it is not used: the library and Terraform are all a stack needs.
+ * the registry) next to `"cdktf": "npm:cdktn@0.24.0"` and CDK Terrain's CLI (`cdktn-cli`). Its synth.js
+ * synthesizes the basic stack with cdktn; plain Terraform then applies and destroys it against the
+ * emulator. Then `cdktn deploy` and `cdktn destroy` of the same app, on Node 22 (cdktn-cli needs
+ * >= 22.19; the binary comes from npm's node-<platform>-<arch>, support/node-versions.ts), with that
+ * Node first on PATH, so the app and the provider run on it too.
  *
  * Needs `npm run build` first (the packed copy is dist/ and bin/), and the npm registry for `npm ci`.
  */
@@ -12,7 +14,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { killMarked, processesMarked } from './harness';
+import { nodeBinary, versionOf } from './support/node-versions';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { TerraformWorkdir, findSecrets } from '../../lib/testing/terraform';
 
@@ -130,4 +134,55 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
     expect(processesMarked(marker)).toEqual([]);
     expect(findSecrets({ terraform: tf.transcript() }, [emulator.adminToken, value])).toEqual([]);
   }, RUN_TIMEOUT_MS);
+
+  test('GIVEN the same app WHEN cdktn deploy, then cdktn destroy (cdktn-cli 0.24 on Node 22) THEN the token exists in between, is gone after, and no value is printed', async () => {
+    const node22 = await nodeBinary(22);
+    const dir = path.join(work, 'cdktn-cli');
+    fs.mkdirSync(path.join(dir, 'home'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'terraformrc'), '');
+    fs.writeFileSync(
+      path.join(dir, 'cdktf.json'),
+      JSON.stringify({ language: 'javascript', app: `node ${JSON.stringify(path.join(FORK, 'synth.js'))} cdktf.out`, projectId: 'mlp-tokens-e2e-cdktn', sendCrashReports: 'false', terraformProviders: [], terraformModules: [] }),
+    );
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TF_|CDKTF_|CDKTN_|MLP_|npm_)/i.test(k)));
+    const env: NodeJS.ProcessEnv = {
+      ...clean,
+      PATH: `${path.dirname(node22)}${path.delimiter}${process.env.PATH ?? ''}`,
+      MLP_ENDPOINT: emulator.url,
+      MLP_TOKEN: emulator.adminToken,
+      // The launcher prefers it to any node it would find: the provider runs on 22 as well.
+      MLP_TOKENS_NODE: node22,
+      CHECKPOINT_DISABLE: '1',
+      TF_CLI_CONFIG_FILE: path.join(dir, 'terraformrc'),
+      CI: 'true',
+      HOME: path.join(dir, 'home'),
+      [markerName]: markerValue,
+    };
+    const cli = path.join(FORK, 'node_modules', 'cdktn-cli', 'bin', 'cdktn');
+    const cdktn = async (...args: string[]): Promise<Run> => {
+      const r = await run(node22, [cli, ...args], { cwd: dir, env });
+      if (r.code !== 0) throw new Error(`cdktn ${args.join(' ')} exited with ${r.code}:\n${stripVTControlCharacters(r.stderr || r.stdout).slice(-4000)}`);
+      return r;
+    };
+    expect(versionOf(node22)).toMatch(/^v22\./);
+
+    const deploy = await cdktn('deploy', 'basic', '--auto-approve');
+    expect(stripVTControlCharacters(deploy.stdout)).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
+    const made = emulator.tokens().filter((t) => t.name !== 'emulator-admin');
+    expect(made.map((t) => t.name)).toEqual(['ci-pipeline']);
+    const state = JSON.parse(fs.readFileSync(path.join(dir, 'terraform.basic.tfstate'), 'utf8'));
+    const value = String(state.resources[0].instances[0].attributes.value);
+    expect(value.length).toBeGreaterThanOrEqual(32);
+
+    const destroy = await cdktn('destroy', 'basic', '--auto-approve');
+    expect(stripVTControlCharacters(destroy.stdout)).toContain('Destroy complete! Resources: 1 destroyed.');
+    expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+    expect(processesMarked(marker)).toEqual([]);
+    const texts = {
+      'cdktn deploy': deploy.stdout + deploy.stderr,
+      'cdktn destroy': destroy.stdout + destroy.stderr,
+      'cdk.tf.json': fs.readFileSync(path.join(dir, 'cdktf.out', 'stacks', 'basic', 'cdk.tf.json'), 'utf8'),
+    };
+    expect(findSecrets(texts, [emulator.adminToken, value])).toEqual([]);
+  }, 2 * RUN_TIMEOUT_MS);
 });

@@ -60,9 +60,9 @@ export class E2EWorkdir {
     this.dir = dir;
     this.providerStderrFile = path.join(dir, '.e2e', 'provider-stderr.log');
     fs.mkdirSync(path.dirname(this.providerStderrFile), { recursive: true });
-    installProvider(dir, { launcher: writeTeeLauncher(path.join(dir, '.e2e', 'terraform-provider-mlp'), this.providerStderrFile) });
+    installProvider(dir, { launcher: writeTeeLauncher(path.join(dir, '.e2e', 'terraform-provider-mlp')) });
     const cliConfigFile = path.join(dir, '.e2e', 'terraformrc');
-    const env = { [ENV_ENDPOINT]: options.endpoint, [ENV_TOKEN]: options.token, TF_LOG: undefined, TF_LOG_PATH: undefined, ...options.env };
+    const env = { [ENV_ENDPOINT]: options.endpoint, [ENV_TOKEN]: options.token, TF_LOG: undefined, TF_LOG_PATH: undefined, [ENV_PROVIDER_LOG]: this.providerStderrFile, ...options.env };
     this.tf = new TerraformWorkdir(dir, { cliConfigFile, env });
     // The same environment TerraformWorkdir builds, for commands started without waiting (start()).
     this.#env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', ...env };
@@ -205,15 +205,20 @@ export class E2EWorkdir {
   }
 }
 
+/** Where the tee launcher copies the provider's stderr: set per working directory. */
+const ENV_PROVIDER_LOG = 'MLP_E2E_PROVIDER_LOG';
+
 /**
- * A launcher that runs the package's real launcher and copies the provider's stderr into `logFile`
- * on the way to Terraform (stdout, the handshake, goes straight through).
+ * A launcher that runs the package's real launcher and copies the provider's stderr into the file
+ * `$MLP_E2E_PROVIDER_LOG` (/dev/null when a run lacks it) on the way to Terraform (stdout, the handshake, goes straight through).
+ * The same bytes in every working directory: the provider's hash in the lock file (and so in a saved
+ * plan) is then the same in two runners, as it is for two checkouts of one project.
  */
-function writeTeeLauncher(file: string, logFile: string): string {
+function writeTeeLauncher(file: string): string {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   fs.writeFileSync(
     file,
-    ['#!/bin/sh', `{ ${q(LAUNCHER)} "$@" 2>&1 1>&3 3>&- | tee -a ${q(logFile)} 1>&2 3>&-; } 3>&1`, ''].join('\n'),
+    ['#!/bin/sh', `{ ${q(LAUNCHER)} "$@" 2>&1 1>&3 3>&- | tee -a "\${${ENV_PROVIDER_LOG}:-/dev/null}" 1>&2 3>&-; } 3>&1`, ''].join('\n'),
     { mode: 0o755 },
   );
   return file;

@@ -3,12 +3,14 @@
  * its own wherever Terraform puts it (its plugin cache is shared by every project of the user, and
  * outlives the project that filled it), and so the `h1:` hash Terraform records covers the code:
  *
- *   terraform-provider-mlp_v<version>        the launcher (sh), with the Node.js to run recorded in it
+ *   terraform-provider-mlp_v<version>        the launcher (sh), naming the bundle's SHA-256
  *   mlp-tokens/start.js, progress.js         the loader (`lib/provider/bundle/start.ts`)
  *   mlp-tokens/terraform-provider-mlp.js     the provider bundle (`scripts/bundle-provider.js`)
  *
- * The hash is the same for two copies of one build laid out with one Node.js, and differs for two
- * builds (the bundle differs, and the launcher names its SHA-256 too).
+ * The hash is the same for every copy of one build, on every machine, and differs for two builds
+ * (the bundle differs, and the launcher names its SHA-256 too). Nothing machine-specific goes in:
+ * a saved plan carries the lock file to another CI runner, whose Node.js may live elsewhere, and
+ * its `terraform apply` refuses a provider whose hash differs from the plan's.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -39,8 +41,6 @@ export function builtCodeDir(): string {
 }
 
 export interface ProviderPackageOptions {
-  /** The Node.js the launcher runs. @default - the one running now (`process.execPath`) */
-  readonly node?: string;
   /** A file to use as the executable instead of the generated launcher (tests, benchmarks: a wrapper). */
   readonly launcher?: string;
   /** Where the built loader and bundle are. @default - {@link builtCodeDir} */
@@ -59,7 +59,7 @@ export function providerPackageIdentity(options: ProviderPackageOptions = {}): s
       const stat = fs.statSync(file);
       return [file, stat.ino, stat.size, stat.mtimeMs];
     });
-    return JSON.stringify([options.node ?? process.execPath, options.launcher ?? null, stats]);
+    return JSON.stringify([options.launcher ?? null, stats]);
   } catch {
     return undefined;
   }
@@ -77,27 +77,25 @@ export function providerPackageFiles(options: ProviderPackageOptions = {}): ZipE
   const buildId = createHash('sha256').update(bundle.data).digest('hex');
   const launcher = options.launcher
     ? fs.readFileSync(options.launcher)
-    : Buffer.from(launcherScript(options.node ?? process.execPath, buildId));
+    : Buffer.from(launcherScript(buildId));
   return [{ name: PROVIDER_BINARY_NAME, data: launcher, mode: 0o755 }, ...code];
 }
 
 /**
  * The launcher: runs `mlp-tokens/start.js` beside it (links resolved: Terraform runs it through
- * `.terraform/providers` and the plugin cache) with `MLP_TOKENS_NODE`, else the Node.js recorded
- * here, else the first `node` in an *absolute* `PATH` entry. An empty or relative entry would find
- * `./node` in Terraform's working directory and hand it `MLP_TOKEN`; a bare name in
- * `MLP_TOKENS_NODE` (`node22`) is looked up the same way.
+ * `.terraform/providers` and the plugin cache) with `MLP_TOKENS_NODE`, else the first `node` in an
+ * *absolute* `PATH` entry. An empty or relative entry would find `./node` in Terraform's working
+ * directory and hand it `MLP_TOKEN`; a bare name in `MLP_TOKENS_NODE` (`node22`) is looked up the
+ * same way. No Node.js path is recorded: it would make the hash differ from machine to machine.
  */
-export function launcherScript(node: string, buildId: string): string {
-  if (!path.isAbsolute(node)) throw new Error(`the Node.js to record must be an absolute path, got ${JSON.stringify(node)}`);
+export function launcherScript(buildId: string): string {
   return [
     '#!/bin/sh',
     `# The mlp Terraform provider: mlp-tokens ${PACKAGE_VERSION}, bundle sha256 ${buildId}.`,
     "# Laid out by mlp-tokens (`mlp-tokens mirror`, or MlpProvider at synth); the lock file's h1: hash covers",
-    `# this file and the code in ${CODE_DIR}/. Node.js: MLP_TOKENS_NODE, else the one recorded below, else the`,
-    '# first node in an absolute PATH entry (never the working directory).',
-    `node=\${MLP_TOKENS_NODE:-${shellQuote(node)}}`,
-    'if [ -z "${MLP_TOKENS_NODE:-}" ] && [ ! -x "$node" ]; then node=node; fi',
+    `# this file and the code in ${CODE_DIR}/. Node.js: MLP_TOKENS_NODE, else the first node in an absolute`,
+    '# PATH entry (never the working directory).',
+    'node=${MLP_TOKENS_NODE:-node}',
     ...RESOLVE_BARE_NODE_NAME,
     'here=$(dirname "$(readlink -f "$0")")',
     `exec "$node" "$here/${CODE_DIR}/start.js" "$@"`,
@@ -119,7 +117,3 @@ export const RESOLVE_BARE_NODE_NAME = [
   '  if [ -z "$node" ]; then echo "terraform-provider-mlp: no $name in an absolute PATH entry; set MLP_TOKENS_NODE to the Node.js to run" >&2; exit 127; fi ;;',
   'esac',
 ];
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}

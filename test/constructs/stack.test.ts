@@ -168,7 +168,7 @@ describe('laying the provider out at synth', () => {
 
 describe('what the constructs load at run time', () => {
   const root = path.resolve(__dirname, '../../lib');
-  const allowedPackages = new Set(['cdktf', 'constructs', 'zod', 'node:path', 'node:fs', 'node:crypto', 'node:zlib']);
+  const allowedPackages = new Set(['cdktf', 'constructs', 'zod', 'node:path', 'node:fs', 'node:crypto', 'node:zlib', 'fflate']);
 
   /** Runtime imports of a module (type-only imports and exports are erased by the compiler). */
   function runtimeImports(file: string): string[] {

@@ -20,9 +20,13 @@ jest.setTimeout(240_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** A copy of the built package at `dir` (package.json, bin/, dist/lib/), as an app's node_modules/mlp-tokens. */
+/**
+ * A copy of the built package at `dir` (package.json, bin/, dist/lib/), as an app's
+ * node_modules/mlp-tokens, with the one dependency the layout loads (fflate) beside it, as npm hoists it.
+ */
 function copyPackage(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(path.join(ROOT, 'node_modules', 'fflate'), path.join(path.dirname(dir), 'fflate'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   fs.cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
   fs.cpSync(path.join(ROOT, 'dist', 'lib'), path.join(dir, 'dist', 'lib'), {

@@ -3,6 +3,8 @@
  * rules it applies. Only what a user of the client needs: the wire schemas, routes and retry
  * internals stay inside the package (they change with the modeled API, this surface does not), and
  * no type here reaches zod (the `.d.ts` files type-check with `skipLibCheck: false`).
+ *
+ * @module mlp-tokens/client
  */
 export { MlpClient } from './client';
 export type { MlpClientOptions } from './client';

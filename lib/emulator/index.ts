@@ -9,6 +9,8 @@
  * emulator.clock.advance('1h');
  * await emulator.close();
  * ```
+ *
+ * @module mlp-tokens/emulator
  */
 import { randomBytes } from 'node:crypto';
 import type { RouteName } from '../client/routes';

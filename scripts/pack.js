@@ -52,7 +52,8 @@ function guard() {
 }
 
 function pack(destination) {
-  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm run package` does)');
+  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (`npm run package` does)');
   const [listing] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], root));
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-tokens-pack-'));
   try {
@@ -82,4 +83,3 @@ if (args[0] === '--guard') {
   if (at >= 0 && !destination) throw new Error('--destination needs a directory');
   process.stdout.write(`${pack(destination)}\n`);
 }
-

@@ -20,7 +20,14 @@ test('GIVEN the provider schema WHEN the docs are rendered THEN there is an inde
       ...DATA_SOURCES.map((d) => `docs/data-sources/${d.typeName.replace(/^mlp_/, '')}.md`),
     ].sort(),
   );
-  expect([...docs.keys()]).toEqual(expect.arrayContaining(['docs/resources/access_token.md', 'docs/resources/register_token.md', 'docs/data-sources/token.md', 'docs/data-sources/tokens.md']));
+  expect([...docs.keys()]).toEqual(
+    expect.arrayContaining([
+      'docs/resources/access_token.md',
+      'docs/resources/register_token.md',
+      'docs/data-sources/token.md',
+      'docs/data-sources/tokens.md',
+    ]),
+  );
 });
 
 test.each([...docs.keys()])('GIVEN %s WHEN compared with what the schema renders THEN they are the same', (relative) => {
@@ -30,7 +37,9 @@ test.each([...docs.keys()])('GIVEN %s WHEN compared with what the schema renders
 });
 
 test('GIVEN the generated folders WHEN listed THEN they hold no page the schema does not render', () => {
-  const stale = GENERATED_FOLDERS.flatMap((folder) => fs.readdirSync(path.join(ROOT, folder)).map((f) => `${folder}/${f}`)).filter((f) => !docs.has(f));
+  const stale = GENERATED_FOLDERS.flatMap((folder) => fs.readdirSync(path.join(ROOT, folder)).map((f) => `${folder}/${f}`)).filter(
+    (f) => !docs.has(f),
+  );
   expect(stale).toEqual([]);
 });
 
@@ -44,6 +53,23 @@ test('GIVEN an attribute of each kind WHEN rendered THEN it lands in its tfplugi
       c: { type: 'string', computed: true, sensitive: true, description: 'C.' },
     },
   });
-  expect(text).toBe(['## Schema', '', '### Required', '', '- `a` (String) A.', '', '### Optional', '', '- `b` (Map of String) B.', '', '### Read-Only', '', '- `c` (String, Sensitive) C.', ''].join('\n'));
+  expect(text).toBe(
+    [
+      '## Schema',
+      '',
+      '### Required',
+      '',
+      '- `a` (String) A.',
+      '',
+      '### Optional',
+      '',
+      '- `b` (Map of String) B.',
+      '',
+      '### Read-Only',
+      '',
+      '- `c` (String, Sensitive) C.',
+      '',
+    ].join('\n'),
+  );
   expect(typeName(['list', ['object', { id: 'string' }]])).toBe('List of Object');
 });

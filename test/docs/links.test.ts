@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Folders that are not the project's own documents (installed packages, build and tool output). */
-const SKIPPED = new Set(['node_modules', 'dist', 'cdktf.out', '.terraform', '.git', '.work', 'coverage', 'api-docs']);
+const SKIPPED = new Set(['node_modules', 'dist', 'cdktf.out', '.terraform', '.git', '.work', 'coverage', 'api']);
 
 function markdownFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -34,15 +34,20 @@ test('the repository has the documents the README and the docs index point to', 
   expect(relative).toEqual(expect.arrayContaining(['README.md', 'docs/api-contract.md', 'lib/emulator/README.md', 'docs/index.md']));
 });
 
-test.each(files.map((f) => [path.relative(ROOT, f), f]))('every relative link in %s resolves to a file in the repository', (_name, file) => {
-  const broken = linksOf(fs.readFileSync(file, 'utf8'))
-    .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#'))
-    .map((target) => ({ target, resolved: path.resolve(path.dirname(file), decodeURIComponent(target.split('#')[0]!)) }))
-    .filter(({ resolved }) => !resolved.startsWith(ROOT + path.sep) || !fs.existsSync(resolved))
-    .map(({ target }) => target);
-  expect(broken).toEqual([]);
-});
+test.each(files.map((f) => [path.relative(ROOT, f), f]))(
+  'every relative link in %s resolves to a file in the repository',
+  (_name, file) => {
+    const broken = linksOf(fs.readFileSync(file, 'utf8'))
+      .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#'))
+      .map((target) => ({ target, resolved: path.resolve(path.dirname(file), decodeURIComponent(target.split('#')[0]!)) }))
+      .filter(({ resolved }) => !resolved.startsWith(ROOT + path.sep) || !fs.existsSync(resolved))
+      .map(({ target }) => target);
+    expect(broken).toEqual([]);
+  },
+);
 
 test('no document points at the session-shared folder outside the project', () => {
-  expect(files.filter((f) => /(^|[\s`(/])shared\/(docs|seeds)\//.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f))).toEqual([]);
+  expect(
+    files.filter((f) => /(^|[\s`(/])shared\/(docs|seeds)\//.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f)),
+  ).toEqual([]);
 });

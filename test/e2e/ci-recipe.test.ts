@@ -20,7 +20,8 @@ function recipe(): string {
 }
 
 test('GIVEN the README CI recipe WHEN run by sh THEN the pipeline step reaches the emulator with MLP_ENDPOINT and MLP_TOKEN, the emulator stops, and the token is never printed', () => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'emulator', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'emulator', 'cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-ci-recipe-'));
   try {
     const seen = path.join(work, 'seen.json');
@@ -42,7 +43,12 @@ test('GIVEN the README CI recipe WHEN run by sh THEN the pipeline step reaches t
       .replace(/^npx cdktf deploy .*$/m, `node ${JSON.stringify(step)} ${JSON.stringify(seen)}`)
       .replace(/^npx cdktf destroy .*$/m, '');
     expect(script).not.toContain('npx');
-    const result = spawnSync('sh', ['-eu', '-c', `${script}\nwait`], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, MLP_TOKEN: '', MLP_ENDPOINT: '' } });
+    const result = spawnSync('sh', ['-eu', '-c', `${script}\nwait`], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, MLP_TOKEN: '', MLP_ENDPOINT: '' },
+    });
     if (result.status !== 0) throw new Error(`the recipe exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
     const observed = JSON.parse(fs.readFileSync(seen, 'utf8')) as { endpoint: string; token: string; role: string; pid: string };
     expect(observed.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -32,7 +32,9 @@ interface Run {
 
 /** The environment of a user's shell: none of the outer `npm test`'s npm_* settings, no MLP_* credentials. */
 function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|MLP_)/i.test(k) && k !== 'JEST_WORKER_ID' && k !== 'NODE_OPTIONS'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(npm_|MLP_)/i.test(k) && k !== 'JEST_WORKER_ID' && k !== 'NODE_OPTIONS'),
+  );
   return { ...env, CHECKPOINT_DISABLE: '1', CI: '1', ...extra };
 }
 
@@ -53,7 +55,8 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
 
 async function mustRun(what: string, command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   const result = await run(command, args, cwd, env);
-  if (result.code !== 0) throw new Error(`${what} (${command} ${args.join(' ')}) exited with ${result.code}:\n${result.output.slice(-6000)}`);
+  if (result.code !== 0)
+    throw new Error(`${what} (${command} ${args.join(' ')}) exited with ${result.code}:\n${result.output.slice(-6000)}`);
   return result;
 }
 
@@ -95,7 +98,13 @@ const FLAVOURS: readonly Flavour[] = [
     name: 'cdktn',
     core: 'cdktn@0.24.0',
     template: async (work) => {
-      await mustRun('npm pack cdktn-cli', 'npm', ['pack', 'cdktn-cli@0.24.0', '--prefer-offline', '--pack-destination', work], work, userEnv());
+      await mustRun(
+        'npm pack cdktn-cli',
+        'npm',
+        ['pack', 'cdktn-cli@0.24.0', '--prefer-offline', '--pack-destination', work],
+        work,
+        userEnv(),
+      );
       await mustRun('untar cdktn-cli', 'tar', ['xzf', 'cdktn-cli-0.24.0.tgz', 'package/bundle/templates/typescript'], work, userEnv());
       return path.join(work, 'package', 'bundle', 'templates', 'typescript');
     },
@@ -144,13 +153,19 @@ describe.each(FLAVOURS)('a freshly generated $name project', (flavour) => {
   const coreModule = flavour.name;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
     // cdktf's jest template ignores test paths matching the regex ".js": no "js" in the path, please.
     do {
       if (work) fs.rmSync(work, { recursive: true, force: true });
       work = fs.mkdtempSync(path.join(os.tmpdir(), `mlp-fresh-${flavour.name}-`));
     } while (/.js/.test(work));
-    tarball = (await mustRun('npm run package', process.execPath, [path.join(ROOT, 'scripts', 'pack.js'), '--destination', work], ROOT, userEnv())).output.trim().split('\n').pop()!;
+    tarball = (
+      await mustRun('npm run package', process.execPath, [path.join(ROOT, 'scripts', 'pack.js'), '--destination', work], ROOT, userEnv())
+    ).output
+      .trim()
+      .split('\n')
+      .pop()!;
     dir = path.join(work, PROJECT);
     fs.mkdirSync(dir);
     const template = await flavour.template(work);
@@ -164,60 +179,78 @@ describe.each(FLAVOURS)('a freshly generated $name project', (flavour) => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('GIVEN the generated project WHEN mlp-tokens is installed as the README says (no --legacy-peer-deps) THEN npm accepts the project\'s constructs and cdktf', async () => {
-    const installs = readmeInstalls();
-    expect(installs).toHaveLength(2);
-    const specs = installs[flavour.name === 'cdktf' ? 0 : 1]!.map((spec) => (spec === 'mlp-tokens' ? tarball : spec));
-    const generated = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    await mustRun('npm install mlp-tokens', 'npm', npmInstall(specs), dir, userEnv());
+  test(
+    "GIVEN the generated project WHEN mlp-tokens is installed as the README says (no --legacy-peer-deps) THEN npm accepts the project's constructs and cdktf",
+    async () => {
+      const installs = readmeInstalls();
+      expect(installs).toHaveLength(2);
+      const specs = installs[flavour.name === 'cdktf' ? 0 : 1]!.map((spec) => (spec === 'mlp-tokens' ? tarball : spec));
+      const generated = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      await mustRun('npm install mlp-tokens', 'npm', npmInstall(specs), dir, userEnv());
 
-    const installed = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8'));
-    expect(installed('mlp-tokens').version).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
-    // The generated project's own constructs and core stay as its template chose them.
-    const after = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    expect(after.dependencies.constructs).toBe(generated.dependencies.constructs);
-    expect(after.dependencies[coreModule]).toBe(generated.dependencies[coreModule]);
-    expect(installed('cdktf').name).toBe(coreModule);
-    expect(fs.existsSync(path.join(dir, 'node_modules', 'mlp-tokens', 'dist', 'lib', 'testing'))).toBe(false);
-  }, STEP_TIMEOUT_MS);
+      const installed = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8'));
+      expect(installed('mlp-tokens').version).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+      // The generated project's own constructs and core stay as its template chose them.
+      const after = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      expect(after.dependencies.constructs).toBe(generated.dependencies.constructs);
+      expect(after.dependencies[coreModule]).toBe(generated.dependencies[coreModule]);
+      expect(installed('cdktf').name).toBe(coreModule);
+      expect(fs.existsSync(path.join(dir, 'node_modules', 'mlp-tokens', 'dist', 'lib', 'testing'))).toBe(false);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  test('GIVEN the README\'s main.ts and jest recipe WHEN synthesized, type-checked with skipLibCheck false, and tested with the project\'s jest THEN all of it passes', async () => {
-    const files = readmeFiles();
-    const forFlavour = (text: string) => (coreModule === 'cdktn' ? text.replace(/'cdktf'/g, "'cdktn'").replace(/'cdktf\/lib\//g, "'cdktn/lib/") : text);
-    for (const name of ['main.ts', 'jest.global-setup.ts', 'jest.global-teardown.ts', '__tests__/tokens-test.ts']) {
-      const text = files.get(name);
-      if (text === undefined) throw new Error(`README.md has no "// file: ${name}" block`);
-      fs.writeFileSync(path.join(dir, name), forFlavour(text));
-    }
-    const jestConfig = path.join(dir, 'jest.config.js');
-    const lines = files.get('jest.config.js');
-    if (lines === undefined) throw new Error('README.md has no "// file: jest.config.js" block');
-    fs.writeFileSync(jestConfig, fs.readFileSync(jestConfig, 'utf8').replace('module.exports = {\n', `module.exports = {\n${lines}`));
-    const tsconfig = path.join(dir, 'tsconfig.json');
-    const withLibCheck = fs.readFileSync(tsconfig, 'utf8').replace('"skipLibCheck": true', '"skipLibCheck": false');
-    expect(withLibCheck).toContain('"skipLibCheck": false');
-    fs.writeFileSync(tsconfig, withLibCheck);
-    const tfrc = path.join(work, 'terraformrc');
-    fs.writeFileSync(tfrc, '');
-    const env = userEnv({ TF_CLI_CONFIG_FILE: tfrc });
+  test(
+    "GIVEN the README's main.ts and jest recipe WHEN synthesized, type-checked with skipLibCheck false, and tested with the project's jest THEN all of it passes",
+    async () => {
+      const files = readmeFiles();
+      const forFlavour = (text: string) =>
+        coreModule === 'cdktn' ? text.replace(/'cdktf'/g, "'cdktn'").replace(/'cdktf\/lib\//g, "'cdktn/lib/") : text;
+      for (const name of ['main.ts', 'jest.global-setup.ts', 'jest.global-teardown.ts', '__tests__/tokens-test.ts']) {
+        const text = files.get(name);
+        if (text === undefined) throw new Error(`README.md has no "// file: ${name}" block`);
+        fs.writeFileSync(path.join(dir, name), forFlavour(text));
+      }
+      const jestConfig = path.join(dir, 'jest.config.js');
+      const lines = files.get('jest.config.js');
+      if (lines === undefined) throw new Error('README.md has no "// file: jest.config.js" block');
+      fs.writeFileSync(jestConfig, fs.readFileSync(jestConfig, 'utf8').replace('module.exports = {\n', `module.exports = {\n${lines}`));
+      const tsconfig = path.join(dir, 'tsconfig.json');
+      const withLibCheck = fs.readFileSync(tsconfig, 'utf8').replace('"skipLibCheck": true', '"skipLibCheck": false');
+      expect(withLibCheck).toContain('"skipLibCheck": false');
+      fs.writeFileSync(tsconfig, withLibCheck);
+      const tfrc = path.join(work, 'terraformrc');
+      fs.writeFileSync(tfrc, '');
+      const env = userEnv({ TF_CLI_CONFIG_FILE: tfrc });
 
-    // synth: what `cdktf synth` runs, the cdktf.json's app command
-    const app = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')).app as string;
-    await mustRun('synth', 'sh', ['-c', app], dir, env);
-    const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.out', 'stacks', PROJECT, 'cdk.tf.json'), 'utf8'));
-    expect(stack.resource.mlp_access_token.ci).toMatchObject({ name: 'ci-pipeline', ttl: '720h' });
-    expect(stack.output.ci_value).toMatchObject({ sensitive: true });
+      // synth: what `cdktf synth` runs, the cdktf.json's app command
+      const app = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')).app as string;
+      await mustRun('synth', 'sh', ['-c', app], dir, env);
+      const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.out', 'stacks', PROJECT, 'cdk.tf.json'), 'utf8'));
+      expect(stack.resource.mlp_access_token.ci).toMatchObject({ name: 'ci-pipeline', ttl: '720h' });
+      expect(stack.output.ci_value).toMatchObject({ sensitive: true });
 
-    // type-check: every .ts of the project, and every .d.ts it reaches, zod's and ours included
-    await mustRun('tsc --noEmit (skipLibCheck: false)', 'npx', ['--no-install', 'tsc', '--noEmit', '-p', 'tsconfig.json'], dir, env);
+      // type-check: every .ts of the project, and every .d.ts it reaches, zod's and ours included
+      await mustRun('tsc --noEmit (skipLibCheck: false)', 'npx', ['--no-install', 'tsc', '--noEmit', '-p', 'tsconfig.json'], dir, env);
 
-    // the project's jest, with the README's globalSetup
-    const report = path.join(work, 'jest-report.json');
-    const jest = await run('npx', ['--no-install', 'jest', '--ci', '--json', `--outputFile=${report}`], dir, env);
-    if (jest.code !== 0) throw new Error(`the project's jest exited with ${jest.code}:\n${jest.output.slice(-6000)}`);
-    const results = JSON.parse(fs.readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }> };
-    const passed = results.testResults.flatMap((r) => r.assertionResults).filter((a) => a.status === 'passed').map((a) => a.title);
-    expect(passed).toEqual(expect.arrayContaining(['declares the CI token', 'plans against the emulator', 'reaches the emulator the global setup started']));
-    expect(results.numFailedTests).toBe(0);
-  }, STEP_TIMEOUT_MS * 2);
+      // the project's jest, with the README's globalSetup
+      const report = path.join(work, 'jest-report.json');
+      const jest = await run('npx', ['--no-install', 'jest', '--ci', '--json', `--outputFile=${report}`], dir, env);
+      if (jest.code !== 0) throw new Error(`the project's jest exited with ${jest.code}:\n${jest.output.slice(-6000)}`);
+      const results = JSON.parse(fs.readFileSync(report, 'utf8')) as {
+        numPassedTests: number;
+        numFailedTests: number;
+        testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }>;
+      };
+      const passed = results.testResults
+        .flatMap((r) => r.assertionResults)
+        .filter((a) => a.status === 'passed')
+        .map((a) => a.title);
+      expect(passed).toEqual(
+        expect.arrayContaining(['declares the CI token', 'plans against the emulator', 'reaches the emulator the global setup started']),
+      );
+      expect(results.numFailedTests).toBe(0);
+    },
+    STEP_TIMEOUT_MS * 2,
+  );
 });

@@ -13,11 +13,14 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples', 'hcl');
 
 function tfFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tfFiles(path.join(dir, e.name)) : e.name.endsWith('.tf') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? tfFiles(path.join(dir, e.name)) : e.name.endsWith('.tf') ? [path.join(dir, e.name)] : []));
 }
 
 test('GIVEN every example of docs/ WHEN terraform validates them together THEN the provider accepts each attribute and block', async () => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'provider', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'provider', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-hcl-examples-'));
   try {
     const files = tfFiles(EXAMPLES);

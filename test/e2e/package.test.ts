@@ -22,10 +22,14 @@ let files: string[];
 let unpacked: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-package-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  const tarball = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'pack.js'), '--destination', work], { encoding: 'utf8', env }).trim();
+  const tarball = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'pack.js'), '--destination', work], {
+    encoding: 'utf8',
+    env,
+  }).trim();
   files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean)
@@ -40,11 +44,24 @@ afterAll(() => {
 });
 
 test('GIVEN npm run package WHEN the tarball is listed THEN it has LICENSE, the docs and the emulator README, and no source maps, TypeScript sources or lib/testing', () => {
-  expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'lib/emulator/README.md', 'docs/api-contract.md', 'docs/index.md', 'dist/lib/index.d.ts']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'lib/emulator/README.md',
+      'docs/api-contract.md',
+      'docs/index.md',
+      'dist/lib/index.d.ts',
+    ]),
+  );
   expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   expect(files.filter((f) => f.startsWith('dist/lib/testing/'))).toEqual([]);
+  expect(files.filter((f) => f.startsWith('docs/api/'))).toEqual([]); // the TypeDoc output (npm run docs), when there is one
   expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-  expect(fs.readFileSync(path.join(unpacked, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} mlp-tokens contributors\n/);
+  expect(fs.readFileSync(path.join(unpacked, 'LICENSE'), 'utf8')).toMatch(
+    /^MIT License\n\nCopyright \(c\) \d{4} mlp-tokens contributors\n/,
+  );
 });
 
 test('GIVEN the tarball WHEN its package.json is read THEN it has no install script (prepare stays in the repository) and the MIT license', () => {
@@ -53,7 +70,13 @@ test('GIVEN the tarball WHEN its package.json is read THEN it has no install scr
   expect(repo.scripts.prepare).toBeDefined();
   expect(INSTALL_SCRIPTS.filter((s) => published.scripts?.[s] !== undefined)).toEqual([]);
   expect(published.devDependencies).toBeUndefined();
-  expect(published).toMatchObject({ name: repo.name, version: repo.version, license: 'MIT', peerDependencies: repo.peerDependencies, dependencies: repo.dependencies });
+  expect(published).toMatchObject({
+    name: repo.name,
+    version: repo.version,
+    license: 'MIT',
+    peerDependencies: repo.peerDependencies,
+    dependencies: repo.dependencies,
+  });
 });
 
 test('GIVEN a plain `npm pack` in the repository WHEN prepack runs THEN it refuses, naming `npm run package`', () => {
@@ -101,7 +124,9 @@ test('GIVEN a default tsc --init project with skipLibCheck false WHEN it imports
     typeRoots: [path.join(modules, '@types')],
   };
   const program = ts.createProgram([main], options);
-  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${path.relative(project, d.file.fileName)})` : ''));
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${path.relative(project, d.file.fileName)})` : ''));
   expect(diagnostics).toEqual([]);
   const loaded = program.getSourceFiles().map((f) => path.relative(project, f.fileName));
   expect(loaded.filter((f) => /node_modules\/zod\//.test(fs.realpathSync(path.join(project, f))))).toEqual([]);

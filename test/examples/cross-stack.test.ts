@@ -35,7 +35,7 @@ describe('examples/cross-stack', () => {
   });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  test('GIVEN the team stack references the admin stack\'s registration token WHEN the app is synthesized THEN the admin stack gets a sensitive output of its value', () => {
+  test("GIVEN the team stack references the admin stack's registration token WHEN the app is synthesized THEN the admin stack gets a sensitive output of its value", () => {
     expect(JSON.stringify(admin)).toHaveResourceWithProperties(MlpRegisterToken, { name: 'team-reports', ttl: '1h' });
     const outputs = Object.entries(admin.output ?? {});
     expect(outputs).toHaveLength(1);
@@ -50,7 +50,9 @@ describe('examples/cross-stack', () => {
     const [remoteId, remoteState] = remote[0]!;
     expect(remoteState).toMatchObject({ backend: 'local' });
     expect(remoteState.config?.path).toMatch(/terraform\.cross-stack-admin\.tfstate$/);
-    expect(JSON.stringify(team)).toHaveResourceWithProperties(MlpAccessToken, { register_token: `\${sensitive(data.terraform_remote_state.${remoteId}.outputs.${outputName})}` });
+    expect(JSON.stringify(team)).toHaveResourceWithProperties(MlpAccessToken, {
+      register_token: `\${sensitive(data.terraform_remote_state.${remoteId}.outputs.${outputName})}`,
+    });
     expect(team.provider!.mlp).toEqual([{}]);
     expect(whereReferenced(team, `outputs.${outputName}`)).toEqual(['resource.mlp_access_token.team.register_token']);
   });

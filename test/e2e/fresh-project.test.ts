@@ -146,6 +146,66 @@ function hookInstalls(template: string, core: string): { deps: string[]; devDeps
   return { deps: [core, constructs[1]!], devDeps };
 }
 
+/** A generated project with its template's dependencies installed, not yet mlp-tokens. */
+interface Generated {
+  readonly work: string;
+  readonly dir: string;
+  readonly tarball: string;
+}
+
+/** A temp dir: cdktf's jest template ignores test paths matching the regex ".js", so none may contain "js". */
+function tempDir(prefix: string): string {
+  for (;;) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    if (!/.js/.test(dir)) return dir;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let packing: Promise<{ dir: string; tarball: string }> | undefined;
+/** One tarball for both projects. */
+function packed(): Promise<{ dir: string; tarball: string }> {
+  packing ??= (async () => {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+    const dir = tempDir('mlp-fresh-tarball-');
+    const run = await mustRun(
+      'npm run package',
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'pack.js'), '--destination', dir],
+      ROOT,
+      userEnv(),
+    );
+    return { dir, tarball: run.output.trim().split('\n').pop()! };
+  })();
+  return packing;
+}
+
+async function generateProject(flavour: Flavour): Promise<Generated> {
+  const { tarball } = await packed();
+  const work = tempDir(`mlp-fresh-${flavour.name}-`);
+  const dir = path.join(work, PROJECT);
+  fs.mkdirSync(dir);
+  const template = await flavour.template(work);
+  generate(template, dir);
+  const { deps, devDeps } = hookInstalls(template, flavour.core);
+  await mustRun('the template hook: npm install', 'npm', npmInstall(deps), dir, userEnv());
+  await mustRun('the template hook: npm install -D', 'npm', npmInstall(['-D', ...devDeps]), dir, userEnv());
+  return { work, dir, tarball };
+}
+
+// Both projects are generated at once (the installs wait on the network and the disk, not the CPU):
+// the first flavour's beforeAll starts them all, each waits for its own.
+let generating: Map<string, Promise<Generated>> | undefined;
+const generated = (flavour: Flavour) => (generating ??= new Map(FLAVOURS.map((f) => [f.name, generateProject(f)]))).get(flavour.name)!;
+
+afterAll(async () => {
+  const all = [...(generating?.values() ?? [])].map((p) => p.catch(() => undefined));
+  for (const project of await Promise.all(all)) if (project) fs.rmSync(project.work, { recursive: true, force: true });
+  const tarball = await packing?.catch(() => undefined);
+  if (tarball) fs.rmSync(tarball.dir, { recursive: true, force: true });
+}, STEP_TIMEOUT_MS);
+
 describe.each(FLAVOURS)('a freshly generated $name project', (flavour) => {
   let work: string;
   let dir: string;
@@ -153,31 +213,8 @@ describe.each(FLAVOURS)('a freshly generated $name project', (flavour) => {
   const coreModule = flavour.name;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js')))
-      throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
-    // cdktf's jest template ignores test paths matching the regex ".js": no "js" in the path, please.
-    do {
-      if (work) fs.rmSync(work, { recursive: true, force: true });
-      work = fs.mkdtempSync(path.join(os.tmpdir(), `mlp-fresh-${flavour.name}-`));
-    } while (/.js/.test(work));
-    tarball = (
-      await mustRun('npm run package', process.execPath, [path.join(ROOT, 'scripts', 'pack.js'), '--destination', work], ROOT, userEnv())
-    ).output
-      .trim()
-      .split('\n')
-      .pop()!;
-    dir = path.join(work, PROJECT);
-    fs.mkdirSync(dir);
-    const template = await flavour.template(work);
-    generate(template, dir);
-    const { deps, devDeps } = hookInstalls(template, flavour.core);
-    await mustRun('the template hook: npm install', 'npm', npmInstall(deps), dir, userEnv());
-    await mustRun('the template hook: npm install -D', 'npm', npmInstall(['-D', ...devDeps]), dir, userEnv());
+    ({ work, dir, tarball } = await generated(flavour));
   }, STEP_TIMEOUT_MS * 3);
-
-  afterAll(() => {
-    if (work) fs.rmSync(work, { recursive: true, force: true });
-  });
 
   test(
     "GIVEN the generated project WHEN mlp-tokens is installed as the README says (no --legacy-peer-deps) THEN npm accepts the project's constructs and cdktf",

@@ -33,7 +33,13 @@ test('GIVEN the provider schema WHEN the docs are rendered THEN there is an inde
 test.each([...docs.keys()])('GIVEN %s WHEN compared with what the schema renders THEN they are the same', (relative) => {
   const file = path.join(ROOT, relative);
   const onDisk = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)';
-  if (onDisk !== docs.get(relative)) throw new Error(`${relative}: ${FIX}`);
+  const rendered = docs.get(relative)!;
+  if (onDisk === rendered) return;
+  const [have, want] = [onDisk.split('\n'), rendered.split('\n')];
+  const line = want.findIndex((text, i) => text !== have[i]);
+  throw new Error(
+    `${relative}: ${FIX}\nfirst difference, line ${line + 1}:\n  in docs/:  ${have[line] ?? '(end of file)'}\n  rendered: ${want[line] ?? '(end of file)'}`,
+  );
 });
 
 test('GIVEN the generated folders WHEN listed THEN they hold no page the schema does not render', () => {

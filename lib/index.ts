@@ -4,6 +4,8 @@
  * The package's main entry gives the CDKTF constructs and the names they share with the provider.
  * The API client and the emulator have their own entries (`mlp-tokens/client`, `mlp-tokens/emulator`),
  * so a stack that only declares tokens never loads an HTTP client.
+ *
+ * @module mlp-tokens
  */
 export * from './constructs';
 export {

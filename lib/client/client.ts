@@ -52,7 +52,8 @@ import {
 } from './schemas';
 import { Secret } from './secret';
 import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, TokenInfo } from './types';
-import { nameProblem, roleFromApi, roleSchema, roleToApi } from './validation';
+import { roleSchema } from './rule-schemas';
+import { nameProblem, roleFromApi, roleToApi } from './validation';
 
 /** How an {@link MlpClient} reaches the API and how patient it is. */
 export interface MlpClientOptions {

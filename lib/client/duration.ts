@@ -7,10 +7,11 @@
  * Every duration is capped, so that what it computes stays representable everywhere it goes: a
  * lifetime at {@link MAX_DURATION} (100 years: an expiry stays below year 9999, which ISO 8601 and the
  * API's timestamps can carry, for any clock before 9899), and a timeout at {@link MAX_TIMEOUT} (Node's
- * timers hold at most 2^31-1 ms, and a longer one fires at once). No zod here (the provider starts without it): `durationSchema` lives in
- * `rule-schemas.ts` and is exported from here too, loaded on first use.
+ * timers hold at most 2^31-1 ms, and a longer one fires at once).
+ *
+ * No zod here, not even in the types (the provider starts without it, and the public `.d.ts` files
+ * must not reach zod's): `durationSchema` and `timeoutSchema` live in `rule-schemas.ts`.
  */
-import type { ZodString } from 'zod';
 import { quoteValue } from './text';
 
 const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
@@ -88,18 +89,6 @@ export function formatDuration(totalSeconds: number): string {
 /** `true` when the text is a valid duration. */
 export function isDuration(text: string): boolean {
   return durationProblem(text) === undefined;
-}
-
-/** zod schema for a duration string; its issue message is {@link durationProblem}'s. Loads zod on first use. */
-export declare const durationSchema: ZodString;
-/** zod schema for a timeout string; its issue message is {@link timeoutProblem}'s. Loads zod on first use. */
-export declare const timeoutSchema: ZodString;
-for (const name of ['durationSchema', 'timeoutSchema'] as const) {
-  Object.defineProperty(exports, name, {
-    enumerable: true,
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    get: () => (require('./rule-schemas') as typeof import('./rule-schemas'))[name],
-  });
 }
 
 /** A duration as a message quotes it: quoted, control characters escaped, cut when very long. */

@@ -1,10 +1,15 @@
-/** The typed MLP token API client: `MlpClient`, its errors, `Secret`, and the shared contract. */
-export { MlpClient, DEFAULTS, OPERATION_LABELS, bearerRefreshMargin, formatMs, formatPath } from './client';
+/**
+ * `mlp-tokens/client`: the typed MLP token API client, what it returns, its errors, and the input
+ * rules it applies. Only what a user of the client needs: the wire schemas, routes and retry
+ * internals stay inside the package (they change with the modeled API, this surface does not), and
+ * no type here reaches zod (the `.d.ts` files type-check with `skipLibCheck: false`).
+ *
+ * @module mlp-tokens/client
+ */
+export { MlpClient } from './client';
 export type { MlpClientOptions } from './client';
-export { createAgent, MAX_RESPONSE_BYTES } from './http';
 export type { TokenInfo, IssuedAccessToken, MintedRegisterToken, MintRegisterTokenRequest } from './types';
 export { Secret, isSecret } from './secret';
-export { Redactor, type RedactorAddOptions, REDACTED, MIN_REDACTABLE_LENGTH, REDACT_WINDOW, globalRedactor, redact, registerSecret } from './redact';
 export {
   MlpError,
   MlpArgumentError,
@@ -24,23 +29,7 @@ export {
   MlpTimeoutError,
   MlpProtocolError,
   describeError,
-  describeCall,
 } from './errors';
-export type {
-  MlpErrorCode,
-  MlpCallContext,
-  MlpErrorOptions,
-  MlpApiErrorDetails,
-  ForbiddenReason,
-  MlpTimeoutKind,
-  MlpNetworkReason,
-  ErrorDescription,
-} from './errors';
-export { SAFE_TO_REPEAT, CHANGES_STATE, isRetryable, mayHaveApplied, backoffDelay, parseRetryAfter } from './retry';
-export type { AttemptOutcome } from './retry';
-export * from './routes';
-export * from './schemas';
-export * from './duration';
-export * from './validation';
-export { escapeControls, quoteValue, SHOWN_VALUE_MAX } from './text';
-export { warnIfTlsVerificationDisabled, tlsVerificationDisabled, TLS_VERIFICATION_WARNING } from './tls-warning';
+export type { MlpErrorCode, MlpCallContext, MlpApiErrorDetails, ForbiddenReason, MlpTimeoutKind, MlpNetworkReason, ErrorDescription } from './errors';
+export { durationProblem, formatDuration, isDuration, parseDuration } from './duration';
+export { nameProblem, namePrefixProblem, type TokenRole } from './validation';

@@ -1,7 +1,7 @@
 /**
  * The one place that knows the MLP token API's HTTP paths and JSON field names.
  *
- * The real paths are not published (see `shared/docs/mlp-token-api.md`, "Unknown"), so this module
+ * The real paths are not published (see `docs/api-contract.md`, "Not known"), so this module
  * *models* them. The client, the emulator and the contract tests all import it, so switching to the
  * real API once it is known touches this file (and `schemas.ts`) only.
  */

@@ -1,10 +1,9 @@
 /**
  * Input rules every layer applies the same way: token names, name prefixes and roles. No I/O, so
  * the constructs can import it at synth time without pulling in the HTTP client, and no zod, so the
- * provider starts without it: the zod schemas live in `rule-schemas.ts` and are exported from here
- * too, loaded on first use.
+ * provider starts without it (nor in the types: the public `.d.ts` files must not reach zod's): the
+ * zod schemas live in `rule-schemas.ts`.
  */
-import type { ZodEnum, ZodString } from 'zod';
 import type { ApiTokenType } from './routes';
 import { quoteValue } from './text';
 
@@ -36,17 +35,6 @@ export function namePrefixProblem(prefix: string): string | undefined {
   return undefined;
 }
 
-export declare const tokenNameSchema: ZodString;
-export declare const namePrefixSchema: ZodString;
-/** Roles as users write them. */
-export declare const roleSchema: ZodEnum<{ user: 'user'; admin: 'admin' }>;
-for (const name of ['tokenNameSchema', 'namePrefixSchema', 'roleSchema'] as const) {
-  Object.defineProperty(exports, name, {
-    enumerable: true,
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    get: () => (require('./rule-schemas') as typeof import('./rule-schemas'))[name],
-  });
-}
 export type TokenRole = 'user' | 'admin';
 
 /** User-facing role to the API's `token_type`, and back. */

@@ -21,8 +21,8 @@ import {
 } from 'cdktf';
 import type { z } from 'zod';
 import { PROVIDER_TYPE, PROVIDER_VERSION } from '../constants';
-import { durationSchema, parseDuration } from '../client/duration';
-import { namePrefixSchema, roleSchema, tokenNameSchema } from '../client/validation';
+import { parseDuration } from '../client/duration';
+import { durationSchema, namePrefixSchema, roleSchema, tokenNameSchema } from '../client/rule-schemas';
 import * as errors from './errors';
 import type { MlpValueOutputOptions } from './options';
 

@@ -1,9 +1,13 @@
 /**
  * `mlp-emulator`: runs the emulator as a process for the demo, CI jobs and tests in other languages.
- * stdout carries exactly one line, `mlp-emulator listening on <url>`, so scripts can read the URL;
- * everything else (a generated admin token, the fault seed, errors) goes to stderr.
+ * stdout carries exactly one announcement once the server listens, so scripts need not scrape it:
+ * by default the line `mlp-emulator listening on <url>`; with `--json` one JSON object
+ * (`{"url","controlUrl","pid"}`); with `--print-env` shell-sourceable `MLP_ENDPOINT=<url>` lines.
+ * Everything else (the fault seed, errors) goes to stderr. The admin token never goes to stdout: a
+ * generated one is written to `--admin-token-file` (created with mode 0600 when it does not exist),
+ * or, in the human mode only and without that flag, shown once on stderr.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PACKAGE_VERSION } from '../constants';
 import { EmulatorError } from './errors';
@@ -25,6 +29,21 @@ interface CliOptions {
   faults?: FaultConfig;
   seed?: number;
   bearerTtl?: number;
+  json?: boolean;
+  printEnv?: boolean;
+}
+
+/** The variables `--print-env` prints, in this order (MLP_ENDPOINT is the provider's and the client's own). */
+export const PRINTED_ENV = { endpoint: 'MLP_ENDPOINT', controlUrl: 'MLP_EMULATOR_CONTROL_URL', pid: 'MLP_EMULATOR_PID' } as const;
+
+/** What `--json` prints: one line, once the server listens. */
+export interface StartAnnouncement {
+  /** The API's base URL (what MLP_ENDPOINT takes). */
+  readonly url: string;
+  /** The control API's base URL, or `null` without `--control`. */
+  readonly controlUrl: string | null;
+  /** The emulator's process id (SIGTERM stops it, exit 0). */
+  readonly pid: number;
 }
 
 export function buildProgram(): Command {
@@ -34,7 +53,7 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to listen on', EMULATOR_DEFAULTS.host)
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, EMULATOR_DEFAULTS.port)
     .addOption(new Option('--admin-token <value>', 'value of the Administrator access token to start with (at least 32 characters); generated and printed to stderr when absent').env(ENV_ADMIN_TOKEN))
-    .option('--admin-token-file <file>', 'read the admin token from a file (surrounding whitespace is ignored)')
+    .option('--admin-token-file <file>', 'read the admin token from this file (surrounding whitespace is ignored); when it does not exist, generate one and write it there (mode 0600)')
     .option('--admin-token-name <name>', 'name of the admin token', EMULATOR_DEFAULTS.adminTokenName)
     .option('--issuer-name <name>', 'issuer_name of the admin token and of the tokens it mints', EMULATOR_DEFAULTS.issuerName)
     .option('--state <file>', 'persist tokens (hashes only) and the clock offset to this file, and load it on start')
@@ -42,6 +61,8 @@ export function buildProgram(): Command {
     .option('--faults <json>', 'initial faults as JSON, or @file: {"scripts":{"list":["429:1","ok"]},"probabilities":{"*":{"503":0.05}}}', parseFaults)
     .option('--seed <n>', 'seed of the PRNG behind probabilistic faults', parseSeed)
     .option('--bearer-ttl <seconds>', 'lifetime of exchanged bearers', parsePositiveInt, EMULATOR_DEFAULTS.bearerTtlSeconds)
+    .option('--json', 'once listening, print one JSON line to stdout: {"url","controlUrl","pid"} (never the admin token)')
+    .option('--print-env', `once listening, print ${PRINTED_ENV.endpoint}=<url> (and ${PRINTED_ENV.controlUrl}, ${PRINTED_ENV.pid}) to stdout, one per line (never the admin token)`)
     .showHelpAfterError();
 }
 
@@ -51,12 +72,21 @@ export async function main(argv: readonly string[] = process.argv): Promise<Runn
   program.parse([...argv]);
   const opts = program.opts<CliOptions>();
 
-  let emulator: RunningEmulator;
+  let emulator: RunningEmulator | undefined;
   try {
     if (opts.adminToken !== undefined && opts.adminTokenFile !== undefined) {
       throw EmulatorError.validation('--admin-token-file', `give the admin token once: either --admin-token (or ${ENV_ADMIN_TOKEN}) or --admin-token-file`);
     }
-    const adminToken = opts.adminTokenFile !== undefined ? readFileSync(opts.adminTokenFile, 'utf8').trim() : opts.adminToken;
+    const machine = opts.json === true || opts.printEnv === true;
+    if (opts.json === true && opts.printEnv === true) throw EmulatorError.validation('--print-env', 'choose one of --json and --print-env');
+    const tokenFile = opts.adminTokenFile === undefined ? undefined : readTokenFile(opts.adminTokenFile);
+    const adminToken = tokenFile?.token ?? opts.adminToken;
+    if (machine && adminToken === undefined && tokenFile === undefined) {
+      throw EmulatorError.validation(
+        '--admin-token-file',
+        `--json and --print-env never print the admin token: give --admin-token-file FILE (a generated token is written there with mode 0600) or set ${ENV_ADMIN_TOKEN}`,
+      );
+    }
     const options: EmulatorOptions = {
       host: opts.host,
       port: opts.port,
@@ -70,21 +100,26 @@ export async function main(argv: readonly string[] = process.argv): Promise<Runn
       ...(opts.bearerTtl === undefined ? {} : { bearerTtlSeconds: opts.bearerTtl }),
     };
     emulator = await startEmulator(options);
-    if (adminToken === undefined) {
+    if (tokenFile !== undefined && tokenFile.token === undefined) {
+      writeTokenFile(tokenFile.path, emulator.adminToken);
+      process.stderr.write(`mlp-emulator admin token (generated) written to ${tokenFile.path}\n`);
+    } else if (adminToken === undefined) {
       process.stderr.write(`mlp-emulator admin token (generated, shown once; pass --admin-token to choose it): ${emulator.adminToken}\n`);
     }
   } catch (error) {
     process.stderr.write(`mlp-emulator: ${describe(error)}\n`);
     process.exitCode = error instanceof EmulatorError ? 2 : 1;
+    await emulator?.close();
     return undefined;
   }
+  const running = emulator;
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`mlp-emulator: ${signal}, stopping\n`);
-    emulator.close().then(
+    running.close().then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`mlp-emulator: ${describe(error)}\n`);
@@ -97,10 +132,40 @@ export async function main(argv: readonly string[] = process.argv): Promise<Runn
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
-  if (opts.faults !== undefined) process.stderr.write(`mlp-emulator fault seed: ${emulator.seed}\n`);
-  if (opts.control) process.stderr.write(`mlp-emulator control API at ${emulator.url}/_emulator/\n`);
-  process.stdout.write(`mlp-emulator listening on ${emulator.url}\n`);
-  return emulator;
+  if (opts.faults !== undefined) process.stderr.write(`mlp-emulator fault seed: ${running.seed}\n`);
+  if (opts.control) process.stderr.write(`mlp-emulator control API at ${running.url}/_emulator/\n`);
+  // One write: a script polling the redirected file for content sees all of it.
+  process.stdout.write(announcement(running, opts));
+  return running;
+}
+
+function announcement(emulator: RunningEmulator, opts: CliOptions): string {
+  const started: StartAnnouncement = { url: emulator.url, controlUrl: opts.control ? `${emulator.url}/_emulator` : null, pid: process.pid };
+  if (opts.json) return `${JSON.stringify(started)}\n`;
+  if (opts.printEnv) {
+    const lines = [`${PRINTED_ENV.endpoint}=${started.url}`, ...(started.controlUrl === null ? [] : [`${PRINTED_ENV.controlUrl}=${started.controlUrl}`]), `${PRINTED_ENV.pid}=${started.pid}`];
+    return `${lines.join('\n')}\n`;
+  }
+  return `mlp-emulator listening on ${emulator.url}\n`;
+}
+
+/** The token in an existing file, or just the path when there is no file yet (one is generated and written there). */
+function readTokenFile(path: string): { path: string; token?: string } {
+  try {
+    return { path, token: readFileSync(path, 'utf8').trim() };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path };
+    throw EmulatorError.validation('--admin-token-file', `cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Creates the file only if it still does not exist (`wx`: no symlink or other file is followed or overwritten), readable by its owner only. */
+function writeTokenFile(path: string, token: string): void {
+  try {
+    writeFileSync(path, `${token}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    throw EmulatorError.validation('--admin-token-file', `cannot create ${path}: ${(error as Error).message}`);
+  }
 }
 
 function describe(error: unknown): string {

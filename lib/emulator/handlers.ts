@@ -1,5 +1,5 @@
 /**
- * The modeled MLP token API contract (see `shared/docs/mlp-token-api.md`): which route a request is,
+ * The modeled MLP token API contract (see `docs/api-contract.md`): which route a request is,
  * and what each route answers. Pure with respect to HTTP: a handler takes the parsed request and
  * returns status, headers and body, so the server decides separately whether the answer is sent
  * (faults may drop it after the change was applied).

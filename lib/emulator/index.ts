@@ -9,6 +9,8 @@
  * emulator.clock.advance('1h');
  * await emulator.close();
  * ```
+ *
+ * @module mlp-tokens/emulator
  */
 import { randomBytes } from 'node:crypto';
 import type { RouteName } from '../client/routes';
@@ -19,12 +21,13 @@ import type { ControlTarget } from './control';
 import { EmulatorError } from './errors';
 import { FaultInjector, type FaultConfig, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
 import { EmulatorServer } from './server';
-import { newSecret, readStateFile, TokenStore, writeStateFile, type RegisterTokenRecord, type TokenRecord } from './store';
+import type { RegisterTokenRecord, TokenRecord } from './records';
+import { newSecret, readStateFile, TokenStore, writeStateFile } from './store';
 
 export { ManualClock, SettableClock, type EmulatorClock } from './clock';
 export { EmulatorError, type EmulatorErrorCode } from './errors';
 export { mulberry32, type FaultAction, type FaultConfig, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
-export type { RegisterTokenRecord, TokenRecord } from './store';
+export type { RegisterTokenRecord, TokenRecord } from './records';
 export type { RouteName } from '../client/routes';
 
 export interface EmulatorOptions {

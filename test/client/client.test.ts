@@ -14,12 +14,11 @@ import {
   MlpRateLimitError,
   MlpServerError,
   MlpTimeoutError,
-  SCOPE_MANAGE,
   Secret,
   describeError,
   type MlpClientOptions,
-  type RouteName,
 } from '../../lib/client';
+import { SCOPE_MANAGE, type RouteName } from '../../lib/client/routes';
 
 let emu: RunningEmulator;
 const clients: MlpClient[] = [];

@@ -1,5 +1,7 @@
 import * as limits from '../../lib/client/duration';
-import { durationProblem, durationSchema, formatDuration, isDuration, parseDuration, parseDurationMs } from '../../lib/client/duration';
+import { durationProblem, formatDuration, isDuration, parseDuration, parseDurationMs } from '../../lib/client/duration';
+import * as schemas from '../../lib/client/rule-schemas';
+import { durationSchema } from '../../lib/client/rule-schemas';
 
 describe('Go-style durations', () => {
   describe.each([
@@ -89,7 +91,7 @@ describe('durations are capped so that what they compute stays valid (issue 10, 
     ['876000h1s', /is too long/],
   ])('GIVEN the lifetime %j WHEN checked THEN it is refused, naming the limit', (text, message) => {
     expect(limits.durationProblem(text)).toMatch(message);
-    expect(limits.durationSchema.safeParse(text).success).toBe(false);
+    expect(schemas.durationSchema.safeParse(text).success).toBe(false);
     expect(() => limits.parseDuration(text)).toThrow(RangeError);
   });
 
@@ -106,7 +108,7 @@ describe('durations are capped so that what they compute stays valid (issue 10, 
     ['2147484s', /at most 596h31m23s/],
   ])('GIVEN the timeout %j WHEN checked as a timeout THEN it is refused (a longer Node timer fires at once)', (text, message) => {
     expect(limits.timeoutProblem(text)).toMatch(message);
-    expect(limits.timeoutSchema.safeParse(text).success).toBe(false);
+    expect(schemas.timeoutSchema.safeParse(text).success).toBe(false);
     // ...although it is a fine lifetime.
     expect(limits.durationProblem(text)).toBeUndefined();
   });

@@ -5,7 +5,6 @@
  */
 import { inspect } from 'node:util';
 import {
-  FORBIDDEN_BODIES,
   MlpApiError,
   MlpClient,
   MlpConfigurationError,
@@ -19,11 +18,9 @@ import {
   MlpUnauthorizedError,
   MlpValidationError,
   MlpArgumentError,
-  SCOPE_MANAGE,
-  SCOPE_USE,
-  PATHS,
   describeError,
 } from '../../lib/client';
+import { FORBIDDEN_BODIES, SCOPE_MANAGE, SCOPE_USE, PATHS } from '../../lib/client/routes';
 import { BEARER, exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
 
 const TOKEN = 'configured-token-0123456789abcdef0123456789';

@@ -9,7 +9,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import {
-  MAX_RESPONSE_BYTES,
   MlpArgumentError,
   MlpClient,
   MlpConfigurationError,
@@ -19,12 +18,13 @@ import {
   MlpResponseTooLargeError,
   MlpRouteNotFoundError,
   MlpValidationError,
-  PATHS,
-  TLS_VERIFICATION_WARNING,
   describeError,
-  endpointProblem,
   nameProblem,
 } from '../../lib/client';
+import { MAX_RESPONSE_BYTES } from '../../lib/client/http';
+import { PATHS } from '../../lib/client/routes';
+import { TLS_VERIFICATION_WARNING } from '../../lib/client/tls-warning';
+import { endpointProblem } from '../../lib/client/validation';
 import { startEmulator } from '../../lib/emulator';
 import { exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
 

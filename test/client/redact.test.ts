@@ -5,7 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { REDACTED, REDACT_WINDOW, Redactor, spellingsOf } from '../../lib/client/redact';
-import { MlpClient, MlpValidationError, redact, registerSecret } from '../../lib/client';
+import {
+  MlpClient,
+  MlpValidationError,
+} from '../../lib/client';
+import { redact, registerSecret } from '../../lib/client/redact';
 import { exchangeAnswer, startStub, type Stub } from './stub-server';
 
 /** A secret as the API makes them: 32 random bytes, base64url (43 characters). */

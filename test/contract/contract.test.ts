@@ -14,12 +14,12 @@ import {
   MlpClient,
   MlpConflictError,
   MlpForbiddenError,
-  SCOPE_MANAGE,
   Secret,
   isDuration,
   nameProblem,
   type TokenInfo,
 } from '../../lib/client';
+import { SCOPE_MANAGE } from '../../lib/client/routes';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 
 const NAME_PREFIX = 'mlp-contract-';

@@ -99,6 +99,89 @@ async function start(args: string[], env: Record<string, string> = {}): Promise<
   return { ...proc, url };
 }
 
+/** Starts the CLI in a machine-readable mode; resolves with its stdout once the announcement is complete. */
+async function startMachine(args: string[], env: Record<string, string> = {}): Promise<ReturnType<typeof run> & { announced: string }> {
+  const proc = run(args, env);
+  const announced = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no announcement within 10 s; stderr: ${proc.stderr()}`)), 10_000);
+    proc.child.stdout!.on('data', () => {
+      if (proc.stdout().endsWith('\n')) {
+        clearTimeout(timer);
+        resolve(proc.stdout());
+      }
+    });
+    proc.exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening; stderr: ${proc.stderr()}`));
+    });
+  });
+  return { ...proc, announced };
+}
+
+describe('mlp-emulator CLI, machine-readable start', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mlp-emulator-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('GIVEN --print-env and an --admin-token-file that does not exist WHEN it starts THEN stdout is MLP_ENDPOINT and the pid, and the generated token is only in the file, mode 0600', async () => {
+    const tokenFile = join(dir, 'admin-token');
+    const emulator = await startMachine(['--print-env', '--admin-token-file', tokenFile]);
+
+    const printed = Object.fromEntries(emulator.announced.trimEnd().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    expect(Object.keys(printed)).toEqual(['MLP_ENDPOINT', 'MLP_EMULATOR_PID']);
+    expect(printed.MLP_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Number(printed.MLP_EMULATOR_PID)).toBe(emulator.child.pid);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect((await call(printed.MLP_ENDPOINT!, 'POST', PATHS.exchange, { body: { refresh_token: token } })).status).toBe(200);
+    expect(emulator.stdout() + emulator.stderr()).not.toContain(token);
+    expect(emulator.stderr()).toContain(`written to ${tokenFile}`);
+
+    // WHEN it is restarted with the same file THEN the file is read, not rewritten
+    emulator.child.kill('SIGTERM');
+    expect(await emulator.exit).toBe(0);
+    const again = await startMachine(['--print-env', '--admin-token-file', tokenFile]);
+    const endpoint = /^MLP_ENDPOINT=(.*)$/m.exec(again.announced)![1]!;
+    expect(readFileSync(tokenFile, 'utf8').trim()).toBe(token);
+    expect((await call(endpoint, 'POST', PATHS.exchange, { body: { refresh_token: token } })).status).toBe(200);
+  });
+
+  it('GIVEN --json and --control WHEN it starts THEN stdout is one JSON line with url, controlUrl and pid, and no token', async () => {
+    const emulator = await startMachine(['--json', '--control'], { MLP_EMULATOR_ADMIN_TOKEN: ADMIN });
+    expect(emulator.announced.split('\n')).toHaveLength(2);
+    const started = JSON.parse(emulator.announced) as { url: string; controlUrl: string; pid: number };
+    expect(Object.keys(started)).toEqual(['url', 'controlUrl', 'pid']);
+    expect(started.pid).toBe(emulator.child.pid);
+    expect(started.controlUrl).toBe(`${started.url}/_emulator`);
+    expect((await call(started.url, 'GET', '/_emulator/clock')).status).toBe(200);
+    expect((await call(started.url, 'POST', PATHS.exchange, { body: { refresh_token: ADMIN } })).status).toBe(200);
+    expect(emulator.stdout() + emulator.stderr()).not.toContain(ADMIN);
+    const plain = await startMachine(['--json', '--admin-token', ADMIN]);
+    expect(JSON.parse(plain.announced)).toMatchObject({ controlUrl: null, pid: plain.child.pid });
+  });
+
+  it.each([
+    ['--json without a token source', ['--json'], 'mlp-emulator: --admin-token-file: --json and --print-env never print the admin token: give --admin-token-file FILE'],
+    ['--print-env without a token source', ['--print-env'], 'never print the admin token'],
+    ['both --json and --print-env', ['--json', '--print-env', '--admin-token', ADMIN], 'choose one of --json and --print-env'],
+  ])('GIVEN %s WHEN it starts THEN it exits 2 with a message and prints nothing to stdout', async (_label, args, message) => {
+    const proc = run(args);
+    expect(await proc.exit).toBe(2);
+    expect(proc.stderr()).toContain(message);
+    expect(proc.stdout()).toBe('');
+  });
+
+  it('GIVEN an --admin-token-file path that cannot be created WHEN it starts THEN it exits 2 and stops listening', async () => {
+    const proc = run(['--json', '--admin-token-file', join(dir, 'missing-dir', 'admin-token')]);
+    expect(await proc.exit).toBe(2);
+    expect(proc.stderr()).toContain(`cannot create ${join(dir, 'missing-dir', 'admin-token')}`);
+    expect(proc.stdout()).toBe('');
+  });
+});
+
 describe('mlp-emulator CLI', () => {
   it('prints one URL line, serves the API, and exits 0 on SIGTERM', async () => {
     // GIVEN

@@ -95,3 +95,24 @@ export const TOKEN_DATA_ATTRS = {
 export const TOKENS_DATA_ATTRS = {
   tokens: 'tokens',
 } as const;
+
+/**
+ * `ephemeral "mlp_access_token"` attribute names (the ephemeral resource type shares the managed
+ * one's name: Terraform keeps the two kinds apart).
+ */
+export const EPHEMERAL_ACCESS_TOKEN_ATTRS = {
+  namePrefix: 'name_prefix',
+  role: 'role',
+  ttl: 'ttl',
+  registerToken: 'register_token',
+  id: 'id',
+  name: 'name',
+  value: 'value',
+  issuerName: 'issuer_name',
+  createdAt: 'created_at',
+  expiresAt: 'expires_at',
+} as const;
+/** The default `name_prefix` of an ephemeral access token. */
+export const EPHEMERAL_NAME_PREFIX = 'ephemeral-';
+/** The longest `ttl` of an ephemeral access token: a killed run leaves at most tokens that expire within it. */
+export const EPHEMERAL_MAX_TTL = '24h';

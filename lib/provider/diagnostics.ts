@@ -246,8 +246,8 @@ export const diag = {
   },
 
   // ---- protocol and internals ----
-  unknownType(kind: 'resource' | 'data source', typeName: string): Diagnostic {
-    return error(`Unknown ${kind} type`, `This provider has no ${kind} type ${JSON.stringify(typeName)}. Check the spelling; the provider offers mlp_access_token, mlp_register_token, mlp_token and mlp_tokens.`);
+  unknownType(kind: 'resource' | 'data source' | 'ephemeral resource', typeName: string): Diagnostic {
+    return error(`Unknown ${kind} type`, `This provider has no ${kind} type ${JSON.stringify(typeName)}. Check the spelling; the provider offers the resources mlp_access_token and mlp_register_token, the data sources mlp_token and mlp_tokens, and the ephemeral resource mlp_access_token.`);
   },
   unsupportedStateVersion(typeName: string, version: number, current: number): Diagnostic {
     return error(

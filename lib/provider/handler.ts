@@ -108,4 +108,26 @@ export interface DataSourceHandler {
   read(config: ObjectValue, ctx: HandlerContext): Promise<ObjectValue>;
 }
 
+/** What an ephemeral resource's open hands back. */
+export interface OpenResult {
+  /** The values Terraform holds in memory for this run only (never in a plan or state). */
+  readonly result: ObjectValue;
+  /** What close needs (never a secret: Terraform may log it); Terraform keeps it until close. */
+  readonly private: Buffer;
+}
+
+/**
+ * An ephemeral resource (Terraform 1.10+): opened when a run needs its values, closed when it is done
+ * with them, at plan and again at apply. Nothing of it is stored.
+ */
+export interface EphemeralResourceHandler {
+  readonly typeName: string;
+  readonly schema: BlockSchema;
+  validate(config: ObjectValue, ctx: ValidateContext): void;
+  open(config: ObjectValue, ctx: HandlerContext): Promise<OpenResult>;
+  /** The private data for the next renew or close; called only when open asked for a renewal. */
+  renew(priv: Buffer | undefined, ctx: HandlerContext): Promise<Buffer | undefined>;
+  close(priv: Buffer | undefined, ctx: HandlerContext): Promise<void>;
+}
+
 export type { Diagnostic };

@@ -39,6 +39,8 @@ export interface SchemaAttribute {
   sensitive: boolean;
   description_kind: number;
   deprecated?: boolean;
+  /** Terraform 1.11: the value is sent to the provider in config only, never planned or stored. */
+  write_only?: boolean;
 }
 export interface Schema {
   version: number;
@@ -63,11 +65,13 @@ export interface GetMetadataResponse extends WithDiagnostics {
   server_capabilities: ServerCapabilities;
   data_sources: { type_name: string }[];
   resources: { type_name: string }[];
+  ephemeral_resources: { type_name: string }[];
 }
 export interface GetProviderSchemaResponse extends WithDiagnostics {
   provider: Schema;
   resource_schemas: Record<string, Schema>;
   data_source_schemas: Record<string, Schema>;
+  ephemeral_resource_schemas: Record<string, Schema>;
   server_capabilities: ServerCapabilities;
 }
 export interface ValidateProviderConfigRequest {
@@ -140,6 +144,30 @@ export interface ReadDataSourceRequest {
 }
 export interface ReadDataSourceResponse extends WithDiagnostics {
   state?: DynamicValue;
+}
+export interface ValidateEphemeralResourceConfigRequest {
+  type_name: string;
+  config?: DynamicValue;
+}
+export interface OpenEphemeralResourceRequest {
+  type_name: string;
+  config?: DynamicValue;
+  client_capabilities?: ClientCapabilities;
+}
+export interface OpenEphemeralResourceResponse extends WithDiagnostics {
+  result?: DynamicValue;
+  private?: Buffer;
+}
+export interface RenewEphemeralResourceRequest {
+  type_name: string;
+  private?: Buffer;
+}
+export interface RenewEphemeralResourceResponse extends WithDiagnostics {
+  private?: Buffer;
+}
+export interface CloseEphemeralResourceRequest {
+  type_name: string;
+  private?: Buffer;
 }
 export interface StopProviderResponse {
   Error: string;

@@ -13,7 +13,7 @@ import { ApiClock, type Clock } from './clock';
 import { type CtyType, type ObjectValue, type Value, decodeDynamic, decodeJson, encodeDynamic, UNKNOWN } from './codec';
 import { providerSchema, resolveProviderSettings, tokenShapeProblem, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
 import { type Diagnostic, DiagnosticError, Diagnostics, diag } from './diagnostics';
-import type { DataSourceHandler, HandlerContext, ResourceHandler } from './handler';
+import type { DataSourceHandler, EphemeralResourceHandler, HandlerContext, ResourceHandler } from './handler';
 import { log } from './log';
 import type * as proto from './protocol';
 import { type Reply, unary } from './rpc';
@@ -22,6 +22,8 @@ import { type BlockSchema, objectTypeOf, sensitiveAttributes, toProtoSchema } fr
 export interface ProviderOptions {
   readonly resources: readonly ResourceHandler[];
   readonly dataSources: readonly DataSourceHandler[];
+  /** Ephemeral resources (Terraform 1.10+). @default none */
+  readonly ephemeralResources?: readonly EphemeralResourceHandler[];
   /** @default the API's clock (the client's view of the `Date` header) */
   readonly clock?: Clock;
   /** Builds the API access from the settings. @default {@link ProviderApi} */
@@ -40,6 +42,7 @@ export const SERVER_CAPABILITIES: proto.ServerCapabilities = { plan_destroy: tru
 export class Provider {
   readonly #resources = new Map<string, Registered<ResourceHandler>>();
   readonly #dataSources = new Map<string, Registered<DataSourceHandler>>();
+  readonly #ephemeral = new Map<string, Registered<EphemeralResourceHandler>>();
   readonly #providerType = objectTypeOf(providerSchema);
   readonly #makeApi: (settings: ProviderSettings) => ProviderApi;
   readonly #env: NodeJS.ProcessEnv;
@@ -51,6 +54,7 @@ export class Provider {
   constructor(options: ProviderOptions) {
     for (const handler of options.resources) this.#resources.set(handler.typeName, register(handler));
     for (const handler of options.dataSources) this.#dataSources.set(handler.typeName, register(handler));
+    for (const handler of options.ephemeralResources ?? []) this.#ephemeral.set(handler.typeName, register(handler));
     this.#makeApi = options.api ?? ((settings) => new ProviderApi(settings));
     this.#env = options.env ?? process.env;
     this.clock = options.clock ?? new ApiClock(() => this.#api?.timeSource());
@@ -63,6 +67,7 @@ export class Provider {
       server_capabilities: SERVER_CAPABILITIES,
       resources: [...this.#resources.keys()].map((type_name) => ({ type_name })),
       data_sources: [...this.#dataSources.keys()].map((type_name) => ({ type_name })),
+      ephemeral_resources: [...this.#ephemeral.keys()].map((type_name) => ({ type_name })),
     };
   }
 
@@ -71,6 +76,7 @@ export class Provider {
       provider: toProtoSchema(providerSchema),
       resource_schemas: Object.fromEntries([...this.#resources].map(([name, r]) => [name, toProtoSchema(r.handler.schema)])),
       data_source_schemas: Object.fromEntries([...this.#dataSources].map(([name, d]) => [name, toProtoSchema(d.handler.schema)])),
+      ephemeral_resource_schemas: Object.fromEntries([...this.#ephemeral].map(([name, e]) => [name, toProtoSchema(e.handler.schema)])),
       server_capabilities: SERVER_CAPABILITIES,
     };
     return this.#schemaCache;
@@ -217,6 +223,44 @@ export class Provider {
     return { state: encodeDynamic(state, d.type), diagnostics: ctx.diagnostics.items };
   }
 
+  // ---- ephemeral resources ----
+
+  validateEphemeralResourceConfig(req: proto.ValidateEphemeralResourceConfigRequest): Reply<proto.WithDiagnostics> {
+    const e = this.#ephemeralResource(req.type_name);
+    const config = this.#decodeObject(e, req.config);
+    const diagnostics = new Diagnostics();
+    e.handler.validate(config, { diagnostics });
+    return { diagnostics: diagnostics.items };
+  }
+
+  async openEphemeralResource(req: proto.OpenEphemeralResourceRequest): Promise<Reply<proto.OpenEphemeralResourceResponse>> {
+    const e = this.#ephemeralResource(req.type_name);
+    const config = this.#decodeObject(e, req.config);
+    // Terraform opens only with a wholly known configuration; validation runs again, since an
+    // unknown ttl at validate time was not checked then.
+    const diagnostics = new Diagnostics();
+    e.handler.validate(config, { diagnostics });
+    if (diagnostics.hasErrors) return { diagnostics: diagnostics.items };
+    const ctx = this.#context('open');
+    const opened = await e.handler.open(config, ctx);
+    this.#registerSecrets(e, opened.result);
+    return { result: encodeDynamic(opened.result, e.type), private: opened.private, diagnostics: [...diagnostics.items, ...ctx.diagnostics.items] };
+  }
+
+  async renewEphemeralResource(req: proto.RenewEphemeralResourceRequest): Promise<Reply<proto.RenewEphemeralResourceResponse>> {
+    const e = this.#ephemeralResource(req.type_name);
+    const ctx = this.#context('renew');
+    const priv = await e.handler.renew(req.private, ctx);
+    return { private: priv, diagnostics: ctx.diagnostics.items };
+  }
+
+  async closeEphemeralResource(req: proto.CloseEphemeralResourceRequest): Promise<Reply<proto.WithDiagnostics>> {
+    const e = this.#ephemeralResource(req.type_name);
+    const ctx = this.#context('close');
+    await e.handler.close(req.private, ctx);
+    return { diagnostics: ctx.diagnostics.items };
+  }
+
   // ---- lifecycle ----
 
   async stop(): Promise<void> {
@@ -239,6 +283,10 @@ export class Provider {
       ApplyResourceChange: unary('ApplyResourceChange', (req: proto.ApplyResourceChangeRequest) => this.applyResourceChange(req), (req) => this.applyFallback(req)),
       ImportResourceState: unary('ImportResourceState', (req: proto.ImportResourceStateRequest) => this.importResourceState(req)),
       ReadDataSource: unary('ReadDataSource', (req: proto.ReadDataSourceRequest) => this.readDataSource(req)),
+      ValidateEphemeralResourceConfig: unary('ValidateEphemeralResourceConfig', (req: proto.ValidateEphemeralResourceConfigRequest) => this.validateEphemeralResourceConfig(req)),
+      OpenEphemeralResource: unary('OpenEphemeralResource', (req: proto.OpenEphemeralResourceRequest) => this.openEphemeralResource(req)),
+      RenewEphemeralResource: unary('RenewEphemeralResource', (req: proto.RenewEphemeralResourceRequest) => this.renewEphemeralResource(req), (req) => ({ private: req.private })),
+      CloseEphemeralResource: unary('CloseEphemeralResource', (req: proto.CloseEphemeralResourceRequest) => this.closeEphemeralResource(req)),
       GetFunctions: unary('GetFunctions', () => ({})),
       StopProvider: (_call: unknown, callback: (err: null, res: proto.StopProviderResponse) => void) => {
         // Calls in flight finish on their own deadlines; there is nothing long-running to cancel.
@@ -271,6 +319,12 @@ export class Provider {
     return d;
   }
 
+  #ephemeralResource(typeName: string): Registered<EphemeralResourceHandler> {
+    const e = this.#ephemeral.get(typeName);
+    if (!e) throw new DiagnosticError(diag.unknownType('ephemeral resource', typeName));
+    return e;
+  }
+
   #decodeProviderConfig(dv: proto.DynamicValue | undefined): ObjectValue {
     const value = decodeDynamic(dv, this.#providerType);
     const config = asObject(value, providerSchema);
@@ -279,7 +333,7 @@ export class Provider {
     return config;
   }
 
-  #decodeNullable(r: Registered<ResourceHandler | DataSourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue | null {
+  #decodeNullable(r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue | null {
     const value = decodeDynamic(dv, r.type);
     if (value === null) return null;
     const obj = asObject(value, r.handler.schema);
@@ -287,12 +341,12 @@ export class Provider {
     return obj;
   }
 
-  #decodeObject(r: Registered<ResourceHandler | DataSourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue {
+  #decodeObject(r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue {
     return this.#decodeNullable(r, dv) ?? nullObject(r.handler.schema);
   }
 
   /** Every sensitive value this process sees joins the redactor before anything could print it. */
-  #registerSecrets(r: Registered<ResourceHandler | DataSourceHandler>, obj: ObjectValue | null): void {
+  #registerSecrets(r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>, obj: ObjectValue | null): void {
     if (!obj) return;
     for (const name of r.sensitive) {
       const v = obj[name];

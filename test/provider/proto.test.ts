@@ -13,5 +13,14 @@ describe('the compiled protocol descriptor', () => {
     expect(tf.ServerCapabilities.fields.get_provider_schema_optional.id).toBe(2);
     expect(tf.Schema.nested.Attribute.fields.sensitive.id).toBe(7);
     expect(tf.ValidateProviderConfig.nested.Response.fields.diagnostics.id).toBe(2);
+    // Ephemeral resources and write-only attributes, as in tfplugin6.8.proto (Terraform v1.11).
+    expect(tf.Schema.nested.Attribute.fields.write_only.id).toBe(11);
+    expect(tf.GetMetadata.nested.Response.fields.ephemeral_resources.id).toBe(6);
+    expect(tf.GetProviderSchema.nested.Response.fields.ephemeral_resource_schemas.id).toBe(8);
+    expect(tf.OpenEphemeralResource.nested.Response.fields.result.id).toBe(3);
+    expect(tf.OpenEphemeralResource.nested.Response.fields.private.id).toBe(4);
+    expect(tf.RenewEphemeralResource.nested.Response.fields.private.id).toBe(3);
+    expect(tf.CloseEphemeralResource.nested.Request.fields.private.id).toBe(2);
+    expect(Object.keys(tf.Provider.methods)).toEqual(expect.arrayContaining(['ValidateEphemeralResourceConfig', 'OpenEphemeralResource', 'RenewEphemeralResource', 'CloseEphemeralResource']));
   });
 });

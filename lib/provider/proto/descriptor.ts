@@ -190,6 +190,10 @@ export const DESCRIPTOR = {
         "deprecated": {
          "type": "bool",
          "id": 9
+        },
+        "write_only": {
+         "type": "bool",
+         "id": 11
         }
        }
       }
@@ -277,6 +281,22 @@ export const DESCRIPTOR = {
        "requestType": "ReadDataSource.Request",
        "responseType": "ReadDataSource.Response"
       },
+      "ValidateEphemeralResourceConfig": {
+       "requestType": "ValidateEphemeralResourceConfig.Request",
+       "responseType": "ValidateEphemeralResourceConfig.Response"
+      },
+      "OpenEphemeralResource": {
+       "requestType": "OpenEphemeralResource.Request",
+       "responseType": "OpenEphemeralResource.Response"
+      },
+      "RenewEphemeralResource": {
+       "requestType": "RenewEphemeralResource.Request",
+       "responseType": "RenewEphemeralResource.Response"
+      },
+      "CloseEphemeralResource": {
+       "requestType": "CloseEphemeralResource.Request",
+       "responseType": "CloseEphemeralResource.Response"
+      },
       "GetFunctions": {
        "requestType": "GetFunctions.Request",
        "responseType": "GetFunctions.Response"
@@ -313,6 +333,19 @@ export const DESCRIPTOR = {
          "rule": "repeated",
          "type": "ResourceMetadata",
          "id": 4
+        },
+        "ephemeral_resources": {
+         "rule": "repeated",
+         "type": "EphemeralMetadata",
+         "id": 6
+        }
+       }
+      },
+      "EphemeralMetadata": {
+       "fields": {
+        "type_name": {
+         "type": "string",
+         "id": 1
         }
        }
       },
@@ -368,6 +401,11 @@ export const DESCRIPTOR = {
         "server_capabilities": {
          "type": "ServerCapabilities",
          "id": 6
+        },
+        "ephemeral_resource_schemas": {
+         "keyType": "string",
+         "type": "Schema",
+         "id": 8
         }
        }
       }
@@ -771,6 +809,126 @@ export const DESCRIPTOR = {
          "rule": "repeated",
          "type": "Diagnostic",
          "id": 2
+        }
+       }
+      }
+     }
+    },
+    "ValidateEphemeralResourceConfig": {
+     "fields": {},
+     "nested": {
+      "Request": {
+       "fields": {
+        "type_name": {
+         "type": "string",
+         "id": 1
+        },
+        "config": {
+         "type": "DynamicValue",
+         "id": 2
+        }
+       }
+      },
+      "Response": {
+       "fields": {
+        "diagnostics": {
+         "rule": "repeated",
+         "type": "Diagnostic",
+         "id": 1
+        }
+       }
+      }
+     }
+    },
+    "OpenEphemeralResource": {
+     "fields": {},
+     "nested": {
+      "Request": {
+       "fields": {
+        "type_name": {
+         "type": "string",
+         "id": 1
+        },
+        "config": {
+         "type": "DynamicValue",
+         "id": 2
+        },
+        "client_capabilities": {
+         "type": "ClientCapabilities",
+         "id": 3
+        }
+       }
+      },
+      "Response": {
+       "fields": {
+        "diagnostics": {
+         "rule": "repeated",
+         "type": "Diagnostic",
+         "id": 1
+        },
+        "result": {
+         "type": "DynamicValue",
+         "id": 3
+        },
+        "private": {
+         "type": "bytes",
+         "id": 4
+        }
+       }
+      }
+     }
+    },
+    "RenewEphemeralResource": {
+     "fields": {},
+     "nested": {
+      "Request": {
+       "fields": {
+        "type_name": {
+         "type": "string",
+         "id": 1
+        },
+        "private": {
+         "type": "bytes",
+         "id": 2
+        }
+       }
+      },
+      "Response": {
+       "fields": {
+        "diagnostics": {
+         "rule": "repeated",
+         "type": "Diagnostic",
+         "id": 1
+        },
+        "private": {
+         "type": "bytes",
+         "id": 3
+        }
+       }
+      }
+     }
+    },
+    "CloseEphemeralResource": {
+     "fields": {},
+     "nested": {
+      "Request": {
+       "fields": {
+        "type_name": {
+         "type": "string",
+         "id": 1
+        },
+        "private": {
+         "type": "bytes",
+         "id": 2
+        }
+       }
+      },
+      "Response": {
+       "fields": {
+        "diagnostics": {
+         "rule": "repeated",
+         "type": "Diagnostic",
+         "id": 1
         }
        }
       }

@@ -1,0 +1,54 @@
+/**
+ * The named diagnostics of the secrets-out-of-state features (the ephemeral access token, write-only
+ * inputs, sealed values), beside the provider's main set in `diagnostics.ts`: the same shape, the
+ * same redaction on the way out (every diagnostic passes `toProtoDiagnostic`).
+ */
+import type { Diagnostic } from './diagnostics';
+
+function error(summary: string, detail: string, attribute?: readonly string[]): Diagnostic {
+  return { severity: 'error', summary, detail, attribute };
+}
+function warning(summary: string, detail: string, attribute?: readonly string[]): Diagnostic {
+  return { severity: 'warning', summary, detail, attribute };
+}
+
+export const secretsDiag = {
+  // ---- ephemeral access token ----
+  ephemeralTtlTooLong(ttl: string, max: string): Diagnostic {
+    return error(
+      'Invalid ttl',
+      `ttl ${JSON.stringify(ttl)} is longer than ${max}, the most an ephemeral token may live. An ephemeral token is deleted when Terraform closes it; its ttl bounds what a killed run can leave behind. ` +
+        'Use a shorter ttl (long enough for the plan or apply that uses it), or a managed mlp_access_token for a long-lived token.',
+      ['ttl'],
+    );
+  },
+  ephemeralRedeemedTooLong(name: string, lifetime: string, ttl: string, deleted: boolean): Diagnostic {
+    return error(
+      'The registration token makes a token that outlives ttl',
+      `Redeeming register_token created the access token ${JSON.stringify(name)}, which ${lifetime}; ttl is ${ttl}. An ephemeral token must expire by itself within its ttl, so that a run killed before Close leaves nothing long-lived. ` +
+        (deleted
+          ? 'The provider deleted that token again. '
+          : 'The provider could not delete it (no Administrator token is configured): an Administrator must delete it. ') +
+        'Mint the registration token with access_token_ttl no longer than ttl.',
+      ['register_token'],
+    );
+  },
+  ephemeralNotDeleted(name: string, expiresAt: string | null, why: string): Diagnostic {
+    return warning(
+      'Ephemeral token left to expire',
+      `The ephemeral access token ${JSON.stringify(name)} was not deleted at close: ${why}. It expires by itself ${expiresAt ? `at ${expiresAt}` : 'at the end of its ttl'}.`,
+    );
+  },
+  ephemeralSuccessor(name: string, id: string, currentId: string): Diagnostic {
+    return warning(
+      'Left the token of that name alone: it is not the ephemeral one',
+      `The ephemeral access token ${JSON.stringify(name)} had id ${id}, but the token of that name in the project now has id ${currentId}. The API deletes tokens by name, so deleting would delete the other token; nothing was deleted.`,
+    );
+  },
+  ephemeralPrivateUnreadable(): Diagnostic {
+    return error(
+      'Cannot close the ephemeral access token',
+      'Terraform handed back private data this provider did not write (a different provider version between open and close?). Nothing was deleted; the token expires by itself within its ttl.',
+    );
+  },
+};

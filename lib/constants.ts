@@ -52,6 +52,8 @@ export const ACCESS_TOKEN_ATTRS = {
   role: 'role',
   ttl: 'ttl',
   registerToken: 'register_token',
+  registerTokenWo: 'register_token_wo',
+  registerTokenWoVersion: 'register_token_wo_version',
   rotationTriggers: 'rotation_triggers',
   rotateAfter: 'rotate_after',
   earlyRotationWindow: 'early_rotation_window',

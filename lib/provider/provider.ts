@@ -17,7 +17,8 @@ import type { DataSourceHandler, EphemeralResourceHandler, HandlerContext, Resou
 import { log } from './log';
 import type * as proto from './protocol';
 import { type Reply, unary } from './rpc';
-import { type BlockSchema, objectTypeOf, sensitiveAttributes, toProtoSchema } from './schema';
+import { type BlockSchema, objectTypeOf, sensitiveAttributes, toProtoSchema, writeOnlyAttributes } from './schema';
+import { secretsDiag } from './secrets-diagnostics';
 
 export interface ProviderOptions {
   readonly resources: readonly ResourceHandler[];
@@ -35,6 +36,7 @@ interface Registered<H> {
   readonly handler: H;
   readonly type: CtyType;
   readonly sensitive: readonly string[];
+  readonly writeOnly: readonly string[];
 }
 
 export const SERVER_CAPABILITIES: proto.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: true };
@@ -118,6 +120,11 @@ export class Provider {
     const r = this.#resource(req.type_name);
     const config = this.#decodeObject(r, req.config);
     const diagnostics = new Diagnostics();
+    // A client that does not announce write-only attributes (Terraform < 1.11) would store the
+    // value in the state like any other: refuse before anything is planned.
+    if (req.client_capabilities?.write_only_attributes_allowed !== true) {
+      for (const name of r.writeOnly) if (config[name] !== null && config[name] !== undefined) diagnostics.add(secretsDiag.writeOnlyNotSupported(name, req.type_name));
+    }
     r.handler.validate(config, { diagnostics });
     return { diagnostics: diagnostics.items };
   }
@@ -135,7 +142,7 @@ export class Provider {
     const stored = JSON.parse(Buffer.from(json).toString('utf8')) as Record<string, unknown>;
     const upgraded = req.version === current ? (decodeJson(json, r.type) as ObjectValue) : r.handler.upgrade(Number(req.version), stored, { diagnostics });
     this.#registerSecrets(r, upgraded);
-    return { upgraded_state: encodeDynamic(upgraded, r.type), diagnostics: diagnostics.items };
+    return { upgraded_state: encodeDynamic(withoutWriteOnly(r, upgraded), r.type), diagnostics: diagnostics.items };
   }
 
   async readResource(req: proto.ReadResourceRequest): Promise<Reply<proto.ReadResourceResponse>> {
@@ -143,7 +150,7 @@ export class Provider {
     const state = this.#decodeObject(r, req.current_state);
     const ctx = this.#context('read');
     const next = await r.handler.read(state, ctx);
-    return { new_state: encodeDynamic(next, r.type), private: req.private, diagnostics: ctx.diagnostics.items };
+    return { new_state: encodeDynamic(withoutWriteOnly(r, next), r.type), private: req.private, diagnostics: ctx.diagnostics.items };
   }
 
   async planResourceChange(req: proto.PlanResourceChangeRequest): Promise<Reply<proto.PlanResourceChangeResponse>> {
@@ -158,7 +165,7 @@ export class Provider {
     const ctx = this.#context('plan');
     const result = await r.handler.plan({ prior, proposed, config }, ctx);
     return {
-      planned_state: encodeDynamic(result.planned, r.type),
+      planned_state: encodeDynamic(withoutWriteOnly(r, result.planned), r.type),
       requires_replace: prior === null ? [] : result.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })),
       planned_private: req.prior_private,
       diagnostics: ctx.diagnostics.items,
@@ -181,7 +188,7 @@ export class Provider {
       next = await r.handler.update({ prior, planned, config }, ctx);
     }
     if (next) this.#registerSecrets(r, next);
-    return { new_state: encodeDynamic(next, r.type), diagnostics: ctx.diagnostics.items };
+    return { new_state: encodeDynamic(withoutWriteOnly(r, next), r.type), diagnostics: ctx.diagnostics.items };
   }
 
   /** When apply throws, Terraform keeps what existed before: the prior state (null for a create). */
@@ -201,7 +208,7 @@ export class Provider {
     const ctx = this.#context('import');
     const state = await r.handler.import(req.id, ctx);
     this.#registerSecrets(r, state);
-    return { imported_resources: [{ type_name: req.type_name, state: encodeDynamic(state, r.type) }], diagnostics: ctx.diagnostics.items };
+    return { imported_resources: [{ type_name: req.type_name, state: encodeDynamic(withoutWriteOnly(r, state), r.type) }], diagnostics: ctx.diagnostics.items };
   }
 
   // ---- data sources ----
@@ -356,7 +363,15 @@ export class Provider {
 }
 
 function register<H extends { schema: BlockSchema }>(handler: H): Registered<H> {
-  return { handler, type: objectTypeOf(handler.schema), sensitive: sensitiveAttributes(handler.schema) };
+  return { handler, type: objectTypeOf(handler.schema), sensitive: sensitiveAttributes(handler.schema), writeOnly: writeOnlyAttributes(handler.schema) };
+}
+
+/** Terraform never plans or stores a write-only attribute: every planned and new state holds null for it. */
+function withoutWriteOnly<T extends ObjectValue | null>(r: { readonly writeOnly: readonly string[] }, obj: T): T {
+  if (obj === null || r.writeOnly.length === 0) return obj;
+  const out: Record<string, Value> = { ...obj };
+  for (const name of r.writeOnly) out[name] = null;
+  return out as T;
 }
 
 /** A wholly unknown object (config during validation) reads as an object of unknowns. */

@@ -17,6 +17,11 @@ export interface AttributeSchema {
   readonly optional?: boolean;
   readonly computed?: boolean;
   readonly sensitive?: boolean;
+  /**
+   * Terraform 1.11+: the value reaches the provider in configuration only; Terraform never plans
+   * or stores it (the provider answers null for it in every planned and new state).
+   */
+  readonly writeOnly?: boolean;
 }
 
 export interface BlockSchema<Name extends string = string> {
@@ -49,9 +54,17 @@ export function toProtoSchema(block: BlockSchema): proto.Schema {
         optional: attr.optional === true,
         computed: attr.computed === true,
         sensitive: attr.sensitive === true,
+        write_only: attr.writeOnly === true,
       })),
     },
   };
+}
+
+/** Names of the block's write-only attributes. */
+export function writeOnlyAttributes(block: BlockSchema): string[] {
+  return Object.entries<AttributeSchema>(block.attributes)
+    .filter(([, attr]) => attr.writeOnly === true)
+    .map(([name]) => name);
 }
 
 /** Names of the block's sensitive attributes (their values never reach a log or a diagnostic). */

@@ -13,6 +13,16 @@ function warning(summary: string, detail: string, attribute?: readonly string[])
 }
 
 export const secretsDiag = {
+  // ---- write-only attributes ----
+  writeOnlyNotSupported(attribute: string, typeName: string): Diagnostic {
+    return error(
+      `${attribute} needs Terraform 1.11 or later`,
+      `${attribute} of ${typeName} is write-only: Terraform must keep it out of the plan and the state, and this Terraform did not announce that it can (write-only attributes came with Terraform 1.11). ` +
+        'Upgrade Terraform to 1.11 or later, or use the plain attribute without the _wo suffix (whose value is stored in the state).',
+      [attribute],
+    );
+  },
+
   // ---- ephemeral access token ----
   ephemeralTtlTooLong(ttl: string, max: string): Diagnostic {
     return error(

@@ -66,6 +66,7 @@ export function normalizeStored(schema: BlockSchema, stored: Record<string, unkn
   for (const [name, attr] of Object.entries(schema.attributes)) {
     const v = stored[name];
     if (attr.type === 'string') out[name] = typeof v === 'string' ? v : null;
+    else if (attr.type === 'number') out[name] = typeof v === 'number' && Number.isFinite(v) ? v : null;
     else if (v && typeof v === 'object' && !Array.isArray(v)) {
       out[name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue;
     } else out[name] = null;

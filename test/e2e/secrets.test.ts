@@ -29,8 +29,8 @@ afterAll(async () => {
 
 beforeEach(() => emulator.reset());
 
-function workdir(name: string, token: string | undefined = emulator.adminToken): E2EWorkdir {
-  const w = E2EWorkdir.create({ name, endpoint: proxy.url, token });
+function workdir(name: string, token: string | undefined = emulator.adminToken, env: Record<string, string> = {}): E2EWorkdir {
+  const w = E2EWorkdir.create({ name, endpoint: proxy.url, token, env });
   workdirs.push(w);
   return w;
 }
@@ -83,5 +83,43 @@ describe('ephemeral mlp_access_token with real Terraform', () => {
     expect(Object.keys(w.texts())).toEqual(expect.arrayContaining(['state file', 'show -json', 'plan file (unzipped)', 'provider stderr']));
     await w.assertNoSecrets(secrets);
     assertNoSecrets(w.texts(), secrets);
+  });
+});
+
+describe('register_token_wo with real Terraform', () => {
+  test('GIVEN a registration token passed through an ephemeral variable WHEN the team stack redeems it with register_token_wo THEN the token exists and the registration token is in neither state nor plan file nor any log; a new version plans a replacement', async () => {
+    const admin = workdir('wo-admin');
+    admin.writeConfig({ resource: { mlp_register_token: { team: { name: 'team-ci', ttl: '1h', access_token_ttl: '720h' } } } });
+    await admin.init();
+    await admin.apply();
+    const reg = String((await admin.resource('mlp_register_token.team'))!.value);
+    expect(reg.length).toBeGreaterThan(20);
+
+    const team = workdir('wo-team', undefined, { TF_VAR_reg: reg });
+    const teamConfig = (version: number) => ({
+      variable: { reg: { type: 'string', sensitive: true, ephemeral: true } },
+      resource: { mlp_access_token: { team: { register_token_wo: '${var.reg}', register_token_wo_version: version } } },
+      output: { team_name: { value: '${mlp_access_token.team.name}' } },
+    });
+    team.writeConfig(teamConfig(1));
+    await team.init();
+    const planFile = path.join(team.dir, 'tfplan');
+    await team.run(['plan', '-input=false', '-no-color', `-out=${planFile}`]);
+    await team.apply([planFile]);
+    const state = (await team.resource('mlp_access_token.team'))!;
+    expect(state).toMatchObject({ name: 'team-ci', role: 'user', register_token_wo: null, register_token_wo_version: 1 });
+    expect(projectTokens()).toEqual(['team-ci']);
+    expect(emulator.tokens().find((t) => t.name === 'team-ci')!.id).toBe(state.id);
+    expect((await team.plan()).changes).toBe(false);
+
+    team.writeConfig(teamConfig(2));
+    const bumped = await team.plan();
+    expect(bumped).toMatchObject({ add: 1, destroy: 1 });
+    expect(bumped.text).toMatch(/register_token_wo_version\s+= 1 -> 2 # forces replacement/);
+
+    await addStoredTexts(team, planFile);
+    // The registration token: nowhere on the team side (its state, plan file, show -json, logs).
+    assertNoSecrets(team.texts(), [reg]);
+    await team.assertNoSecrets([reg, emulator.adminToken]);
   });
 });

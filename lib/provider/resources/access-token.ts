@@ -18,6 +18,7 @@ import { tokenInfoValue } from '../data-sources/token';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
+import { redeemedToken, validateWriteOnlyRedeem, writeOnlyRedeemAttributes } from './write-only';
 import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
 
 /** Lifetime of the registration token minted for an immediate redeem: short, so a lost one expires soon. */
@@ -63,6 +64,7 @@ export const accessTokenSchema = {
       description:
         'A registration token to redeem instead of creating the token as an Administrator; needs no provider token. Name, role and lifetime come from it. A registration token works once: to rotate, mint a new one.',
     },
+    ...writeOnlyRedeemAttributes,
     [A.rotationTriggers]: {
       type: ['map', 'string'],
       optional: true,
@@ -91,7 +93,7 @@ export const accessTokenSchema = {
 } as const satisfies BlockSchema;
 
 /** Inputs whose change replaces the token. */
-const REPLACING_INPUTS = [A.name, A.namePrefix, A.role, A.ttl, A.registerToken, A.rotationTriggers] as const;
+const REPLACING_INPUTS = [A.name, A.namePrefix, A.role, A.ttl, A.registerToken, A.registerTokenWoVersion, A.rotationTriggers] as const;
 /** Values the API decides: unknown in a plan that creates or replaces the token. */
 const COMPUTED_BY_API = [A.id, A.value, A.issuerName, A.createdAt, A.expiresAt] as const;
 
@@ -106,6 +108,7 @@ export const accessToken = {
     const name = getString(config, A.name);
     const prefix = getString(config, A.namePrefix);
     const registerToken = getString(config, A.registerToken);
+    const redeems = redeemedToken(config);
     const role = getString(config, A.role);
     const ttl = getString(config, A.ttl);
     const window = getString(config, A.earlyRotationWindow);
@@ -114,7 +117,8 @@ export const accessToken = {
     if (name !== null && prefix !== null) d.add(diag.conflictingAttributes(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'));
     if (registerToken !== null && prefix !== null) d.add(diag.conflictingAttributes(A.namePrefix, A.registerToken, 'the registration token fixes the name'));
     if (registerToken !== null && ttl !== null) d.add(diag.conflictingAttributes(A.ttl, A.registerToken, 'the registration token fixes the lifetime'));
-    if (name === null && prefix === null && registerToken === null) {
+    validateWriteOnlyRedeem(config, ctx);
+    if (name === null && prefix === null && redeems === null) {
       d.add(diag.missingOneOf([A.name, A.namePrefix, A.registerToken], 'an Administrator creates a token by name (or name prefix), anyone can redeem a registration token'));
     }
     if (isKnown(name)) {
@@ -163,7 +167,7 @@ export const accessToken = {
         ),
       );
     }
-    if (window !== null && ttl === null && registerToken === null) {
+    if (window !== null && ttl === null && redeems === null) {
       d.add(diag.uselessAttribute(A.earlyRotationWindow, 'Without ttl the token never expires, so there is no expiry to rotate ahead of. Set ttl, or use rotate_after.'));
     }
   },
@@ -188,7 +192,7 @@ export const accessToken = {
 
     const name = String(getString(prior, A.name));
     const when = formatTime(reason === 'expired' ? expiresAt : (rotateAt as Date))!;
-    if (getString(config, A.registerToken) !== null) {
+    if (redeemedToken(config) !== null) {
       // A registration token works once: replacing would redeem a used one and fail. Say what to do.
       ctx.diagnostics.add(diag.cannotRotateRegistered(name, when, reason));
       return { planned, requiresReplace: [] };
@@ -199,8 +203,9 @@ export const accessToken = {
 
   // ---- create -----------------------------------------------------------------------------------
 
-  async create({ planned }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue | null> {
-    const registerToken = getString(planned, A.registerToken);
+  async create({ planned, config }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue | null> {
+    // The write-only one is in the configuration only (null in every plan).
+    const registerToken = getString(planned, A.registerToken) ?? getString(config, A.registerTokenWo);
     if (isKnown(registerToken)) return redeemGiven(planned, registerToken, ctx);
 
     const name = createName(planned);
@@ -390,7 +395,7 @@ function knownOr<T>(v: Maybe<T>, fallback: T): T {
 
 /** The plan of a new token: the API decides the computed values. */
 export function plannedCreate(proposed: ObjectValue, config: ObjectValue): ObjectValue {
-  const registerToken = getString(config, A.registerToken);
+  const registerToken = redeemedToken(config);
   const out: Record<string, Value> = { ...proposed };
   for (const attr of COMPUTED_BY_API) out[attr] = UNKNOWN;
   const name = getString(config, A.name);
@@ -417,7 +422,7 @@ export function inputChanged(attr: (typeof REPLACING_INPUTS)[number], prior: Obj
       if (configured === UNKNOWN) return true;
       if (configured !== null) return configured !== before;
       // Unset role means "user" unless a registration token decides it; unset name is computed.
-      if (attr === A.role && getString(config, A.registerToken) === null) return before !== 'user';
+      if (attr === A.role && redeemedToken(config) === null) return before !== 'user';
       return false;
     }
     case A.ttl:

@@ -1,0 +1,59 @@
+/**
+ * The write-only way to redeem a registration token (Terraform 1.11+): `register_token_wo` reaches
+ * the provider in configuration only, so it is in no plan and no state, and
+ * `register_token_wo_version` (stored) says when to redeem again, since Terraform cannot compare a
+ * value it never kept. The plain `register_token` stays for older Terraform.
+ */
+import { ACCESS_TOKEN_ATTRS as A } from '../../constants';
+import type { ObjectValue } from '../codec';
+import { diag } from '../diagnostics';
+import type { ValidateContext } from '../handler';
+import { type Maybe, getNumber, getString, isKnown } from '../values';
+
+export const writeOnlyRedeemAttributes = {
+  [A.registerTokenWo]: {
+    type: 'string',
+    optional: true,
+    sensitive: true,
+    writeOnly: true,
+    description:
+      'Write-only (Terraform 1.11+): a registration token to redeem, like `register_token`, but never stored in the plan or state. Set `register_token_wo_version` with it, and change that number to redeem a new registration token (which replaces the access token). Conflicts with `register_token`.',
+  },
+  [A.registerTokenWoVersion]: {
+    type: 'number',
+    optional: true,
+    description: 'Required with `register_token_wo`: Terraform cannot see a write-only value change, so change this number to redeem the current `register_token_wo` again (replaces the token).',
+  },
+} as const;
+
+/** The registration token this configuration redeems: `register_token`, else the write-only one. */
+export function redeemedToken(config: ObjectValue): Maybe<string> {
+  const plain = getString(config, A.registerToken);
+  return plain !== null ? plain : getString(config, A.registerTokenWo);
+}
+
+/** The checks of the write-only pair (the ones it shares with `register_token` run there). */
+export function validateWriteOnlyRedeem(config: ObjectValue, ctx: ValidateContext): void {
+  const d = ctx.diagnostics;
+  const wo = getString(config, A.registerTokenWo);
+  const version = getNumber(config, A.registerTokenWoVersion);
+  if (wo === null) {
+    if (version !== null) d.add(diag.uselessAttribute(A.registerTokenWoVersion, 'It only says when to redeem register_token_wo again; set register_token_wo, or remove it.'));
+    return;
+  }
+  if (getString(config, A.registerToken) !== null) d.add(diag.conflictingAttributes(A.registerToken, A.registerTokenWo, 'both name the registration token to redeem; register_token_wo keeps it out of the state'));
+  if (getString(config, A.namePrefix) !== null) d.add(diag.conflictingAttributes(A.namePrefix, A.registerTokenWo, 'the registration token fixes the name'));
+  if (getString(config, A.ttl) !== null) d.add(diag.conflictingAttributes(A.ttl, A.registerTokenWo, 'the registration token fixes the lifetime'));
+  if (version === null) {
+    d.add(
+      diag.invalidAttribute(
+        [A.registerTokenWoVersion],
+        'register_token_wo_version is not set, though register_token_wo is',
+        'Set it to a number (e.g. 1) and change it whenever register_token_wo holds a new registration token: Terraform never stores a write-only value, so the number is how it knows to redeem again',
+      ),
+    );
+  }
+  if (isKnown(wo) && wo.trim() === '') {
+    d.add(diag.invalidAttribute([A.registerTokenWo], 'register_token_wo is empty', 'Set it to a registration token value, or remove it to create the token as an Administrator'));
+  }
+}

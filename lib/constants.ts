@@ -62,6 +62,8 @@ export const ACCESS_TOKEN_ATTRS = {
   createdAt: 'created_at',
   expiresAt: 'expires_at',
   rotateAt: 'rotate_at',
+  sealTo: 'seal_to',
+  sealedValue: 'sealed_value',
 } as const;
 
 /** `mlp_register_token` attribute names. */
@@ -74,6 +76,8 @@ export const REGISTER_TOKEN_ATTRS = {
   rotationTriggers: 'rotation_triggers',
   value: 'value',
   expiresAt: 'expires_at',
+  sealTo: 'seal_to',
+  sealedValue: 'sealed_value',
 } as const;
 
 /** Roles as users write them (Terraform and constructs). The API spells them `USER` / `ADMIN`. */

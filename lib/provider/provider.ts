@@ -19,6 +19,7 @@ import type * as proto from './protocol';
 import { type Reply, unary } from './rpc';
 import { type BlockSchema, objectTypeOf, sensitiveAttributes, toProtoSchema, writeOnlyAttributes } from './schema';
 import { secretsDiag } from './secrets-diagnostics';
+import { isSealable, planSealing, sealCreated, validateSealTo } from './sealing';
 
 export interface ProviderOptions {
   readonly resources: readonly ResourceHandler[];
@@ -126,6 +127,7 @@ export class Provider {
       for (const name of r.writeOnly) if (config[name] !== null && config[name] !== undefined) diagnostics.add(secretsDiag.writeOnlyNotSupported(name, req.type_name));
     }
     r.handler.validate(config, { diagnostics });
+    if (isSealable(r.handler.schema)) validateSealTo(config, diagnostics);
     return { diagnostics: diagnostics.items };
   }
 
@@ -164,8 +166,10 @@ export class Provider {
     const config = this.#decodeObject(r, req.config);
     const ctx = this.#context('plan');
     const result = await r.handler.plan({ prior, proposed, config }, ctx);
+    const replaces = prior !== null && result.requiresReplace.length > 0;
+    const planned = isSealable(r.handler.schema) ? planSealing(prior, result.planned, replaces, ctx.diagnostics) : result.planned;
     return {
-      planned_state: encodeDynamic(withoutWriteOnly(r, result.planned), r.type),
+      planned_state: encodeDynamic(withoutWriteOnly(r, planned), r.type),
       requires_replace: prior === null ? [] : result.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })),
       planned_private: req.prior_private,
       diagnostics: ctx.diagnostics.items,
@@ -184,6 +188,8 @@ export class Provider {
       next = null;
     } else if (prior === null) {
       next = await r.handler.create({ prior, planned, config }, ctx);
+      // Sealed the moment it exists: the value never reaches the state unsealed.
+      if (next && isSealable(r.handler.schema)) next = await sealCreated(next, ctx.diagnostics);
     } else {
       next = await r.handler.update({ prior, planned, config }, ctx);
     }

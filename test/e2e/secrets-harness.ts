@@ -76,6 +76,22 @@ function noteSecrets(text: string, into: Set<string>): void {
   }
 }
 
+/** An age key pair made by Debian's `age-keygen`, in `dir`. */
+export function ageKeyPair(dir: string, name: string): { identityFile: string; recipient: string } {
+  const identityFile = path.join(dir, `${name}.key`);
+  const made = spawnSync('age-keygen', ['-o', identityFile], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`age-keygen failed: ${made.stderr}`);
+  const recipient = spawnSync('age-keygen', ['-y', identityFile], { encoding: 'utf8' }).stdout.trim();
+  return { identityFile, recipient };
+}
+
+/** Decrypts ASCII-armored age ciphertext with Debian's `age` CLI (an implementation independent of ours). */
+export function ageDecrypt(armored: string, identityFile: string): string {
+  const result = spawnSync('age', ['-d', '-i', identityFile], { input: armored, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`age -d failed: ${result.stderr}`);
+  return result.stdout;
+}
+
 /** The saved plan file's contents (every entry of the zip, concatenated). */
 export function planFileText(planFile: string): string {
   const result = spawnSync('unzip', ['-p', planFile], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });

@@ -5,10 +5,12 @@
  * produced, including what normally holds values: the state file, the saved plan file (unzipped) and
  * `terraform show -json`.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir, assertNoSecrets } from './harness';
-import { type RecordingProxy, addStoredTexts, startRecordingProxy } from './secrets-harness';
+import { E2EWorkdir, assertNoSecrets, tokenAccepted } from './harness';
+import { type RecordingProxy, addStoredTexts, ageDecrypt, ageKeyPair, startRecordingProxy } from './secrets-harness';
 
 jest.setTimeout(240_000);
 
@@ -21,7 +23,13 @@ beforeAll(async () => {
   proxy = await startRecordingProxy(emulator.url);
 });
 
+let keys: string;
+beforeAll(() => {
+  keys = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-e2e-keys-'));
+});
+
 afterAll(async () => {
+  fs.rmSync(keys, { recursive: true, force: true });
   await proxy?.close();
   await emulator?.close();
   if (!process.env.MLP_E2E_KEEP) for (const w of workdirs) w.remove();
@@ -121,5 +129,97 @@ describe('register_token_wo with real Terraform', () => {
     // The registration token: nowhere on the team side (its state, plan file, show -json, logs).
     assertNoSecrets(team.texts(), [reg]);
     await team.assertNoSecrets([reg, emulator.adminToken]);
+  });
+});
+
+describe('sealed values with real Terraform and the age CLI', () => {
+  test('GIVEN seal_to on both resources WHEN planned to a file and applied THEN the state holds only ciphertext, age -d gives the values (who-am-I accepts the access token), and no value is in state, plan file, show -json, trace or provider stderr', async () => {
+    const team = ageKeyPair(keys, 'sealed-team');
+    const w = workdir('sealed');
+    w.writeConfig({
+      resource: {
+        mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [team.recipient] } },
+        mlp_register_token: { reg: { name: 'sealed-worker', ttl: '1h', access_token_ttl: '24h', seal_to: [team.recipient] } },
+      },
+      output: {
+        ci_sealed_value: { value: '${mlp_access_token.ci.sealed_value}' },
+        reg_sealed_value: { value: '${mlp_register_token.reg.sealed_value}' },
+      },
+    });
+    await w.init();
+    const planFile = path.join(w.dir, 'tfplan');
+    await w.run(['plan', '-input=false', '-no-color', `-out=${planFile}`]);
+    await w.apply([planFile]);
+
+    const ci = (await w.resource('mlp_access_token.ci'))!;
+    const reg = (await w.resource('mlp_register_token.reg'))!;
+    expect(ci).toMatchObject({ value: null, seal_to: [team.recipient] });
+    expect(reg).toMatchObject({ value: null, seal_to: [team.recipient] });
+    const armored = (await w.run(['output', '-raw', 'ci_sealed_value'])).stdout;
+    expect(armored).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+    const value = ageDecrypt(armored, team.identityFile);
+    expect(proxy.secrets()).toContain(value);
+    expect(await tokenAccepted(emulator.url, value)).toBe(true);
+    // The registration token opens too, and redeems.
+    const registration = ageDecrypt((await w.run(['output', '-raw', 'reg_sealed_value'])).stdout, team.identityFile);
+    expect(emulator.registerTokens().map((r) => r.name)).toContain('sealed-worker');
+    expect(proxy.secrets()).toContain(registration);
+    // Outputs are not sensitive: the ciphertext is printed as it is.
+    expect((await w.tf.outputs()).ci_sealed_value!.sensitive).toBe(false);
+    expect((await w.plan()).changes).toBe(false);
+
+    // A changed seal_to: in place, not re-sealed, with a warning.
+    const other = ageKeyPair(keys, 'sealed-other');
+    w.writeConfig({
+      resource: {
+        mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [other.recipient] } },
+        mlp_register_token: { reg: { name: 'sealed-worker', ttl: '1h', access_token_ttl: '24h', seal_to: [team.recipient] } },
+      },
+    });
+    const changed = await w.plan();
+    expect(changed).toMatchObject({ add: 0, change: 1, destroy: 0 });
+    expect(changed.text).toMatch(/seal_to changed: the token is not re-sealed/);
+
+    await addStoredTexts(w, planFile);
+    const secrets = allSecrets();
+    await w.assertNoSecrets(secrets);
+    expect(secrets).toEqual(expect.arrayContaining([value, registration]));
+  });
+
+  test('GIVEN the hand-off WHEN the admin stack seals a registration token to the team key, the team decrypts it into register_token_wo and seals its access token to the consumer THEN the consumer opens a working token and no state, plan file or log of either stack holds a usable secret', async () => {
+    const teamKey = ageKeyPair(keys, 'handoff-team');
+    const consumerKey = ageKeyPair(keys, 'handoff-consumer');
+    const admin = workdir('handoff-admin');
+    admin.writeConfig({
+      resource: { mlp_register_token: { team: { name: 'handoff-team', ttl: '1h', access_token_ttl: '720h', seal_to: [teamKey.recipient] } } },
+      output: { team_registration_sealed_value: { value: '${mlp_register_token.team.sealed_value}' } },
+    });
+    await admin.init();
+    const adminPlan = path.join(admin.dir, 'tfplan');
+    await admin.run(['plan', '-input=false', '-no-color', `-out=${adminPlan}`]);
+    await admin.apply([adminPlan]);
+    const registration = ageDecrypt((await admin.run(['output', '-raw', 'team_registration_sealed_value'])).stdout, teamKey.identityFile);
+
+    const team = workdir('handoff-team', undefined, { TF_VAR_registration: registration });
+    team.writeConfig({
+      variable: { registration: { type: 'string', sensitive: true, ephemeral: true } },
+      resource: { mlp_access_token: { team: { register_token_wo: '${var.registration}', register_token_wo_version: 1, seal_to: [consumerKey.recipient] } } },
+      output: { team_sealed_value: { value: '${mlp_access_token.team.sealed_value}' } },
+    });
+    await team.init();
+    const teamPlan = path.join(team.dir, 'tfplan');
+    await team.run(['plan', '-input=false', '-no-color', `-out=${teamPlan}`]);
+    await team.apply([teamPlan]);
+    const value = ageDecrypt((await team.run(['output', '-raw', 'team_sealed_value'])).stdout, consumerKey.identityFile);
+    expect(await tokenAccepted(emulator.url, value)).toBe(true);
+    expect(projectTokens()).toEqual(['handoff-team']);
+    expect(await team.resource('mlp_access_token.team')).toMatchObject({ name: 'handoff-team', value: null, register_token_wo: null });
+
+    const secrets = allSecrets();
+    expect(secrets).toEqual(expect.arrayContaining([registration, value]));
+    for (const [w, plan] of [[admin, adminPlan], [team, teamPlan]] as const) {
+      await addStoredTexts(w, plan);
+      await w.assertNoSecrets(secrets);
+    }
   });
 });

@@ -18,6 +18,7 @@ import { tokenInfoValue } from '../data-sources/token';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
+import { sealAttributes } from '../sealing';
 import { redeemedToken, validateWriteOnlyRedeem, writeOnlyRedeemAttributes } from './write-only';
 import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
 
@@ -65,6 +66,7 @@ export const accessTokenSchema = {
         'A registration token to redeem instead of creating the token as an Administrator; needs no provider token. Name, role and lifetime come from it. A registration token works once: to rotate, mint a new one.',
     },
     ...writeOnlyRedeemAttributes,
+    ...sealAttributes('access token\'s value'),
     [A.rotationTriggers]: {
       type: ['map', 'string'],
       optional: true,

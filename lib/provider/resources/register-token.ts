@@ -19,6 +19,7 @@ import { type ObjectValue, UNKNOWN, valuesEqual } from '../codec';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
+import { sealAttributes } from '../sealing';
 import { formatTime, getString, normalizeStored, getStringMap, isKnown, sameDuration, triggersChanged } from '../values';
 
 // ---- schema -------------------------------------------------------------------------------------
@@ -39,7 +40,8 @@ export const registerTokenSchema = {
     },
     [A.ttl]: { type: 'string', required: true, description: 'The registration token\'s own lifetime (Go-style duration): it cannot be redeemed after that.' },
     [A.rotationTriggers]: { type: ['map', 'string'], optional: true, description: 'Arbitrary values that mint a new registration token when they change.' },
-    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The registration token.' },
+    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The registration token. Null when `seal_to` is set.' },
+    ...sealAttributes('registration token'),
     [A.expiresAt]: { type: 'string', computed: true, description: 'When the registration token stops being redeemable (RFC 3339).' },
   },
 } as const satisfies BlockSchema;

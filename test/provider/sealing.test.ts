@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { recipientProblem } from '../../lib/seal/recipients';
+import { UNKNOWN, type ObjectValue, type Value, decodeDynamic, encodeDynamic } from '../../lib/provider/codec';
+import { providerSchema } from '../../lib/provider/config';
+import { Diagnostics } from '../../lib/provider/diagnostics';
+import { accessTokenSchema } from '../../lib/provider/resources/access-token';
+import { registerTokenSchema } from '../../lib/provider/resources/register-token';
+import { createProvider } from '../../lib/provider/registry';
+import { objectTypeOf } from '../../lib/provider/schema';
+import { planSealing, validateSealTo } from '../../lib/provider/sealing';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A real key pair from Debian's age-keygen (the independent implementation). */
+function keyPair(): { identityFile: string; recipient: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-seal-unit-'));
+  dirs.push(dir);
+  const identityFile = path.join(dir, 'key.txt');
+  execFileSync('age-keygen', ['-o', identityFile], { stdio: 'ignore' });
+  const recipient = execFileSync('age-keygen', ['-y', identityFile], { encoding: 'utf8' }).trim();
+  return { identityFile, recipient };
+}
+
+const TYPE = objectTypeOf(accessTokenSchema);
+const obj = (values: Record<string, Value>): ObjectValue => ({ ...Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])), ...values });
+
+describe('age recipients (seal_to)', () => {
+  const { recipient } = keyPair();
+
+  test('GIVEN keys from age-keygen WHEN checked THEN they pass; mistyped, truncated, upper-case, secret keys and post-quantum ones are refused with the reason', () => {
+    expect(recipientProblem(recipient)).toBeUndefined();
+    expect(recipientProblem('age1wyemr6rupaja83apdu7z7cuqpgl6lsnufkcs559gtxumwg3aya4sua39k3')).toBeUndefined();
+    const flipped = `${recipient.slice(0, 20)}${recipient[20] === 'q' ? 'p' : 'q'}${recipient.slice(21)}`;
+    expect(recipientProblem(flipped)).toMatch(/wrong checksum/);
+    expect(recipientProblem(recipient.slice(0, -1))).toMatch(/61 characters long; an X25519 age recipient has 62/);
+    expect(recipientProblem(recipient.toUpperCase())).toMatch(/not an age recipient|upper-case/);
+    expect(recipientProblem(`age1${recipient.slice(4, 10).toUpperCase()}${recipient.slice(10)}`)).toMatch(/upper-case/);
+    expect(recipientProblem('AGE-SECRET-KEY-1QQQQ')).toMatch(/secret key \(identity\), not a recipient/);
+    expect(recipientProblem('age1pq1abc')).toMatch(/post-quantum/);
+    expect(recipientProblem('ssh-ed25519 AAAA')).toMatch(/begin with "age1"/);
+    expect(recipientProblem(`${recipient.slice(0, 30)}b${recipient.slice(31)}`)).toMatch(/contains "b"/);
+  });
+
+  test('GIVEN seal_to WHEN the config is validated THEN an empty list and each bad recipient are refused at their index', () => {
+    const d = new Diagnostics();
+    validateSealTo(obj({ seal_to: [recipient, 'age1nope', UNKNOWN] }), d);
+    expect(d.items).toHaveLength(1);
+    expect(d.items[0]).toMatchObject({ severity: 'error', summary: 'Invalid seal_to recipient', attribute: ['seal_to', 1] });
+    const empty = new Diagnostics();
+    validateSealTo(obj({ seal_to: [] }), empty);
+    expect(empty.items[0]).toMatchObject({ summary: 'Invalid seal_to', attribute: ['seal_to'] });
+  });
+
+  test('GIVEN the provider WHEN a sealed create is planned THEN value is null and sealed_value unknown; without seal_to sealed_value is null', async () => {
+    const provider = createProvider({ env: {} });
+    const providerType = objectTypeOf(providerSchema);
+    provider.configureProvider({
+      terraform_version: '1.11.4',
+      config: encodeDynamic({ ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), endpoint: 'http://127.0.0.1:1', token: 'admin-0123456789abcdefghijklmnopqrstu' }, providerType),
+    });
+    const sealed = encodeDynamic(obj({ name: 'ci', seal_to: [recipient] }), TYPE);
+    const reply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: encodeDynamic(null, TYPE), proposed_new_state: sealed, config: sealed });
+    expect(decodeDynamic(reply.planned_state, TYPE)).toMatchObject({ value: null, sealed_value: UNKNOWN, id: UNKNOWN });
+    const plain = encodeDynamic(obj({ name: 'ci' }), TYPE);
+    const plainReply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: encodeDynamic(null, TYPE), proposed_new_state: plain, config: plain });
+    expect(decodeDynamic(plainReply.planned_state, TYPE)).toMatchObject({ value: UNKNOWN, sealed_value: null });
+    const badConfig = encodeDynamic(obj({ name: 'ci', seal_to: ['age1nope'] }), TYPE);
+    expect(provider.validateResourceConfig({ type_name: 'mlp_access_token', config: badConfig }).diagnostics![0]).toMatchObject({ summary: 'Invalid seal_to recipient' });
+    expect(Object.keys(registerTokenSchema.attributes)).toEqual(expect.arrayContaining(['seal_to', 'sealed_value']));
+  });
+
+  test('GIVEN a sealed token WHEN seal_to changes in place THEN nothing is re-sealed and a warning says to rotate', () => {
+    const prior = obj({ name: 'ci', seal_to: [recipient], sealed_value: '-----BEGIN AGE ENCRYPTED FILE-----' });
+    const d = new Diagnostics();
+    const planned = planSealing(prior, { ...prior, seal_to: [recipient, recipient] }, false, d);
+    expect(planned.sealed_value).toBe(prior.sealed_value);
+    expect(d.items[0]).toMatchObject({ severity: 'warning', summary: 'seal_to changed: the token is not re-sealed' });
+    expect(d.items[0]!.detail).toMatch(/rotate the token/);
+  });
+});

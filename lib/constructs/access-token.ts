@@ -13,13 +13,16 @@ import {
   checkSecretIsReference,
   definedAttributes,
   definedHcl,
+  hclNumber,
   hclString,
+  hclStringList,
   hclStringMap,
   literal,
   sensitiveString,
   stringMapToTerraform,
 } from './internal';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
+import { type MlpSealProps, type MlpWriteOnlyRedeemProps, addSealedValueOutput, checkSealTo, checkWriteOnlyRedeem, noteWriteOnlyUsage, secretAttributes } from './secrets';
 
 /**
  * An ML Platform access token. Give it `name` or `namePrefix` to create one directly (the provider
@@ -28,7 +31,7 @@ import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './option
  *
  * Durations are Go-style strings with the units `h`, `m` and `s`: `"90m"`, `"720h"`, `"2h45m30s"`.
  */
-export interface MlpAccessTokenProps extends MlpElementOptions {
+export interface MlpAccessTokenProps extends MlpElementOptions, MlpSealProps, MlpWriteOnlyRedeemProps {
   /**
    * The token's name: letters, digits, `.`, `_` and `-`, at most 64 characters, unique in the
    * project. Exactly one of `name` and `namePrefix` is required, unless `registerToken` is given
@@ -134,8 +137,11 @@ export class MlpAccessToken extends TerraformResource {
   /** The Terraform resource type, `mlp_access_token` (also what the cdktf jest matchers look up). */
   public static readonly tfResourceType = ACCESS_TOKEN_RESOURCE;
 
-  /** The sensitive output carrying `value`, unless turned off with `output: false`. */
+  /** The sensitive output carrying `value`, unless turned off with `output: false` (or replaced by the sealed one with `sealTo`). */
   public readonly valueOutput?: TerraformOutput;
+
+  /** With `sealTo`: the plain output `<id>_sealed_value` carrying `sealedValue`. */
+  public readonly sealedValueOutput?: TerraformOutput;
 
   private readonly props: MlpAccessTokenProps;
 
@@ -149,7 +155,14 @@ export class MlpAccessToken extends TerraformResource {
     });
     validate(this.node.path, props);
     this.props = props;
-    this.valueOutput = addValueOutput(this, () => this.value, props.output);
+    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => this.value, props.output) : undefined;
+    this.sealedValueOutput = addSealedValueOutput(this, () => this.sealedValue, props.sealTo, props.output);
+    noteWriteOnlyUsage(this, props.registerTokenWo !== undefined);
+  }
+
+  /** With `sealTo`: the value, age-encrypted to those recipients (ASCII armor; not sensitive). */
+  public get sealedValue(): string {
+    return this.getStringAttribute(A.sealedValue);
   }
 
   /** The token's id in the ML Platform. */
@@ -203,6 +216,7 @@ export class MlpAccessToken extends TerraformResource {
       [A.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
       [A.rotateAfter]: p.rotateAfter,
       [A.earlyRotationWindow]: p.earlyRotationWindow,
+      ...secretAttributes(p),
     });
   }
 
@@ -217,6 +231,9 @@ export class MlpAccessToken extends TerraformResource {
       [A.rotationTriggers]: hclStringMap(p.rotationTriggers),
       [A.rotateAfter]: hclString(p.rotateAfter),
       [A.earlyRotationWindow]: hclString(p.earlyRotationWindow),
+      [A.sealTo]: hclStringList(p.sealTo),
+      [A.registerTokenWo]: hclString(p.registerTokenWo),
+      [A.registerTokenWoVersion]: hclNumber(p.registerTokenWoVersion),
     });
   }
 }
@@ -224,7 +241,9 @@ export class MlpAccessToken extends TerraformResource {
 /** Every synth-time rule of `mlp_access_token`; references are skipped (the provider checks them at plan). */
 function validate(where: string, p: MlpAccessTokenProps): void {
   checkSecretIsReference(p.registerToken, (length) => errors.literalRegisterToken(where, length));
-  if (p.registerToken !== undefined) {
+  checkWriteOnlyRedeem(where, p);
+  checkSealTo(where, p.sealTo);
+  if (p.registerToken !== undefined || p.registerTokenWo !== undefined) {
     const conflicting = (['namePrefix', 'role', 'ttl'] as const).filter((k) => p[k] !== undefined);
     if (conflicting.length > 0) throw errors.registerTokenConflict(where, conflicting);
   } else if (p.name !== undefined && p.namePrefix !== undefined) {
@@ -240,7 +259,7 @@ function validate(where: string, p: MlpAccessTokenProps): void {
   const rotateAfter = checkDuration(where, 'rotateAfter', p.rotateAfter);
   const window = checkDuration(where, 'earlyRotationWindow', p.earlyRotationWindow);
   // With registerToken the lifetime comes from the registration token, known only to the provider.
-  if (window !== undefined && p.ttl === undefined && p.registerToken === undefined) {
+  if (window !== undefined && p.ttl === undefined && p.registerToken === undefined && p.registerTokenWo === undefined) {
     throw errors.rotationWindowWithoutTtl(where, p.earlyRotationWindow!);
   }
   if (window !== undefined && ttl !== undefined && window >= ttl) {

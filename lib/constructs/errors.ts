@@ -28,7 +28,11 @@ export type MlpConstructErrorCode =
   | 'INVALID_MAX_RETRIES'
   | 'INVALID_IDENTIFIER'
   | 'INVALID_ROTATION_TRIGGER'
-  | 'MIRROR_FAILED';
+  | 'MIRROR_FAILED'
+  | 'INVALID_SEAL_TO'
+  | 'WRITE_ONLY_VERSION'
+  | 'EPHEMERAL_UNSUPPORTED'
+  | 'INVALID_EPHEMERAL_TTL';
 
 /** A mistake in how an MLP construct was declared, found at synth time (before Terraform runs). */
 export class MlpConstructError extends Error {
@@ -232,4 +236,67 @@ export function mirrorFailed(path: string, stackDir: string, cause: unknown): Ml
   );
   (error as { cause?: unknown }).cause = cause;
   return error;
+}
+
+// ---- keeping secrets out of state (sealTo, write-only, ephemeral) ----
+
+export function invalidSealTo(path: string, problem: string): MlpConstructError {
+  return new MlpConstructError('INVALID_SEAL_TO', path, 'sealTo', `${problem}.`);
+}
+
+export function literalRegisterTokenWo(path: string, length: number): MlpConstructError {
+  return new MlpConstructError(
+    'LITERAL_SECRET',
+    path,
+    'registerTokenWo',
+    `registerTokenWo is a literal string (${length} characters, not shown). A literal would be written in clear ` +
+      'text into cdk.tf.json, which defeats a write-only attribute. Pass a reference: an ephemeral, sensitive ' +
+      "TerraformVariable (`new TerraformVariable(this, 'register_token', { type: 'string', sensitive: true, ephemeral: true }).stringValue`, " +
+      'set at plan and apply time with TF_VAR_register_token).',
+  );
+}
+
+export function registerTokenTwice(path: string): MlpConstructError {
+  return new MlpConstructError(
+    'REGISTER_TOKEN_CONFLICT',
+    path,
+    'registerTokenWo',
+    'registerToken and registerTokenWo both name the registration token to redeem; give one. registerTokenWo keeps it out of the state (Terraform 1.11+).',
+  );
+}
+
+export function writeOnlyVersionMissing(path: string): MlpConstructError {
+  return new MlpConstructError(
+    'WRITE_ONLY_VERSION',
+    path,
+    'registerTokenWoVersion',
+    'registerTokenWo needs registerTokenWoVersion: Terraform never stores a write-only value, so it cannot see it change. Set a number (e.g. 1) and raise it whenever registerTokenWo holds a new registration token.',
+  );
+}
+
+export function writeOnlyVersionAlone(path: string): MlpConstructError {
+  return new MlpConstructError('WRITE_ONLY_VERSION', path, 'registerTokenWoVersion', 'registerTokenWoVersion only says when to redeem registerTokenWo again; set registerTokenWo too, or leave the version out.');
+}
+
+export function writeOnlyVersionInvalid(path: string, version: unknown): MlpConstructError {
+  return new MlpConstructError('WRITE_ONLY_VERSION', path, 'registerTokenWoVersion', `registerTokenWoVersion ${show(version)} is not a whole number of 0 or more; use 1, 2, 3, ...`);
+}
+
+export function ephemeralUnsupported(path: string, cdktfVersion: string): MlpConstructError {
+  return new MlpConstructError(
+    'EPHEMERAL_UNSUPPORTED',
+    path,
+    undefined,
+    `MlpEphemeralAccessToken needs CDK Terrain (cdktn) 0.24 or later, whose TerraformEphemeralResource writes ephemeral blocks; this cdktf (${cdktfVersion}) cannot express them. ` +
+      'Install cdktn (as "cdktf": "npm:cdktn@^0.24"), or keep the value out of the state another way: an MlpAccessToken with sealTo (the state holds only age ciphertext).',
+  );
+}
+
+export function invalidEphemeralTtl(path: string, ttl: string, max: string): MlpConstructError {
+  return new MlpConstructError(
+    'INVALID_EPHEMERAL_TTL',
+    path,
+    'ttl',
+    `ttl ${show(ttl)} is longer than ${max}, the most an ephemeral token may live: it bounds what a killed run leaves behind. Use a shorter ttl, or an MlpAccessToken for a long-lived token.`,
+  );
 }

@@ -5,6 +5,8 @@
 export { MlpProvider, type MlpProviderProps } from './provider';
 export { MlpAccessToken, type MlpAccessTokenProps } from './access-token';
 export { MlpRegisterToken, type MlpRegisterTokenProps } from './register-token';
+export { MlpEphemeralAccessToken, type MlpEphemeralAccessTokenProps } from './ephemeral-access-token';
+export type { MlpSealProps, MlpWriteOnlyRedeemProps } from './secrets';
 export { MlpTokenDataSource, type MlpTokenDataSourceProps } from './token-data-source';
 export {
   MlpTokensDataSource,

@@ -13,6 +13,7 @@ import {
   Token,
   hashMapper,
   hashMapperHcl,
+  listMapperHcl,
   numberToHclTerraform,
   stringToHclTerraform,
   stringToTerraform,
@@ -214,6 +215,10 @@ export function hclString(value: string | undefined): HclAttribute {
 
 export function hclNumber(value: number | undefined): HclAttribute {
   return { value: numberToHclTerraform(value), isBlock: false, type: 'simple', storageClassType: 'number' };
+}
+
+export function hclStringList(value: readonly string[] | undefined): HclAttribute {
+  return { value: listMapperHcl(stringToHclTerraform, false)(value), isBlock: false, type: 'list', storageClassType: 'stringList' };
 }
 
 export function hclStringMap(value: Readonly<Record<string, string>> | undefined): HclAttribute {

@@ -13,17 +13,19 @@ import {
   definedHcl,
   hclString,
   hclStringMap,
+  hclStringList,
   sensitiveString,
   stringMapToTerraform,
 } from './internal';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
+import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
 
 /**
  * A one-time registration token: whoever holds it redeems it, with no credentials of their own, for
  * an access token whose name, role and lifetime are fixed here. Minting one needs an Administrator
  * token in the provider.
  */
-export interface MlpRegisterTokenProps extends MlpElementOptions {
+export interface MlpRegisterTokenProps extends MlpElementOptions, MlpSealProps {
   /**
    * The name of the access token it will create: letters, digits, `.`, `_` and `-`, at most 64
    * characters, unique in the project when redeemed.
@@ -83,6 +85,9 @@ export class MlpRegisterToken extends TerraformResource {
   /** The sensitive output carrying `value`, unless turned off with `output: false`. */
   public readonly valueOutput?: TerraformOutput;
 
+  /** With `sealTo`: the plain output `<id>_sealed_value` carrying `sealedValue`. */
+  public readonly sealedValueOutput?: TerraformOutput;
+
   private readonly props: MlpRegisterTokenProps;
 
   constructor(scope: Construct, id: string, props: MlpRegisterTokenProps) {
@@ -102,7 +107,14 @@ export class MlpRegisterToken extends TerraformResource {
     checkDuration(where, 'ttl', props.ttl);
     checkRotationTriggers(where, props.rotationTriggers);
     this.props = props;
-    this.valueOutput = addValueOutput(this, () => this.value, props.output);
+    checkSealTo(this.node.path, props.sealTo);
+    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => this.value, props.output) : undefined;
+    this.sealedValueOutput = addSealedValueOutput(this, () => this.sealedValue, props.sealTo, props.output);
+  }
+
+  /** With `sealTo`: the registration token, age-encrypted to those recipients (ASCII armor; not sensitive). */
+  public get sealedValue(): string {
+    return this.getStringAttribute(R.sealedValue);
   }
 
   /** The registration token's id. */
@@ -133,6 +145,7 @@ export class MlpRegisterToken extends TerraformResource {
       [R.accessTokenTtl]: p.accessTokenTtl,
       [R.ttl]: p.ttl,
       [R.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
+      [R.sealTo]: p.sealTo,
     });
   }
 
@@ -144,6 +157,7 @@ export class MlpRegisterToken extends TerraformResource {
       [R.accessTokenTtl]: hclString(p.accessTokenTtl),
       [R.ttl]: hclString(p.ttl),
       [R.rotationTriggers]: hclStringMap(p.rotationTriggers),
+      [R.sealTo]: hclStringList(p.sealTo),
     });
   }
 }

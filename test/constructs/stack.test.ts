@@ -205,6 +205,7 @@ describe('what the constructs load at run time', () => {
       'install/mirror.ts',
       'install/provider-package.ts',
       'install/zip.ts',
+      'seal/recipients.ts',
     ]);
     expect([...packages].filter((p) => !allowedPackages.has(p))).toEqual([]);
   });

@@ -1,0 +1,152 @@
+/**
+ * `MlpEphemeralAccessToken`: the `ephemeral "mlp_access_token"` block (Terraform 1.10+) for CDK
+ * Terrain. Terraform mints the token when a run needs it and deletes it when the run is done with it,
+ * at plan and again at apply; its value is never in a plan or state, so it can configure another
+ * provider (an aliased MlpProvider, say) or feed a write-only argument.
+ *
+ * Only CDK Terrain (cdktn) 0.24 and later can write ephemeral blocks (`TerraformEphemeralResource`);
+ * there the project's `targetVersions` must allow them (e.g. `"terraform": ">=1.11.0"` in
+ * cdktf.json), which cdktn checks at synth. cdktf 0.21 has no way to express one: the constructor
+ * throws a synth-time error that names the alternative, rather than writing something invalid.
+ */
+import type { Construct } from 'constructs';
+import * as cdktf from 'cdktf';
+import { type ITerraformDependable, TerraformElement, type TerraformProvider } from 'cdktf';
+import { EPHEMERAL_ACCESS_TOKEN_ATTRS as E, EPHEMERAL_MAX_TTL } from '../constants';
+import { parseDuration } from '../client/duration';
+import * as errors from './errors';
+import { GENERATOR_METADATA, checkDuration, checkNamePrefix, checkRole, checkSecretIsReference, definedAttributes, definedHcl, hclString, sensitiveString } from './internal';
+import type { MlpRole } from './options';
+
+export interface MlpEphemeralAccessTokenProps {
+  /**
+   * The token's lifetime (Go-style duration, at most 24h). It expires by itself then, even when a
+   * killed run never deleted it; make it long enough for the plan or apply that uses it.
+   */
+  readonly ttl: string;
+
+  /**
+   * The name's beginning; the provider appends 12 random characters, so overlapping runs never clash.
+   * Not allowed with `registerToken`.
+   *
+   * @default "ephemeral-"
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * `"user"` or `"admin"`.
+   *
+   * @default "user"
+   */
+  readonly role?: MlpRole;
+
+  /**
+   * A registration token to redeem instead of minting with the provider's Administrator token (a
+   * reference, never a literal). Works once, and Terraform opens ephemeral resources at plan and
+   * at apply: use it with a plain `terraform apply`.
+   *
+   * @default - minted with the provider's credentials
+   */
+  readonly registerToken?: string;
+
+  /** The MlpProvider that mints it. @default - the stack's default mlp provider */
+  readonly provider?: TerraformProvider;
+
+  /** Resources to open it after. @default - none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** What this module needs of cdktn's TerraformEphemeralResource. */
+interface EphemeralResourceInstance extends TerraformElement {
+  getStringAttribute(terraformAttribute: string): string;
+}
+type EphemeralResourceClass = new (
+  scope: Construct,
+  id: string,
+  config: { terraformResourceType: string; terraformGeneratorMetadata?: unknown; provider?: TerraformProvider; dependsOn?: ITerraformDependable[] },
+) => EphemeralResourceInstance;
+
+const NATIVE = (cdktf as unknown as { TerraformEphemeralResource?: EphemeralResourceClass }).TerraformEphemeralResource;
+
+function cdktfVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require('cdktf/package.json') as { name?: string; version?: string };
+    return `${pkg.name ?? 'cdktf'} ${pkg.version ?? ''}`.trim();
+  } catch {
+    return 'cdktf';
+  }
+}
+
+/** On cdktf 0.21: a base that refuses at construction, before anything joins the tree. */
+class NoEphemeralResources extends TerraformElement {
+  constructor(scope: Construct, id: string) {
+    if (NATIVE === undefined) throw errors.ephemeralUnsupported(`${scope.node.path}/${id}`, cdktfVersion());
+    super(scope, id);
+  }
+}
+
+const Base: EphemeralResourceClass = NATIVE ?? (NoEphemeralResources as unknown as EphemeralResourceClass);
+
+/**
+ * An ML Platform access token that lives only while a Terraform run uses it
+ * (`ephemeral "mlp_access_token"`). Its `value` is an ephemeral reference: use it where Terraform
+ * allows ephemeral values (a provider block, a write-only argument, a provisioner).
+ *
+ * @example
+ * const eph = new MlpEphemeralAccessToken(this, 'deploy', { ttl: '1h' });
+ * new MlpProvider(this, 'as-deploy', { alias: 'deploy', token: eph.value });
+ */
+export class MlpEphemeralAccessToken extends Base {
+  /** The Terraform ephemeral resource type, `mlp_access_token`. */
+  public static readonly tfResourceType = 'mlp_access_token';
+
+  private readonly props: MlpEphemeralAccessTokenProps;
+
+  constructor(scope: Construct, id: string, props: MlpEphemeralAccessTokenProps) {
+    super(scope, id, { terraformResourceType: MlpEphemeralAccessToken.tfResourceType, terraformGeneratorMetadata: GENERATOR_METADATA, provider: props.provider, dependsOn: props.dependsOn });
+    validate(this.node.path, props);
+    this.props = props;
+  }
+
+  /** The token's value (ephemeral and sensitive: in no plan or state). */
+  public get value(): string {
+    return sensitiveString(this.getStringAttribute(E.value));
+  }
+
+  /** The token's name (`namePrefix` plus a random suffix). */
+  public get name(): string {
+    return this.getStringAttribute(E.name);
+  }
+
+  /** The token's id in the ML Platform. */
+  public get tokenId(): string {
+    return this.getStringAttribute(E.id);
+  }
+
+  /** When the token expires (RFC 3339). */
+  public get expiresAt(): string {
+    return this.getStringAttribute(E.expiresAt);
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    const p = this.props;
+    return definedAttributes({ [E.namePrefix]: p.namePrefix, [E.role]: p.role, [E.ttl]: p.ttl, [E.registerToken]: p.registerToken });
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    const p = this.props;
+    return definedHcl({ [E.namePrefix]: hclString(p.namePrefix), [E.role]: hclString(p.role), [E.ttl]: hclString(p.ttl), [E.registerToken]: hclString(p.registerToken) });
+  }
+}
+
+function validate(where: string, p: MlpEphemeralAccessTokenProps): void {
+  checkSecretIsReference(p.registerToken, (length) => errors.literalRegisterToken(where, length));
+  if (p.registerToken !== undefined && p.namePrefix !== undefined) throw errors.registerTokenConflict(where, ['namePrefix']);
+  if (p.ttl === undefined) throw errors.missingProperty(where, 'ttl', `'1h' (the ephemeral token expires by itself after it; at most ${EPHEMERAL_MAX_TTL})`);
+  const ttl = checkDuration(where, 'ttl', p.ttl);
+  if (ttl !== undefined && ttl > parseDuration(EPHEMERAL_MAX_TTL)) throw errors.invalidEphemeralTtl(where, p.ttl, EPHEMERAL_MAX_TTL);
+  checkNamePrefix(where, p.namePrefix);
+  checkRole(where, p.role);
+}
+

@@ -15,10 +15,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { killMarked, processesMarked } from './harness';
+import { killMarked, processesMarked, tokenAccepted } from './harness';
 import { nodeBinary, versionOf } from './support/node-versions';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { TerraformWorkdir, findSecrets } from '../../lib/testing/terraform';
+import { ageDecrypt, ageKeyPair, planFileText, startRecordingProxy } from './secrets-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FORK = path.join(ROOT, 'test', 'fork');
@@ -185,4 +186,53 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
     };
     expect(findSecrets(texts, [emulator.adminToken, value])).toEqual([]);
   }, 2 * RUN_TIMEOUT_MS);
+
+  test('GIVEN MlpEphemeralAccessToken and sealTo under cdktn WHEN synthesized (targetVersions terraform >=1.11) and applied THEN the aliased provider reads who-am-I as the ephemeral token, none is left, the sealed value opens with age, and no secret is in cdk.tf.json, state, plan file or output', async () => {
+    const key = ageKeyPair(work, 'fork-secrets');
+    const proxy = await startRecordingProxy(emulator.url);
+    try {
+      const outdir = path.join(work, 'secrets.out');
+      const synth = await run(process.execPath, [path.join(FORK, 'synth-secrets.js'), outdir, key.recipient], { cwd: work, env: { ...process.env, [markerName]: markerValue } });
+      if (synth.code !== 0) throw new Error(`synth-secrets.js exited with ${synth.code}:\n${synth.stderr}`);
+      const { stackDir, withoutTargets } = JSON.parse(synth.stdout.trim().split('\n').pop()!) as { stackDir: string; withoutTargets: string };
+      // Without targetVersions cdktn refuses ephemeral blocks itself, and says why.
+      expect(withoutTargets).toMatch(/ephemeral resources requires terraform >=1\.10\.0/);
+      const cdkTfJson = fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8');
+      const config = JSON.parse(cdkTfJson);
+      expect(config.ephemeral.mlp_access_token.eph).toMatchObject({ ttl: '1h', name_prefix: 'eph-' });
+      expect(config.output.sealed_sealed_value).toEqual(expect.objectContaining({ value: '${mlp_access_token.sealed.sealed_value}' }));
+      expect(config.output.sealed_value).toBeUndefined();
+
+      const tf = new TerraformWorkdir(stackDir, {
+        env: { MLP_ENDPOINT: proxy.url, MLP_TOKEN: emulator.adminToken, [markerName]: markerValue },
+        cliConfigFile: path.join(work, 'terraformrc'),
+      });
+      await tf.run(['init', '-input=false', '-no-color', '-lockfile=readonly']);
+      const planFile = path.join(stackDir, 'tfplan');
+      await tf.run(['plan', '-input=false', '-no-color', `-out=${planFile}`]);
+      await tf.apply([planFile]);
+      const outputs = await tf.outputs();
+      expect(String(outputs.eph_name!.value)).toMatch(/^eph-[a-z0-9]{12}$/);
+      expect(emulator.tokens().map((t) => t.name).filter((n) => n.startsWith('eph-'))).toEqual([]);
+      const value = ageDecrypt(String(outputs.sealed_sealed_value!.value), key.identityFile);
+      expect(await tokenAccepted(emulator.url, value)).toBe(true);
+
+      const show = await tf.run(['show', '-json']);
+      const texts = {
+        'cdk.tf.json': cdkTfJson,
+        'synth output': synth.stdout + synth.stderr,
+        terraform: tf.transcript(),
+        'show -json': show.stdout,
+        'plan file': planFileText(planFile),
+        'state file': fs.readFileSync(path.join(work, 'terraform.secrets.tfstate'), 'utf8'),
+      };
+      const secrets = [emulator.adminToken, ...proxy.secrets()];
+      expect(secrets).toContain(value);
+      expect(findSecrets(texts, secrets)).toEqual([]);
+      await tf.destroy();
+      expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+    } finally {
+      await proxy.close();
+    }
+  }, RUN_TIMEOUT_MS);
 });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir, assertNoSecrets, tokenAccepted } from './harness';
+import { E2EWorkdir, assertNoSecrets, killMarked, processesMarked, tokenAccepted } from './harness';
 import { type RecordingProxy, addStoredTexts, ageDecrypt, ageKeyPair, startRecordingProxy } from './secrets-harness';
 
 jest.setTimeout(240_000);
@@ -91,6 +91,41 @@ describe('ephemeral mlp_access_token with real Terraform', () => {
     expect(Object.keys(w.texts())).toEqual(expect.arrayContaining(['state file', 'show -json', 'plan file (unzipped)', 'provider stderr']));
     await w.assertNoSecrets(secrets);
     assertNoSecrets(w.texts(), secrets);
+  });
+});
+
+describe('ephemeral mlp_access_token when the run is killed', () => {
+  test('GIVEN a plan killed (SIGKILL, provider included) after open and before close WHEN the leftover is looked at THEN it is the one token, it expires within its ttl, and after that its value is refused', async () => {
+    const marker = `MLP_E2E_RUN=secrets-kill-${process.pid}`;
+    const w = workdir('ephemeral-kill', emulator.adminToken, { MLP_E2E_RUN: marker.split('=')[1]! });
+    w.writeConfig({
+      ephemeral: { mlp_access_token: { t: { ttl: '30m', name_prefix: 'killed-' } } },
+      provider: { mlp: [{}, { alias: 'eph', token: '${ephemeral.mlp_access_token.t.value}' }] },
+      data: { mlp_token: { me: { provider: 'mlp.eph' } } },
+    });
+    await w.init();
+    // who-am-I (the aliased provider's read) hangs: the run is between open and close when it dies.
+    emulator.faults.script('whoami', ['delay:60000']);
+    const before = new Set(proxy.secrets());
+    const { child, done } = w.start(['plan', '-input=false', '-no-color']);
+    const deadline = Date.now() + 60_000;
+    while (emulator.counters().whoami === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(emulator.counters().whoami).toBeGreaterThan(0);
+    killMarked(marker);
+    child.kill('SIGKILL');
+    await done;
+    expect(processesMarked(marker)).toEqual([]);
+    emulator.faults.clear();
+
+    const leftovers = emulator.tokens().filter((t) => t.name.startsWith('killed-'));
+    expect(leftovers).toHaveLength(1);
+    const lifetimeMs = Date.parse(leftovers[0]!.expiresAt!) - Date.parse(leftovers[0]!.createdAt);
+    expect(lifetimeMs).toBe(30 * 60 * 1000);
+    // What this run was handed (the registration token, the token, bearers): the token works until its ttl.
+    const minted = proxy.secrets().filter((v) => !before.has(v));
+    expect((await Promise.all(minted.map((v) => tokenAccepted(emulator.url, v)))).some(Boolean)).toBe(true);
+    emulator.clock.advance('31m');
+    expect((await Promise.all(minted.map((v) => tokenAccepted(emulator.url, v)))).some(Boolean)).toBe(false);
   });
 });
 

@@ -15,7 +15,17 @@ import { type ITerraformDependable, TerraformElement, type TerraformProvider } f
 import { EPHEMERAL_ACCESS_TOKEN_ATTRS as E, EPHEMERAL_MAX_TTL } from '../constants';
 import { parseDuration } from '../client/duration';
 import * as errors from './errors';
-import { GENERATOR_METADATA, checkDuration, checkNamePrefix, checkRole, checkSecretIsReference, definedAttributes, definedHcl, hclString, sensitiveString } from './internal';
+import {
+  GENERATOR_METADATA,
+  checkDuration,
+  checkNamePrefix,
+  checkRole,
+  checkSecretIsReference,
+  definedAttributes,
+  definedHcl,
+  hclString,
+  sensitiveString,
+} from './internal';
 import type { MlpRole } from './options';
 
 export interface MlpEphemeralAccessTokenProps {
@@ -63,7 +73,12 @@ interface EphemeralResourceInstance extends TerraformElement {
 type EphemeralResourceClass = new (
   scope: Construct,
   id: string,
-  config: { terraformResourceType: string; terraformGeneratorMetadata?: unknown; provider?: TerraformProvider; dependsOn?: ITerraformDependable[] },
+  config: {
+    terraformResourceType: string;
+    terraformGeneratorMetadata?: unknown;
+    provider?: TerraformProvider;
+    dependsOn?: ITerraformDependable[];
+  },
 ) => EphemeralResourceInstance;
 
 const NATIVE = (cdktf as unknown as { TerraformEphemeralResource?: EphemeralResourceClass }).TerraformEphemeralResource;
@@ -104,7 +119,12 @@ export class MlpEphemeralAccessToken extends Base {
   private readonly props: MlpEphemeralAccessTokenProps;
 
   constructor(scope: Construct, id: string, props: MlpEphemeralAccessTokenProps) {
-    super(scope, id, { terraformResourceType: MlpEphemeralAccessToken.tfResourceType, terraformGeneratorMetadata: GENERATOR_METADATA, provider: props.provider, dependsOn: props.dependsOn });
+    super(scope, id, {
+      terraformResourceType: MlpEphemeralAccessToken.tfResourceType,
+      terraformGeneratorMetadata: GENERATOR_METADATA,
+      provider: props.provider,
+      dependsOn: props.dependsOn,
+    });
     validate(this.node.path, props);
     this.props = props;
   }
@@ -136,17 +156,22 @@ export class MlpEphemeralAccessToken extends Base {
 
   protected synthesizeHclAttributes(): Record<string, unknown> {
     const p = this.props;
-    return definedHcl({ [E.namePrefix]: hclString(p.namePrefix), [E.role]: hclString(p.role), [E.ttl]: hclString(p.ttl), [E.registerToken]: hclString(p.registerToken) });
+    return definedHcl({
+      [E.namePrefix]: hclString(p.namePrefix),
+      [E.role]: hclString(p.role),
+      [E.ttl]: hclString(p.ttl),
+      [E.registerToken]: hclString(p.registerToken),
+    });
   }
 }
 
 function validate(where: string, p: MlpEphemeralAccessTokenProps): void {
   checkSecretIsReference(p.registerToken, (length) => errors.literalRegisterToken(where, length));
   if (p.registerToken !== undefined && p.namePrefix !== undefined) throw errors.registerTokenConflict(where, ['namePrefix']);
-  if (p.ttl === undefined) throw errors.missingProperty(where, 'ttl', `'1h' (the ephemeral token expires by itself after it; at most ${EPHEMERAL_MAX_TTL})`);
+  if (p.ttl === undefined)
+    throw errors.missingProperty(where, 'ttl', `'1h' (the ephemeral token expires by itself after it; at most ${EPHEMERAL_MAX_TTL})`);
   const ttl = checkDuration(where, 'ttl', p.ttl);
   if (ttl !== undefined && ttl > parseDuration(EPHEMERAL_MAX_TTL)) throw errors.invalidEphemeralTtl(where, p.ttl, EPHEMERAL_MAX_TTL);
   checkNamePrefix(where, p.namePrefix);
   checkRole(where, p.role);
 }
-

@@ -46,7 +46,11 @@ export interface MlpWriteOnlyRedeemProps {
 /** The synth-time rules of `sealTo`. */
 export function checkSealTo(path: string, sealTo: readonly string[] | undefined): void {
   if (sealTo === undefined || isReference(sealTo)) return;
-  if (!Array.isArray(sealTo) || sealTo.length === 0) throw errors.invalidSealTo(path, 'sealTo is empty; list at least one age recipient ("age1..."), or leave sealTo out to keep the value in the state');
+  if (!Array.isArray(sealTo) || sealTo.length === 0)
+    throw errors.invalidSealTo(
+      path,
+      'sealTo is empty; list at least one age recipient ("age1..."), or leave sealTo out to keep the value in the state',
+    );
   sealTo.forEach((recipient, i) => {
     if (isReference(recipient)) return;
     const problem = recipientProblem(recipient);
@@ -94,7 +98,11 @@ class SealedValueOutput extends TerraformOutput {
   ) {
     super(owner, 'sealed_value_output', {
       value: Token.asString({ creationStack: [], resolve: () => value() }),
-      description: Token.asString({ creationStack: [], resolve: () => `${owner.node.path}'s value, age-encrypted to its sealTo recipients (decrypt: terraform output -raw ${this.friendlyUniqueId} | age -d -i key.txt)` }),
+      description: Token.asString({
+        creationStack: [],
+        resolve: () =>
+          `${owner.node.path}'s value, age-encrypted to its sealTo recipients (decrypt: terraform output -raw ${this.friendlyUniqueId} | age -d -i key.txt)`,
+      }),
     });
   }
 
@@ -104,7 +112,12 @@ class SealedValueOutput extends TerraformOutput {
 }
 
 /** The sealed output when `sealTo` is set (`output: false` leaves it out too); undefined otherwise. */
-export function addSealedValueOutput(owner: TerraformElement, value: () => string, sealTo: readonly string[] | undefined, output: { readonly name?: string } | false | undefined): TerraformOutput | undefined {
+export function addSealedValueOutput(
+  owner: TerraformElement,
+  value: () => string,
+  sealTo: readonly string[] | undefined,
+  output: { readonly name?: string } | false | undefined,
+): TerraformOutput | undefined {
   if (sealTo === undefined || output === false) return undefined;
   return new SealedValueOutput(owner, value, output?.name);
 }

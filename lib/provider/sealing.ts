@@ -61,7 +61,13 @@ export function validateSealTo(config: ObjectValue, diagnostics: Diagnostics): v
   if (v === undefined || v === null || v === UNKNOWN || !Array.isArray(v)) return;
   const list = v as readonly Value[];
   if (list.length === 0) {
-    diagnostics.add(diag.invalidAttribute([SEAL_TO], 'seal_to is empty, so the value could be sealed to nobody', 'List at least one age recipient ("age1..."), or remove seal_to to keep the value in the state'));
+    diagnostics.add(
+      diag.invalidAttribute(
+        [SEAL_TO],
+        'seal_to is empty, so the value could be sealed to nobody',
+        'List at least one age recipient ("age1..."), or remove seal_to to keep the value in the state',
+      ),
+    );
     return;
   }
   list.forEach((item, i) => {
@@ -79,7 +85,8 @@ export function validateSealTo(config: ObjectValue, diagnostics: Diagnostics): v
 export function planSealing(prior: ObjectValue | null, planned: ObjectValue, replaces: boolean, diagnostics: Diagnostics): ObjectValue {
   const recipients = sealRecipients(planned);
   if (prior !== null && !replaces) {
-    if (!valuesEqual(prior[SEAL_TO] ?? null, planned[SEAL_TO] ?? null)) diagnostics.add(secretsDiag.sealToChangedInPlace(planned[SEALED_VALUE] !== null && planned[SEALED_VALUE] !== undefined));
+    if (!valuesEqual(prior[SEAL_TO] ?? null, planned[SEAL_TO] ?? null))
+      diagnostics.add(secretsDiag.sealToChangedInPlace(planned[SEALED_VALUE] !== null && planned[SEALED_VALUE] !== undefined));
     return planned;
   }
   if (recipients === null) return { ...planned, [SEALED_VALUE]: null };

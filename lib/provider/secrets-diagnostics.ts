@@ -30,13 +30,13 @@ export const secretsDiag = {
       (sealed
         ? 'The state keeps the value sealed to the recipients the token was created with. '
         : 'The state keeps the value as it is. ') +
-        'The API shows a token\'s value only once, at creation, so the provider cannot seal it again to other recipients. To seal a value to the new recipients, rotate the token: change rotation_triggers (or run terraform apply -replace=<address>).',
+        "The API shows a token's value only once, at creation, so the provider cannot seal it again to other recipients. To seal a value to the new recipients, rotate the token: change rotation_triggers (or run terraform apply -replace=<address>).",
       ['seal_to'],
     );
   },
   sealFailed(why: string): Diagnostic {
     return error(
-      'Could not seal the token\'s value',
+      "Could not seal the token's value",
       `The token was created, but sealing its value to seal_to failed: ${why}. The state keeps the token without its value (never unsealed), and Terraform marks it tainted, so the next apply replaces it. Check the seal_to recipients.`,
       ['seal_to'],
     );

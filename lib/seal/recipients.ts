@@ -35,11 +35,15 @@ function hrpExpand(hrp: string): number[] {
 export function recipientProblem(recipient: string): string | undefined {
   if (typeof recipient !== 'string' || recipient.length === 0) return 'an age recipient cannot be empty';
   const shown = JSON.stringify(recipient.length > 16 ? `${recipient.slice(0, 12)}...` : recipient);
-  if (recipient.startsWith('AGE-SECRET-KEY-')) return 'this is an age secret key (identity), not a recipient: give its public key, the "age1..." line that age-keygen prints as "Public key:" (age-keygen -y key.txt)';
-  if (!recipient.startsWith(`${HRP}1`)) return `${shown} is not an age recipient: X25519 recipients begin with "age1" (the public key age-keygen prints)`;
-  if (recipient.startsWith('age1pq1') || recipient.startsWith('age1tag')) return `${shown} is a post-quantum or tag recipient; seal_to takes X25519 recipients ("age1" and 58 characters), which every age tool can decrypt for`;
+  if (recipient.startsWith('AGE-SECRET-KEY-'))
+    return 'this is an age secret key (identity), not a recipient: give its public key, the "age1..." line that age-keygen prints as "Public key:" (age-keygen -y key.txt)';
+  if (!recipient.startsWith(`${HRP}1`))
+    return `${shown} is not an age recipient: X25519 recipients begin with "age1" (the public key age-keygen prints)`;
+  if (recipient.startsWith('age1pq1') || recipient.startsWith('age1tag'))
+    return `${shown} is a post-quantum or tag recipient; seal_to takes X25519 recipients ("age1" and 58 characters), which every age tool can decrypt for`;
   if (recipient !== recipient.toLowerCase()) return `${shown} has upper-case letters; age recipients are written in lower case`;
-  if (recipient.length !== X25519_RECIPIENT_LENGTH) return `${shown} is ${recipient.length} characters long; an X25519 age recipient has ${X25519_RECIPIENT_LENGTH}`;
+  if (recipient.length !== X25519_RECIPIENT_LENGTH)
+    return `${shown} is ${recipient.length} characters long; an X25519 age recipient has ${X25519_RECIPIENT_LENGTH}`;
   const data: number[] = [];
   for (const c of recipient.slice(HRP.length + 1)) {
     const v = CHARSET.indexOf(c);

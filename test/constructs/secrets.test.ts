@@ -19,9 +19,22 @@ describe('sealTo on the token constructs', () => {
   });
 
   test('GIVEN a bad recipient or an empty list WHEN constructed THEN synth fails naming the entry', () => {
-    expectConstructError(() => new MlpAccessToken(stackWithProvider(), 'ci', { name: 'ci', sealTo: [RECIPIENT, `${RECIPIENT.slice(0, -1)}q`] }), 'INVALID_SEAL_TO', 'sealTo[1]', 'checksum');
-    expectConstructError(() => new MlpRegisterToken(stackWithProvider(), 'reg', { name: 'w', ttl: '1h', sealTo: [] }), 'INVALID_SEAL_TO', 'empty');
-    expectConstructError(() => new MlpAccessToken(stackWithProvider(), 'ci', { name: 'ci', sealTo: ['AGE-SECRET-KEY-1ABC'] }), 'INVALID_SEAL_TO', 'secret key');
+    expectConstructError(
+      () => new MlpAccessToken(stackWithProvider(), 'ci', { name: 'ci', sealTo: [RECIPIENT, `${RECIPIENT.slice(0, -1)}q`] }),
+      'INVALID_SEAL_TO',
+      'sealTo[1]',
+      'checksum',
+    );
+    expectConstructError(
+      () => new MlpRegisterToken(stackWithProvider(), 'reg', { name: 'w', ttl: '1h', sealTo: [] }),
+      'INVALID_SEAL_TO',
+      'empty',
+    );
+    expectConstructError(
+      () => new MlpAccessToken(stackWithProvider(), 'ci', { name: 'ci', sealTo: ['AGE-SECRET-KEY-1ABC'] }),
+      'INVALID_SEAL_TO',
+      'secret key',
+    );
   });
 });
 
@@ -29,25 +42,55 @@ describe('registerTokenWo on MlpAccessToken', () => {
   test('GIVEN a reference and a version WHEN synthesized THEN both are written, and the name comes from the registration token', () => {
     const stack = stackWithProvider();
     new MlpAccessToken(stack, 'team', { registerTokenWo: secretVariable(stack, 'reg'), registerTokenWoVersion: 2 });
-    expect(parsed(Testing.synth(stack)).resource!.mlp_access_token!.team).toMatchObject({ register_token_wo: '${var.reg}', register_token_wo_version: 2 });
+    expect(parsed(Testing.synth(stack)).resource!.mlp_access_token!.team).toMatchObject({
+      register_token_wo: '${var.reg}',
+      register_token_wo_version: 2,
+    });
   });
 
   test('GIVEN a literal, a missing version, or both registration inputs WHEN constructed THEN synth fails with the fix, never the value', () => {
     const stack = stackWithProvider();
     const literal = 'r'.repeat(40);
-    const err = expectConstructError(() => new MlpAccessToken(stack, 'a', { registerTokenWo: literal, registerTokenWoVersion: 1 }), 'LITERAL_SECRET', '40 characters', 'ephemeral: true');
+    const err = expectConstructError(
+      () => new MlpAccessToken(stack, 'a', { registerTokenWo: literal, registerTokenWoVersion: 1 }),
+      'LITERAL_SECRET',
+      '40 characters',
+      'ephemeral: true',
+    );
     expect(err.message).not.toContain(literal);
-    expectConstructError(() => new MlpAccessToken(stack, 'b', { registerTokenWo: secretVariable(stack, 'r1') }), 'WRITE_ONLY_VERSION', 'registerTokenWoVersion');
+    expectConstructError(
+      () => new MlpAccessToken(stack, 'b', { registerTokenWo: secretVariable(stack, 'r1') }),
+      'WRITE_ONLY_VERSION',
+      'registerTokenWoVersion',
+    );
     expectConstructError(() => new MlpAccessToken(stack, 'c', { name: 'c', registerTokenWoVersion: 1 }), 'WRITE_ONLY_VERSION');
-    expectConstructError(() => new MlpAccessToken(stack, 'd', { registerToken: secretVariable(stack, 'r2'), registerTokenWo: secretVariable(stack, 'r3'), registerTokenWoVersion: 1 }), 'REGISTER_TOKEN_CONFLICT');
-    expectConstructError(() => new MlpAccessToken(stack, 'e', { registerTokenWo: secretVariable(stack, 'r4'), registerTokenWoVersion: 1, ttl: '1h' }), 'REGISTER_TOKEN_CONFLICT');
+    expectConstructError(
+      () =>
+        new MlpAccessToken(stack, 'd', {
+          registerToken: secretVariable(stack, 'r2'),
+          registerTokenWo: secretVariable(stack, 'r3'),
+          registerTokenWoVersion: 1,
+        }),
+      'REGISTER_TOKEN_CONFLICT',
+    );
+    expectConstructError(
+      () => new MlpAccessToken(stack, 'e', { registerTokenWo: secretVariable(stack, 'r4'), registerTokenWoVersion: 1, ttl: '1h' }),
+      'REGISTER_TOKEN_CONFLICT',
+    );
   });
 });
 
 describe('MlpEphemeralAccessToken on cdktf 0.21', () => {
   test('GIVEN cdktf 0.21 (no ephemeral blocks) WHEN constructed THEN synth fails, naming CDK Terrain and sealTo as the ways out', () => {
     const stack = stackWithProvider();
-    expectConstructError(() => new MlpEphemeralAccessToken(stack, 'eph', { ttl: '1h' }), 'EPHEMERAL_UNSUPPORTED', 'cdktn', '0.24', 'sealTo', 'cdktf 0.21.0');
+    expectConstructError(
+      () => new MlpEphemeralAccessToken(stack, 'eph', { ttl: '1h' }),
+      'EPHEMERAL_UNSUPPORTED',
+      'cdktn',
+      '0.24',
+      'sealTo',
+      'cdktf 0.21.0',
+    );
     expect(stack.node.tryFindChild('eph')).toBeUndefined();
   });
 });

@@ -30,7 +30,13 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     req.on('data', (b: Buffer) => body.push(b));
     req.on('end', () => {
       const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (answer) => {
           const chunks: Buffer[] = [];
           answer.on('data', (b: Buffer) => chunks.push(b));

@@ -226,7 +226,9 @@ describe('sealed values with real Terraform and the age CLI', () => {
     const consumerKey = ageKeyPair(keys, 'handoff-consumer');
     const admin = workdir('handoff-admin');
     admin.writeConfig({
-      resource: { mlp_register_token: { team: { name: 'handoff-team', ttl: '1h', access_token_ttl: '720h', seal_to: [teamKey.recipient] } } },
+      resource: {
+        mlp_register_token: { team: { name: 'handoff-team', ttl: '1h', access_token_ttl: '720h', seal_to: [teamKey.recipient] } },
+      },
       output: { team_registration_sealed_value: { value: '${mlp_register_token.team.sealed_value}' } },
     });
     await admin.init();
@@ -238,7 +240,11 @@ describe('sealed values with real Terraform and the age CLI', () => {
     const team = workdir('handoff-team', undefined, { TF_VAR_registration: registration });
     team.writeConfig({
       variable: { registration: { type: 'string', sensitive: true, ephemeral: true } },
-      resource: { mlp_access_token: { team: { register_token_wo: '${var.registration}', register_token_wo_version: 1, seal_to: [consumerKey.recipient] } } },
+      resource: {
+        mlp_access_token: {
+          team: { register_token_wo: '${var.registration}', register_token_wo_version: 1, seal_to: [consumerKey.recipient] },
+        },
+      },
       output: { team_sealed_value: { value: '${mlp_access_token.team.sealed_value}' } },
     });
     await team.init();
@@ -252,7 +258,10 @@ describe('sealed values with real Terraform and the age CLI', () => {
 
     const secrets = allSecrets();
     expect(secrets).toEqual(expect.arrayContaining([registration, value]));
-    for (const [w, plan] of [[admin, adminPlan], [team, teamPlan]] as const) {
+    for (const [w, plan] of [
+      [admin, adminPlan],
+      [team, teamPlan],
+    ] as const) {
       await addStoredTexts(w, plan);
       await w.assertNoSecrets(secrets);
     }

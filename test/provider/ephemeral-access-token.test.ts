@@ -7,7 +7,10 @@ import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
 import { FakeMlp, context } from './fakes';
 
-const obj = (values: Record<string, Value>): ObjectValue => ({ ...Object.fromEntries(Object.keys(ephemeralAccessTokenSchema.attributes).map((k) => [k, null])), ...values });
+const obj = (values: Record<string, Value>): ObjectValue => ({
+  ...Object.fromEntries(Object.keys(ephemeralAccessTokenSchema.attributes).map((k) => [k, null])),
+  ...values,
+});
 
 function validate(config: ObjectValue) {
   const diagnostics = new Diagnostics();
@@ -29,7 +32,9 @@ describe('ephemeral mlp_access_token', () => {
     expect(validate(obj({ ttl: '25h' }))[0]!.detail).toMatch(/longer than 24h/);
     expect(validate(obj({ ttl: 'soon' }))[0]).toMatchObject({ summary: 'Invalid ttl' });
     expect(validate(obj({ ttl: '1h', name_prefix: 'bad prefix' }))[0]).toMatchObject({ summary: 'Invalid name_prefix' });
-    expect(validate(obj({ ttl: '1h', name_prefix: 'x-', register_token: 'r'.repeat(40) }))[0]).toMatchObject({ summary: 'Conflicting name_prefix and register_token' });
+    expect(validate(obj({ ttl: '1h', name_prefix: 'x-', register_token: 'r'.repeat(40) }))[0]).toMatchObject({
+      summary: 'Conflicting name_prefix and register_token',
+    });
     expect(ephemeralAccessTokenSchema.attributes.ttl).toMatchObject({ required: true });
   });
 
@@ -65,7 +70,10 @@ describe('ephemeral mlp_access_token', () => {
     const c = ctx();
     await ephemeralAccessToken.close(opened.private, c);
     expect(api.tokens.has(name)).toBe(true);
-    expect(c.diagnostics.items[0]).toMatchObject({ severity: 'warning', summary: 'Left the token of that name alone: it is not the ephemeral one' });
+    expect(c.diagnostics.items[0]).toMatchObject({
+      severity: 'warning',
+      summary: 'Left the token of that name alone: it is not the ephemeral one',
+    });
   });
 
   test('GIVEN renew WHEN called THEN the private data comes back unchanged and nothing is called', async () => {
@@ -111,7 +119,14 @@ describe('ephemeral mlp_access_token', () => {
     const providerType = objectTypeOf(providerSchema);
     provider.configureProvider({
       terraform_version: '1.11.4',
-      config: encodeDynamic({ ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), endpoint: 'http://127.0.0.1:1', token: 'admin-0123456789abcdefghijklmnopqrstu' }, providerType),
+      config: encodeDynamic(
+        {
+          ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])),
+          endpoint: 'http://127.0.0.1:1',
+          token: 'admin-0123456789abcdefghijklmnopqrstu',
+        },
+        providerType,
+      ),
     });
     const type = objectTypeOf(ephemeralAccessTokenSchema);
     const reply = await provider.openEphemeralResource({ type_name: 'mlp_access_token', config: encodeDynamic(obj({ ttl: '48h' }), type) });

@@ -26,7 +26,10 @@ function keyPair(): { identityFile: string; recipient: string } {
 }
 
 const TYPE = objectTypeOf(accessTokenSchema);
-const obj = (values: Record<string, Value>): ObjectValue => ({ ...Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])), ...values });
+const obj = (values: Record<string, Value>): ObjectValue => ({
+  ...Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])),
+  ...values,
+});
 
 describe('age recipients (seal_to)', () => {
   const { recipient } = keyPair();
@@ -60,16 +63,35 @@ describe('age recipients (seal_to)', () => {
     const providerType = objectTypeOf(providerSchema);
     provider.configureProvider({
       terraform_version: '1.11.4',
-      config: encodeDynamic({ ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), endpoint: 'http://127.0.0.1:1', token: 'admin-0123456789abcdefghijklmnopqrstu' }, providerType),
+      config: encodeDynamic(
+        {
+          ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])),
+          endpoint: 'http://127.0.0.1:1',
+          token: 'admin-0123456789abcdefghijklmnopqrstu',
+        },
+        providerType,
+      ),
     });
     const sealed = encodeDynamic(obj({ name: 'ci', seal_to: [recipient] }), TYPE);
-    const reply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: encodeDynamic(null, TYPE), proposed_new_state: sealed, config: sealed });
+    const reply = await provider.planResourceChange({
+      type_name: 'mlp_access_token',
+      prior_state: encodeDynamic(null, TYPE),
+      proposed_new_state: sealed,
+      config: sealed,
+    });
     expect(decodeDynamic(reply.planned_state, TYPE)).toMatchObject({ value: null, sealed_value: UNKNOWN, id: UNKNOWN });
     const plain = encodeDynamic(obj({ name: 'ci' }), TYPE);
-    const plainReply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: encodeDynamic(null, TYPE), proposed_new_state: plain, config: plain });
+    const plainReply = await provider.planResourceChange({
+      type_name: 'mlp_access_token',
+      prior_state: encodeDynamic(null, TYPE),
+      proposed_new_state: plain,
+      config: plain,
+    });
     expect(decodeDynamic(plainReply.planned_state, TYPE)).toMatchObject({ value: UNKNOWN, sealed_value: null });
     const badConfig = encodeDynamic(obj({ name: 'ci', seal_to: ['age1nope'] }), TYPE);
-    expect(provider.validateResourceConfig({ type_name: 'mlp_access_token', config: badConfig }).diagnostics![0]).toMatchObject({ summary: 'Invalid seal_to recipient' });
+    expect(provider.validateResourceConfig({ type_name: 'mlp_access_token', config: badConfig }).diagnostics![0]).toMatchObject({
+      summary: 'Invalid seal_to recipient',
+    });
     expect(Object.keys(registerTokenSchema.attributes)).toEqual(expect.arrayContaining(['seal_to', 'sealed_value']));
   });
 

@@ -10,7 +10,10 @@ import { FakeMlp, context } from './fakes';
 
 const accessToken: ResourceHandler = impl;
 const TYPE = objectTypeOf(accessTokenSchema);
-const obj = (values: Record<string, Value>): ObjectValue => ({ ...Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])), ...values });
+const obj = (values: Record<string, Value>): ObjectValue => ({
+  ...Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])),
+  ...values,
+});
 
 function validate(config: ObjectValue) {
   const diagnostics = new Diagnostics();
@@ -23,7 +26,10 @@ function configuredProvider() {
   const providerType = objectTypeOf(providerSchema);
   provider.configureProvider({
     terraform_version: '1.11.4',
-    config: encodeDynamic({ ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), endpoint: 'http://127.0.0.1:1' }, providerType),
+    config: encodeDynamic(
+      { ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), endpoint: 'http://127.0.0.1:1' },
+      providerType,
+    ),
   });
   return provider;
 }
@@ -43,9 +49,17 @@ describe('register_token_wo (write-only)', () => {
     const config = encodeDynamic(obj({ register_token_wo: 'r'.repeat(40), register_token_wo_version: 1 }), TYPE);
     const old = provider.validateResourceConfig({ type_name: 'mlp_access_token', config });
     expect(old.diagnostics).toHaveLength(1);
-    expect(old.diagnostics![0]).toMatchObject({ severity: 'error', summary: 'register_token_wo needs Terraform 1.11 or later', attribute: ['register_token_wo'] });
+    expect(old.diagnostics![0]).toMatchObject({
+      severity: 'error',
+      summary: 'register_token_wo needs Terraform 1.11 or later',
+      attribute: ['register_token_wo'],
+    });
     expect(old.diagnostics![0]!.detail).not.toContain('r'.repeat(40));
-    const current = provider.validateResourceConfig({ type_name: 'mlp_access_token', config, client_capabilities: { write_only_attributes_allowed: true } });
+    const current = provider.validateResourceConfig({
+      type_name: 'mlp_access_token',
+      config,
+      client_capabilities: { write_only_attributes_allowed: true },
+    });
     expect(current.diagnostics).toEqual([]);
     // Without the attribute, nothing to refuse.
     const plain = provider.validateResourceConfig({ type_name: 'mlp_access_token', config: encodeDynamic(obj({ name: 'ci' }), TYPE) });
@@ -54,20 +68,38 @@ describe('register_token_wo (write-only)', () => {
 
   test('GIVEN register_token_wo WHEN validated THEN it needs its version and conflicts with register_token, name_prefix and ttl', () => {
     expect(validate(obj({ register_token_wo: 'r'.repeat(40) }))[0]).toMatchObject({ summary: 'Invalid register_token_wo_version' });
-    expect(validate(obj({ register_token_wo: 'r'.repeat(40), register_token_wo_version: 1, register_token: 'q'.repeat(40) }))[0]).toMatchObject({
+    expect(
+      validate(obj({ register_token_wo: 'r'.repeat(40), register_token_wo_version: 1, register_token: 'q'.repeat(40) }))[0],
+    ).toMatchObject({
       summary: 'Conflicting register_token and register_token_wo',
     });
-    expect(validate(obj({ register_token_wo: 'r'.repeat(40), register_token_wo_version: 1, ttl: '1h' }))[0]).toMatchObject({ summary: 'Conflicting ttl and register_token_wo' });
-    expect(validate(obj({ name: 'ci', register_token_wo_version: 1 }))[0]).toMatchObject({ severity: 'warning', summary: 'register_token_wo_version has no effect' });
+    expect(validate(obj({ register_token_wo: 'r'.repeat(40), register_token_wo_version: 1, ttl: '1h' }))[0]).toMatchObject({
+      summary: 'Conflicting ttl and register_token_wo',
+    });
+    expect(validate(obj({ name: 'ci', register_token_wo_version: 1 }))[0]).toMatchObject({
+      severity: 'warning',
+      summary: 'register_token_wo_version has no effect',
+    });
     expect(validate(obj({ register_token_wo: 'r'.repeat(40), register_token_wo_version: 1 }))).toEqual([]);
   });
 
   test('GIVEN register_token_wo WHEN planned through the provider THEN the planned state holds null for it, and the name and role are left to the registration token', async () => {
     const provider = configuredProvider();
     const config = encodeDynamic(obj({ register_token_wo: 'r'.repeat(40), register_token_wo_version: 1 }), TYPE);
-    const reply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: encodeDynamic(null, TYPE), proposed_new_state: config, config });
+    const reply = await provider.planResourceChange({
+      type_name: 'mlp_access_token',
+      prior_state: encodeDynamic(null, TYPE),
+      proposed_new_state: config,
+      config,
+    });
     expect(reply.diagnostics).toEqual([]);
-    expect(decodeDynamic(reply.planned_state, TYPE)).toMatchObject({ register_token_wo: null, register_token_wo_version: 1, name: UNKNOWN, role: UNKNOWN, value: UNKNOWN });
+    expect(decodeDynamic(reply.planned_state, TYPE)).toMatchObject({
+      register_token_wo: null,
+      register_token_wo_version: 1,
+      name: UNKNOWN,
+      role: UNKNOWN,
+      value: UNKNOWN,
+    });
   });
 
   test('GIVEN register_token_wo in the configuration WHEN created THEN it is redeemed; a new version replaces the token', async () => {
@@ -84,7 +116,10 @@ describe('register_token_wo (write-only)', () => {
     const same = await accessToken.plan({ prior: state, proposed: { ...state }, config }, context(clock, api, false));
     expect(same.requiresReplace).toEqual([]);
     const bumped = obj({ register_token_wo: 'n'.repeat(40), register_token_wo_version: 2 });
-    const next = await accessToken.plan({ prior: state, proposed: { ...state, register_token_wo_version: 2 }, config: bumped }, context(clock, api, false));
+    const next = await accessToken.plan(
+      { prior: state, proposed: { ...state, register_token_wo_version: 2 }, config: bumped },
+      context(clock, api, false),
+    );
     expect(next.requiresReplace).toEqual(['register_token_wo_version']);
   });
 });

@@ -12,13 +12,7 @@
  * could have been taken over). MLP tokens need no renewal: open never asks for one, and renew, if it
  * is called anyway, hands the private data back unchanged.
  */
-import {
-  EPHEMERAL_ACCESS_TOKEN_ATTRS as A,
-  ACCESS_TOKEN_RESOURCE,
-  EPHEMERAL_MAX_TTL,
-  EPHEMERAL_NAME_PREFIX,
-  ROLES,
-} from '../../constants';
+import { EPHEMERAL_ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, EPHEMERAL_MAX_TTL, EPHEMERAL_NAME_PREFIX, ROLES } from '../../constants';
 import { durationProblem, formatDuration, parseDuration } from '../../client/duration';
 import { MlpConflictError, MlpError, MlpForbiddenError } from '../../client/errors';
 import type { IssuedAccessToken, TokenInfo } from '../../client/types';
@@ -69,9 +63,9 @@ export const ephemeralAccessTokenSchema = {
       description:
         'A registration token to redeem instead of minting as an Administrator (no provider token needed to open; close deletes the token only when the provider has an Administrator token). It works once, and Terraform opens at plan and at apply: use it with `terraform apply` without a separate plan, or prefer the Administrator path.',
     },
-    [A.id]: { type: 'string', computed: true, description: 'The token\'s id in the API.' },
-    [A.name]: { type: 'string', computed: true, description: 'The token\'s name.' },
-    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The token\'s value (ephemeral: never in a plan or state).' },
+    [A.id]: { type: 'string', computed: true, description: "The token's id in the API." },
+    [A.name]: { type: 'string', computed: true, description: "The token's name." },
+    [A.value]: { type: 'string', computed: true, sensitive: true, description: "The token's value (ephemeral: never in a plan or state)." },
     [A.issuerName]: { type: 'string', computed: true, description: 'Who issued the token.' },
     [A.createdAt]: { type: 'string', computed: true, description: 'When the token was created (RFC 3339).' },
     [A.expiresAt]: { type: 'string', computed: true, description: 'When the token expires (RFC 3339).' },
@@ -96,7 +90,8 @@ export const ephemeralAccessToken = {
     const role = getString(config, A.role);
     const ttl = getString(config, A.ttl);
     const registerToken = getString(config, A.registerToken);
-    if (prefix !== null && registerToken !== null) d.add(diag.conflictingAttributes(A.namePrefix, A.registerToken, 'the registration token fixes the name'));
+    if (prefix !== null && registerToken !== null)
+      d.add(diag.conflictingAttributes(A.namePrefix, A.registerToken, 'the registration token fixes the name'));
     if (isKnown(prefix)) {
       const problem = namePrefixProblem(prefix);
       if (problem) d.add(diag.invalidAttribute([A.namePrefix], problem));
@@ -108,10 +103,17 @@ export const ephemeralAccessToken = {
       const problem = durationProblem(ttl);
       if (problem) d.add(diag.invalidAttribute([A.ttl], problem));
       else if (parseDuration(ttl) > parseDuration(EPHEMERAL_MAX_TTL)) d.add(secretsDiag.ephemeralTtlTooLong(ttl, EPHEMERAL_MAX_TTL));
-      else if (parseDuration(ttl) <= 0) d.add(diag.invalidAttribute([A.ttl], `ttl ${JSON.stringify(ttl)} is not a positive duration`, 'Use e.g. "1h"'));
+      else if (parseDuration(ttl) <= 0)
+        d.add(diag.invalidAttribute([A.ttl], `ttl ${JSON.stringify(ttl)} is not a positive duration`, 'Use e.g. "1h"'));
     }
     if (isKnown(registerToken) && registerToken.trim() === '') {
-      d.add(diag.invalidAttribute([A.registerToken], 'register_token is empty', 'Set it to a registration token value, or remove it to mint the token as an Administrator'));
+      d.add(
+        diag.invalidAttribute(
+          [A.registerToken],
+          'register_token is empty',
+          'Set it to a registration token value, or remove it to mint the token as an Administrator',
+        ),
+      );
     }
   },
 
@@ -138,7 +140,9 @@ export const ephemeralAccessToken = {
     const token = parsePrivate(priv);
     if (!token) throw new DiagnosticError(secretsDiag.ephemeralPrivateUnreadable());
     if (!ctx.api.hasToken) {
-      ctx.diagnostics.add(secretsDiag.ephemeralNotDeleted(token.name, token.expiresAt, 'the provider has no Administrator token to delete it with'));
+      ctx.diagnostics.add(
+        secretsDiag.ephemeralNotDeleted(token.name, token.expiresAt, 'the provider has no Administrator token to delete it with'),
+      );
       return;
     }
     const operation = `delete the ephemeral access token ${JSON.stringify(token.name)}`;
@@ -207,7 +211,12 @@ async function redeemGiven(registerToken: string, ttl: string, ctx: HandlerConte
   if (lifetimeS !== null && lifetimeS <= parseDuration(ttl) + LIFETIME_SLACK_S) return issued;
   const deleted = await deleteIfPossible(issued, ctx);
   throw new DiagnosticError(
-    secretsDiag.ephemeralRedeemedTooLong(issued.name, lifetimeS === null ? 'never expires' : `lives ${formatDuration(lifetimeS)}`, ttl, deleted),
+    secretsDiag.ephemeralRedeemedTooLong(
+      issued.name,
+      lifetimeS === null ? 'never expires' : `lives ${formatDuration(lifetimeS)}`,
+      ttl,
+      deleted,
+    ),
   );
 }
 
@@ -219,7 +228,11 @@ function lifetimeOf(info: TokenInfo): number | null {
 async function deleteIfPossible(token: IssuedAccessToken, ctx: HandlerContext): Promise<boolean> {
   try {
     // An Administrator token can delete itself; otherwise the provider's token must.
-    const api = ctx.api.hasToken ? ctx.api.admin('delete the redeemed token') : token.role === 'admin' ? ctx.api.as(token.value.reveal()) : undefined;
+    const api = ctx.api.hasToken
+      ? ctx.api.admin('delete the redeemed token')
+      : token.role === 'admin'
+        ? ctx.api.as(token.value.reveal())
+        : undefined;
     if (!api) return false;
     await api.deleteToken(token.name);
     return true;

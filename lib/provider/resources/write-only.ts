@@ -22,7 +22,8 @@ export const writeOnlyRedeemAttributes = {
   [A.registerTokenWoVersion]: {
     type: 'number',
     optional: true,
-    description: 'Required with `register_token_wo`: Terraform cannot see a write-only value change, so change this number to redeem the current `register_token_wo` again (replaces the token).',
+    description:
+      'Required with `register_token_wo`: Terraform cannot see a write-only value change, so change this number to redeem the current `register_token_wo` again (replaces the token).',
   },
 } as const;
 
@@ -38,12 +39,27 @@ export function validateWriteOnlyRedeem(config: ObjectValue, ctx: ValidateContex
   const wo = getString(config, A.registerTokenWo);
   const version = getNumber(config, A.registerTokenWoVersion);
   if (wo === null) {
-    if (version !== null) d.add(diag.uselessAttribute(A.registerTokenWoVersion, 'It only says when to redeem register_token_wo again; set register_token_wo, or remove it.'));
+    if (version !== null)
+      d.add(
+        diag.uselessAttribute(
+          A.registerTokenWoVersion,
+          'It only says when to redeem register_token_wo again; set register_token_wo, or remove it.',
+        ),
+      );
     return;
   }
-  if (getString(config, A.registerToken) !== null) d.add(diag.conflictingAttributes(A.registerToken, A.registerTokenWo, 'both name the registration token to redeem; register_token_wo keeps it out of the state'));
-  if (getString(config, A.namePrefix) !== null) d.add(diag.conflictingAttributes(A.namePrefix, A.registerTokenWo, 'the registration token fixes the name'));
-  if (getString(config, A.ttl) !== null) d.add(diag.conflictingAttributes(A.ttl, A.registerTokenWo, 'the registration token fixes the lifetime'));
+  if (getString(config, A.registerToken) !== null)
+    d.add(
+      diag.conflictingAttributes(
+        A.registerToken,
+        A.registerTokenWo,
+        'both name the registration token to redeem; register_token_wo keeps it out of the state',
+      ),
+    );
+  if (getString(config, A.namePrefix) !== null)
+    d.add(diag.conflictingAttributes(A.namePrefix, A.registerTokenWo, 'the registration token fixes the name'));
+  if (getString(config, A.ttl) !== null)
+    d.add(diag.conflictingAttributes(A.ttl, A.registerTokenWo, 'the registration token fixes the lifetime'));
   if (version === null) {
     d.add(
       diag.invalidAttribute(
@@ -54,6 +70,12 @@ export function validateWriteOnlyRedeem(config: ObjectValue, ctx: ValidateContex
     );
   }
   if (isKnown(wo) && wo.trim() === '') {
-    d.add(diag.invalidAttribute([A.registerTokenWo], 'register_token_wo is empty', 'Set it to a registration token value, or remove it to create the token as an Administrator'));
+    d.add(
+      diag.invalidAttribute(
+        [A.registerTokenWo],
+        'register_token_wo is empty',
+        'Set it to a registration token value, or remove it to create the token as an Administrator',
+      ),
+    );
   }
 }

@@ -10,7 +10,7 @@ import { accessTokenSchema } from '../../lib/provider/resources/access-token';
 import { registerTokenSchema } from '../../lib/provider/resources/register-token';
 import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
-import { planSealing, validateSealTo } from '../../lib/provider/sealing';
+import { planSealing, sealCreated, validateSealTo } from '../../lib/provider/sealing';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -102,5 +102,16 @@ describe('age recipients (seal_to)', () => {
     expect(planned.sealed_value).toBe(prior.sealed_value);
     expect(d.items[0]).toMatchObject({ severity: 'warning', summary: 'seal_to changed: the token is not re-sealed' });
     expect(d.items[0]!.detail).toMatch(/rotate the token/);
+  });
+
+  test('GIVEN a seal that fails WHEN a created state is sealed THEN the token is kept without its value, never unsealed, with an error that taints it', async () => {
+    const d = new Diagnostics();
+    const value = 'v'.repeat(40);
+    const state = await sealCreated(obj({ id: 'x', name: 'ci', value, seal_to: ['age1nope'] }), d);
+    expect(state).toMatchObject({ id: 'x', name: 'ci', value: null, sealed_value: null });
+    expect(d.items[0]).toMatchObject({ severity: 'error', summary: "Could not seal the token's value" });
+    expect(JSON.stringify(d.items)).not.toContain(value);
+    // Without seal_to the state is left as it was, sealed_value null.
+    expect(await sealCreated(obj({ id: 'x', value }), new Diagnostics())).toMatchObject({ value, sealed_value: null });
   });
 });

@@ -38,6 +38,17 @@ describe('sealTo on the token constructs', () => {
   });
 });
 
+describe('the secrets props in HCL', () => {
+  test('GIVEN sealTo and registerTokenWo WHEN synthesized as HCL THEN both are written', () => {
+    const stack = stackWithProvider();
+    new MlpAccessToken(stack, 'team', { registerTokenWo: secretVariable(stack, 'reg'), registerTokenWoVersion: 3, sealTo: [RECIPIENT] });
+    const hcl: string = Testing.synthHcl(stack);
+    expect(hcl).toContain('register_token_wo = "${var.reg}"');
+    expect(hcl).toContain('register_token_wo_version = 3');
+    expect(hcl).toMatch(new RegExp(`seal_to = \\[\\s*"${RECIPIENT}"\\s*\\]`));
+  });
+});
+
 describe('registerTokenWo on MlpAccessToken', () => {
   test('GIVEN a reference and a version WHEN synthesized THEN both are written, and the name comes from the registration token', () => {
     const stack = stackWithProvider();

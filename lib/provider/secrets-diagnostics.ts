@@ -62,6 +62,15 @@ export const secretsDiag = {
       ['register_token'],
     );
   },
+  ephemeralRegisterTokenRefused(): Diagnostic {
+    return error(
+      'Registration token cannot be redeemed',
+      'The API refused register_token: it was redeemed already, it expired, or it is not a registration token of this project. ' +
+        'Terraform opens an ephemeral resource at plan and again at apply (a plain terraform apply opens it twice), and a registration token works once, so the second open of a run always meets a used one. ' +
+        'Use register_token only for runs that open once (terraform plan); for applies, leave it out and let the provider mint the ephemeral token with its Administrator token.',
+      ['register_token'],
+    );
+  },
   ephemeralNotDeleted(name: string, expiresAt: string | null, why: string): Diagnostic {
     return warning(
       'Ephemeral token left to expire',

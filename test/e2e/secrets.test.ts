@@ -94,6 +94,35 @@ describe('ephemeral mlp_access_token with real Terraform', () => {
   });
 });
 
+describe('ephemeral mlp_access_token redeeming a registration token', () => {
+  test('GIVEN register_token WHEN planned THEN the redeemed token serves the run and is deleted at close; a plain apply (two opens) meets the used registration token and says why', async () => {
+    const w = workdir('ephemeral-redeem');
+    w.writeConfig({ resource: { mlp_register_token: { reg: { name: 'eph-redeemed', ttl: '1h', access_token_ttl: '1h' } } } });
+    await w.init();
+    await w.apply();
+    const reg = String((await w.resource('mlp_register_token.reg'))!.value);
+    w.writeConfig({
+      variable: { reg: { type: 'string', sensitive: true, ephemeral: true } },
+      resource: { mlp_register_token: { reg: { name: 'eph-redeemed', ttl: '1h', access_token_ttl: '1h' } } },
+      ephemeral: { mlp_access_token: { t: { ttl: '2h', register_token: '${var.reg}' } } },
+      provider: { mlp: [{}, { alias: 'eph', token: '${ephemeral.mlp_access_token.t.value}' }] },
+      data: { mlp_token: { me: { provider: 'mlp.eph' } } },
+    });
+    const plan = await w.plan([], { env: { TF_VAR_reg: reg } });
+    expect(plan.text).not.toMatch(/Error/);
+    // Redeemed by the plan's open, deleted by its close.
+    expect(emulator.registerTokens().map((r) => r.name)).not.toContain('eph-redeemed');
+    expect(projectTokens()).toEqual([]);
+
+    const minted = await w.run(['apply', '-input=false', '-no-color', '-auto-approve'], { env: { TF_VAR_reg: reg }, check: false });
+    expect(minted.code).toBe(1);
+    expect(minted.stderr).toMatch(/Registration token cannot be redeemed/);
+    expect(minted.stderr.replace(/\s+/g, ' ')).toMatch(/opens an ephemeral resource at plan and again at apply/);
+    expect(projectTokens()).toEqual([]);
+    await w.assertNoSecrets(allSecrets());
+  });
+});
+
 describe('ephemeral mlp_access_token when the run is killed', () => {
   test('GIVEN a plan killed (SIGKILL, provider included) after open and before close WHEN the leftover is looked at THEN it is the one token, it expires within its ttl, and after that its value is refused', async () => {
     const marker = `MLP_E2E_RUN=secrets-kill-${process.pid}`;

@@ -61,7 +61,8 @@ export const ephemeralAccessTokenSchema = {
       optional: true,
       sensitive: true,
       description:
-        'A registration token to redeem instead of minting as an Administrator (no provider token needed to open; close deletes the token only when the provider has an Administrator token). It works once, and Terraform opens at plan and at apply: use it with `terraform apply` without a separate plan, or prefer the Administrator path.',
+        'A registration token to redeem instead of minting as an Administrator (no provider token needed to open; close deletes the token only when the provider has an Administrator token). ' +
+        'A registration token works once, and Terraform opens an ephemeral resource at plan and again at apply (a plain `terraform apply` opens twice): only a run that opens once, such as `terraform plan`, can use it. For applies, leave it out and let the provider mint the token as an Administrator.',
     },
     [A.id]: { type: 'string', computed: true, description: "The token's id in the API." },
     [A.name]: { type: 'string', computed: true, description: "The token's name." },
@@ -204,7 +205,7 @@ async function redeemGiven(registerToken: string, ttl: string, ctx: HandlerConte
   try {
     issued = await ctx.api.anonymous().redeemRegisterToken(registerToken);
   } catch (err) {
-    if (err instanceof MlpForbiddenError) throw new DiagnosticError(diag.registerTokenUnusable());
+    if (err instanceof MlpForbiddenError) throw new DiagnosticError(secretsDiag.ephemeralRegisterTokenRefused());
     throw new DiagnosticError(fromClientError('redeem the registration token', err));
   }
   const lifetimeS = lifetimeOf(issued);

@@ -243,11 +243,30 @@ describe('sealed values with real Terraform and the age CLI', () => {
     const changed = await w.plan();
     expect(changed).toMatchObject({ add: 0, change: 1, destroy: 0 });
     expect(changed.text).toMatch(/seal_to changed: the token is not re-sealed/);
+    await w.apply();
+    expect((await w.resource('mlp_access_token.ci'))!.sealed_value).toBe(ci.sealed_value);
+
+    // Re-sealing, as documented: rotate. The new value is sealed to the new recipient only.
+    w.writeConfig({
+      resource: {
+        mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [other.recipient], rotation_triggers: { reseal: '1' } } },
+        mlp_register_token: { reg: { name: 'sealed-worker', ttl: '1h', access_token_ttl: '24h', seal_to: [team.recipient] } },
+      },
+      output: { ci_sealed_value: { value: '${mlp_access_token.ci.sealed_value}' } },
+    });
+    expect(await w.plan()).toMatchObject({ add: 1, destroy: 1 });
+    await w.apply();
+    const resealed = (await w.run(['output', '-raw', 'ci_sealed_value'])).stdout;
+    const rotated = ageDecrypt(resealed, other.identityFile);
+    expect(rotated).not.toBe(value);
+    expect(await tokenAccepted(emulator.url, rotated)).toBe(true);
+    expect(await tokenAccepted(emulator.url, value)).toBe(false);
+    expect(() => ageDecrypt(resealed, team.identityFile)).toThrow(/age -d failed/);
 
     await addStoredTexts(w, planFile);
     const secrets = allSecrets();
     await w.assertNoSecrets(secrets);
-    expect(secrets).toEqual(expect.arrayContaining([value, registration]));
+    expect(secrets).toEqual(expect.arrayContaining([value, registration, rotated]));
   });
 
   test('GIVEN the hand-off WHEN the admin stack seals a registration token to the team key, the team decrypts it into register_token_wo and seals its access token to the consumer THEN the consumer opens a working token and no state, plan file or log of either stack holds a usable secret', async () => {

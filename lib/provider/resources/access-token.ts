@@ -82,7 +82,7 @@ export const accessTokenSchema = {
       optional: true,
       description: 'Replace the token once it is this close to expiring (Go-style duration, shorter than `ttl`). Changing it does not call the API.',
     },
-    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The token\'s value. Null for an imported token (the API shows a value only at creation).' },
+    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The token\'s value. Null for an imported token (the API shows a value only at creation), and with `seal_to` (see `sealed_value`).' },
     [A.issuerName]: { type: 'string', computed: true, description: 'Who issued the token.' },
     [A.createdAt]: { type: 'string', computed: true, description: 'When the token was created (RFC 3339, the API\'s clock).' },
     [A.expiresAt]: { type: 'string', computed: true, description: 'When the token expires (RFC 3339); null if it never does.' },
@@ -432,7 +432,8 @@ export function inputChanged(attr: (typeof REPLACING_INPUTS)[number], prior: Obj
     case A.rotationTriggers:
       // Import cannot know the triggers (they live only in configuration): an imported token (no value,
       // no triggers in state) adopts the configured ones in place instead of being replaced at once.
-      if (before === null && (prior[A.value] ?? null) === null) return false;
+      // (A sealed token has no value either, but its sealed_value tells it from an imported one.)
+      if (before === null && (prior[A.value] ?? null) === null && (prior[A.sealedValue] ?? null) === null) return false;
       return triggersChanged(before, getStringMap(proposed, attr));
     default:
       return !valuesEqual(proposed[attr] ?? null, before);

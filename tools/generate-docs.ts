@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { PROVIDER_TYPE } from '../lib/constants';
 import { providerSchema } from '../lib/provider/config';
 import type { CtyType } from '../lib/provider/codec';
-import { DATA_SOURCES, RESOURCES } from '../lib/provider/registry';
+import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/registry';
 import type { AttributeSchema, BlockSchema } from '../lib/provider/schema';
 
 const MARKER =
@@ -59,7 +59,7 @@ const anchorOf = (name: string) => `nestedatt--${name}`;
 
 function attributeLine(name: string, attr: AttributeSchema): string {
   const nested = objectOf(attr.type) !== undefined;
-  const kinds = [typeName(attr.type), ...(attr.sensitive ? ['Sensitive'] : [])].join(', ');
+  const kinds = [typeName(attr.type), ...(attr.sensitive ? ['Sensitive'] : []), ...(attr.writeOnly ? ['Write-only'] : [])].join(', ');
   const more = nested ? ` (see [below for nested schema](#${anchorOf(name)}))` : '';
   return `- \`${name}\` (${kinds}) ${attr.description}${more}`;
 }
@@ -109,9 +109,16 @@ function requireExample(root: string, relative: string): string {
   return text;
 }
 
-function renderPage(root: string, kind: 'Resource' | 'Data Source', typeName: string, block: BlockSchema): string {
-  const folder = kind === 'Resource' ? 'resources' : 'data-sources';
-  const exampleFile = kind === 'Resource' ? 'resource.tf' : 'data-source.tf';
+type PageKind = 'Resource' | 'Data Source' | 'Ephemeral Resource';
+/** tfplugindocs' folder and example file name per kind. */
+const PAGE_LAYOUT: Record<PageKind, { folder: string; exampleFile: string }> = {
+  Resource: { folder: 'resources', exampleFile: 'resource.tf' },
+  'Data Source': { folder: 'data-sources', exampleFile: 'data-source.tf' },
+  'Ephemeral Resource': { folder: 'ephemeral-resources', exampleFile: 'ephemeral-resource.tf' },
+};
+
+function renderPage(root: string, kind: PageKind, typeName: string, block: BlockSchema): string {
+  const { folder, exampleFile } = PAGE_LAYOUT[kind];
   const parts = [
     frontMatter(`${typeName} ${kind} - terraform-provider-${PROVIDER_TYPE}`, block.description),
     `# ${typeName} (${kind})`,
@@ -137,6 +144,7 @@ function renderPage(root: string, kind: 'Resource' | 'Data Source', typeName: st
 function renderIndex(root: string): string {
   const resources = RESOURCES.map((r) => `- [\`${r.typeName}\`](resources/${r.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
   const dataSources = DATA_SOURCES.map((d) => `- [\`${d.typeName}\`](data-sources/${d.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
+  const ephemeral = EPHEMERAL_RESOURCES.map((e) => `- [\`${e.typeName}\`](ephemeral-resources/${e.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
   const parts = [
     frontMatter(`${PROVIDER_TYPE} Provider`, providerSchema.description),
     `# ${PROVIDER_TYPE} Provider`,
@@ -160,6 +168,10 @@ function renderIndex(root: string): string {
     '## Data Sources',
     '',
     ...dataSources,
+    '',
+    '## Ephemeral Resources',
+    '',
+    ...ephemeral,
   ];
   return `${parts.join('\n').trimEnd()}\n`;
 }
@@ -173,11 +185,13 @@ export function renderDocs(root: string = repositoryRoot()): Map<string, string>
     docs.set(`docs/resources/${short(resource.typeName)}.md`, renderPage(root, 'Resource', resource.typeName, resource.schema));
   for (const dataSource of DATA_SOURCES)
     docs.set(`docs/data-sources/${short(dataSource.typeName)}.md`, renderPage(root, 'Data Source', dataSource.typeName, dataSource.schema));
+  for (const ephemeral of EPHEMERAL_RESOURCES)
+    docs.set(`docs/ephemeral-resources/${short(ephemeral.typeName)}.md`, renderPage(root, 'Ephemeral Resource', ephemeral.typeName, ephemeral.schema));
   return docs;
 }
 
 /** The generated folders: files in them that `renderDocs` does not produce are stale. */
-export const GENERATED_FOLDERS = ['docs/resources', 'docs/data-sources'] as const;
+export const GENERATED_FOLDERS = ['docs/resources', 'docs/data-sources', 'docs/ephemeral-resources'] as const;
 
 function main(): void {
   const root = repositoryRoot();

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GENERATED_FOLDERS, renderDocs, renderSchema, repositoryRoot, typeName } from '../../tools/generate-docs';
-import { DATA_SOURCES, RESOURCES } from '../../lib/provider/registry';
+import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../../lib/provider/registry';
 
 const ROOT = repositoryRoot(__dirname);
 const docs = renderDocs(ROOT);
@@ -18,6 +18,7 @@ test('GIVEN the provider schema WHEN the docs are rendered THEN there is an inde
       'docs/index.md',
       ...RESOURCES.map((r) => `docs/resources/${r.typeName.replace(/^mlp_/, '')}.md`),
       ...DATA_SOURCES.map((d) => `docs/data-sources/${d.typeName.replace(/^mlp_/, '')}.md`),
+      ...EPHEMERAL_RESOURCES.map((e) => `docs/ephemeral-resources/${e.typeName.replace(/^mlp_/, '')}.md`),
     ].sort(),
   );
   expect([...docs.keys()]).toEqual(
@@ -26,6 +27,7 @@ test('GIVEN the provider schema WHEN the docs are rendered THEN there is an inde
       'docs/resources/register_token.md',
       'docs/data-sources/token.md',
       'docs/data-sources/tokens.md',
+      'docs/ephemeral-resources/access_token.md',
     ]),
   );
 });

@@ -16,3 +16,15 @@ output "handoff_value" {
 # resource "mlp_access_token" "team" {
 #   register_token = var.register_token
 # }
+
+# Sealed to the receiving team's age key: the state holds only ciphertext, the output is not sensitive.
+resource "mlp_register_token" "sealed_handoff" {
+  name             = "team-reporting"
+  ttl              = "48h"
+  access_token_ttl = "2160h"
+  seal_to          = ["age1wyemr6rupaja83apdu7z7cuqpgl6lsnufkcs559gtxumwg3aya4sua39k3"]
+}
+
+output "sealed_handoff_sealed_value" {
+  value = mlp_register_token.sealed_handoff.sealed_value
+}

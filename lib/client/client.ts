@@ -216,7 +216,7 @@ export class MlpClient {
   #closed = false;
 
   constructor(options: MlpClientOptions) {
-    if (!options || typeof options !== 'object') throw new MlpConfigurationError('MlpClient needs options: { endpoint, token }');
+    if (!options || typeof options !== 'object') throw new MlpConfigurationError('MlpClient needs options: { endpoint, token }', 'invalid-option');
     const url = parseEndpoint(options.endpoint);
     this.#endpoint = url.href.replace(/\/$/, '');
     this.#origin = url.origin;
@@ -226,7 +226,7 @@ export class MlpClient {
       // Configured credentials outlive every other secret in the process: pin them in the redactor.
       registerSecret(given.reveal(), { pinned: true });
       const trimmed = given.reveal().trim();
-      if (trimmed === '') throw new MlpConfigurationError('the MLP token is empty: set it to an access token value, or leave it unset');
+      if (trimmed === '') throw new MlpConfigurationError('the MLP token is empty: set it to an access token value, or leave it unset', 'invalid-token');
       // What is checked is what is sent: `$(cat file)` and pasted values carry white space no token has.
       this.#token = trimmed === given.reveal() ? given : new Secret(trimmed);
       registerSecret(trimmed, { pinned: true });
@@ -500,6 +500,7 @@ export class MlpClient {
     if (!this.#token) {
       throw new MlpConfigurationError(
         `${describeCall(ctx)} needs an access token, and the client has none: set the provider's token (or MLP_TOKEN) to an access token value`,
+        'missing-token',
         ctx,
       );
     }
@@ -753,7 +754,7 @@ export class MlpClient {
 
 function parseEndpoint(endpoint: unknown): URL {
   const problem = endpointProblem(endpoint as string);
-  if (problem) throw new MlpConfigurationError(`the MLP endpoint is not usable: ${problem}. Set it to the ML Platform API base URL, e.g. ${ENDPOINT_EXAMPLE}`);
+  if (problem) throw new MlpConfigurationError(`the MLP endpoint is not usable: ${problem}. Set it to the ML Platform API base URL, e.g. ${ENDPOINT_EXAMPLE}`, 'invalid-endpoint');
   return new URL((endpoint as string).trim());
 }
 
@@ -761,7 +762,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     // Node runs a longer timer after 1 ms: every call would time out at once.
-    throw new MlpConfigurationError(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS} (2^31-1, Node's longest timer), got ${String(value)}`);
+    throw new MlpConfigurationError(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS} (2^31-1, Node's longest timer), got ${String(value)}`, 'invalid-option');
   }
   return value;
 }
@@ -769,14 +770,14 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new MlpConfigurationError(`${name} must be zero or a positive number of milliseconds, got ${String(value)}`);
+    throw new MlpConfigurationError(`${name} must be zero or a positive number of milliseconds, got ${String(value)}`, 'invalid-option');
   }
   return value;
 }
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) throw new MlpConfigurationError(`${name} must be a whole number of at least 0, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new MlpConfigurationError(`${name} must be a whole number of at least 0, got ${String(value)}`, 'invalid-option');
   return value;
 }
 

@@ -9,7 +9,6 @@
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { PACKAGE_VERSION } from '../constants';
 import { durationProblem } from './duration';
 import {
   MlpApiError,
@@ -35,10 +34,10 @@ import {
 } from './errors';
 import { MAX_RESPONSE_BYTES, classifyTransportError, createAgent, sendOnce, type HttpResponse } from './http';
 import { redact, registerSecret } from './redact';
-import { MAX_TIMER_MS } from './duration';
 import { escapeControls, quoteValue } from './text';
 import { warnIfTlsVerificationDisabled } from './tls-warning';
-import { ENDPOINT_EXAMPLE, endpointProblem } from './validation';
+import { ENDPOINT_EXAMPLE } from './validation';
+import { resolveOptions, type MlpClientOptions } from './options';
 import { CHANGES_STATE, backoffDelay, isRetryable, mayHaveApplied, parseRetryAfter, type AttemptOutcome } from './retry';
 import { ERROR_CODES, FIELDS, PATHS, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from './routes';
 import {
@@ -55,62 +54,7 @@ import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, 
 import { roleSchema } from './rule-schemas';
 import { nameProblem, roleFromApi, roleToApi } from './validation';
 
-/** How an {@link MlpClient} reaches the API and how patient it is. */
-export interface MlpClientOptions {
-  /**
-   * The API base URL, e.g. `https://msk.cloud.vk.com/infra/mlplatform` or `http://127.0.0.1:PORT`;
-   * the paths of `routes.ts` are appended to it.
-   */
-  readonly endpoint: string;
-  /**
-   * An access (refresh) token's value. Needed by every operation except `redeemRegisterToken`.
-   * White space around it (a trailing newline from a file, a pasted space) is removed: no MLP token
-   * contains any, so trimming can never turn one token into another.
-   */
-  readonly token?: string | Secret | undefined;
-  /**
-   * The total deadline of one call, covering its bearer exchange, every attempt and every wait. Every
-   * timeout is at most 2147483647 (2^31-1 ms, Node's longest timer).
-   * @default 30000
-   */
-  readonly requestTimeoutMs?: number | undefined;
-  /** Per attempt: establishing the connection. Applies only to the client's own agent. @default 10000 */
-  readonly connectTimeoutMs?: number | undefined;
-  /** Per attempt: waiting for the response headers. @default 15000 */
-  readonly headersTimeoutMs?: number | undefined;
-  /** Per attempt: the longest silence while reading the body. @default 15000 */
-  readonly bodyTimeoutMs?: number | undefined;
-  /** Retries after the first attempt (see `retry.ts` for which failures qualify). @default 4 */
-  readonly maxRetries?: number | undefined;
-  /** @default 200 */
-  readonly retryBaseDelayMs?: number | undefined;
-  /** @default 10000 */
-  readonly retryMaxDelayMs?: number | undefined;
-  /** The jitter source, in `[0, 1)`. @default Math.random */
-  readonly random?: (() => number) | undefined;
-  /** The local clock in epoch milliseconds (bearer lifetimes, `serverNow`). @default Date.now */
-  readonly now?: (() => number) | undefined;
-  /** @default `mlp-tokens/<version> node/<version>` */
-  readonly userAgent?: string | undefined;
-  /**
-   * A dispatcher to share (a keep-alive pool across clients). The client does not close it.
-   * @default a keep-alive undici `Agent` owned (and closed) by this client
-   */
-  readonly dispatcher?: Dispatcher | undefined;
-  /** Receives debug lines. They never contain a secret. */
-  readonly logger?: ((line: string) => void) | undefined;
-}
-
-/** The defaults of {@link MlpClientOptions}: timeouts in milliseconds, retry count and backoff bounds. */
-export const DEFAULTS = {
-  requestTimeoutMs: 30_000,
-  connectTimeoutMs: 10_000,
-  headersTimeoutMs: 15_000,
-  bodyTimeoutMs: 15_000,
-  maxRetries: 4,
-  retryBaseDelayMs: 200,
-  retryMaxDelayMs: 10_000,
-} as const;
+export { DEFAULTS, type MlpClientOptions } from './options';
 
 /** Labels used in messages and logs. */
 export const OPERATION_LABELS: Readonly<Record<RouteName, string>> = {
@@ -216,34 +160,24 @@ export class MlpClient {
   #closed = false;
 
   constructor(options: MlpClientOptions) {
-    if (!options || typeof options !== 'object') throw new MlpConfigurationError('MlpClient needs options: { endpoint, token }', 'invalid-option');
-    const url = parseEndpoint(options.endpoint);
-    this.#endpoint = url.href.replace(/\/$/, '');
-    this.#origin = url.origin;
-    this.#basePath = url.pathname.replace(/\/+$/, '');
-    if (options.token !== undefined && options.token !== null) {
-      const given = Secret.from(options.token);
-      // Configured credentials outlive every other secret in the process: pin them in the redactor.
-      registerSecret(given.reveal(), { pinned: true });
-      const trimmed = given.reveal().trim();
-      if (trimmed === '') throw new MlpConfigurationError('the MLP token is empty: set it to an access token value, or leave it unset', 'invalid-token');
-      // What is checked is what is sent: `$(cat file)` and pasted values carry white space no token has.
-      this.#token = trimmed === given.reveal() ? given : new Secret(trimmed);
-      registerSecret(trimmed, { pinned: true });
-    }
-    this.#requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs, DEFAULTS.requestTimeoutMs);
-    this.#connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs);
-    this.#headersTimeoutMs = positive('headersTimeoutMs', options.headersTimeoutMs, DEFAULTS.headersTimeoutMs);
-    this.#bodyTimeoutMs = positive('bodyTimeoutMs', options.bodyTimeoutMs, DEFAULTS.bodyTimeoutMs);
-    this.#maxRetries = nonNegativeInteger('maxRetries', options.maxRetries, DEFAULTS.maxRetries);
-    this.#retryBaseDelayMs = nonNegative('retryBaseDelayMs', options.retryBaseDelayMs, DEFAULTS.retryBaseDelayMs);
-    this.#retryMaxDelayMs = nonNegative('retryMaxDelayMs', options.retryMaxDelayMs, DEFAULTS.retryMaxDelayMs);
-    this.#random = options.random ?? Math.random;
-    this.#now = options.now ?? Date.now;
-    this.#userAgent = options.userAgent ?? `mlp-tokens/${PACKAGE_VERSION} node/${process.versions.node}`;
-    this.#logger = options.logger;
-    this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher ?? createAgent(this.#connectTimeoutMs);
+    const settings = resolveOptions(options);
+    this.#endpoint = settings.endpoint.href;
+    this.#origin = settings.endpoint.origin;
+    this.#basePath = settings.endpoint.basePath;
+    this.#token = settings.token;
+    this.#requestTimeoutMs = settings.requestTimeoutMs;
+    this.#connectTimeoutMs = settings.connectTimeoutMs;
+    this.#headersTimeoutMs = settings.headersTimeoutMs;
+    this.#bodyTimeoutMs = settings.bodyTimeoutMs;
+    this.#maxRetries = settings.maxRetries;
+    this.#retryBaseDelayMs = settings.retryBaseDelayMs;
+    this.#retryMaxDelayMs = settings.retryMaxDelayMs;
+    this.#random = settings.random;
+    this.#now = settings.now;
+    this.#userAgent = settings.userAgent;
+    this.#logger = settings.logger;
+    this.#ownsDispatcher = settings.dispatcher === undefined;
+    this.#dispatcher = settings.dispatcher ?? createAgent(this.#connectTimeoutMs);
     warnIfTlsVerificationDisabled();
   }
 
@@ -751,35 +685,6 @@ export class MlpClient {
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
-
-function parseEndpoint(endpoint: unknown): URL {
-  const problem = endpointProblem(endpoint as string);
-  if (problem) throw new MlpConfigurationError(`the MLP endpoint is not usable: ${problem}. Set it to the ML Platform API base URL, e.g. ${ENDPOINT_EXAMPLE}`, 'invalid-endpoint');
-  return new URL((endpoint as string).trim());
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    // Node runs a longer timer after 1 ms: every call would time out at once.
-    throw new MlpConfigurationError(`${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS} (2^31-1, Node's longest timer), got ${String(value)}`, 'invalid-option');
-  }
-  return value;
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new MlpConfigurationError(`${name} must be zero or a positive number of milliseconds, got ${String(value)}`, 'invalid-option');
-  }
-  return value;
-}
-
-function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) throw new MlpConfigurationError(`${name} must be a whole number of at least 0, got ${String(value)}`, 'invalid-option');
-  return value;
-}
 
 /** Refuses, before any request, a name the name rule refuses (`..`, `.`, `a/b`, empty, too long). */
 function requireName(name: string, route: RouteName, path: string): void {

@@ -9,52 +9,26 @@
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { Deadline } from './deadline';
 import { durationProblem } from './duration';
-import {
-  MlpApiError,
-  type MlpApiErrorDetails,
-  MlpArgumentError,
-  type MlpCallContext,
-  MlpClosedError,
-  MlpConfigurationError,
-  MlpConflictError,
-  MlpError,
-  MlpForbiddenError,
-  MlpNetworkError,
-  MlpNotFoundError,
-  MlpProtocolError,
-  MlpRateLimitError,
-  MlpResponseTooLargeError,
-  MlpRouteNotFoundError,
-  MlpServerError,
-  MlpTimeoutError,
-  MlpUnauthorizedError,
-  MlpValidationError,
-  describeCall,
-} from './errors';
-import { MAX_RESPONSE_BYTES, classifyTransportError, createAgent, sendOnce, type HttpResponse } from './http';
-import { redact, registerSecret } from './redact';
-import { escapeControls, quoteValue } from './text';
-import { warnIfTlsVerificationDisabled } from './tls-warning';
-import { ENDPOINT_EXAMPLE } from './validation';
+import { errorForDeadline, errorForStatus, errorForTransportFailure, formatMs, isContractNotFound, type TransportTarget } from './error-mapping';
+import { MlpArgumentError, type MlpCallContext, MlpClosedError, MlpConfigurationError, MlpError, describeCall } from './errors';
+import { classifyTransportError, createAgent, sendOnce, type HttpResponse } from './http';
 import { resolveOptions, type MlpClientOptions } from './options';
+import { redact } from './redact';
+import { parseResponseBody } from './response-body';
 import { CHANGES_STATE, backoffDelay, isRetryable, mayHaveApplied, parseRetryAfter, type AttemptOutcome } from './retry';
-import { ERROR_CODES, FIELDS, PATHS, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from './routes';
-import {
-  errorBodySchema,
-  exchangeResponseSchema,
-  mintResponseSchema,
-  redeemResponseSchema,
-  tokenInfoSchema,
-  tokenListSchema,
-  type TokenInfoWire,
-} from './schemas';
+import { FIELDS, PATHS, ROUTES, type RouteName } from './routes';
+import { exchangeResponseSchema, mintResponseSchema, redeemResponseSchema, tokenInfoSchema, tokenListSchema, type TokenInfoWire } from './schemas';
 import { Secret } from './secret';
+import { warnIfTlsVerificationDisabled } from './tls-warning';
 import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, TokenInfo } from './types';
 import { roleSchema } from './rule-schemas';
 import { nameProblem, roleFromApi, roleToApi } from './validation';
 
 export { DEFAULTS, type MlpClientOptions } from './options';
+export { formatMs } from './error-mapping';
+export { formatPath } from './response-body';
 
 /** Labels used in messages and logs. */
 export const OPERATION_LABELS: Readonly<Record<RouteName, string>> = {
@@ -100,35 +74,6 @@ interface Bearer {
   readonly refreshAt: number;
 }
 
-/** One call's total time budget: an abort signal for the attempts and the time left for waits between them. */
-class Deadline {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly #startedAt: number;
-
-  constructor(readonly timeoutMs: number) {
-    this.#startedAt = performance.now();
-    this.#timer = setTimeout(() => this.#controller.abort(), timeoutMs);
-    this.#timer.unref();
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  get expired(): boolean {
-    return this.#controller.signal.aborted;
-  }
-
-  remainingMs(): number {
-    return Math.max(0, this.timeoutMs - (performance.now() - this.#startedAt));
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-  }
-}
-
 /**
  * A typed client of the MLP token API (the modeled contract in `routes.ts`): who-am-I, list, mint,
  * redeem, delete. It exchanges its token for a short-lived bearer (cached, single-flight, renewed once
@@ -147,6 +92,7 @@ export class MlpClient {
   readonly #connectTimeoutMs: number;
   readonly #headersTimeoutMs: number;
   readonly #bodyTimeoutMs: number;
+  readonly #transportTarget: TransportTarget;
   readonly #maxRetries: number;
   readonly #retryBaseDelayMs: number;
   readonly #retryMaxDelayMs: number;
@@ -169,6 +115,7 @@ export class MlpClient {
     this.#connectTimeoutMs = settings.connectTimeoutMs;
     this.#headersTimeoutMs = settings.headersTimeoutMs;
     this.#bodyTimeoutMs = settings.bodyTimeoutMs;
+    this.#transportTarget = { origin: this.#origin, ...settings };
     this.#maxRetries = settings.maxRetries;
     this.#retryBaseDelayMs = settings.retryBaseDelayMs;
     this.#retryMaxDelayMs = settings.retryMaxDelayMs;
@@ -356,12 +303,12 @@ export class MlpClient {
         if (deadline.expired || this.#closed) {
           // The deadline aborted a request in flight: for a state-changing call it may have landed.
           if (this.#closed) throw new MlpClosedError(ctx);
-          throw this.#deadlineError(ctx, deadline, attempts, changesState, err);
+          throw errorForDeadline(ctx, deadline.timeoutMs, { attempts, outcomeUnknown: changesState, cause: err });
         }
         const failure = classifyTransportError(err);
         const outcome: AttemptOutcome = { kind: 'transport', sent: failure.sent, retryable: failure.retryable };
         if (changesState && mayHaveApplied(outcome)) maybeApplied = true;
-        const error = this.#transportError(ctx, failure, attempts, changesState && maybeApplied, err);
+        const error = errorForTransportFailure(ctx, failure, { attempts, outcomeUnknown: changesState && maybeApplied, cause: err }, this.#transportTarget);
         this.#log(`${ctx.operation}: ${ctx.method} ${ctx.path} failed: ${failure.errno ?? 'error'} (attempt ${attempts}, ${elapsed(started)})`);
         if (isRetryable(spec.route, outcome) && retries < this.#maxRetries) {
           retries++;
@@ -376,7 +323,7 @@ export class MlpClient {
       this.#log(`${ctx.operation}: ${ctx.method} ${ctx.path} -> ${response.status} (attempt ${attempts}, ${elapsed(started)})`);
 
       if (response.status >= 200 && response.status < 300) {
-        return { status: response.status, data: this.#parseBody(spec, ctx, response, attempts), earlierAttemptMayHaveApplied: maybeApplied };
+        return { status: response.status, data: parseResponseBody(spec, ctx, response, attempts), earlierAttemptMayHaveApplied: maybeApplied };
       }
       if (response.status === 401 && bearer && !reauthenticated) {
         // The bearer went stale (expired early, revoked, server restarted): exchange once more.
@@ -396,7 +343,17 @@ export class MlpClient {
           ? parseRetryAfter(response.headers['retry-after'], serverDateOf(response) ?? receivedAt)
           : undefined;
       const retryable = isRetryable(spec.route, outcome) && retries < this.#maxRetries;
-      const error = this.#apiError(spec, ctx, response, attempts, changesState && maybeApplied, retryAfterMs, !retryable && isRetryable(spec.route, outcome));
+      const error = errorForStatus({
+        ctx,
+        response,
+        auth: spec.auth,
+        tokenName: spec.tokenName,
+        endpoint: this.#endpoint,
+        attempts,
+        outcomeUnknown: changesState && maybeApplied,
+        retryAfterMs,
+        retriesExhausted: !retryable && isRetryable(spec.route, outcome),
+      });
       if (retryable) {
         retries++;
         const delay = retryAfterMs ?? backoffDelay(retries - 1, this.#retryBaseDelayMs, this.#retryMaxDelayMs, this.#random);
@@ -415,15 +372,7 @@ export class MlpClient {
     }
     this.#log(`${ctx.operation}: retrying in ${delayMs} ms after ${lastError.code}`);
     if (delayMs <= 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, delayMs);
-      deadline.signal.addEventListener('abort', done, { once: true });
-      function done(): void {
-        clearTimeout(timer);
-        deadline.signal.removeEventListener('abort', done);
-        resolve();
-      }
-    });
+    await deadline.sleep(delayMs);
     if (deadline.expired) throw lastError;
   }
 
@@ -446,22 +395,7 @@ export class MlpClient {
       });
       this.#exchanging = exchange;
     }
-    const pending = this.#exchanging;
-    return new Promise<Secret>((resolve, reject) => {
-      const onAbort = (): void => reject(this.#deadlineError(ctx, deadline, 0, false, undefined));
-      if (deadline.expired) return onAbort();
-      deadline.signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(
-        (value) => {
-          deadline.signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (err: unknown) => {
-          deadline.signal.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      );
-    });
+    return deadline.race(this.#exchanging, () => errorForDeadline(ctx, deadline.timeoutMs, { attempts: 0, outcomeUnknown: false, cause: undefined }));
   }
 
   async #exchange(): Promise<Secret> {
@@ -485,183 +419,6 @@ export class MlpClient {
 
   #invalidateBearer(rejected: Secret): void {
     if (this.#bearer && this.#bearer.value === rejected) this.#bearer = undefined;
-  }
-
-  // ---- answers -------------------------------------------------------------------------------
-
-  #parseBody<T>(spec: CallSpec<T>, ctx: MlpCallContext, response: HttpResponse, attempts: number): T | undefined {
-    if (!spec.schema) return undefined;
-    const unknownOutcome = CHANGES_STATE[spec.route];
-    let json: unknown;
-    try {
-      json = JSON.parse(response.text);
-    } catch {
-      throw new MlpProtocolError(
-        `${describeCall(ctx)}: the API answered ${response.status} with a body that is not JSON (${response.text.length} bytes)${outcomeAdvice(spec.route, unknownOutcome)}`,
-        { context: ctx, attempts, fieldPath: '(body)', status: response.status, outcomeUnknown: unknownOutcome },
-      );
-    }
-    if (json && typeof json === 'object') {
-      for (const field of spec.secretFields ?? []) {
-        const value = (json as Record<string, unknown>)[field];
-        if (typeof value === 'string') registerSecret(value);
-      }
-    }
-    const parsed = spec.schema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0]!;
-    const fieldPath = formatPath(issue.path);
-    throw new MlpProtocolError(
-      `${describeCall(ctx)}: the API's answer does not match the expected contract at ${fieldPath}: ${issue.message}. ` +
-        `The endpoint may not be an MLP API, or the API changed${outcomeAdvice(spec.route, unknownOutcome)}`,
-      { context: ctx, attempts, fieldPath, status: response.status, outcomeUnknown: unknownOutcome },
-    );
-  }
-
-  #apiError<T>(
-    spec: CallSpec<T>,
-    ctx: MlpCallContext,
-    response: HttpResponse,
-    attempts: number,
-    outcomeUnknown: boolean,
-    retryAfterMs: number | undefined,
-    retriesExhausted: boolean,
-  ): MlpApiError {
-    const { status } = response;
-    let warnorCode: string | undefined;
-    let field: string | undefined;
-    try {
-      const parsed = errorBodySchema.safeParse(JSON.parse(response.text));
-      if (parsed.success) {
-        warnorCode = shownApiText(parsed.data.warnorCode, 100);
-        const f = parsed.data.warnorParams?.field;
-        field = typeof f === 'string' ? shownApiText(f, FIELD_SHOWN_MAX) : undefined;
-      }
-    } catch {
-      // Not the API's JSON (a proxy's HTML page, say): the status alone has to do.
-    }
-    const details: MlpApiErrorDetails = { context: ctx, status, warnorCode, field, attempts, outcomeUnknown };
-    const call = describeCall(ctx);
-    const said = field ? `: ${field}` : '';
-    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-
-    switch (true) {
-      case status === 400:
-        return new MlpValidationError(`${call} was rejected as invalid (400${warnorCode ? ` ${warnorCode}` : ''})${said}. Fix the value and try again.`, details);
-      case status === 401:
-        return new MlpUnauthorizedError(
-          spec.auth
-            ? `${call} was rejected (401 Unauthorized) even with a freshly exchanged bearer. Check that the endpoint is the ML Platform API of the token's region and that the token is valid.`
-            : `${call} was rejected (401 Unauthorized)${said}. Check that the endpoint is the ML Platform API of the token's region.`,
-          details,
-        );
-      case status === 403: {
-        const scopes = field === undefined ? undefined : parseMissingScopes(field);
-        if (scopes && scopes.length > 0) {
-          const message = scopes.includes(SCOPE_MANAGE)
-            ? `${call} needs an Administrator token (role ADMIN, scope ${SCOPE_MANAGE}); the configured token is a User token. ` +
-              `Use an Administrator token (one made in the VK Cloud console with the Administrator role, or redeemed from a registration token minted with role "admin").`
-            : `${call} needs the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}, which the configured token does not carry. Use a token whose role grants ${scopes.length > 1 ? 'them' : 'it'}.`;
-          return new MlpForbiddenError(message, { ...details, reason: 'missing-scope', missingScopes: scopes });
-        }
-        const fix =
-          spec.route === 'redeem'
-            ? 'A registration token works once and only until it expires: mint a new one and redeem that.'
-            : 'The configured access token can no longer be used: create a new one (or redeem a fresh registration token) and configure it.';
-        return new MlpForbiddenError(
-          `${call} was refused (403 Forbidden): the token is expired, revoked, or the registration token was already used. ${fix}`,
-          { ...details, reason: 'expired-or-revoked', missingScopes: [] },
-        );
-      }
-      case status === 404:
-        // Only a route that names a token, answered with the contract's own NotFoundException body,
-        // is about a token; any other 404 says the endpoint does not serve this API at this path.
-        if (spec.tokenName !== undefined && ROUTES[spec.route].path.includes(':') && isContractNotFound(response)) {
-          return new MlpNotFoundError(`${call}: there is no access token named ${quoteValue(spec.tokenName)}${said}`, details);
-        }
-        return new MlpRouteNotFoundError(
-          `${call}: ${this.#endpoint} does not serve the MLP token API at this path (404${warnorCode ? ` ${warnorCode}` : ', and the answer is not the API\'s error body'})${said}. ` +
-            `Check the endpoint: it should be the ML Platform API base URL, e.g. ${ENDPOINT_EXAMPLE}.`,
-          details,
-        );
-      case status === 409: {
-        const name = spec.tokenName;
-        const message =
-          name !== undefined
-            ? `${call}: an access token named ${JSON.stringify(name)} already exists; choose another name or delete it`
-            : `${call}: an access token with the registration token's name already exists${said}; delete it (or choose another name) and mint a new registration token`;
-        return new MlpConflictError(message, { ...details, tokenName: name });
-      }
-      case status === 429: {
-        const wait = retryAfterMs !== undefined ? `; the API asked to wait ${formatMs(retryAfterMs)}` : '';
-        return new MlpRateLimitError(
-          `${call} was rate limited (429)${after}${wait}. Try again later${retriesExhausted ? ' or raise max_retries' : ''}.`,
-          { ...details, retryAfterMs },
-        );
-      }
-      case status >= 500:
-        return new MlpServerError(
-          `${call} failed with ${status}${warnorCode ? ` ${warnorCode}` : ''}${after}${said}. The API is having trouble; try again later.${outcomeAdvice(spec.route, outcomeUnknown)}`,
-          details,
-        );
-      default:
-        return new MlpApiError(`${call} failed with ${status}${warnorCode ? ` ${warnorCode}` : ''}${said}.`, details);
-    }
-  }
-
-  #transportError(ctx: MlpCallContext, failure: ReturnType<typeof classifyTransportError>, attempts: number, outcomeUnknown: boolean, cause: unknown): MlpError {
-    const call = describeCall(ctx);
-    const after = attempts > 1 ? ` (${attempts} attempts)` : '';
-    const advice = outcomeAdvice(ctx.route, outcomeUnknown);
-    if (failure.timeout) {
-      const timeoutMs =
-        failure.timeout === 'headers' ? this.#headersTimeoutMs : failure.timeout === 'body' ? this.#bodyTimeoutMs : this.#connectTimeoutMs;
-      const what = failure.timeout === 'connect' ? 'connecting to' : failure.timeout === 'headers' ? 'waiting for the answer of' : 'reading the answer of';
-      return new MlpTimeoutError(`${call} timed out after ${formatMs(timeoutMs)} ${what} ${this.#origin}${after}.${advice}`, {
-        context: ctx,
-        attempts,
-        outcomeUnknown,
-        kind: failure.timeout,
-        timeoutMs,
-        cause,
-      });
-    }
-    if (failure.kind === 'too-large') {
-      const what =
-        ctx.route === 'list'
-          ? `. The project has more access tokens than one answer of that size holds (about 21,000), and the API has no paging the client could use: delete tokens that are no longer needed`
-          : '; the endpoint may not be an MLP API';
-      return new MlpResponseTooLargeError(
-        `${call}: the answer from ${this.#origin} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB (${MAX_RESPONSE_BYTES} bytes), the most the client reads; it stopped reading there${what}.${advice}`,
-        { context: ctx, attempts, outcomeUnknown, limitBytes: MAX_RESPONSE_BYTES, status: failure.status ?? 0, cause },
-      );
-    }
-    if (failure.kind === 'not-tls') {
-      return new MlpNetworkError(
-        `${call} could not connect to ${this.#origin}: the server does not speak TLS (${failure.errno}), so the https:// in the endpoint is wrong for it. ` +
-          `Check the scheme: a local emulator is http://127.0.0.1:PORT; the ML Platform API is https.`,
-        { context: ctx, attempts, outcomeUnknown, errno: failure.errno, reason: 'not-tls', cause },
-      );
-    }
-    const reason =
-      failure.sent === 'no'
-        ? `could not connect to ${this.#origin} (${failure.errno ?? 'connection failed'}); check the endpoint and the network`
-        : `lost the connection to ${this.#origin} before the answer arrived (${failure.errno ?? 'connection closed'})`;
-    return new MlpNetworkError(`${call} ${reason}${after}.${advice}`, {
-      context: ctx,
-      attempts,
-      outcomeUnknown,
-      errno: failure.errno,
-      reason: failure.kind === 'tls' ? 'tls' : failure.sent === 'no' ? 'not-connected' : 'connection-lost',
-      cause,
-    });
-  }
-
-  #deadlineError(ctx: MlpCallContext, deadline: Deadline, attempts: number, outcomeUnknown: boolean, cause: unknown): MlpTimeoutError {
-    return new MlpTimeoutError(
-      `${describeCall(ctx)} timed out after ${formatMs(deadline.timeoutMs)}${attempts > 1 ? ` (${attempts} attempts)` : ''}.${outcomeAdvice(ctx.route, outcomeUnknown)}`,
-      { context: ctx, attempts, outcomeUnknown, kind: 'deadline', timeoutMs: deadline.timeoutMs, cause },
-    );
   }
 
   #learnClock(response: HttpResponse, receivedAt: number): void {
@@ -699,25 +456,6 @@ function requireName(name: string, route: RouteName, path: string): void {
   }
 }
 
-/** How much of the API's `field` a message shows. */
-const FIELD_SHOWN_MAX = 500;
-
-/** API text as a message may show it: secrets redacted, control characters escaped, cut after `max` characters. */
-function shownApiText(text: string, max: number): string {
-  const clean = escapeControls(redact(text));
-  return clean.length <= max ? clean : `${clean.slice(0, max)}…(${clean.length} chars)`;
-}
-
-/** A 404 in the contract's own words: `{"status":404,"warnorCode":"NotFoundException",...}`. */
-function isContractNotFound(response: HttpResponse): boolean {
-  try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(response.text));
-    return parsed.success && parsed.data.status === 404 && parsed.data.warnorCode === ERROR_CODES[404];
-  } catch {
-    return false;
-  }
-}
-
 function toTokenInfo(wire: TokenInfoWire): TokenInfo {
   return {
     id: wire.id,
@@ -736,38 +474,6 @@ function serverDateOf(response: HttpResponse): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** `tokens[0].exp` from zod's `['tokens', 0, 'exp']`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(body)';
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
-/** `30s`, `1.5s`, `250ms`. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const seconds = ms / 1000;
-  return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
-}
-
 function elapsed(startedAt: number): string {
   return `${Math.round(performance.now() - startedAt)} ms`;
-}
-
-function outcomeAdvice(route: RouteName, outcomeUnknown: boolean): string {
-  if (!outcomeUnknown) return '';
-  switch (route) {
-    case 'redeem':
-      return ' The outcome is unknown: the registration token may have been used and the access token created, with a value nobody received. Look the token up by name (findToken); if it exists, delete it and redeem a freshly minted registration token.';
-    case 'delete':
-      return ' The outcome is unknown: the token may have been deleted. List the tokens to check.';
-    case 'mint':
-      return ' The outcome is unknown: a registration token may have been minted; it expires unused, so minting again is safe.';
-    default:
-      return ' The outcome is unknown.';
-  }
 }

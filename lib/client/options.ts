@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { PACKAGE_VERSION } from '../constants';
 import { MAX_TIMER_MS } from './duration';
 import { MlpConfigurationError } from './errors';
-import { registerSecret } from './redact';
+import { redact, registerSecret } from './redact';
 import { Secret } from './secret';
 import { ENDPOINT_EXAMPLE, endpointProblem } from './validation';
 
@@ -95,7 +95,8 @@ export interface ClientSettings extends AttemptTimeouts {
   readonly random: () => number;
   readonly now: () => number;
   readonly userAgent: string;
-  readonly logger: ((line: string) => void) | undefined;
+  /** Writes a debug line to the configured logger, redacted and prefixed; never throws. */
+  readonly log: (line: string) => void;
   /** The caller's dispatcher; `undefined`: the client makes (and owns) its own. */
   readonly dispatcher: Dispatcher | undefined;
 }
@@ -118,8 +119,19 @@ export function resolveOptions(options: MlpClientOptions): ClientSettings {
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
     userAgent: options.userAgent ?? `mlp-tokens/${PACKAGE_VERSION} node/${process.versions.node}`,
-    logger: options.logger,
+    log: debugLog(options.logger),
     dispatcher: options.dispatcher,
+  };
+}
+
+function debugLog(logger: ((line: string) => void) | undefined): (line: string) => void {
+  if (!logger) return () => undefined;
+  return (line) => {
+    try {
+      logger(`[mlp] ${redact(line)}`);
+    } catch {
+      // A failing logger must not fail the call.
+    }
   };
 }
 

@@ -6,7 +6,14 @@
  */
 import type { Dispatcher } from 'undici';
 import { Deadline } from './deadline';
-import { errorForDeadline, errorForStatus, errorForTransportFailure, formatMs, isContractNotFound, type TransportTarget } from './error-mapping';
+import {
+  errorForDeadline,
+  errorForStatus,
+  errorForTransportFailure,
+  formatMs,
+  isContractNotFound,
+  type TransportTarget,
+} from './error-mapping';
 import { MlpClosedError, type MlpCallContext, type MlpError } from './errors';
 import { classifyTransportError, sendOnce, type HttpResponse } from './http';
 import type { ClientSettings } from './options';
@@ -142,8 +149,15 @@ export class CallLoop {
         const failure = classifyTransportError(err);
         const outcome: AttemptOutcome = { kind: 'transport', sent: failure.sent, retryable: failure.retryable };
         if (changesState && mayHaveApplied(outcome)) maybeApplied = true;
-        const error = errorForTransportFailure(ctx, failure, { attempts, outcomeUnknown: changesState && maybeApplied, cause: err }, this.#target);
-        settings.log(`${ctx.operation}: ${ctx.method} ${ctx.path} failed: ${failure.errno ?? 'error'} (attempt ${attempts}, ${elapsed(started)})`);
+        const error = errorForTransportFailure(
+          ctx,
+          failure,
+          { attempts, outcomeUnknown: changesState && maybeApplied, cause: err },
+          this.#target,
+        );
+        settings.log(
+          `${ctx.operation}: ${ctx.method} ${ctx.path} failed: ${failure.errno ?? 'error'} (attempt ${attempts}, ${elapsed(started)})`,
+        );
         if (isRetryable(spec.route, outcome) && retries < settings.maxRetries) {
           retries++;
           await this.#wait(ctx, this.#backoff(retries), deadline, error);
@@ -157,7 +171,11 @@ export class CallLoop {
       settings.log(`${ctx.operation}: ${ctx.method} ${ctx.path} -> ${response.status} (attempt ${attempts}, ${elapsed(started)})`);
 
       if (response.status >= 200 && response.status < 300) {
-        return { status: response.status, data: parseResponseBody(spec, ctx, response, attempts), earlierAttemptMayHaveApplied: maybeApplied };
+        return {
+          status: response.status,
+          data: parseResponseBody(spec, ctx, response, attempts),
+          earlierAttemptMayHaveApplied: maybeApplied,
+        };
       }
       if (response.status === 401 && bearer && !reauthenticated) {
         // The bearer went stale (expired early, revoked, server restarted): exchange once more.

@@ -88,7 +88,10 @@ export function errorForStatus(answer: ErrorAnswer): MlpApiError {
 
   switch (true) {
     case status === 400:
-      return new MlpValidationError(`${call} was rejected as invalid (400${warnorCode ? ` ${warnorCode}` : ''})${said}. Fix the value and try again.`, details);
+      return new MlpValidationError(
+        `${call} was rejected as invalid (400${warnorCode ? ` ${warnorCode}` : ''})${said}. Fix the value and try again.`,
+        details,
+      );
     case status === 401:
       return new MlpUnauthorizedError(
         answer.auth
@@ -121,7 +124,7 @@ export function errorForStatus(answer: ErrorAnswer): MlpApiError {
         return new MlpNotFoundError(`${call}: there is no access token named ${quoteValue(answer.tokenName)}${said}`, details);
       }
       return new MlpRouteNotFoundError(
-        `${call}: ${answer.endpoint} does not serve the MLP token API at this path (404${warnorCode ? ` ${warnorCode}` : ', and the answer is not the API\'s error body'})${said}. ` +
+        `${call}: ${answer.endpoint} does not serve the MLP token API at this path (404${warnorCode ? ` ${warnorCode}` : ", and the answer is not the API's error body"})${said}. ` +
           `Check the endpoint: it should be the ML Platform API base URL, e.g. ${ENDPOINT_EXAMPLE}.`,
         details,
       );
@@ -151,7 +154,12 @@ export function errorForStatus(answer: ErrorAnswer): MlpApiError {
 }
 
 /** The error for an attempt that got no answer: a timeout, an answer too large, no TLS, or a lost connection. */
-export function errorForTransportFailure(ctx: MlpCallContext, failure: TransportFailure, attempt: FailedAttempt, target: TransportTarget): MlpError {
+export function errorForTransportFailure(
+  ctx: MlpCallContext,
+  failure: TransportFailure,
+  attempt: FailedAttempt,
+  target: TransportTarget,
+): MlpError {
   const { attempts, outcomeUnknown, cause } = attempt;
   const call = describeCall(ctx);
   const after = attempts > 1 ? ` (${attempts} attempts)` : '';
@@ -159,7 +167,12 @@ export function errorForTransportFailure(ctx: MlpCallContext, failure: Transport
   if (failure.timeout) {
     const timeoutMs =
       failure.timeout === 'headers' ? target.headersTimeoutMs : failure.timeout === 'body' ? target.bodyTimeoutMs : target.connectTimeoutMs;
-    const what = failure.timeout === 'connect' ? 'connecting to' : failure.timeout === 'headers' ? 'waiting for the answer of' : 'reading the answer of';
+    const what =
+      failure.timeout === 'connect'
+        ? 'connecting to'
+        : failure.timeout === 'headers'
+          ? 'waiting for the answer of'
+          : 'reading the answer of';
     return new MlpTimeoutError(`${call} timed out after ${formatMs(timeoutMs)} ${what} ${target.origin}${after}.${advice}`, {
       context: ctx,
       attempts,

@@ -103,7 +103,8 @@ export interface ClientSettings extends AttemptTimeouts {
 
 /** Checks the options in the order a reader would fix them (endpoint, token, then the numbers). */
 export function resolveOptions(options: MlpClientOptions): ClientSettings {
-  if (!options || typeof options !== 'object') throw new MlpConfigurationError('MlpClient needs options: { endpoint, token }', 'invalid-option');
+  if (!options || typeof options !== 'object')
+    throw new MlpConfigurationError('MlpClient needs options: { endpoint, token }', 'invalid-option');
   const endpoint = parseEndpoint(options.endpoint);
   const token = options.token !== undefined && options.token !== null ? configuredToken(options.token) : undefined;
   return {

@@ -20,7 +20,12 @@ export interface ExpectedBody<T> {
 }
 
 /** The checked body of a 2xx answer; `undefined` for a route that expects none. */
-export function parseResponseBody<T>(expected: ExpectedBody<T>, ctx: MlpCallContext, response: HttpResponse, attempts: number): T | undefined {
+export function parseResponseBody<T>(
+  expected: ExpectedBody<T>,
+  ctx: MlpCallContext,
+  response: HttpResponse,
+  attempts: number,
+): T | undefined {
   if (!expected.schema) return undefined;
   // An answer the client cannot read leaves a state change it may have made unknown to the caller.
   const unknownOutcome = CHANGES_STATE[ctx.route];

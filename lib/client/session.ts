@@ -72,7 +72,9 @@ export class BearerSession implements BearerSource {
       this.#exchanging = exchange;
     }
     // The exchange has its own deadline; this call stops waiting at its own, and others may still use it.
-    return deadline.race(this.#exchanging, () => errorForDeadline(ctx, deadline.timeoutMs, { attempts: 0, outcomeUnknown: false, cause: undefined }));
+    return deadline.race(this.#exchanging, () =>
+      errorForDeadline(ctx, deadline.timeoutMs, { attempts: 0, outcomeUnknown: false, cause: undefined }),
+    );
   }
 
   invalidate(rejected: Secret): void {

@@ -1,8 +1,8 @@
 /**
  * What the emulator shows of its stored records: the contract API's token info (`TokenInfoWire`)
- * and the test API's records (`records.ts`). Never a value or a hash. Every instant is shown as an ISO 8601
- * timestamp with a four-digit year, the form the client's schema requires, so a view cannot fail
- * whatever instant a record holds.
+ * and the test API's records (`records.ts`). Never a value or a hash. Every instant is shown as an
+ * ISO 8601 timestamp with a four-digit year, the form the client's schema requires, so a view cannot
+ * fail whatever instant a record holds.
  */
 import { FIELDS } from '../client/routes';
 import type { TokenInfoWire } from '../client/schemas';

@@ -4,17 +4,33 @@
  * redactor before the schema runs, so a value in a malformed answer is already redacted when zod's
  * message (which may quote it) becomes part of the error.
  */
-import type { z } from 'zod';
 import { outcomeAdvice } from './error-mapping';
 import { MlpProtocolError, type MlpCallContext, describeCall } from './errors';
 import type { HttpResponse } from './http';
 import { registerSecret } from './redact';
 import { CHANGES_STATE } from './retry';
 
+/**
+ * What reading a body needs of a route's zod schema, written out rather than imported from zod: the
+ * call loop's types are in the `.d.ts` files the public entries load, and those must never load
+ * zod's typings (a user's `skipLibCheck: false` would check them; see `test/e2e/package.test.ts`).
+ */
+export interface BodySchema<T> {
+  safeParse(
+    data: unknown,
+  ): { readonly success: true; readonly data: T } | { readonly success: false; readonly error: { readonly issues: readonly BodyIssue[] } };
+}
+
+/** One of zod's issues, as a message shows it. */
+export interface BodyIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
 /** What a route expects of its 2xx body. */
 export interface ExpectedBody<T> {
   /** The schema of the body; absent: the body is ignored (204). */
-  readonly schema?: z.ZodType<T> | undefined;
+  readonly schema?: BodySchema<T> | undefined;
   /** Response fields holding secrets: registered with the redactor before validation. */
   readonly secretFields?: readonly string[] | undefined;
 }

@@ -103,10 +103,19 @@ export class MlpArgumentError extends MlpError {
   }
 }
 
+/**
+ * What is wrong with the client's configuration: a call needs a token and the client has none, the
+ * token is empty, the endpoint is not usable, or another option (a timeout, a retry count) is out of range.
+ */
+export type MlpConfigurationReason = 'missing-token' | 'invalid-token' | 'invalid-endpoint' | 'invalid-option';
+
 /** The client is misconfigured (no token where one is needed, an endpoint that is not a URL). */
 export class MlpConfigurationError extends MlpError {
-  constructor(message: string, context?: MlpCallContext) {
+  /** Switch on this, not on the message: the provider turns `missing-token` into its own diagnostic. */
+  readonly reason: MlpConfigurationReason;
+  constructor(message: string, reason: MlpConfigurationReason, context?: MlpCallContext) {
     super('configuration', message, context ? { context } : {});
+    this.reason = reason;
   }
 }
 

@@ -30,6 +30,6 @@ export {
   MlpProtocolError,
   describeError,
 } from './errors';
-export type { MlpErrorCode, MlpCallContext, MlpApiErrorDetails, ForbiddenReason, MlpTimeoutKind, MlpNetworkReason, ErrorDescription } from './errors';
+export type { MlpErrorCode, MlpCallContext, MlpApiErrorDetails, ForbiddenReason, MlpConfigurationReason, MlpTimeoutKind, MlpNetworkReason, ErrorDescription } from './errors';
 export { durationProblem, formatDuration, isDuration, parseDuration } from './duration';
 export { nameProblem, namePrefixProblem, type TokenRole } from './validation';

@@ -22,9 +22,11 @@ import {
   type ApiTokenType,
   type RouteName,
 } from '../client/routes';
-import type { ExchangeResponse, MintResponseWire, RedeemResponseWire, TokenInfoWire } from '../client/schemas';
+import type { ExchangeResponse, MintResponseWire, RedeemResponseWire } from '../client/schemas';
 import { nameProblem } from '../client/validation';
-import { isoOf, type StoredAccessToken, type TokenStore } from './store';
+import type { StoredAccessToken } from './state-file';
+import type { TokenStore } from './store';
+import { isoOf, tokenInfoWire } from './views';
 
 export interface ApiResponse {
   readonly status: number;
@@ -120,13 +122,13 @@ const HANDLERS: Readonly<Record<RouteName, Handler>> = {
   whoami(req, ctx) {
     const auth = authorize(req, ctx, [SCOPE_USE]);
     if ('status' in auth) return auth;
-    return json(200, tokenInfo(auth));
+    return json(200, tokenInfoWire(auth));
   },
 
   list(req, ctx) {
     const auth = authorize(req, ctx, [SCOPE_MANAGE]);
     if ('status' in auth) return auth;
-    return json(200, { [FIELDS.tokens]: ctx.store.listTokens().map(tokenInfo) });
+    return json(200, { [FIELDS.tokens]: ctx.store.listTokens().map(tokenInfoWire) });
   },
 
   mint(req, ctx) {
@@ -173,7 +175,7 @@ const HANDLERS: Readonly<Record<RouteName, Handler>> = {
       [FIELDS.clientName]: record.name,
       [FIELDS.tokenType]: record.tokenType,
       [FIELDS.refreshTtl]: record.refreshTtl,
-      [FIELDS.expiresAt]: iso(record.expMs),
+      [FIELDS.expiresAt]: isoOf(record.expMs),
     };
     return json(201, wire);
   },
@@ -186,7 +188,7 @@ const HANDLERS: Readonly<Record<RouteName, Handler>> = {
     const outcome = ctx.store.redeem(secret);
     if (outcome.kind === 'forbidden') return forbiddenExpired();
     if (outcome.kind === 'conflict') return conflict(outcome.name);
-    const wire: RedeemResponseWire = { [FIELDS.refreshToken]: outcome.value, ...tokenInfo(outcome.token) };
+    const wire: RedeemResponseWire = { [FIELDS.refreshToken]: outcome.value, ...tokenInfoWire(outcome.token) };
     return json(201, wire);
   },
 
@@ -221,17 +223,6 @@ function authorize(req: ApiRequest, ctx: ContractContext, scopes: readonly strin
   const missing = scopes.filter((scope) => !carried.includes(scope));
   if (missing.length > 0) return { status: 403, body: FORBIDDEN_BODIES.missingScopes(missing) };
   return outcome.token;
-}
-
-function tokenInfo(token: StoredAccessToken): TokenInfoWire {
-  return {
-    [FIELDS.id]: token.id,
-    [FIELDS.clientName]: token.name,
-    [FIELDS.tokenType]: token.tokenType,
-    [FIELDS.issuerName]: token.issuerName,
-    [FIELDS.createdAt]: iso(token.createdAtMs),
-    [FIELDS.exp]: token.expMs === null ? null : iso(token.expMs),
-  };
 }
 
 /** The request body as a JSON object, or the 400 that says why it is not one. */
@@ -271,9 +262,4 @@ function conflict(name: string): ApiResponse {
 
 export function json(status: number, value: unknown): ApiResponse {
   return { status, body: JSON.stringify(value) };
-}
-
-/** Never throws, whatever is stored (see `representableMs`): one odd record must not fail every list. */
-function iso(ms: number): string {
-  return isoOf(ms);
 }

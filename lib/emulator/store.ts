@@ -1,49 +1,26 @@
 /**
- * The emulator's data: access tokens, registration tokens and bearers, their lifetimes, and the
- * state file they persist to. Secrets are random, shown once, and kept only as SHA-256 hashes; every
- * look-up hashes the presented value and finds the record by hash.
+ * The emulator's token store: access tokens, registration tokens and bearers, with the API's rules
+ * for them (unique names, lifetimes, one-time redeem, a bearer that dies with its token). Secrets
+ * are kept as hashes (`secrets.ts`); what callers see of a record is in `views.ts`, and the state
+ * file, whose schema defines the stored records, in `state-file.ts`. Every change calls `onChange`,
+ * which is how a `--state` emulator saves after each one.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
 import { MAX_DURATION_SECONDS } from '../client/duration';
-import { API_TOKEN_TYPES, type ApiTokenType } from '../client/routes';
-import { nameProblem, roleFromApi } from '../client/validation';
+import type { ApiTokenType } from '../client/routes';
+import { nameProblem } from '../client/validation';
 import type { EmulatorClock } from './clock';
 import { EmulatorError } from './errors';
+import { findBySecret, newSecret, secretHash } from './secrets';
+import type { PersistedState, StoredAccessToken, StoredBearer, StoredRegisterToken } from './state-file';
 import type { RegisterTokenRecord, TokenRecord } from './records';
+import { registerTokenRecord, representableMs, tokenRecord } from './views';
 
+// The emulator (`index.ts`) and the control API import these from here.
+export { newSecret } from './secrets';
+export { readStateFile, writeStateFile, type PersistedState, type StoredAccessToken } from './state-file';
 export type { RegisterTokenRecord, TokenRecord } from './records';
-
-/** An access token as stored. */
-export interface StoredAccessToken {
-  readonly id: string;
-  readonly name: string;
-  readonly tokenType: ApiTokenType;
-  readonly issuerName: string;
-  readonly createdAtMs: number;
-  readonly expMs: number | null;
-  readonly hash: string;
-}
-
-interface StoredRegisterToken {
-  readonly id: string;
-  readonly name: string;
-  readonly tokenType: ApiTokenType;
-  readonly issuerName: string;
-  readonly refreshTtl: string | null;
-  readonly refreshTtlSeconds: number | null;
-  readonly createdAtMs: number;
-  readonly expMs: number;
-  readonly hash: string;
-}
-
-interface StoredBearer {
-  readonly tokenId: string;
-  readonly expMs: number;
-  readonly hash: string;
-}
+export { LATEST_MS, isoOf, representableMs } from './views';
 
 export interface NewAccessToken {
   readonly name: string;
@@ -68,34 +45,6 @@ export type RedeemOutcome =
   | { readonly kind: 'ok'; readonly value: string; readonly token: StoredAccessToken }
   | { readonly kind: 'forbidden' }
   | { readonly kind: 'conflict'; readonly name: string };
-
-/**
- * The latest instant the API's timestamps can carry (ISO 8601 with a four-digit year, which the
- * client's schema requires). Every lifetime an input can ask for is capped well below it (100 years,
- * see `duration.ts`); what still lands beyond it (a state file written before that cap, a clock
- * advanced by centuries) is stored as this instant, so no record can make a later answer fail.
- */
-export const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-/** `ms` within what an ISO 8601 timestamp with a four-digit year can show (1970 .. 9999-12-31). */
-export function representableMs(ms: number): number {
-  if (!Number.isFinite(ms) || ms < 0) return 0;
-  return Math.min(ms, LATEST_MS);
-}
-
-/** The ISO 8601 form of a stored instant; never throws. */
-export function isoOf(ms: number): string {
-  return new Date(representableMs(ms)).toISOString();
-}
-
-/** A fresh secret: 32 random bytes, base64url (43 characters). */
-export function newSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-function hashOf(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
 
 export class TokenStore {
   readonly #clock: EmulatorClock;
@@ -132,7 +81,7 @@ export class TokenStore {
       issuerName: spec.issuerName,
       createdAtMs: nowMs,
       expMs: spec.lifetimeSeconds === null ? null : representableMs(nowMs + spec.lifetimeSeconds * 1000),
-      hash: hashOf(value).toString('hex'),
+      hash: secretHash(value),
     };
     this.#putToken(token);
     this.#onChange();
@@ -165,11 +114,11 @@ export class TokenStore {
 
   /** Trades an access token's value for a bearer; an unknown, deleted or expired token is refused. */
   exchange(secret: string, bearerTtlSeconds: number): ExchangeOutcome {
-    const token = lookup(this.#tokensByHash, secret);
+    const token = findBySecret(this.#tokensByHash, secret);
     if (!token || this.isExpired(token)) return { kind: 'forbidden' };
     this.#pruneBearers();
     const value = newSecret();
-    const hash = hashOf(value).toString('hex');
+    const hash = secretHash(value);
     this.#bearers.set(hash, { tokenId: token.id, expMs: this.#nowMs() + bearerTtlSeconds * 1000, hash });
     this.#onChange();
     return { kind: 'ok', value, token };
@@ -180,7 +129,7 @@ export class TokenStore {
    * access token was deleted or has expired is refused outright (403), since renewing cannot help.
    */
   authenticate(bearer: string): AuthOutcome {
-    const record = lookup(this.#bearers, bearer);
+    const record = findBySecret(this.#bearers, bearer);
     if (!record) return { kind: 'unauthorized', why: 'the bearer token is not known; exchange the access token again' };
     if (record.expMs <= this.#nowMs()) return { kind: 'unauthorized', why: 'the bearer token has expired; exchange the access token again' };
     const token = this.#tokens.get(record.tokenId);
@@ -203,7 +152,7 @@ export class TokenStore {
       refreshTtlSeconds: spec.refreshTtlSeconds,
       createdAtMs: nowMs,
       expMs: representableMs(nowMs + spec.lifetimeSeconds * 1000),
-      hash: hashOf(value).toString('hex'),
+      hash: secretHash(value),
     };
     this.#registerTokens.set(record.hash, record);
     this.#onChange();
@@ -215,7 +164,7 @@ export class TokenStore {
    * registration token. A name clash changes nothing, so the holder can redeem once it is resolved.
    */
   redeem(secret: string): RedeemOutcome {
-    const record = lookup(this.#registerTokens, secret);
+    const record = findBySecret(this.#registerTokens, secret);
     if (!record || record.expMs <= this.#nowMs()) return { kind: 'forbidden' };
     if (this.#tokensByName.has(record.name)) return { kind: 'conflict', name: record.name };
     this.#registerTokens.delete(record.hash);
@@ -238,7 +187,7 @@ export class TokenStore {
   ensureAdmin(spec: { readonly value: string; readonly name: string; readonly issuerName: string }): StoredAccessToken {
     const problem = nameProblem(spec.name);
     if (problem) throw EmulatorError.validation('adminTokenName', problem);
-    const hash = hashOf(spec.value).toString('hex');
+    const hash = secretHash(spec.value);
     const holder = this.#tokensByHash.get(hash);
     const existing = this.tokenByName(spec.name);
     if (holder !== undefined && holder.id !== existing?.id) {
@@ -266,32 +215,12 @@ export class TokenStore {
   }
 
   tokenRecords(): TokenRecord[] {
-    return this.listTokens().map((t) => ({
-      id: t.id,
-      name: t.name,
-      role: roleFromApi(t.tokenType),
-      tokenType: t.tokenType,
-      issuerName: t.issuerName,
-      createdAt: isoOf(t.createdAtMs),
-      expiresAt: t.expMs === null ? null : isoOf(t.expMs),
-      expired: this.isExpired(t),
-    }));
+    return this.listTokens().map((t) => tokenRecord(t, this.isExpired(t)));
   }
 
   registerTokenRecords(): RegisterTokenRecord[] {
     const nowMs = this.#nowMs();
-    return [...this.#registerTokens.values()]
-      .filter((r) => r.expMs > nowMs)
-      .map((r) => ({
-        id: r.id,
-        name: r.name,
-        role: roleFromApi(r.tokenType),
-        tokenType: r.tokenType,
-        issuerName: r.issuerName,
-        refreshTtl: r.refreshTtl,
-        createdAt: isoOf(r.createdAtMs),
-        expiresAt: isoOf(r.expMs),
-      }));
+    return [...this.#registerTokens.values()].filter((r) => r.expMs > nowMs).map(registerTokenRecord);
   }
 
   // ---- persistence ----
@@ -359,100 +288,5 @@ export class TokenStore {
   #pruneRegisterTokens(): void {
     const nowMs = this.#nowMs();
     for (const [hash, r] of this.#registerTokens) if (r.expMs <= nowMs) this.#registerTokens.delete(hash);
-  }
-}
-
-/**
- * Finds a record by the hash of a presented secret. The map key is a SHA-256 digest, so its timing
- * says nothing useful about the secret; the final comparison is constant-time anyway.
- */
-function lookup<T extends { readonly hash: string }>(map: ReadonlyMap<string, T>, secret: string): T | undefined {
-  const digest = hashOf(secret);
-  const record = map.get(digest.toString('hex'));
-  return record && timingSafeEqual(Buffer.from(record.hash, 'hex'), digest) ? record : undefined;
-}
-
-// ---- the state file ----
-
-const hashSchema = z.string().regex(/^[0-9a-f]{64}$/);
-const tokenTypeSchema = z.enum(API_TOKEN_TYPES);
-const persistedStateSchema = z.object({
-  version: z.literal(1),
-  clockOffsetMs: z.number().finite().optional(),
-  tokens: z.array(
-    z.object({
-      id: z.string().min(1),
-      name: z.string().min(1),
-      tokenType: tokenTypeSchema,
-      issuerName: z.string(),
-      createdAtMs: z.number(),
-      expMs: z.number().nullable(),
-      hash: hashSchema,
-    }),
-  ),
-  registerTokens: z.array(
-    z.object({
-      id: z.string().min(1),
-      name: z.string().min(1),
-      tokenType: tokenTypeSchema,
-      issuerName: z.string(),
-      refreshTtl: z.string().nullable(),
-      refreshTtlSeconds: z.number().nullable(),
-      createdAtMs: z.number(),
-      expMs: z.number(),
-      hash: hashSchema,
-    }),
-  ),
-  bearers: z.array(z.object({ tokenId: z.string(), expMs: z.number(), hash: hashSchema })),
-});
-
-/** What the state file holds: hashes and metadata only, never a secret. */
-export type PersistedState = z.infer<typeof persistedStateSchema>;
-
-/** Reads a state file; `undefined` when it does not exist yet. */
-export function readStateFile(path: string): PersistedState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw EmulatorError.state(path, (error as Error).message);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw EmulatorError.state(path, `it is not JSON (${(error as Error).message})`);
-  }
-  const parsed = persistedStateSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw EmulatorError.state(path, `${issue.path.join('.') || 'the file'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
-/**
- * Writes the state atomically: a temporary file beside the target, flushed, then renamed over it,
- * so a crash leaves either the old state or the new one, never half of one.
- */
-export function writeStateFile(path: string, state: PersistedState): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // the rename's error is the one worth reporting
-    }
-    throw error;
   }
 }

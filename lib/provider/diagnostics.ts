@@ -4,7 +4,7 @@
  * configuration). Everything passes the redactor on the way out, so no secret reaches Terraform's
  * output, its logs or our stderr (the random provider's `internal/diagnostics`, cdktf's `lib/errors.ts`).
  */
-import { MlpError, MlpForbiddenError, MlpUnauthorizedError, describeError } from '../client/errors';
+import { MlpConfigurationError, MlpError, MlpForbiddenError, MlpUnauthorizedError, describeError } from '../client/errors';
 import { redact } from '../client/redact';
 import { escapeControls } from '../client/text';
 import { SCOPE_MANAGE } from '../client/routes';
@@ -276,7 +276,7 @@ export function fromClientError(operation: string, err: unknown): Diagnostic {
   if (err instanceof MlpForbiddenError && err.reason === 'missing-scope' && err.missingScopes.includes(SCOPE_MANAGE)) {
     return diag.needsAdministrator(operation);
   }
-  if (err.code === 'configuration' && /needs an access token/.test(err.message)) return diag.missingAdminToken(operation);
+  if (err instanceof MlpConfigurationError && err.reason === 'missing-token') return diag.missingAdminToken(operation);
   if (err instanceof MlpUnauthorizedError || (err instanceof MlpForbiddenError && err.route === 'exchange')) {
     return diag.providerTokenRejected(operation, describeError(err).detail);
   }

@@ -41,6 +41,17 @@ async function apiAnswering(answer: StubAnswer | ((path: string) => StubAnswer),
   return client;
 }
 
+/** The `reason` of the configuration error `construct` throws. */
+function configurationReason(construct: () => unknown): string | undefined {
+  try {
+    construct();
+  } catch (err) {
+    if (err instanceof MlpConfigurationError) return err.reason;
+    throw err;
+  }
+  return undefined;
+}
+
 async function caught(promise: Promise<unknown>): Promise<MlpError> {
   try {
     await promise;
@@ -299,10 +310,16 @@ describe('arguments and configuration', () => {
 
   test.each(['', 'not a url', 'ftp://x', 'https://user:pw@host', 'https://host/?q=1'])('throws when the endpoint is %j', (endpoint) => {
     expect(() => new MlpClient({ endpoint })).toThrow(MlpConfigurationError);
+    expect(configurationReason(() => new MlpClient({ endpoint }))).toBe('invalid-endpoint');
   });
 
   test.each([{ requestTimeoutMs: 0 }, { maxRetries: -1 }, { maxRetries: 1.5 }, { retryBaseDelayMs: Number.NaN }])('throws when an option is out of range: %j', (opts) => {
     expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts })).toThrow(MlpConfigurationError);
+    expect(configurationReason(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts }))).toBe('invalid-option');
+  });
+
+  test('throws with reason invalid-token when the token is only white space', () => {
+    expect(configurationReason(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', token: ' \n' }))).toBe('invalid-token');
   });
 
   test('throws when an operation that needs a token runs on a client without one, without any request', async () => {
@@ -310,6 +327,7 @@ describe('arguments and configuration', () => {
     const bare = new MlpClient({ endpoint: stub!.url });
     const err = await caught(bare.listTokens());
     expect(err).toBeInstanceOf(MlpConfigurationError);
+    expect((err as MlpConfigurationError).reason).toBe('missing-token');
     expect(err.message).toContain('needs an access token');
     expect(stub!.requests).toHaveLength(0);
     await bare.close();

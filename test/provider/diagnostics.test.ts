@@ -1,4 +1,4 @@
-import { MlpForbiddenError, MlpServerError } from '../../lib/client/errors';
+import { MlpConfigurationError, MlpForbiddenError, MlpServerError } from '../../lib/client/errors';
 import { registerSecret } from '../../lib/client/redact';
 import { DiagnosticError, diag, fromClientError, toProtoDiagnostic } from '../../lib/provider/diagnostics';
 import { setLogSink } from '../../lib/provider/log';
@@ -26,6 +26,13 @@ describe('diagnostics', () => {
     const d = fromClientError('list the tokens', err);
     expect(d.summary).toBe('List the tokens needs an Administrator token');
     expect(d.detail).toMatch(/MLP_TOKEN/);
+  });
+
+  test('a client without a token becomes "no MLP token configured" by the error\'s reason, whatever its words', () => {
+    const missing = fromClientError('list the tokens', new MlpConfigurationError('no credentials here', 'missing-token', context));
+    expect(missing).toEqual(diag.missingAdminToken('list the tokens'));
+    const otherOption = fromClientError('list the tokens', new MlpConfigurationError('requestTimeoutMs needs an access token-sized number', 'invalid-option'));
+    expect(otherOption.summary).toBe('MLP client misconfigured');
   });
 
   test('other client errors keep the client\'s description and name the operation', () => {

@@ -64,12 +64,16 @@ export const ACCESS_TOKEN_ATTRS = {
   rotateAt: 'rotate_at',
   sealTo: 'seal_to',
   sealedValue: 'sealed_value',
+  replaceExisting: 'replace_existing',
+  previousTokenGrace: 'previous_token_grace',
+  retiredTokens: 'retired_tokens',
 } as const;
 
 /** `mlp_register_token` attribute names. */
 export const REGISTER_TOKEN_ATTRS = {
   id: 'id',
   name: 'name',
+  namePrefix: 'name_prefix',
   role: 'role',
   accessTokenTtl: 'access_token_ttl',
   ttl: 'ttl',

@@ -7,6 +7,7 @@ import type { MlpClient } from '../client/client';
 import type { TokenInfo } from '../client/types';
 import type { ServerTimeSource } from './clock';
 import type { ProviderSettings } from './config';
+import { MlpForbiddenError } from '../client/errors';
 import { DiagnosticError, diag } from './diagnostics';
 import type { ApiAccess, TokenApi } from './handler';
 import { log } from './log';
@@ -44,6 +45,8 @@ export class ProviderApi implements ApiAccess {
   #heardLast: MlpClient | undefined;
   #syncing: Promise<void> | undefined;
   #sharedList: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } | undefined;
+  #whoAmI: Promise<TokenInfo> | undefined;
+  #firstList: Promise<readonly TokenInfo[]> | undefined;
 
   // `#private`: the settings hold the provider's token, which must not show in util.inspect or
   // JSON.stringify of this object (a test failure print, a debugger, a logger).
@@ -60,6 +63,10 @@ export class ProviderApi implements ApiAccess {
 
   get hasToken(): boolean {
     return this.#settings.token !== undefined && !this.#settings.unknown.includes('token');
+  }
+
+  get settingsKnown(): boolean {
+    return this.#settings.unknown.length === 0;
   }
 
   admin(operation: string, needs: 'admin' | 'any' = 'admin'): TokenApi {
@@ -92,8 +99,13 @@ export class ProviderApi implements ApiAccess {
     const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: listWithOneMoreTry(client), settledAt: undefined };
     entry.promise.then(
       () => (entry.settledAt = this.#monotonicMs()),
-      () => {
-        // A failed list is not shared beyond the callers already waiting on it.
+      (err: unknown) => {
+        // A failed list is not shared beyond the callers already waiting on it, but a User token's
+        // refusal is for good: remembered, so a refresh of N tokens does not ask N times.
+        if (err instanceof MlpForbiddenError && err.reason === 'missing-scope') {
+          entry.settledAt = Number.POSITIVE_INFINITY; // now - Infinity is below any lifetime: reused for good
+          return;
+        }
         if (this.#sharedList === entry) this.#sharedList = undefined;
       },
     );
@@ -101,14 +113,33 @@ export class ProviderApi implements ApiAccess {
     return entry.promise;
   }
 
+  providerToken(operation: string): Promise<TokenInfo> {
+    if (this.#whoAmI) return this.#whoAmI;
+    const entry = Promise.resolve().then(() => this.admin(operation, 'any').whoAmI());
+    // A failed who-am-I is not remembered: the next caller asks again.
+    entry.catch(() => {
+      if (this.#whoAmI === entry) this.#whoAmI = undefined;
+    });
+    this.#whoAmI = entry;
+    return entry;
+  }
+
+  tokensOnce(operation: string): Promise<readonly TokenInfo[]> {
+    if (this.#firstList) return this.#firstList;
+    const entry = Promise.resolve().then(() => this.listTokensShared(operation));
+    entry.catch(() => {
+      if (this.#firstList === entry) this.#firstList = undefined;
+    });
+    this.#firstList = entry;
+    return entry;
+  }
+
   async syncClock(): Promise<void> {
     if (this.#heardLast || !this.hasToken || this.#settings.unknown.length > 0) return;
-    this.#syncing ??= this.admin('read the API\'s time', 'any')
-      .whoAmI()
-      .then(
-        () => undefined,
-        () => undefined,
-      );
+    this.#syncing ??= this.providerToken('read the API\'s time').then(
+      () => undefined,
+      () => undefined,
+    );
     await this.#syncing;
   }
 

@@ -125,6 +125,38 @@ export const diag = {
       ['name'],
     );
   },
+  /** A create needs a name that a token outside the state holds (plan time, or a 409 at apply without the opt-in). */
+  existingTokenNotManaged(existing: ExistingToken, resourceType: string): Diagnostic {
+    return error(
+      'An MLP token of that name exists outside this state',
+      `An access token named ${JSON.stringify(existing.name)} already exists in the project (${describeExisting(existing)}), and the Terraform state does not hold it. ` +
+        'Creating this resource needs that name (names are unique), and the provider never deletes a token the state does not hold unless told to. Nothing was changed. Choose one: ' +
+        `bring it under Terraform with \`terraform import ${resourceType}.<address> ${existing.name}\` (the API never shows a value again, so the state will hold none); ` +
+        'give this resource another name (or use name_prefix); ' +
+        'or, if this configuration made that token in a run that was interrupted before it could record it, set `replace_existing = true` on this resource to let the provider delete it and create it again.',
+      ['name'],
+    );
+  },
+  existingTokenWillBeReplaced(existing: ExistingToken): Diagnostic {
+    return warning(
+      'An MLP token outside the state will be replaced',
+      `An access token named ${JSON.stringify(existing.name)} already exists in the project (${describeExisting(existing)}), and the Terraform state does not hold it. ` +
+        'This resource sets replace_existing = true, so the apply deletes that token and creates this resource\'s token in its place: whoever uses the existing token loses access. ' +
+        `If that is not intended, remove replace_existing and import the token instead (\`terraform import mlp_access_token.<address> ${existing.name}\`).`,
+      ['replace_existing'],
+    );
+  },
+  /** mlp_register_token: the access token it would create already exists, so the API refuses the mint. */
+  registerTokenNameTaken(name: string, existing: ExistingToken | undefined): Diagnostic {
+    return error(
+      'An access token of that name exists',
+      `A registration token for ${JSON.stringify(name)} cannot be minted while an access token named ${JSON.stringify(name)} exists${existing ? ` (${describeExisting(existing)})` : ''}: the API refuses it, since names are unique. ` +
+        'Nothing was changed, and the registration token in the state (if any) is kept. To issue a new registration token: ' +
+        'use name_prefix instead of name, so each issue names a new access token (give the mlp_access_token that redeems it create_before_destroy, so the new token exists before the old one goes); ' +
+        `or choose a new name; or delete the access token ${JSON.stringify(name)} first (destroy the mlp_access_token that redeemed it).`,
+      ['name'],
+    );
+  },
   registerTokenUnusable(): Diagnostic {
     return error(
       'Registration token cannot be redeemed',
@@ -225,6 +257,18 @@ export const diag = {
       ['register_token'],
     );
   },
+  rotatingWithGrace(name: string, grace: string): Diagnostic {
+    return warning(
+      'MLP token rotates in place, with an overlap',
+      `A new token replaces ${JSON.stringify(name)} in place; ${JSON.stringify(name)} keeps working for ${grace} (previous_token_grace) and is listed in retired_tokens until then. A plan after that revokes it.`,
+    );
+  },
+  retiredTokenRevoked(name: string, revokeAfter: string, successor: string): Diagnostic {
+    return warning(
+      'Retired MLP token will be revoked',
+      `The grace of the retired access token ${JSON.stringify(name)} ended at ${revokeAfter}: the apply deletes it (it leaves retired_tokens). Its successor ${JSON.stringify(successor)} stays.`,
+    );
+  },
   importedWithoutValue(name: string): Diagnostic {
     return warning(
       'Imported token has no value',
@@ -232,10 +276,29 @@ export const diag = {
       ['value'],
     );
   },
-  registerTokenNotRevocable(name: string, expiresAt: string): Diagnostic {
+  /** Destroying a registration token whose access token exists: it was used; nothing is left to revoke. */
+  registerTokenRedeemed(name: string, createdAt: string): Diagnostic {
+    return warning(
+      'Registration token already redeemed',
+      `The access token ${JSON.stringify(name)} this registration token creates exists since ${createdAt}, after the registration token was minted: it was redeemed, and a registration token works once, so there is nothing to revoke. ` +
+        `It was removed from the state. The access token ${JSON.stringify(name)} stays; it is managed where it was redeemed.`,
+    );
+  },
+  registerTokenExpired(name: string, expiresAt: string): Diagnostic {
+    return warning(
+      'Registration token removed from state; it had expired',
+      `The registration token for ${JSON.stringify(name)} expired at ${expiresAt}: it can no longer be redeemed, so there is nothing to revoke.`,
+    );
+  },
+  /** Destroying a registration token that may still be redeemed: `known` says whether the API was asked. */
+  registerTokenNotRevocable(name: string, expiresAt: string, known: 'no-token-of-that-name' | 'not-checked'): Diagnostic {
+    const why =
+      known === 'no-token-of-that-name'
+        ? `No access token named ${JSON.stringify(name)} exists, so it was not redeemed (or the token it made was deleted since)`
+        : 'Whether it was redeemed could not be checked (that takes listing the project\'s tokens with an Administrator token)';
     return warning(
       'Registration token removed from state only',
-      `Registration tokens cannot be revoked: the one for ${JSON.stringify(name)} stays redeemable (once) until it expires at ${expiresAt}. If it was exposed, delete the access token it creates once redeemed.`,
+      `Registration tokens cannot be revoked. ${why}: if not, it stays redeemable, once, until it expires at ${expiresAt}. If it was exposed, delete the access token ${JSON.stringify(name)} once it appears.`,
     );
   },
   notImportable(resourceType: string, why: string): Diagnostic {
@@ -303,6 +366,19 @@ export function toProtoDiagnostic(d: Diagnostic, extraSecrets: readonly string[]
     };
   }
   return out;
+}
+
+/** What a diagnostic tells about a token that exists outside the state (never its value). */
+export interface ExistingToken {
+  readonly name: string;
+  readonly role: string;
+  readonly issuerName: string;
+  readonly createdAt: Date;
+}
+
+function describeExisting(t: ExistingToken): string {
+  const created = t.createdAt.toISOString().replace(/\.000Z$/, 'Z');
+  return `role ${t.role}, created ${created} by ${JSON.stringify(t.issuerName)}`;
 }
 
 function capitalize(text: string): string {

@@ -26,6 +26,8 @@ export interface TokenApi {
 export interface ApiAccess {
   /** Whether an admin (provider) token is configured (and known). */
   readonly hasToken: boolean;
+  /** Whether every provider setting is known (false in a plan whose provider block waits on other resources). */
+  readonly settingsKnown: boolean;
   /**
    * The client with the provider's token; `operation` names what it is for, in diagnostics, and
    * `needs` what role it takes (only for the message when no token is configured).
@@ -40,6 +42,16 @@ export interface ApiAccess {
    * in one provider process costs one list request.
    */
   listTokensShared(operation: string): Promise<TokenInfo[]>;
+  /**
+   * The provider token's own description (who am I), asked once per provider process and shared by
+   * every caller; a failed call is not remembered. Rejects with the client's error.
+   */
+  providerToken(operation: string): Promise<TokenInfo>;
+  /**
+   * The project's tokens as this process first listed them: one list per provider process, for the
+   * plan-time checks of names (what this process changes since is the caller's to account for).
+   */
+  tokensOnce(operation: string): Promise<readonly TokenInfo[]>;
   /** Forgets the shared list (after this process created or deleted a token). */
   invalidateList(): void;
   /**
@@ -89,6 +101,8 @@ export interface ResourceHandler {
   readonly schema: BlockSchema;
   validate(config: ObjectValue, ctx: ValidateContext): void;
   plan(req: PlanRequest, ctx: HandlerContext): Promise<PlanResult>;
+  /** A plan that destroys `prior`: throws when the destroy could not be applied (e.g. the credentials cannot delete). */
+  planDestroy(prior: ObjectValue, ctx: HandlerContext): Promise<void>;
   /** Returns the new state; may return a state together with an error diagnostic (partial create). */
   create(req: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue | null>;
   /** Returns the refreshed state, or null when the object is gone. */

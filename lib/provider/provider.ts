@@ -160,8 +160,11 @@ export class Provider {
     const prior = this.#decodeNullable(r, req.prior_state);
     const proposed = this.#decodeNullable(r, req.proposed_new_state);
     if (proposed === null) {
-      // Destroy: nothing to decide (deletion itself is forgiving).
-      return { planned_state: encodeDynamic(null, r.type), planned_private: req.prior_private };
+      // Destroy: nothing to decide (deletion itself is forgiving), but a destroy the credentials
+      // cannot carry out fails here, at plan, rather than halfway through the apply.
+      const ctx = this.#context('plan');
+      if (prior !== null) await r.handler.planDestroy(prior, ctx);
+      return { planned_state: encodeDynamic(null, r.type), planned_private: req.prior_private, diagnostics: ctx.diagnostics.items };
     }
     const config = this.#decodeObject(r, req.config);
     const ctx = this.#context('plan');

@@ -213,7 +213,9 @@ describe('mlp_register_token with real Terraform', () => {
 
     // Destroy: the holder needs an Administrator to delete its token; the minter only forgets.
     const destroyed = await minter.destroy();
-    expect(`${destroyed.stdout}${destroyed.stderr}`).toMatch(/Registration token removed from state only/);
+    // The holder redeemed it: the minter's destroy says so (nothing to revoke), not "stays redeemable".
+    expect(`${destroyed.stdout}${destroyed.stderr}`).toMatch(/Registration token already redeemed/);
+    expect(`${destroyed.stdout}${destroyed.stderr}`).not.toMatch(/stays redeemable/);
     const refused = await holder.destroy([], { check: false });
     if (refused.code === 0) throw new Error(`destroy without an admin token succeeded:\n${refused.stdout}\n${refused.stderr}`);
     expect(refused.stderr).toMatch(/needs an Administrator token/);

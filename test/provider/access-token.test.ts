@@ -2,7 +2,7 @@ import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value } from '../../lib/provider/codec';
 import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
 import type { ResourceHandler } from '../../lib/provider/handler';
-import { accessToken as impl, computeRotateAt } from '../../lib/provider/resources/access-token';
+import { accessToken as impl, computeRotateAt, plannedCreate } from '../../lib/provider/resources/access-token';
 
 const accessToken: ResourceHandler = impl;
 import { ADMIN_INFO, FakeMlp, context } from './fakes';
@@ -202,20 +202,71 @@ describe('mlp_access_token apply, read, import', () => {
     expect(ctx.diagnostics.items.map((d) => d.summary)).toEqual(['Recovered from a lost answer']);
   });
 
-  test('GIVEN a token with the name that the state does not hold WHEN creating THEN it is deleted and created again, with a warning saying why', async () => {
+  test('GIVEN a token with the name that the state does not hold and replace_existing WHEN planned and created THEN the plan warns, and it is deleted and created again, with a warning saying why', async () => {
     const clock = new FakeClock();
     const api = new FakeMlp(clock);
     const orphan = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' })).value);
-    const config = obj({ name: 'ci' });
+    const config = obj({ name: 'ci', replace_existing: true });
     const ctx = context(clock, api);
     const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
-    const state = (await accessToken.create({ prior: null, planned, config }, ctx))!;
+    expect(ctx.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'An MLP token outside the state will be replaced', attribute: ['replace_existing'] })]);
+    const applying = context(clock, api);
+    const state = (await accessToken.create({ prior: null, planned, config }, applying))!;
     expect(api.tokens.size).toBe(1);
     expect(api.tokens.get('ci')!.value).toBe(state.value);
     expect(state.value).not.toBe(orphan.value.reveal());
     expect(api.calls).toMatchObject({ mint: 3, redeem: 2, delete: 1 });
-    expect(ctx.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Replaced an MLP token that the state did not know' })]);
-    expect(ctx.diagnostics.items[0]!.detail).toMatch(/409 Conflict at mint.*terraform import/s);
+    expect(applying.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Replaced an MLP token that the state did not know' })]);
+    expect(applying.diagnostics.items[0]!.detail).toMatch(/409 Conflict at mint.*terraform import/s);
+  });
+
+  test('GIVEN a token with the name that the state does not hold WHEN planned THEN the plan fails naming it, when and by whom it was made, and the ways out; nothing is deleted', async () => {
+    const clock = new FakeClock('2026-03-01T10:00:00Z');
+    const api = new FakeMlp(clock);
+    await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'prod-ci', accessTtl: '5m', role: 'user' })).value);
+    const config = obj({ name: 'prod-ci' });
+    const err = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, api)).catch((e: unknown) => e)) as DiagnosticError;
+    expect(err).toBeInstanceOf(DiagnosticError);
+    expect(err.diagnostics[0]).toMatchObject({ severity: 'error', summary: 'An MLP token of that name exists outside this state', attribute: ['name'] });
+    expect(err.diagnostics[0]!.detail).toMatch(/"prod-ci".*created 2026-03-01T10:00:00Z by "admin@example\.ru".*terraform import mlp_access_token\.<address> prod-ci.*replace_existing = true/s);
+    expect(api.calls).toMatchObject({ delete: 0, mint: 1 });
+  });
+
+  test('GIVEN the name was taken after the plan WHEN created without replace_existing THEN the 409 fails the create and nothing is deleted', async () => {
+    const clock = new FakeClock();
+    const api = new FakeMlp(clock);
+    const config = obj({ name: 'ci' });
+    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, api))).planned;
+    const other = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' })).value);
+    const err = (await accessToken.create({ prior: null, planned, config }, context(clock, api)).catch((e: unknown) => e)) as DiagnosticError;
+    expect(err).toBeInstanceOf(DiagnosticError);
+    expect(err.diagnostics[0]!.summary).toBe('An MLP token of that name exists outside this state');
+    expect(api.tokens.get('ci')!.value).toBe(other.value.reveal());
+    expect(api.calls.delete).toBe(0);
+  });
+
+  test('GIVEN a replacement of a token the state holds WHEN its create half is planned THEN the name it reuses is no conflict', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci', rotation_triggers: { v: '1' } }));
+    const ctx = context(clock, api);
+    const config = obj({ name: 'ci', rotation_triggers: { v: '2' } });
+    expect((await accessToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, ctx)).requiresReplace).toEqual(['rotation_triggers']);
+    // Terraform then plans the create half with no prior state.
+    await expect(accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).resolves.toMatchObject({ requiresReplace: [] });
+  });
+
+  test('GIVEN a User provider token WHEN a create, a replacement or a destroy is planned THEN the plan fails: it needs an Administrator token; a redeem plans fine', async () => {
+    const { api, clock, state } = await setup(obj({ name: 'ci', rotation_triggers: { v: '1' } }));
+    const user = context(clock, api, true, 'user');
+    const summaries = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DiagnosticError).diagnostics.map((d) => d.summary);
+    const create = obj({ name: 'other' });
+    expect(await summaries(accessToken.plan({ prior: null, proposed: proposedFrom(create, null), config: create }, user))).toEqual(['Create the access token "other" needs an Administrator token']);
+    const replace = obj({ name: 'ci', rotation_triggers: { v: '2' } });
+    expect(await summaries(accessToken.plan({ prior: state, proposed: proposedFrom(replace, state), config: replace }, user))).toEqual(['Delete the access token "ci" needs an Administrator token']);
+    expect(await summaries(accessToken.planDestroy(state, user))).toEqual(['Delete the access token "ci" needs an Administrator token']);
+    const redeem = obj({ register_token: 'r'.repeat(40) });
+    await expect(accessToken.plan({ prior: null, proposed: proposedFrom(redeem, null), config: redeem }, user)).resolves.toBeDefined();
+    await expect(accessToken.plan({ prior: null, proposed: proposedFrom(redeem, null), config: redeem }, context(clock, api, false))).resolves.toBeDefined();
+    expect(await summaries(accessToken.planDestroy(state, context(clock, api, false)))).toEqual(['No MLP token configured to delete the access token "ci"']);
   });
 
   test('throws when two resources of one run name the same token, without deleting the first', async () => {
@@ -258,6 +309,7 @@ describe('mlp_access_token apply, read, import', () => {
   test('GIVEN no provider token WHEN read THEN the token reads itself with its own value', async () => {
     const { api, clock, state } = await setup(obj({ name: 'ci' }));
     const ctx = context(clock, api, false);
+    api.calls.whoami = 0;
     expect(await accessToken.read(state, ctx)).toEqual(state);
     expect(api.calls.whoami).toBe(1);
   });
@@ -266,7 +318,7 @@ describe('mlp_access_token apply, read, import', () => {
     const { api, clock, state } = await setup(obj({ name: 'ci' }));
     // The replacement's create met the name taken, reconciled it, and made a new token of that name.
     const ctx = context(clock, api);
-    const config = obj({ name: 'ci' });
+    const config = obj({ name: 'ci', replace_existing: true });
     const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
     const successor = (await accessToken.create({ prior: null, planned, config }, ctx))!;
     expect(successor.id).not.toBe(state.id);
@@ -290,10 +342,11 @@ describe('mlp_access_token apply, read, import', () => {
     const clock = new FakeClock();
     const api = new FakeMlp(clock);
     const own = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: ADMIN_INFO.name, accessTtl: '5m', role: 'admin' })).value);
-    const config = obj({ name: ADMIN_INFO.name });
+    const config = obj({ name: ADMIN_INFO.name, replace_existing: true });
     const ctx = context(clock, api);
-    const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
-    const err = (await accessToken.create({ prior: null, planned, config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
+    const refused = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
+    expect(refused.diagnostics[0]!.summary).toBe("The name belongs to the provider's own token");
+    const err = (await accessToken.create({ prior: null, planned: plannedCreate(proposedFrom(config, null), config), config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
     expect(err).toBeInstanceOf(DiagnosticError);
     expect(err.diagnostics[0]!.summary).toBe("The name belongs to the provider's own token");
     expect(api.tokens.get(ADMIN_INFO.name)!.value).toBe(own.value.reveal());
@@ -372,5 +425,59 @@ describe('mlp_access_token from a registration token', () => {
     expect(err).toBeInstanceOf(DiagnosticError);
     expect(err.diagnostics[0]!.detail).toMatch(/deleted that token/);
     expect(api.tokens.size).toBe(0);
+  });
+});
+
+describe('mlp_access_token previous_token_grace (rotation with an overlap)', () => {
+  const config = (release: string) => obj({ name_prefix: 'svc-', previous_token_grace: '1h', rotation_triggers: { release } });
+
+  test('GIVEN changed triggers WHEN planned and updated THEN it rotates in place, the old token retired (still in the API) until now + grace', async () => {
+    const { api, clock, state, plan } = await setup(config('1'));
+    expect(state.retired_tokens).toEqual([]);
+    const ctx = context(clock, api);
+    const { planned, requiresReplace } = await plan(config('2'), ctx);
+    expect(requiresReplace).toEqual([]);
+    expect(planned).toMatchObject({ id: UNKNOWN, value: UNKNOWN, name: UNKNOWN, retired_tokens: [{ name: state.name, id: state.id, revoke_after: UNKNOWN }] });
+    expect(ctx.diagnostics.items.map((d) => d.summary)).toEqual(['MLP token rotates in place, with an overlap']);
+    const next = await accessToken.update({ prior: state, planned, config: config('2') }, context(clock, api));
+    expect(next.name).not.toBe(state.name);
+    expect(next.retired_tokens).toEqual([{ name: state.name, id: state.id, revoke_after: '2026-01-01T01:00:00Z' }]);
+    expect([...api.tokens.keys()].sort()).toEqual([state.name, next.name].sort());
+  });
+
+  test('GIVEN a retired token past its grace WHEN planned THEN it leaves the list with a warning; WHEN updated THEN it is deleted; destroy deletes current and retired', async () => {
+    const { api, clock, state, plan } = await setup(config('1'));
+    const rotated = await accessToken.update({ prior: state, planned: (await plan(config('2'))).planned, config: config('2') }, context(clock, api));
+    const again = (cfg: ObjectValue, c = context(clock, api)) => accessToken.plan({ prior: rotated, proposed: proposedFrom(cfg, rotated), config: cfg }, c);
+    clock.advance('59m');
+    expect((await again(config('2'))).planned).toEqual(rotated);
+    clock.advance('1m');
+    const ctx = context(clock, api);
+    const { planned, requiresReplace } = await again(config('2'), ctx);
+    expect(requiresReplace).toEqual([]);
+    expect(planned.retired_tokens).toEqual([]);
+    expect(planned.id).toBe(rotated.id);
+    expect(ctx.diagnostics.items.map((d) => d.summary)).toEqual(['Retired MLP token will be revoked']);
+    const revoked = await accessToken.update({ prior: rotated, planned, config: config('2') }, context(clock, api));
+    expect(revoked.retired_tokens).toEqual([]);
+    expect([...api.tokens.keys()]).toEqual([rotated.name]);
+
+    const third = await accessToken.update({ prior: revoked, planned: (await accessToken.plan({ prior: revoked, proposed: proposedFrom(config('3'), revoked), config: config('3') }, context(clock, api))).planned, config: config('3') }, context(clock, api));
+    expect(api.tokens.size).toBe(2);
+    await accessToken.delete(third, context(clock, api));
+    expect(api.tokens.size).toBe(0);
+  });
+
+  test('throws when validated with a fixed name or a register_token, or a bad duration', () => {
+    const summaries = (c: ObjectValue) => {
+      const diagnostics = new Diagnostics();
+      accessToken.validate(c, { diagnostics });
+      return diagnostics.items.map((d) => d.summary);
+    };
+    expect(summaries(obj({ name: 'svc', previous_token_grace: '1h' }))).toEqual(['Conflicting previous_token_grace and name']);
+    expect(summaries(obj({ register_token: 'r'.repeat(40), previous_token_grace: '1h' }))).toEqual(['Conflicting previous_token_grace and register_token']);
+    expect(summaries(obj({ name_prefix: 'svc-', previous_token_grace: 'a day' }))).toEqual(['Invalid previous_token_grace']);
+    // An in-place rotation would store the new value unsealed.
+    expect(summaries(obj({ name_prefix: 'svc-', previous_token_grace: '1h', seal_to: ['age1x'] }))).toContain('Conflicting previous_token_grace and seal_to');
   });
 });

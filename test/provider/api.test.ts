@@ -84,4 +84,37 @@ describe('ProviderApi', () => {
     const api = new ProviderApi({ ...settings, token: undefined }, fakeClientFactory().factory);
     expect(() => api.admin('list tokens')).toThrow(DiagnosticError);
   });
+
+  test('GIVEN many plan checks WHEN they ask who-am-I and list THEN one call each serves the whole process, and a failed one is asked again', async () => {
+    let whoamis = 0;
+    let lists = 0;
+    const me: TokenInfo = { id: 'a', name: 'admin', role: 'admin', issuerName: 'x', createdAt: new Date(0), expiresAt: null };
+    let failNext = true;
+    const factory = () =>
+      ({
+        whoAmI: async () => {
+          whoamis++;
+          if (failNext) {
+            failNext = false;
+            throw new MlpServerError('boom', { context: listCtx, status: 500 });
+          }
+          return me;
+        },
+        listTokens: async () => {
+          lists++;
+          return [me];
+        },
+        close: async () => undefined,
+      }) as unknown as MlpClient;
+    let now = 0;
+    const api = new ProviderApi(settings, factory, () => now);
+    await expect(api.providerToken('plan')).rejects.toBeInstanceOf(MlpServerError);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api.providerToken('plan')));
+    expect(answers.every((a) => a === me)).toBe(true);
+    expect(whoamis).toBe(2);
+    await Promise.all(Array.from({ length: 5 }, () => api.tokensOnce('plan')));
+    now += SHARED_LIST_TTL_MS * 10;
+    await api.tokensOnce('plan');
+    expect(lists).toBe(1);
+  });
 });

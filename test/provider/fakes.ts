@@ -109,11 +109,14 @@ function forbidden(route: 'exchange' | 'redeem'): MlpForbiddenError {
   return new MlpForbiddenError('refused', { context: ctx(route), status: 403, reason: 'expired-or-revoked', missingScopes: [] });
 }
 
-/** ApiAccess over a FakeMlp: `hasToken` decides whether an admin client exists. */
-export function fakeAccess(api: FakeMlp, hasToken = true): ApiAccess {
+/** ApiAccess over a FakeMlp: `hasToken` decides whether an admin client exists; `role` is what who-am-I says of it. */
+export function fakeAccess(api: FakeMlp, hasToken = true, role: 'admin' | 'user' = 'admin'): ApiAccess {
   const admin = api.client('admin');
   return {
     hasToken,
+    settingsKnown: true,
+    providerToken: async () => ({ ...(await admin.whoAmI()), role }),
+    tokensOnce: () => admin.listTokens(),
     admin: (operation) => {
       if (!hasToken) throw new DiagnosticError(diag.missingAdminToken(operation));
       return admin;
@@ -126,6 +129,6 @@ export function fakeAccess(api: FakeMlp, hasToken = true): ApiAccess {
   };
 }
 
-export function context(clock: Clock, api: FakeMlp, hasToken = true): HandlerContext {
-  return { clock, api: fakeAccess(api, hasToken), diagnostics: new Diagnostics(), log: () => undefined };
+export function context(clock: Clock, api: FakeMlp, hasToken = true, role: 'admin' | 'user' = 'admin'): HandlerContext {
+  return { clock, api: fakeAccess(api, hasToken, role), diagnostics: new Diagnostics(), log: () => undefined };
 }

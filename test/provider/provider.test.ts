@@ -4,14 +4,21 @@ import { providerSchema } from '../../lib/provider/config';
 import { createProvider } from '../../lib/provider/registry';
 import { runRpc } from '../../lib/provider/rpc';
 import { accessTokenSchema } from '../../lib/provider/resources/access-token';
+import { ProviderApi } from '../../lib/provider/api';
+import { FakeClock } from '../../lib/provider/clock';
+import type { MlpClient } from '../../lib/client/client';
+import { FakeMlp } from './fakes';
 
 const TOKEN_TYPE = objectTypeOf(accessTokenSchema);
 const PROVIDER_TYPE = objectTypeOf(providerSchema);
 const nulls = (type: CtyType) => Object.fromEntries(Object.keys((type as readonly ['object', Record<string, CtyType>])[1]).map((k) => [k, null]));
 const token = (values: Record<string, unknown>) => encodeDynamic({ ...nulls(TOKEN_TYPE), ...values } as never, TOKEN_TYPE);
 
+/** A provider whose API is an in-memory fake (the plan checks ask who-am-I and list). */
 function configured() {
-  const provider = createProvider({ env: {} });
+  const fake = new FakeMlp(new FakeClock());
+  const client = { ...fake.client('admin'), close: async () => undefined } as unknown as MlpClient;
+  const provider = createProvider({ env: {}, api: (settings) => new ProviderApi(settings, () => client) });
   const reply = provider.configureProvider({
     terraform_version: '1.11.4',
     config: encodeDynamic({ ...nulls(PROVIDER_TYPE), endpoint: 'http://127.0.0.1:1', token: 'admin-0123456789abcdefghijklmnopqrstu' }, PROVIDER_TYPE),
@@ -32,11 +39,12 @@ describe('the Provider service (values over the wire)', () => {
     expect(reply.requires_replace).toEqual([]);
   });
 
-  test('GIVEN a destroy WHEN planned THEN the planned state is null and no handler runs', async () => {
+  test('GIVEN a destroy WHEN planned THEN the planned state is null, after the handler checked the credentials can delete', async () => {
     const provider = configured();
     const prior = token({ name: 'ci', id: 'x' });
     const reply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: prior, proposed_new_state: encodeDynamic(null, TOKEN_TYPE), config: encodeDynamic(null, TOKEN_TYPE) });
     expect(decodeDynamic(reply.planned_state, TOKEN_TYPE)).toBeNull();
+    expect(reply.diagnostics).toEqual([]);
   });
 
   test('GIVEN stored JSON state of the current version WHEN upgraded THEN it comes back in today\'s shape', () => {

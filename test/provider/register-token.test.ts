@@ -1,6 +1,6 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value } from '../../lib/provider/codec';
-import { DiagnosticError } from '../../lib/provider/diagnostics';
+import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
 import type { ResourceHandler } from '../../lib/provider/handler';
 import { registerToken as impl } from '../../lib/provider/resources/register-token';
 
@@ -61,6 +61,60 @@ describe('mlp_register_token', () => {
     expect(api.registerTokens.size).toBe(1);
     expect(ctx.diagnostics.items[0]).toMatchObject({ severity: 'warning' });
     expect(ctx.diagnostics.items[0]!.detail).toMatch(/2026-01-01T01:00:00Z/);
+  });
+
+  test('GIVEN a fixed name whose access token exists (redeemed) WHEN re-issued by rotation_triggers THEN the plan fails with the way out (name_prefix), and nothing is minted', async () => {
+    const { api, clock, state } = await minted(obj({ name: 'worker', ttl: '1h', rotation_triggers: { n: '1' } }));
+    await api.client().redeemRegisterToken(state.value as string);
+    const config = obj({ name: 'worker', ttl: '1h', rotation_triggers: { n: '2' } });
+    const mints = api.calls.mint;
+    const err = (await registerToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, context(clock, api)).catch((e: unknown) => e)) as DiagnosticError;
+    expect(err).toBeInstanceOf(DiagnosticError);
+    expect(err.diagnostics[0]).toMatchObject({ summary: 'An access token of that name exists', attribute: ['name'] });
+    expect(err.diagnostics[0]!.detail).toMatch(/use name_prefix instead of name/);
+    expect(api.calls.mint).toBe(mints);
+  });
+
+  test('GIVEN name_prefix WHEN planned and created THEN the name is unknown at plan and a new one per mint; name and name_prefix conflict, and one is needed', async () => {
+    const { api, clock, state } = await minted(obj({ name_prefix: 'worker-', ttl: '1h', rotation_triggers: { n: '1' } }));
+    expect(state.name).toMatch(/^worker-[a-z0-9]{12}$/);
+    await api.client().redeemRegisterToken(state.value as string);
+    const config = obj({ name_prefix: 'worker-', ttl: '1h', rotation_triggers: { n: '2' } });
+    const ctx = context(clock, api);
+    const { planned, requiresReplace } = await registerToken.plan({ prior: state, proposed: { ...proposedFrom(config, state), name: state.name! }, config }, ctx);
+    expect(requiresReplace).toEqual(['rotation_triggers']);
+    expect(planned.name).toBe(UNKNOWN);
+    const next = (await registerToken.create({ prior: null, planned, config }, ctx))!;
+    expect(next.name).not.toBe(state.name);
+    const validation = (c: ObjectValue) => {
+      const diagnostics = new Diagnostics();
+      registerToken.validate(c, { diagnostics });
+      return diagnostics.items.map((d) => d.summary);
+    };
+    expect(validation(obj({ name: 'a', name_prefix: 'b-', ttl: '1h' }))).toEqual(['Conflicting name and name_prefix']);
+    expect(validation(obj({ ttl: '1h' }))).toEqual(['Missing name or name_prefix']);
+  });
+
+  test('GIVEN a User provider token WHEN a mint is planned THEN the plan fails: it needs an Administrator token', async () => {
+    const clock = new FakeClock();
+    const config = obj({ name: 'worker', ttl: '1h' });
+    const err = (await registerToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, new FakeMlp(clock), true, 'user')).catch((e: unknown) => e)) as DiagnosticError;
+    expect(err.diagnostics.map((d) => d.summary)).toEqual(['Mint a registration token for "worker" needs an Administrator token']);
+  });
+
+  test('GIVEN redeemed, expired, unused or unknowable WHEN destroyed THEN the warning says which', async () => {
+    const { api, clock, state } = await minted(obj({ name: 'worker', ttl: '1h' }));
+    const notice = async (c = context(clock, api)) => {
+      await registerToken.delete(state, c);
+      return c.diagnostics.items[0]!;
+    };
+    expect(await notice()).toMatchObject({ summary: 'Registration token removed from state only', detail: expect.stringMatching(/No access token named "worker" exists.*until it expires at 2026-01-01T01:00:00Z/) });
+    expect(await notice(context(clock, api, false))).toMatchObject({ detail: expect.stringMatching(/could not be checked/) });
+    await api.client().redeemRegisterToken(state.value as string);
+    expect(await notice()).toMatchObject({ summary: 'Registration token already redeemed' });
+    api.tokens.clear();
+    clock.advance('2h');
+    expect(await notice()).toMatchObject({ summary: 'Registration token removed from state; it had expired' });
   });
 
   test('throws when imported: there is nothing to import', async () => {

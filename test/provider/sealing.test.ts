@@ -9,6 +9,10 @@ import { Diagnostics } from '../../lib/provider/diagnostics';
 import { accessTokenSchema } from '../../lib/provider/resources/access-token';
 import { registerTokenSchema } from '../../lib/provider/resources/register-token';
 import { createProvider } from '../../lib/provider/registry';
+import { ProviderApi } from '../../lib/provider/api';
+import type { MlpClient } from '../../lib/client/client';
+import { FakeMlp } from './fakes';
+import { FakeClock } from '../../lib/provider/clock';
 import { objectTypeOf } from '../../lib/provider/schema';
 import { planSealing, sealCreated, validateSealTo } from '../../lib/provider/sealing';
 
@@ -59,7 +63,9 @@ describe('age recipients (seal_to)', () => {
   });
 
   test('GIVEN the provider WHEN a sealed create is planned THEN value is null and sealed_value unknown; without seal_to sealed_value is null', async () => {
-    const provider = createProvider({ env: {} });
+    // The plan asks who-am-I and lists names: an in-memory API answers.
+    const fake = { ...new FakeMlp(new FakeClock()).client('admin'), close: async () => undefined } as unknown as MlpClient;
+    const provider = createProvider({ env: {}, api: (settings) => new ProviderApi(settings, () => fake) });
     const providerType = objectTypeOf(providerSchema);
     provider.configureProvider({
       terraform_version: '1.11.4',

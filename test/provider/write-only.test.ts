@@ -116,10 +116,10 @@ describe('register_token_wo (write-only)', () => {
     const same = await accessToken.plan({ prior: state, proposed: { ...state }, config }, context(clock, api, false));
     expect(same.requiresReplace).toEqual([]);
     const bumped = obj({ register_token_wo: 'n'.repeat(40), register_token_wo_version: 2 });
-    const next = await accessToken.plan(
-      { prior: state, proposed: { ...state, register_token_wo_version: 2 }, config: bumped },
-      context(clock, api, false),
-    );
+    // Replacing deletes the old token, which takes an Administrator token: without one the plan says so.
+    const bump = (c: ReturnType<typeof context>) => accessToken.plan({ prior: state, proposed: { ...state, register_token_wo_version: 2 }, config: bumped }, c);
+    await expect(bump(context(clock, api, false))).rejects.toThrow(/No MLP token configured to delete the access token "team"/);
+    const next = await bump(context(clock, api));
     expect(next.requiresReplace).toEqual(['register_token_wo_version']);
   });
 });

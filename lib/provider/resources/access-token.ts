@@ -6,6 +6,10 @@
  * helpers (terraform-provider-time's `resource_time_rotating.go`). Rotation is decided at plan time
  * against the API's clock (grafana's rotating token); a token gone from the API leaves the state with
  * a warning, and a 404 on delete is success.
+ *
+ * A plan that creates with a fixed name fails when a token the state does not hold has that name,
+ * unless `replace_existing` says to replace it (see `preflight.ts`); with `previous_token_grace` a
+ * rotation is an in-place update that keeps the old token working for a while (see `overlap.ts`).
  */
 import { randomInt } from 'node:crypto';
 import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, ROLES } from '../../constants';
@@ -15,11 +19,13 @@ import type { IssuedAccessToken, TokenInfo } from '../../client/types';
 import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../client/validation';
 import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
 import { tokenInfoValue } from '../data-sources/token';
-import { DiagnosticError, diag, fromClientError } from '../diagnostics';
+import { type Diagnostic, DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
 import { sealAttributes } from '../sealing';
 import { redeemedToken, validateWriteOnlyRedeem, writeOnlyRedeemAttributes } from './write-only';
+import { type RetiredToken, RETIRED_TOKEN_TYPE, isDue, retiredOf, retiredValue, revokeAfter } from './overlap';
+import { nameLedger, noteHeld, requireAdministrator, unmanagedTokenNamed } from './preflight';
 import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
 
 /** Lifetime of the registration token minted for an immediate redeem: short, so a lost one expires soon. */
@@ -90,6 +96,25 @@ export const accessTokenSchema = {
       type: 'string',
       computed: true,
       description: 'When a plan will replace the token: the earlier of `created_at + rotate_after` and `expires_at - early_rotation_window`; null if neither is set.',
+    },
+    [A.previousTokenGrace]: {
+      type: 'string',
+      optional: true,
+      description:
+        'Rotate in place with an overlap: when the token is due for rotation (or its inputs change), a new token (a new name from `name_prefix`) takes its place and the old one keeps working for this long (Go-style duration), listed in `retired_tokens`. ' +
+        'A plan after that shows its revocation, and the apply deletes it. Needs `name_prefix`. Changing it does not call the API.',
+    },
+    [A.retiredTokens]: {
+      type: ['list', RETIRED_TOKEN_TYPE],
+      computed: true,
+      description: 'Tokens this resource rotated away from that still work until `revoke_after` (with `previous_token_grace`): each `name`, `id` and `revoke_after` (RFC 3339). Never their values.',
+    },
+    [A.replaceExisting]: {
+      type: 'bool',
+      optional: true,
+      description:
+        'Let the provider delete a token of this `name` that the state does not hold and create this one in its place. Default `false`: such a plan fails, naming the token, and nothing is deleted. ' +
+        'Meant for unattended recovery after a run of this same configuration was interrupted before it could record the token; never set it for a name someone else may use. Changing it does not call the API.',
     },
   },
 } as const satisfies BlockSchema;
@@ -169,6 +194,14 @@ export const accessToken = {
         ),
       );
     }
+    const grace = getString(config, A.previousTokenGrace);
+    if (grace !== null && name !== null) d.add(diag.conflictingAttributes(A.previousTokenGrace, A.name, 'the new token must exist beside the old one during the grace, and names are unique: use name_prefix'));
+    if (grace !== null && redeems !== null) d.add(diag.conflictingAttributes(A.previousTokenGrace, registerToken !== null ? A.registerToken : A.registerTokenWo, 'a registration token works once, so the provider cannot make the next token by itself'));
+    if (isKnown(grace)) {
+      const problem = durationProblem(grace);
+      if (problem) d.add(diag.invalidAttribute([A.previousTokenGrace], problem));
+    }
+    if (grace !== null && (config[A.sealTo] ?? null) !== null) d.add(diag.conflictingAttributes(A.previousTokenGrace, A.sealTo, 'an in-place rotation would store the new value unsealed; seal_to works with replacement rotation'));
     if (window !== null && ttl === null && redeems === null) {
       d.add(diag.uselessAttribute(A.earlyRotationWindow, 'Without ttl the token never expires, so there is no expiry to rotate ahead of. Set ttl, or use rotate_after.'));
     }
@@ -177,30 +210,65 @@ export const accessToken = {
   // ---- plan -------------------------------------------------------------------------------------
 
   async plan({ prior, proposed, config }: PlanRequest, ctx: HandlerContext): Promise<PlanResult> {
-    if (prior === null) return { planned: plannedCreate(proposed, config), requiresReplace: [] };
+    if (prior === null) {
+      await preflightCreate(config, ctx);
+      return { planned: plannedCreate(proposed, config), requiresReplace: [] };
+    }
+    // The token this state holds: the create half of its replacement (planned next, with no prior) may reuse its name.
+    const priorId = getString(prior, A.id);
+    noteHeld(ctx, String(getString(prior, A.name)), isKnown(priorId) ? priorId : null);
 
     const replace = REPLACING_INPUTS.filter((attr) => inputChanged(attr, prior, proposed, config));
-    if (replace.length > 0) return { planned: plannedReplacement(proposed, config), requiresReplace: replace };
+    const grace = getString(config, A.previousTokenGrace);
+    const overlap = isKnown(grace) && !durationProblem(grace) && redeemedToken(config) === null;
+    const retired = retiredOf(prior);
+    if (replace.length > 0 && !overlap) {
+      await preflightDelete(prior, ctx);
+      return { planned: plannedReplacement(proposed, config), requiresReplace: replace };
+    }
 
-    // Inputs unchanged: the only reasons left to replace are time (rotate_at, expiry).
+    // Inputs unchanged (or rotating in place): time decides (rotate_at, expiry, retired tokens' grace).
     const rotateAt = rotateAtOf(prior, proposed);
-    const planned: Record<string, Value> = { ...proposed, [A.rotateAt]: rotateAt === UNKNOWN ? UNKNOWN : formatTime(rotateAt) };
+    // A state from before retired_tokens existed (or imported) holds null: keep it while nothing is retired.
+    const retiredAttr = (list: readonly RetiredToken[]): Value => (list.length === 0 && (prior[A.retiredTokens] ?? null) === null ? null : retiredValue(list));
+    const planned: Record<string, Value> = { ...proposed, [A.rotateAt]: rotateAt === UNKNOWN ? UNKNOWN : formatTime(rotateAt), [A.retiredTokens]: retiredAttr(retired) };
     const expiresAt = parseTime(getString(prior, A.expiresAt));
-    if (expiresAt === null && !(rotateAt instanceof Date)) return { planned, requiresReplace: [] };
+    if (replace.length === 0 && expiresAt === null && !(rotateAt instanceof Date) && retired.length === 0) return { planned, requiresReplace: [] };
     await ctx.api.syncClock();
     const now = ctx.clock.now();
-    const reason = expiresAt !== null && now >= expiresAt ? 'expired' : rotateAt instanceof Date && now >= rotateAt ? 'rotation' : undefined;
+    const name = String(getString(prior, A.name));
+    // Retired tokens whose grace has passed: the plan shows them leaving the list; the apply deletes them.
+    const due = retired.filter((t) => isDue(t, now));
+    const kept = retired.filter((t) => !isDue(t, now));
+    for (const t of due) ctx.diagnostics.add(diag.retiredTokenRevoked(t.name, String(t.revokeAfter), name));
+    if (due.length > 0) await preflightDelete(prior, ctx);
+    planned[A.retiredTokens] = retiredAttr(kept);
+
+    const reason = replace.length > 0 ? 'inputs' : expiresAt !== null && now >= expiresAt ? 'expired' : rotateAt instanceof Date && now >= rotateAt ? 'rotation' : undefined;
     if (reason === undefined) return { planned, requiresReplace: [] };
 
-    const name = String(getString(prior, A.name));
-    const when = formatTime(reason === 'expired' ? expiresAt : (rotateAt as Date))!;
-    if (redeemedToken(config) !== null) {
-      // A registration token works once: replacing would redeem a used one and fail. Say what to do.
-      ctx.diagnostics.add(diag.cannotRotateRegistered(name, when, reason));
-      return { planned, requiresReplace: [] };
+    if (reason !== 'inputs') {
+      const when = formatTime(reason === 'expired' ? expiresAt : (rotateAt as Date))!;
+      if (redeemedToken(config) !== null) {
+        // A registration token works once: replacing would redeem a used one and fail. Say what to do.
+        ctx.diagnostics.add(diag.cannotRotateRegistered(name, when, reason));
+        return { planned, requiresReplace: [] };
+      }
+      ctx.diagnostics.add(diag.rotationDue(name, when, reason));
     }
-    ctx.diagnostics.add(diag.rotationDue(name, when, reason));
-    return { planned: plannedReplacement(proposed, config), requiresReplace: [reason === 'expired' ? A.expiresAt : A.rotateAt] };
+    await preflightDelete(prior, ctx);
+    if (!overlap) return { planned: plannedReplacement(proposed, config), requiresReplace: [reason === 'expired' ? A.expiresAt : A.rotateAt] };
+
+    // In place: a new token takes this one's place; this one joins retired_tokens until the grace ends.
+    await preflightCreate(config, ctx);
+    const rotating = plannedCreate(proposed, config);
+    const retiring: RetiredToken = { name, id: isKnown(priorId) ? priorId : null, revokeAfter: UNKNOWN };
+    ctx.diagnostics.add(diag.rotatingWithGrace(name, grace));
+    return { planned: { ...rotating, [A.retiredTokens]: retiredValue([...kept, retiring]) }, requiresReplace: [] };
+  },
+
+  async planDestroy(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
+    await preflightDelete(prior, ctx);
   },
 
   // ---- create -----------------------------------------------------------------------------------
@@ -215,7 +283,7 @@ export const accessToken = {
     const ttl = getString(planned, A.ttl);
     const operation = `create the access token ${JSON.stringify(name)}`;
     const api = ctx.api.admin(operation);
-    const created = createdNames(ctx);
+    const created = nameLedger(ctx).created;
     // Every path below either leaves no token behind or returns it in the state: a token that may
     // exist is never dropped silently (see RELIABILITY.md).
     let reconciled = false;
@@ -233,6 +301,10 @@ export const accessToken = {
           // answer). Nobody holds its value; delete it and start over, once.
           if (created.has(name)) throw new DiagnosticError(diag.nameUsedTwice(name));
           if (reconciled) throw new DiagnosticError(diag.nameTaken(name, ACCESS_TOKEN_RESOURCE));
+          if (planned[A.replaceExisting] !== true) {
+            // Not opted in: the token is someone's until shown otherwise. Leave it; say what it is.
+            throw new DiagnosticError(await describeTaken(api, name));
+          }
           reconciled = true;
           await refuseToReplaceOwnCredential(api, name, operation);
           ctx.log(`${name} exists but is not in the state (409 at ${step}); deleting it and creating it again`);
@@ -242,6 +314,7 @@ export const accessToken = {
             throw new DiagnosticError(fromClientError(`${operation} (deleting the token of that name the state does not hold)`, deleteErr));
           }
           ctx.api.invalidateList();
+          nameLedger(ctx).deleted.add(name);
           ctx.diagnostics.add(diag.unknownTokenReplaced(name, step));
           attempt--;
           continue;
@@ -273,16 +346,24 @@ export const accessToken = {
   async read(state: ObjectValue, ctx: HandlerContext): Promise<ObjectValue | null> {
     const id = getString(state, A.id);
     const name = String(getString(state, A.name));
+    noteHeld(ctx, name, isKnown(id) ? id : null);
     const value = getString(state, A.value);
     let info: TokenInfo | undefined;
+    let tokens: TokenInfo[] | undefined;
     if (ctx.api.hasToken) {
-      let tokens: TokenInfo[];
       try {
         tokens = await ctx.api.listTokensShared(`refresh the access token ${JSON.stringify(name)}`);
       } catch (err) {
-        throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
+        // A User provider token cannot list; a redeemed token (which holds its value) reads itself instead.
+        if (!(isKnown(value) && lacksManageScope(err))) throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
       }
+    }
+    if (tokens) {
       info = tokens.find((t) => (isKnown(id) ? t.id === id : t.name === name));
+      // A retired token deleted outside Terraform (or by an apply that could not record it) leaves the list.
+      const retired = retiredOf(state);
+      const present = retired.filter((r) => tokens!.some((t) => t.name === r.name && (r.id === null || t.id === r.id)));
+      if (present.length !== retired.length) state = { ...state, [A.retiredTokens]: retiredValue(present) };
     } else if (isKnown(value)) {
       // No provider token (a redeemed token's working directory): the token reads itself.
       try {
@@ -307,11 +388,30 @@ export const accessToken = {
 
   // ---- update -----------------------------------------------------------------------------------
 
-  async update({ prior, planned }: ApplyRequest): Promise<ObjectValue> {
-    // Only rotate_after, early_rotation_window (and a ttl respelled to the same length) get here:
-    // they matter to Terraform alone, so nothing is sent to the API.
-    const rotateAt = rotateAtOf(prior!, planned);
-    return { ...planned, [A.rotateAt]: rotateAt === UNKNOWN ? null : formatTime(rotateAt) };
+  async update({ prior, planned, config }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue> {
+    // Without previous_token_grace only rotate_after, early_rotation_window (and a ttl respelled to
+    // the same length) get here: they matter to Terraform alone, so nothing is sent to the API.
+    // With it, an update may also revoke retired tokens whose grace passed, and rotate in place.
+    const before = retiredOf(prior!);
+    const after = retiredOf(planned);
+    const revoke = before.filter((t) => !after.some((a) => a.name === t.name && a.id === t.id));
+    // Revoke first: if a delete fails, nothing else has changed, and the state stays as it was.
+    for (const t of revoke) await deleteByName(t.name, t.id, ctx, `revoke the retired access token ${JSON.stringify(t.name)}`);
+    if (planned[A.id] !== UNKNOWN) {
+      const rotateAt = rotateAtOf(prior!, planned);
+      return { ...planned, [A.rotateAt]: rotateAt === UNKNOWN ? null : formatTime(rotateAt) };
+    }
+    const created = await accessToken.create({ prior: null, planned, config }, ctx);
+    const grace = String(getString(planned, A.previousTokenGrace));
+    const now = ctx.clock.now();
+    const retired = after.map((t) => (t.revokeAfter === UNKNOWN ? { ...t, revokeAfter: revokeAfter(now, grace) } : t));
+    if (created === null || ctx.diagnostics.hasErrors) {
+      // The new token may exist (its name is in `created`): keep the old one current, and list the
+      // new one as retired at once, so the next apply deletes it by name. Nothing is left behind.
+      const maybe = created && isKnown(getString(created, A.name)) ? [{ name: String(getString(created, A.name)), id: null, revokeAfter: formatTime(now)! }] : [];
+      return { ...prior!, [A.retiredTokens]: retiredValue([...before.filter((t) => !revoke.includes(t)), ...maybe]) };
+    }
+    return { ...created, [A.retiredTokens]: retiredValue(retired) };
   },
 
   // ---- delete -----------------------------------------------------------------------------------
@@ -329,29 +429,10 @@ export const accessToken = {
     } else {
       throw new DiagnosticError(diag.missingAdminToken(operation));
     }
+    // Retired tokens (previous_token_grace) go too: destroy leaves nothing behind.
+    for (const t of retiredOf(prior)) await deleteByName(t.name, t.id, ctx, `delete the retired access token ${JSON.stringify(t.name)}`);
     const id = getString(prior, A.id);
-    try {
-      // Names outlive tokens: a successor may carry this name already (create_before_destroy with a
-      // fixed name, a renamed resource, a create that reconciled an unknown token). The API deletes by
-      // name, so make sure the token of that name is still the one this state holds.
-      if (isKnown(id)) {
-        const current = await api.findToken(name);
-        if (current === undefined) {
-          ctx.log(`${name} was already gone`);
-          return;
-        }
-        if (current.id !== id) {
-          ctx.diagnostics.add(diag.deleteSkippedSuccessor(name, id, current.id));
-          return;
-        }
-      }
-      const deleted = await api.deleteToken(name);
-      if (!deleted) ctx.log(`${name} was already gone`);
-    } catch (err) {
-      throw new DiagnosticError(fromClientError(operation, err));
-    } finally {
-      ctx.api.invalidateList();
-    }
+    await deleteChecked(api, name, isKnown(id) ? id : null, ctx, operation);
   },
 
   // ---- import -----------------------------------------------------------------------------------
@@ -406,6 +487,7 @@ export function plannedCreate(proposed: ObjectValue, config: ObjectValue): Objec
   out[A.role] = role !== null ? role : registerToken !== null ? UNKNOWN : 'user';
   const rotates = getString(config, A.rotateAfter) !== null || (getString(config, A.earlyRotationWindow) !== null && (getString(config, A.ttl) !== null || registerToken !== null));
   out[A.rotateAt] = rotates ? UNKNOWN : null;
+  out[A.retiredTokens] = [];
   return out;
 }
 
@@ -510,12 +592,87 @@ async function removeOrphan(api: TokenApi, name: string): Promise<boolean> {
   return true;
 }
 
-/** Names this provider process created, per provider configuration: a 409 on one of them is a second resource with the same name, not an orphan. */
-const createdByProcess = new WeakMap<object, Set<string>>();
-function createdNames(ctx: HandlerContext): Set<string> {
-  let names = createdByProcess.get(ctx.api);
-  if (!names) createdByProcess.set(ctx.api, (names = new Set()));
-  return names;
+/** Whether an API error says the provider token lacks the Administrator scope (a User token). */
+function lacksManageScope(err: unknown): boolean {
+  return err instanceof MlpForbiddenError && err.reason === 'missing-scope';
+}
+
+/** Deletes the token `name` with the provider token, if it still has `id` (see {@link deleteChecked}). */
+async function deleteByName(name: string, id: string | null, ctx: HandlerContext, operation: string): Promise<void> {
+  await deleteChecked(ctx.api.admin(operation), name, id, ctx, operation);
+}
+
+/**
+ * Deletes the token `name`, unless it is no longer the one with `id` (null: delete whatever has the
+ * name, for a token whose id was never learned). A token already gone is success.
+ */
+async function deleteChecked(api: TokenApi, name: string, id: string | null, ctx: HandlerContext, operation: string): Promise<void> {
+  try {
+    // Names outlive tokens: a successor may carry this name already (create_before_destroy with a
+    // fixed name, a renamed resource, a create that reconciled an unknown token). The API deletes by
+    // name, so make sure the token of that name is still the one this state holds.
+    if (id !== null) {
+      const current = await api.findToken(name);
+      if (current === undefined) {
+        ctx.log(`${name} was already gone`);
+        return;
+      }
+      if (current.id !== id) {
+        ctx.diagnostics.add(diag.deleteSkippedSuccessor(name, id, current.id));
+        return;
+      }
+    }
+    const deleted = await api.deleteToken(name);
+    nameLedger(ctx).deleted.add(name);
+    if (!deleted) ctx.log(`${name} was already gone`);
+  } catch (err) {
+    throw new DiagnosticError(fromClientError(operation, err));
+  } finally {
+    ctx.api.invalidateList();
+  }
+}
+
+/**
+ * A plan that creates a token as an Administrator (not from a registration token): the provider token
+ * must be an Administrator's, and a fixed name must not be held by a token outside the state unless
+ * the resource says `replace_existing = true` (then the plan warns what the apply will replace).
+ */
+async function preflightCreate(config: ObjectValue, ctx: HandlerContext): Promise<void> {
+  // A redeem needs no credentials, and the registration token decides the name.
+  if (redeemedToken(config) !== null) return;
+  const name = getString(config, A.name);
+  const operation = isKnown(name) ? `create the access token ${JSON.stringify(name)}` : 'create an access token';
+  const me = await requireAdministrator(ctx, operation);
+  if (me === undefined || !isKnown(name)) return;
+  const existing = await unmanagedTokenNamed(ctx, name, operation);
+  if (existing === undefined) return;
+  if (config[A.replaceExisting] !== true) throw new DiagnosticError(diag.existingTokenNotManaged(existing, ACCESS_TOKEN_RESOURCE));
+  if (existing.name === me.name) throw new DiagnosticError(diag.nameIsProviderCredential(name));
+  ctx.diagnostics.add(diag.existingTokenWillBeReplaced(existing));
+}
+
+/** A plan that deletes `prior` (destroy, or the first half of a replacement): the credentials must be able to. */
+async function preflightDelete(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
+  if (!ctx.api.settingsKnown) return;
+  const operation = `delete the access token ${JSON.stringify(String(getString(prior, A.name)))}`;
+  if (ctx.api.hasToken) {
+    await requireAdministrator(ctx, operation);
+    return;
+  }
+  // Without a provider token, only an Administrator token can delete, itself (see delete).
+  if (isKnown(getString(prior, A.value)) && getString(prior, A.role) === 'admin') return;
+  throw new DiagnosticError(diag.missingAdminToken(operation));
+}
+
+/** The diagnostic for a 409 at create without the opt-in: the token of that name, described if it can be found. */
+async function describeTaken(api: TokenApi, name: string): Promise<Diagnostic> {
+  let existing: TokenInfo | undefined;
+  try {
+    existing = await api.findToken(name);
+  } catch {
+    existing = undefined;
+  }
+  return existing ? diag.existingTokenNotManaged(existing, ACCESS_TOKEN_RESOURCE) : diag.nameTaken(name, ACCESS_TOKEN_RESOURCE);
 }
 
 /**

@@ -5,22 +5,29 @@
  *
  * Registration tokens are never listed and cannot be revoked, so the state is the only record of
  * one: it is never recreated because it expired or was redeemed (read keeps it as it is), only
- * because its inputs or `rotation_triggers` changed; destroy forgets it, with a warning.
+ * because its inputs or `rotation_triggers` changed; destroy forgets it, with a warning that says
+ * what is known: redeemed (its access token exists), expired, or possibly still redeemable.
+ *
+ * A new one cannot be minted while an access token of its name exists (the API refuses it), and a
+ * replaced one is gone from the state before its successor is minted: so a plan that would mint for
+ * a taken name fails at plan, with the way out (`name_prefix`, or a new name).
  *
  * Order: schema, validation, plan, create, read, update, delete, import, then helpers.
  */
 import { randomUUID } from 'node:crypto';
 import { REGISTER_TOKEN_ATTRS as A, REGISTER_TOKEN_RESOURCE, ROLES } from '../../constants';
-import { durationProblem } from '../../client/duration';
+import { durationProblem, parseDuration } from '../../client/duration';
 import { MlpConflictError } from '../../client/errors';
 import type { MintedRegisterToken } from '../../client/types';
-import { nameProblem } from '../../client/validation';
+import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../client/validation';
 import { type ObjectValue, UNKNOWN, valuesEqual } from '../codec';
-import { DiagnosticError, diag, fromClientError } from '../diagnostics';
+import { type Diagnostic, DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, ValidateContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
 import { sealAttributes } from '../sealing';
-import { formatTime, getString, normalizeStored, getStringMap, isKnown, sameDuration, triggersChanged } from '../values';
+import { formatTime, getString, normalizeStored, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
+import { randomSuffix } from './access-token';
+import { liveTokenNamed, requireAdministrator } from './preflight';
 
 // ---- schema -------------------------------------------------------------------------------------
 
@@ -31,7 +38,18 @@ export const registerTokenSchema = {
     '(`mlp_access_token` with `register_token`). It is not recreated when it expires or is redeemed; change `rotation_triggers` to mint a new one. It cannot be revoked: destroying it only forgets it.',
   attributes: {
     [A.id]: { type: 'string', computed: true, description: 'A local identifier (registration tokens have no id in the API).' },
-    [A.name]: { type: 'string', required: true, description: 'The name of the access token it creates. Changing it mints a new registration token.' },
+    [A.name]: {
+      type: 'string',
+      optional: true,
+      computed: true,
+      description:
+        'The name of the access token it creates. Changing it mints a new registration token. A new one cannot be minted while an access token of this name exists: to re-issue, use `name_prefix` or a new name. Computed when `name_prefix` is used.',
+    },
+    [A.namePrefix]: {
+      type: 'string',
+      optional: true,
+      description: `Names the access token it creates with this prefix and ${NAME_PREFIX_SUFFIX_LENGTH} random lowercase letters and digits, new for every registration token minted, so re-issuing (\`rotation_triggers\`) works while the token redeemed from the previous one exists. Conflicts with \`name\`.`,
+    },
     [A.role]: { type: 'string', optional: true, computed: true, description: 'The role of the access token it creates: `user` (default) or `admin`.' },
     [A.accessTokenTtl]: {
       type: 'string',
@@ -46,7 +64,7 @@ export const registerTokenSchema = {
   },
 } as const satisfies BlockSchema;
 
-const REPLACING_INPUTS = [A.name, A.role, A.accessTokenTtl, A.ttl, A.rotationTriggers] as const;
+const REPLACING_INPUTS = [A.name, A.namePrefix, A.role, A.accessTokenTtl, A.ttl, A.rotationTriggers] as const;
 
 export const registerToken = {
   typeName: REGISTER_TOKEN_RESOURCE,
@@ -56,9 +74,16 @@ export const registerToken = {
 
   validate(config: ObjectValue, ctx: ValidateContext): void {
     const name = getString(config, A.name);
+    const prefix = getString(config, A.namePrefix);
+    if (name !== null && prefix !== null) ctx.diagnostics.add(diag.conflictingAttributes(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'));
+    if (name === null && prefix === null) ctx.diagnostics.add(diag.missingOneOf([A.name, A.namePrefix], 'the registration token creates an access token of that name'));
     if (isKnown(name)) {
       const problem = nameProblem(name);
       if (problem) ctx.diagnostics.add(diag.invalidAttribute([A.name], problem));
+    }
+    if (isKnown(prefix)) {
+      const problem = namePrefixProblem(prefix);
+      if (problem) ctx.diagnostics.add(diag.invalidAttribute([A.namePrefix], problem));
     }
     const role = getString(config, A.role);
     if (isKnown(role) && !(ROLES as readonly string[]).includes(role)) {
@@ -74,25 +99,39 @@ export const registerToken = {
 
   // ---- plan -------------------------------------------------------------------------------------
 
-  async plan({ prior, proposed, config }: PlanRequest): Promise<PlanResult> {
+  async plan({ prior, proposed, config }: PlanRequest, ctx: HandlerContext): Promise<PlanResult> {
     const fresh = (): ObjectValue => ({
       ...proposed,
       [A.id]: UNKNOWN,
+      [A.name]: getString(config, A.name) ?? UNKNOWN,
       [A.value]: UNKNOWN,
       [A.expiresAt]: UNKNOWN,
       [A.role]: getString(config, A.role) ?? 'user',
     });
-    if (prior === null) return { planned: fresh(), requiresReplace: [] };
+    if (prior === null) {
+      await preflightMint(config, ctx);
+      return { planned: fresh(), requiresReplace: [] };
+    }
     const replace = REPLACING_INPUTS.filter((attr) => changed(attr, prior, proposed, config));
     // Expired or redeemed is no reason: nothing can be known about either, and a new one would
     // only matter to whoever redeems it, who asks for it through rotation_triggers.
-    return replace.length > 0 ? { planned: fresh(), requiresReplace: replace } : { planned: { ...proposed, [A.role]: prior[A.role] ?? 'user' }, requiresReplace: [] };
+    if (replace.length === 0) return { planned: { ...proposed, [A.role]: prior[A.role] ?? 'user' }, requiresReplace: [] };
+    // Checked here, on the replacement: once Terraform destroys the old one (first, by default), a
+    // refused mint would leave the hand-off in neither the state nor the API.
+    await preflightMint(config, ctx);
+    return { planned: fresh(), requiresReplace: replace };
+  },
+
+  async planDestroy(): Promise<void> {
+    // Destroying only forgets it: no API call needs credentials.
   },
 
   // ---- create -----------------------------------------------------------------------------------
 
   async create({ planned }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue> {
-    const name = String(getString(planned, A.name));
+    const fixed = getString(planned, A.name);
+    const prefix = getString(planned, A.namePrefix);
+    const name = isKnown(fixed) ? fixed : `${isKnown(prefix) ? prefix : ''}${randomSuffix()}`;
     const operation = `mint a registration token for ${JSON.stringify(name)}`;
     const accessTokenTtl = getString(planned, A.accessTokenTtl);
     let minted: MintedRegisterToken;
@@ -104,10 +143,10 @@ export const registerToken = {
         role: getString(planned, A.role) === 'admin' ? 'admin' : 'user',
       });
     } catch (err) {
-      if (err instanceof MlpConflictError) throw new DiagnosticError(diag.nameTaken(name, 'mlp_access_token'));
+      if (err instanceof MlpConflictError) throw new DiagnosticError(diag.registerTokenNameTaken(name, undefined));
       throw new DiagnosticError(fromClientError(operation, err));
     }
-    return { ...planned, [A.id]: randomUUID(), [A.role]: minted.role, [A.value]: minted.value.reveal(), [A.expiresAt]: formatTime(minted.expiresAt) };
+    return { ...planned, [A.id]: randomUUID(), [A.name]: name, [A.role]: minted.role, [A.value]: minted.value.reveal(), [A.expiresAt]: formatTime(minted.expiresAt) };
   },
 
   // ---- read -------------------------------------------------------------------------------------
@@ -128,7 +167,7 @@ export const registerToken = {
   // ---- delete -----------------------------------------------------------------------------------
 
   async delete(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
-    ctx.diagnostics.add(diag.registerTokenNotRevocable(String(getString(prior, A.name)), String(getString(prior, A.expiresAt) ?? 'its expiry')));
+    ctx.diagnostics.add(await destroyNotice(prior, ctx));
   },
 
   // ---- import -----------------------------------------------------------------------------------
@@ -165,4 +204,47 @@ function changed(attr: (typeof REPLACING_INPUTS)[number], prior: ObjectValue, pr
     default:
       return !valuesEqual(proposed[attr] ?? null, before);
   }
+}
+
+/**
+ * A plan that mints: the provider token must be an Administrator's, and no access token may hold a
+ * fixed name (the API would refuse the mint).
+ */
+async function preflightMint(config: ObjectValue, ctx: HandlerContext): Promise<void> {
+  const name = getString(config, A.name);
+  const operation = isKnown(name) ? `mint a registration token for ${JSON.stringify(name)}` : 'mint a registration token';
+  const me = await requireAdministrator(ctx, operation);
+  if (me === undefined || !isKnown(name)) return;
+  const existing = await liveTokenNamed(ctx, name, operation);
+  if (existing) throw new DiagnosticError(diag.registerTokenNameTaken(name, existing));
+}
+
+/** Slack for comparing the API's creation time of a token with a mint time derived from expiry and ttl. */
+const MINT_TIME_SLACK_MS = 5_000;
+
+/**
+ * What destroying a registration token means, from what can be known: the API never lists them, but
+ * the access token one creates is listed once it was redeemed. Never fails the destroy.
+ */
+async function destroyNotice(prior: ObjectValue, ctx: HandlerContext): Promise<Diagnostic> {
+  const name = String(getString(prior, A.name));
+  const expiresAt = parseTime(getString(prior, A.expiresAt));
+  const expiry = formatTime(expiresAt) ?? 'its expiry';
+  const ttl = getString(prior, A.ttl);
+  const mintedAt = expiresAt && isKnown(ttl) && !durationProblem(ttl) ? expiresAt.getTime() - parseDuration(ttl) * 1000 : null;
+  let checked = false;
+  if (ctx.api.hasToken && ctx.api.settingsKnown) {
+    try {
+      const tokens = await ctx.api.listTokensShared(`check whether the registration token for ${JSON.stringify(name)} was redeemed`);
+      checked = true;
+      const made = tokens.find((t) => t.name === name);
+      if (made && mintedAt !== null && made.createdAt.getTime() >= mintedAt - MINT_TIME_SLACK_MS) return diag.registerTokenRedeemed(name, formatTime(made.createdAt)!);
+      if (made) checked = false; // a token older than the mint: nothing can be said about this one
+    } catch (err) {
+      ctx.log(`could not check whether the registration token for ${name} was redeemed: ${fromClientError('list tokens', err).summary}`);
+    }
+  }
+  await ctx.api.syncClock();
+  if (expiresAt && ctx.clock.now() >= expiresAt) return diag.registerTokenExpired(name, expiry);
+  return diag.registerTokenNotRevocable(name, expiry, checked ? 'no-token-of-that-name' : 'not-checked');
 }

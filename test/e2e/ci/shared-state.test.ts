@@ -115,7 +115,9 @@ test('GIVEN two runners on one pg state WHEN both apply at once THEN the lock re
 });
 
 test('GIVEN runner A killed (SIGKILL, with its provider) mid-apply on the pg state THEN the server has dropped its lock, runner B applies without force-unlock, and no orphan is left', async () => {
-  const config = tokensConfig(6, 'killed');
+  // Unattended repair of what a killed run left needs the opt-in (RELIABILITY.md, guarantee 2): without
+  // it, the next plan refuses each token the state never recorded, by name, and deletes nothing.
+  const config = tokensConfig(6, 'killed', { replace_existing: true });
   const a = await runner('killed-a', 'killed', config);
   emulator.faults.probabilities('redeem', { delay: { p: 1, ms: 300 } });
   const { child, done } = a.start(['apply', '-input=false', '-no-color', '-auto-approve', '-parallelism=2']);
@@ -130,6 +132,13 @@ test('GIVEN runner A killed (SIGKILL, with its provider) mid-apply on the pg sta
   const holdersAfterKill = await advisoryLockHolders(pg.server, DATABASE);
   const b = await runner('killed-b', 'killed', config);
   const afterKill = await reconcile(emulator, b);
+  if (afterKill.orphans.length > 0) {
+    b.writeConfig(tokensConfig(6, 'killed'));
+    const refused = await b.plan([], { check: false });
+    expect(refused.text).toMatch(/An MLP token of that name exists outside this state/);
+    expect(emulator.counters().delete).toBe(0);
+    b.writeConfig(config);
+  }
   const repaired = await b.apply(); // no -lock-timeout, no force-unlock: the lock went with the session
   expect(`${repaired.stdout}\n${repaired.stderr}`).not.toMatch(/Error acquiring the state lock/);
   const after = await reconcile(emulator, b);
@@ -149,7 +158,7 @@ test('GIVEN runner A killed (SIGKILL, with its provider) mid-apply on the pg sta
 });
 
 test("GIVEN runner A hung (SIGSTOP) mid-apply holding the pg lock WHEN runner B applies THEN it is refused; force-unlock from B does not release another session's lock; ending the hung session does; no orphan after B's apply", async () => {
-  const config = tokensConfig(4, 'hung');
+  const config = tokensConfig(4, 'hung', { replace_existing: true }); // see the killed-runner test
   const a = await runner('hung-a', 'hung', config);
   emulator.faults.probabilities('redeem', { delay: { p: 1, ms: 300 } });
   const { child, done } = a.start(['apply', '-input=false', '-no-color', '-auto-approve', '-parallelism=1']);

@@ -1,9 +1,10 @@
 /**
  * Crash: `terraform apply` of 50 tokens killed with SIGKILL once the emulator has seen ~20 redeems,
  * with the provider processes it started (as an OS would when the runner dies). Tokens created
- * before Terraform persisted its state are unknown to the state; the next apply meets their names
- * taken (409), deletes them and creates them again, with a warning each. Then the emulator's tokens
- * equal the state's exactly. Also: a create that fails after the token may exist keeps it in the
+ * before Terraform persisted its state are unknown to the state. By default the next plan refuses,
+ * naming each (the provider cannot tell them from tokens made elsewhere), and deletes nothing; with
+ * `replace_existing = true` the next apply meets their names taken (409), deletes them and creates
+ * them again, with a warning each. Then the emulator's tokens equal the state's exactly. Also: a create that fails after the token may exist keeps it in the
  * state (tainted), including with name_prefix, whose name nobody else could find.
  */
 import * as fs from 'node:fs';
@@ -26,7 +27,7 @@ const workdir = (name: string): E2EWorkdir => suite.workdir(name);
 
 test(`GIVEN an apply of ${N} tokens WHEN terraform and its provider are killed (SIGKILL) after ~${KILL_AFTER_REDEEMS} redeems THEN the next apply converges with 0 orphans and 0 lost tokens`, async () => {
   const w = workdir('crash');
-  w.writeConfig(tokensConfig(N, 'crash'));
+  w.writeConfig(tokensConfig(N, 'crash', { replace_existing: true }));
   await w.init();
   // Slow every redeem a little so the kill lands mid-apply, not after it.
   emulator.faults.probabilities('redeem', { delay: { p: 1, ms: 50 } });
@@ -59,7 +60,17 @@ test(`GIVEN an apply of ${N} tokens WHEN terraform and its provider are killed (
   expect(killed.code).not.toBe(0);
   expect(afterKill.orphans.length).toBeGreaterThan(0); // what the kill leaves: tokens the state does not know
 
-  // The next apply converges: every orphan is deleted and created again, with a warning each.
+  // Without the opt-in, the next plan refuses each orphan by name (one list for the whole plan) and deletes nothing.
+  w.writeConfig(tokensConfig(N, 'crash'));
+  emulator.resetCounters();
+  const refused = await w.plan(['-parallelism=10'], { check: false });
+  const refusedNames = [...refused.text.matchAll(/An access token named "(crash-\d{3})" already exists/g)].map((m) => m[1]).sort();
+  expect(refusedNames).toEqual(afterKill.orphans);
+  expect(emulator.counters()).toMatchObject({ list: 1, whoami: 1, mint: 0, redeem: 0, delete: 0 });
+  const listsForPlan = emulator.counters().list;
+
+  // With replace_existing = true the next apply converges: every orphan is deleted and created again, with a warning each.
+  w.writeConfig(tokensConfig(N, 'crash', { replace_existing: true }));
   emulator.resetCounters();
   const next = await w.apply(['-parallelism=10']);
   // Terraform folds identical warnings ("and 8 more similar warnings"): count the provider's own log lines.
@@ -80,6 +91,8 @@ test(`GIVEN an apply of ${N} tokens WHEN terraform and its provider are killed (
     tokensInStateAtKill: stateAfterKill,
     orphansAtKill: afterKill.orphans.length,
     unusedRegisterTokensAtKill: registerTokensLeft,
+    refusedAtPlanWithoutOptIn: refusedNames.length,
+    listRequestsForThatPlan: listsForPlan,
     replacedWithWarning: warnings,
     nextApply: { exitCode: next.code, deletes: emulator.counters().delete, redeems: emulator.counters().redeem },
     orphansAfter: after.orphans.length,

@@ -66,6 +66,7 @@ export const ACCESS_TOKEN_ATTRS = {
 export const REGISTER_TOKEN_ATTRS = {
   id: 'id',
   name: 'name',
+  namePrefix: 'name_prefix',
   role: 'role',
   accessTokenTtl: 'access_token_ttl',
   ttl: 'ttl',

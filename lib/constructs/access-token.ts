@@ -11,24 +11,26 @@ import {
   checkRole,
   checkRotationTriggers,
   checkSecretIsReference,
+  checkSecretSource,
   definedAttributes,
   definedHcl,
   hclString,
   hclStringMap,
+  instancesValue,
+  lifecycleWith,
   literal,
+  metaArguments,
   sensitiveString,
   stringMapToTerraform,
 } from './internal';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 
 /**
- * An ML Platform access token. Give it `name` or `namePrefix` to create one directly (the provider
- * needs an Administrator token), or `registerToken` to redeem a registration token (no credentials
- * needed).
+ * Every prop of an ML Platform access token; {@link MlpAccessTokenProps} says which may go together.
  *
  * Durations are Go-style strings with the units `h`, `m` and `s`: `"90m"`, `"720h"`, `"2h45m30s"`.
  */
-export interface MlpAccessTokenProps extends MlpElementOptions {
+export interface MlpAccessTokenOptions extends MlpElementOptions {
   /**
    * The token's name: letters, digits, `.`, `_` and `-`, at most 64 characters, unique in the
    * project. Exactly one of `name` and `namePrefix` is required, unless `registerToken` is given
@@ -103,7 +105,8 @@ export interface MlpAccessTokenProps extends MlpElementOptions {
   /**
    * Create the replacement before destroying the old token (Terraform's `create_before_destroy`),
    * so services switch to the new value with no gap. Needs `namePrefix`: names are unique, so a
-   * fixed `name` cannot exist twice.
+   * fixed `name` cannot exist twice. A shorthand for `lifecycle: { createBeforeDestroy: true }`,
+   * merged with an explicit `lifecycle` (the two must not disagree).
    *
    * @default false
    */
@@ -117,6 +120,19 @@ export interface MlpAccessTokenProps extends MlpElementOptions {
    */
   readonly output?: MlpValueOutputOptions | false;
 }
+
+/**
+ * An ML Platform access token. Give it `name` or `namePrefix` (exactly one) to create one directly
+ * (the provider needs an Administrator token), or `registerToken` to redeem a registration token (no
+ * credentials needed; the registration token fixes the name, role and lifetime). The type lets only
+ * these three shapes through; the same rules are checked at run time for JavaScript callers.
+ */
+export type MlpAccessTokenProps = MlpAccessTokenOptions &
+  (
+    | { readonly name: string; readonly namePrefix?: never; readonly registerToken?: never }
+    | { readonly namePrefix: string; readonly name?: never; readonly registerToken?: never }
+    | { readonly registerToken: string; readonly namePrefix?: never; readonly role?: never; readonly ttl?: never }
+  );
 
 /**
  * An ML Platform access token (`mlp_access_token`). Its `value` is a sensitive reference: pass it
@@ -143,13 +159,12 @@ export class MlpAccessToken extends TerraformResource {
     super(scope, id, {
       terraformResourceType: ACCESS_TOKEN_RESOURCE,
       terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: props.provider,
-      dependsOn: props.dependsOn,
-      lifecycle: props.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
+      ...metaArguments(props),
     });
-    validate(this.node.path, props);
+    this.lifecycle = lifecycleWith(this.node.path, props.lifecycle, props.createBeforeDestroy);
+    validate(this.node.path, props, this.lifecycle?.createBeforeDestroy === true);
     this.props = props;
-    this.valueOutput = addValueOutput(this, () => this.value, props.output);
+    this.valueOutput = addValueOutput(this, () => instancesValue(this, A.value), props.output);
   }
 
   /** The token's id in the ML Platform. */
@@ -194,6 +209,7 @@ export class MlpAccessToken extends TerraformResource {
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     const p = this.props;
+    checkSecretSource(this, 'registerToken', p.registerToken);
     return definedAttributes({
       [A.name]: p.name,
       [A.namePrefix]: p.namePrefix,
@@ -208,6 +224,7 @@ export class MlpAccessToken extends TerraformResource {
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
     const p = this.props;
+    checkSecretSource(this, 'registerToken', p.registerToken);
     return definedHcl({
       [A.name]: hclString(p.name),
       [A.namePrefix]: hclString(p.namePrefix),
@@ -222,7 +239,7 @@ export class MlpAccessToken extends TerraformResource {
 }
 
 /** Every synth-time rule of `mlp_access_token`; references are skipped (the provider checks them at plan). */
-function validate(where: string, p: MlpAccessTokenProps): void {
+function validate(where: string, p: MlpAccessTokenOptions, createBeforeDestroy: boolean): void {
   checkSecretIsReference(p.registerToken, (length) => errors.literalRegisterToken(where, length));
   if (p.registerToken !== undefined) {
     const conflicting = (['namePrefix', 'role', 'ttl'] as const).filter((k) => p[k] !== undefined);
@@ -252,7 +269,7 @@ function validate(where: string, p: MlpAccessTokenProps): void {
   }
 
   const fixedName = literal(p.name);
-  if (p.createBeforeDestroy && fixedName !== undefined) {
+  if (createBeforeDestroy && fixedName !== undefined) {
     throw errors.createBeforeDestroyWithFixedName(where, fixedName);
   }
   checkRotationTriggers(where, p.rotationTriggers);

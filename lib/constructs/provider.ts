@@ -10,6 +10,7 @@ import {
   checkDuration,
   checkIdentifier,
   checkSecretIsReference,
+  checkSecretSource,
   definedAttributes,
   definedHcl,
   hclNumber,
@@ -127,6 +128,7 @@ export class MlpProvider extends TerraformProvider {
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
+    checkSecretSource(this, 'token', this.props.token);
     return definedAttributes({
       [PROVIDER_ATTRS.endpoint]: this.props.endpoint,
       [PROVIDER_ATTRS.token]: this.props.token,
@@ -136,6 +138,7 @@ export class MlpProvider extends TerraformProvider {
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
+    checkSecretSource(this, 'token', this.props.token);
     return definedHcl({
       [PROVIDER_ATTRS.endpoint]: hclString(this.props.endpoint),
       [PROVIDER_ATTRS.token]: hclString(this.props.token),

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformDataSource } from 'cdktf';
 import { TOKEN_DATA_ATTRS as T, TOKEN_DATA_SOURCE } from '../constants';
-import { GENERATOR_METADATA } from './internal';
+import { GENERATOR_METADATA, metaArguments } from './internal';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokenDataSource}; it has no arguments of its own. */
@@ -23,8 +23,7 @@ export class MlpTokenDataSource extends TerraformDataSource {
     super(scope, id, {
       terraformResourceType: TOKEN_DATA_SOURCE,
       terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: props.provider,
-      dependsOn: props.dependsOn,
+      ...metaArguments(props),
     });
   }
 

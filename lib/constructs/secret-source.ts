@@ -106,7 +106,9 @@ class Reader {
     for (const name of scan.locals) {
       const local = this.locals().get(name);
       if (!local) return { kind: 'literal', reason: `${what} refers to local.${name}, which is not a TerraformLocal of this stack` };
-      const resolved: unknown = Tokenization.resolve(local.expression, { scope: this.stack, preparing: false, resolver: RESOLVER });
+      // `expression` reads back as `local.<name>` itself; the value is what the local synthesizes.
+      const expression: unknown = (local.toTerraform() as { locals: Record<string, unknown> }).locals[name];
+      const resolved: unknown = Tokenization.resolve(expression, { scope: this.stack, preparing: false, resolver: RESOLVER });
       const problem = this.value(resolved, `TerraformLocal "${name}" (used by ${what})`, depth + 1);
       if (problem) return problem;
     }

@@ -81,7 +81,7 @@ export function literalRegisterToken(path: string, length: number): MlpConstruct
     'registerToken',
     `registerToken is a literal string (${length} characters, not shown). A literal would be written in clear ` +
       `text into cdk.tf.json, and a registration token can be redeemed only once anyway. ` +
-      `${secretFix("an MlpRegisterToken's `value`", 'register_token')}.`,
+      `${secretFix("an MlpRegisterToken's `value`", 'registration_token')}.`,
   );
 }
 
@@ -98,7 +98,7 @@ export function unsafeSecretSource(
   const fix =
     property === 'token'
       ? `${secretFix("an MlpAccessToken's `value`", 'mlp_token')}, or leave token out and set ${ENV_TOKEN} in the environment Terraform runs in.`
-      : `${secretFix("an MlpRegisterToken's `value`", 'register_token')}.`;
+      : `${secretFix("an MlpRegisterToken's `value`", 'registration_token')}.`;
   const why =
     kind === 'literal'
       ? 'Part of the secret would be written in clear text into cdk.tf.json.'
@@ -197,7 +197,7 @@ export function rotationWindowTooLong(path: string, window: string, ttl: string)
     path,
     'earlyRotationWindow',
     `earlyRotationWindow (${show(window)}) must be shorter than ttl (${show(ttl)}): the window is measured back ` +
-      'from expires_at, so a window as long as the lifetime (or longer) puts a fresh token inside it at once and every plan ' +
+      'from expiresAt, so a window as long as the lifetime (or longer) puts a fresh token inside it at once and every plan ' +
       'would replace it again. Use a fraction of ttl, e.g. a quarter.',
   );
 }

@@ -103,12 +103,7 @@ export function unsafeSecretSource(
     kind === 'literal'
       ? 'Part of the secret would be written in clear text into cdk.tf.json.'
       : 'Terraform would show the secret in plans and logs.';
-  return new MlpConstructError(
-    kind === 'literal' ? 'LITERAL_SECRET' : 'NON_SENSITIVE_SECRET',
-    path,
-    property,
-    `${reason}. ${why} ${fix}`,
-  );
+  return new MlpConstructError(kind === 'literal' ? 'LITERAL_SECRET' : 'NON_SENSITIVE_SECRET', path, property, `${reason}. ${why} ${fix}`);
 }
 
 export function createBeforeDestroyConflict(path: string): MlpConstructError {

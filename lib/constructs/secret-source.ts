@@ -14,15 +14,7 @@
  * identifiers), not a parser: it only has to find literals and `var.`/`local.` references.
  * Problems are described without any of the literal text, which may be the secret itself.
  */
-import {
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformLocal,
-  TerraformStack,
-  TerraformVariable,
-  Token,
-  Tokenization,
-} from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformLocal, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
 /** Why a secret's source is refused, and what to write instead. */
@@ -97,10 +89,16 @@ class Reader {
       const variable = this.variables().get(name);
       if (!variable) return { kind: 'variable', reason: `${what} refers to var.${name}, which is not a TerraformVariable of this stack` };
       if (variable.sensitive !== true) {
-        return { kind: 'variable', reason: `${what} comes from TerraformVariable "${name}", which is not sensitive (its value would show in plans)` };
+        return {
+          kind: 'variable',
+          reason: `${what} comes from TerraformVariable "${name}", which is not sensitive (its value would show in plans)`,
+        };
       }
       if (variable.default !== undefined && variable.default !== null) {
-        return { kind: 'literal', reason: `${what} comes from TerraformVariable "${name}", whose default is written in clear text into cdk.tf.json` };
+        return {
+          kind: 'literal',
+          reason: `${what} comes from TerraformVariable "${name}", whose default is written in clear text into cdk.tf.json`,
+        };
       }
     }
     for (const name of scan.locals) {

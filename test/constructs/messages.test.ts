@@ -6,13 +6,16 @@ import { ACCESS_TOKEN_ATTRS, PROVIDER_ATTRS, REGISTER_TOKEN_ATTRS, TOKEN_DATA_AT
 import * as errors from '../../lib/constructs/errors';
 
 /** Terraform attribute names that differ from their construct prop. */
-const HCL_NAMES = [...new Set([ACCESS_TOKEN_ATTRS, REGISTER_TOKEN_ATTRS, PROVIDER_ATTRS, TOKEN_DATA_ATTRS].flatMap((a) => Object.values(a)))].filter((n) =>
-  n.includes('_'),
-);
+const HCL_NAMES = [
+  ...new Set([ACCESS_TOKEN_ATTRS, REGISTER_TOKEN_ATTRS, PROVIDER_ATTRS, TOKEN_DATA_ATTRS].flatMap((a) => Object.values(a))),
+].filter((n) => n.includes('_'));
 
 /** Every factory, called with sample arguments (strings, or a number where a count is shown). */
 const messages = Object.entries(errors)
-  .filter((entry): entry is [string, (...args: unknown[]) => errors.MlpConstructError] => typeof entry[1] === 'function' && entry[0] !== 'MlpConstructError')
+  .filter(
+    (entry): entry is [string, (...args: unknown[]) => errors.MlpConstructError] =>
+      typeof entry[1] === 'function' && entry[0] !== 'MlpConstructError',
+  )
   .map(([name, factory]) => {
     const samples: unknown[] = ['app/stack/t', 'ttl', '1h', '2h', '3h'];
     if (name === 'registerTokenConflict') samples[1] = ['namePrefix', 'ttl'];

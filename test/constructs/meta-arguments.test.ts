@@ -73,7 +73,12 @@ describe('meta-arguments in props', () => {
       [false, true],
     ])('throws when createBeforeDestroy is %s and lifecycle.createBeforeDestroy is %s', (shorthand, explicit) => {
       expectConstructError(
-        () => new MlpAccessToken(stackWithProvider(), 'ci', { namePrefix: 'ci-', createBeforeDestroy: shorthand, lifecycle: { createBeforeDestroy: explicit } }),
+        () =>
+          new MlpAccessToken(stackWithProvider(), 'ci', {
+            namePrefix: 'ci-',
+            createBeforeDestroy: shorthand,
+            lifecycle: { createBeforeDestroy: explicit },
+          }),
         'CREATE_BEFORE_DESTROY_CONFLICT',
         'set it in one place',
       );
@@ -124,6 +129,8 @@ describe('the value output of a token with several instances', () => {
     const stack = stackWithProvider();
     new MlpRegisterToken(stack, 'invite', { forEach: TerraformIterator.fromList(['a']), namePrefix: 'bot-', ttl: '1h' });
 
-    expect(outputValue(Testing.synth(stack), 'invite_value')).toBe('${sensitive({ for key, val in mlp_register_token.invite: key => val.value })}');
+    expect(outputValue(Testing.synth(stack), 'invite_value')).toBe(
+      '${sensitive({ for key, val in mlp_register_token.invite: key => val.value })}',
+    );
   });
 });

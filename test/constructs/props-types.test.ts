@@ -17,7 +17,10 @@ function diagnosticsOf(file: string): string[] {
   const program = ts.createProgram([file], { ...config.options, noEmit: true });
   return ts
     .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    .map(
+      (d) =>
+        `${d.file ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    );
 }
 
 test('GIVEN the props types WHEN name and namePrefix (or other refused shapes) are written together THEN tsc rejects each, and accepts the valid shapes', () => {

@@ -8,7 +8,12 @@ Testing.setupJest();
 describe('MlpRegisterToken', () => {
   test('GIVEN namePrefix and createBeforeDestroy WHEN synthesized THEN name_prefix and the lifecycle are written, and no name', () => {
     const synth = Testing.synthScope((scope) => {
-      new MlpRegisterToken(scope, 'invite', { namePrefix: 'analytics-bot-', ttl: '1h', createBeforeDestroy: true, rotationTriggers: { round: '3' } });
+      new MlpRegisterToken(scope, 'invite', {
+        namePrefix: 'analytics-bot-',
+        ttl: '1h',
+        createBeforeDestroy: true,
+        rotationTriggers: { round: '3' },
+      });
     });
 
     expect(synth).toHaveResourceWithProperties(MlpRegisterToken, {
@@ -139,7 +144,12 @@ describe('MlpRegisterToken', () => {
     });
 
     test('throws when createBeforeDestroy is set with a fixed name', () => {
-      expectConstructError(build({ name: 'bot', ttl: '1h', createBeforeDestroy: true }), 'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME', '"bot"', 'namePrefix');
+      expectConstructError(
+        build({ name: 'bot', ttl: '1h', createBeforeDestroy: true }),
+        'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME',
+        '"bot"',
+        'namePrefix',
+      );
     });
 
     test('throws when the output name is not a Terraform name', () => {

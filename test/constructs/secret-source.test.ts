@@ -34,11 +34,31 @@ describe.each<Prop>(['token', 'registerToken'])('the %s prop', (prop) => {
     test.each<[string, (stack: TerraformStack) => string, string]>([
       ['a literal inside a function call (Fn.trimspace("..."))', () => Fn.trimspace(SECRET), 'literal string inside the expression'],
       ['a literal inside Fn.sensitive("...")', () => Fn.sensitive(SECRET) as string, 'literal string inside the expression'],
-      ['a TerraformLocal holding a literal', (stack) => new TerraformLocal(stack, 'held', SECRET).asString, 'TerraformLocal "held" (used by'],
-      ['a TerraformLocal holding a function of a literal', (stack) => new TerraformLocal(stack, 'held', Fn.trimspace(SECRET)).asString, 'TerraformLocal "held" (used by'],
-      ['a template mixing a literal with a sensitive variable', (stack) => `${SECRET.slice(0, 12)}${secretVariable(stack, 'rest')}`, 'mixes literal text'],
-      ['a literal joined with a sensitive variable', (stack) => Fn.join('', [SECRET.slice(0, 12), secretVariable(stack, 'rest')]), 'literal string inside'],
-      ['a sensitive variable with a default', (stack) => new TerraformVariable(stack, 'held', { type: 'string', sensitive: true, default: SECRET }).stringValue, 'whose default'],
+      [
+        'a TerraformLocal holding a literal',
+        (stack) => new TerraformLocal(stack, 'held', SECRET).asString,
+        'TerraformLocal "held" (used by',
+      ],
+      [
+        'a TerraformLocal holding a function of a literal',
+        (stack) => new TerraformLocal(stack, 'held', Fn.trimspace(SECRET)).asString,
+        'TerraformLocal "held" (used by',
+      ],
+      [
+        'a template mixing a literal with a sensitive variable',
+        (stack) => `${SECRET.slice(0, 12)}${secretVariable(stack, 'rest')}`,
+        'mixes literal text',
+      ],
+      [
+        'a literal joined with a sensitive variable',
+        (stack) => Fn.join('', [SECRET.slice(0, 12), secretVariable(stack, 'rest')]),
+        'literal string inside',
+      ],
+      [
+        'a sensitive variable with a default',
+        (stack) => new TerraformVariable(stack, 'held', { type: 'string', sensitive: true, default: SECRET }).stringValue,
+        'whose default',
+      ],
     ])('throws LITERAL_SECRET for %s', (_label, value, reason) => {
       const error = expectConstructError(synthOf(value), 'LITERAL_SECRET', prop, reason, 'clear text', fix);
       expect(error.property).toBe(prop);
@@ -46,10 +66,22 @@ describe.each<Prop>(['token', 'registerToken'])('the %s prop', (prop) => {
     });
 
     test.each<[string, (stack: TerraformStack) => string, string]>([
-      ['a non-sensitive variable with a default', (stack) => plainVariable(stack, 'held', SECRET), 'TerraformVariable "held", which is not sensitive'],
-      ['a non-sensitive variable without a default', (stack) => plainVariable(stack, 'held'), 'TerraformVariable "held", which is not sensitive'],
+      [
+        'a non-sensitive variable with a default',
+        (stack) => plainVariable(stack, 'held', SECRET),
+        'TerraformVariable "held", which is not sensitive',
+      ],
+      [
+        'a non-sensitive variable without a default',
+        (stack) => plainVariable(stack, 'held'),
+        'TerraformVariable "held", which is not sensitive',
+      ],
       ['a function of a non-sensitive variable', (stack) => Fn.trimspace(plainVariable(stack, 'held')), 'which is not sensitive'],
-      ['a TerraformLocal of a non-sensitive variable', (stack) => new TerraformLocal(stack, 'via', plainVariable(stack, 'held')).asString, 'which is not sensitive'],
+      [
+        'a TerraformLocal of a non-sensitive variable',
+        (stack) => new TerraformLocal(stack, 'via', plainVariable(stack, 'held')).asString,
+        'which is not sensitive',
+      ],
       ['nonsensitive() of a sensitive variable', (stack) => Fn.nonsensitive(secretVariable(stack, 'held')), 'nonsensitive()'],
     ])('throws NON_SENSITIVE_SECRET for %s', (_label, value, reason) => {
       const error = expectConstructError(synthOf(value), 'NON_SENSITIVE_SECRET', prop, reason, 'would show the secret in plans', fix);
@@ -74,7 +106,10 @@ describe.each<Prop>(['token', 'registerToken'])('the %s prop', (prop) => {
     test.each<[string, (stack: TerraformStack) => string]>([
       ['a sensitive variable', (stack) => secretVariable(stack, 'held')],
       ['a function of a sensitive variable', (stack) => Fn.trimspace(secretVariable(stack, 'held'))],
-      ['a TerraformLocal of a sensitive variable', (stack) => new TerraformLocal(stack, 'via', Fn.trimspace(secretVariable(stack, 'held'))).asString],
+      [
+        'a TerraformLocal of a sensitive variable',
+        (stack) => new TerraformLocal(stack, 'via', Fn.trimspace(secretVariable(stack, 'held'))).asString,
+      ],
       ['a resource attribute', (stack) => new MlpRegisterToken(stack, 'invite', { name: 'bot', ttl: '1h', output: false }).value],
     ])('%s', (_label, value) => {
       const synth = Testing.synth(stackWith(prop, value));

@@ -23,7 +23,10 @@ const PROBE =
 /** The distribute stack with its hand-over provisioner moved onto `terraform_data`, running {@link PROBE}. */
 function distributeWithProbe(): string {
   const config = JSON.parse(Testing.synth(new DistributeStack(Testing.app(), 'distribute')));
-  const handOver = config.resource.null_resource.hand_over as { triggers: Record<string, string>; provisioner: Array<{ 'local-exec': LocalExec }> };
+  const handOver = config.resource.null_resource.hand_over as {
+    triggers: Record<string, string>;
+    provisioner: Array<{ 'local-exec': LocalExec }>;
+  };
   const exec = handOver.provisioner[0]!['local-exec'];
   delete config.resource.null_resource;
   delete config.provider.null;

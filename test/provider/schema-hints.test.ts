@@ -9,7 +9,11 @@ import { constructPropOf, toProtoSchema, type BlockSchema } from '../../lib/prov
 
 const BLOCKS: Array<[string, BlockSchema, Readonly<Record<string, string>>]> = [
   ['provider', providerSchema, PROVIDER_ATTRS],
-  ...RESOURCES.map((r): [string, BlockSchema, Readonly<Record<string, string>>] => [r.typeName, r.schema, r.typeName === 'mlp_access_token' ? ACCESS_TOKEN_ATTRS : REGISTER_TOKEN_ATTRS]),
+  ...RESOURCES.map((r): [string, BlockSchema, Readonly<Record<string, string>>] => [
+    r.typeName,
+    r.schema,
+    r.typeName === 'mlp_access_token' ? ACCESS_TOKEN_ATTRS : REGISTER_TOKEN_ATTRS,
+  ]),
   ...DATA_SOURCES.map((d): [string, BlockSchema, Readonly<Record<string, string>>] => [d.typeName, d.schema, TOKEN_DATA_ATTRS]),
 ];
 
@@ -18,7 +22,8 @@ describe.each(BLOCKS)('the %s schema', (_name, block, attrs) => {
 
   test('GIVEN an attribute named differently in CDKTF WHEN its schema is served THEN its description ends with the construct prop', () => {
     const hinted = described.filter((a) => a.name.includes('_'));
-    for (const attribute of hinted) expect(attribute.description).toMatch(new RegExp(`\\(CDKTF: \`${constructPropOf(attribute.name)}\`\\)$`));
+    for (const attribute of hinted)
+      expect(attribute.description).toMatch(new RegExp(`\\(CDKTF: \`${constructPropOf(attribute.name)}\`\\)$`));
     for (const attribute of described.filter((a) => !a.name.includes('_'))) expect(attribute.description).not.toContain('CDKTF:');
   });
 

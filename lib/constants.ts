@@ -60,6 +60,7 @@ export const ACCESS_TOKEN_ATTRS = {
   createdAt: 'created_at',
   expiresAt: 'expires_at',
   rotateAt: 'rotate_at',
+  replaceExisting: 'replace_existing',
 } as const;
 
 /** `mlp_register_token` attribute names. */

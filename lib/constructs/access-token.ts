@@ -14,6 +14,7 @@ import {
   checkSecretSource,
   definedAttributes,
   definedHcl,
+  hclBoolean,
   hclString,
   hclStringMap,
   instancesValue,
@@ -111,6 +112,17 @@ export interface MlpAccessTokenOptions extends MlpElementOptions {
    * @default false
    */
   readonly createBeforeDestroy?: boolean;
+
+  /**
+   * Let the provider delete a token of this `name` that the Terraform state does not hold and create
+   * this one in its place. By default such a plan fails, naming the token, and nothing is deleted
+   * (adopt it with `terraform import`, or pick another name). Meant for unattended recovery after a
+   * run of this same configuration was interrupted before it recorded the token: never set it for a
+   * name someone else may use.
+   *
+   * @default false
+   */
+  readonly replaceExisting?: boolean;
 
   /**
    * The sensitive Terraform output carrying the token's value: options to rename it, or `false` to
@@ -219,6 +231,7 @@ export class MlpAccessToken extends TerraformResource {
       [A.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
       [A.rotateAfter]: p.rotateAfter,
       [A.earlyRotationWindow]: p.earlyRotationWindow,
+      [A.replaceExisting]: p.replaceExisting,
     });
   }
 
@@ -234,6 +247,7 @@ export class MlpAccessToken extends TerraformResource {
       [A.rotationTriggers]: hclStringMap(p.rotationTriggers),
       [A.rotateAfter]: hclString(p.rotateAfter),
       [A.earlyRotationWindow]: hclString(p.earlyRotationWindow),
+      [A.replaceExisting]: hclBoolean(p.replaceExisting),
     });
   }
 }

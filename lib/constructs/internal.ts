@@ -16,6 +16,7 @@ import {
   Token,
   hashMapper,
   hashMapperHcl,
+  booleanToHclTerraform,
   numberToHclTerraform,
   stringToHclTerraform,
   stringToTerraform,
@@ -270,6 +271,10 @@ type HclAttribute = { value: unknown; isBlock: false; type: string; storageClass
 
 export function hclString(value: string | undefined): HclAttribute {
   return { value: stringToHclTerraform(value), isBlock: false, type: 'simple', storageClassType: 'string' };
+}
+
+export function hclBoolean(value: boolean | undefined): HclAttribute {
+  return { value: booleanToHclTerraform(value), isBlock: false, type: 'simple', storageClassType: 'boolean' };
 }
 
 export function hclNumber(value: number | undefined): HclAttribute {

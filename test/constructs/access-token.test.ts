@@ -120,6 +120,14 @@ describe('MlpAccessToken', () => {
     });
   });
 
+  test('GIVEN replaceExisting WHEN synthesized as JSON and as HCL THEN replace_existing is written', () => {
+    const stack = stackWithProvider();
+    new MlpAccessToken(stack, 'ci', { name: 'ci', replaceExisting: true });
+
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(MlpAccessToken, { [A.name]: 'ci', [A.replaceExisting]: true });
+    expect(Testing.synthHcl(stack)).toContain('replace_existing = true');
+  });
+
   test('GIVEN dependsOn WHEN synthesized THEN depends_on lists the dependency', () => {
     const synth = Testing.synthScope((scope) => {
       const first = new MlpAccessToken(scope, 'first', { name: 'first' });

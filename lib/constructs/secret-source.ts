@@ -38,14 +38,18 @@ export function secretSourceProblem(scope: IConstruct, property: string, value: 
   if (!Token.isUnresolved(value)) return { kind: 'literal', reason: `${property} is a literal string` };
   const stack = TerraformStack.of(scope);
   const resolved: unknown = Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
-  return new Reader(stack).value(resolved, property, 0);
+  return new Reader(stack, scope).value(resolved, property, 0);
 }
 
 class Reader {
   #variables: Map<string, TerraformVariable> | undefined;
   #locals: Map<string, TerraformLocal> | undefined;
 
-  constructor(private readonly stack: TerraformStack) {}
+  constructor(
+    private readonly stack: TerraformStack,
+    /** The element whose prop is read: `each.value` is an item of its `forEach`. */
+    private readonly element: IConstruct,
+  ) {}
 
   /** A resolved value: a string is a template; lists and maps are read leaf by leaf. */
   value(resolved: unknown, what: string, depth: number): SecretSourceProblem | undefined {
@@ -110,6 +114,14 @@ class Reader {
       const problem = this.value(resolved, `TerraformLocal "${name}" (used by ${what})`, depth + 1);
       if (problem) return problem;
     }
+    if (scan.eachValue) {
+      // `each.value` is an item of the element's for_each: a literal list of secrets is a literal too
+      // (a map's keys are not read, only its values).
+      const forEach = (this.element as { terraformMetaArguments?: { forEach?: unknown } }).terraformMetaArguments?.forEach;
+      const resolved: unknown = Tokenization.resolve(forEach, { scope: this.stack, preparing: false, resolver: RESOLVER });
+      const problem = this.value(resolved, `the forEach behind each.value (used by ${what})`, depth + 1);
+      if (problem) return problem;
+    }
     return undefined;
   }
 
@@ -145,6 +157,8 @@ interface ExpressionScan {
   variables: string[];
   locals: string[];
   functions: string[];
+  /** Whether `each.value` is read. */
+  eachValue: boolean;
   end: number;
 }
 
@@ -187,7 +201,15 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_-]*/y;
 
 /** Scans an expression from `start` to its closing `}` (nested braces, strings and templates included). */
 function scanExpression(text: string, start: number): ExpressionScan {
-  const scan: ExpressionScan = { literal: false, heredoc: false, variables: [], locals: [], functions: [], end: text.length };
+  const scan: ExpressionScan = {
+    literal: false,
+    heredoc: false,
+    variables: [],
+    locals: [],
+    functions: [],
+    eachValue: false,
+    end: text.length,
+  };
   let depth = 0;
   let i = start;
   while (i < text.length) {
@@ -218,6 +240,7 @@ function scanExpression(text: string, start: number): ExpressionScan {
       const name = IDENTIFIER.exec(text)![0];
       const after = i + name.length;
       if (text[after] === '(') scan.functions.push(name);
+      if (name === 'each' && text.startsWith('.value', after) && !/[A-Za-z0-9_-]/.test(text[after + 6] ?? ' ')) scan.eachValue = true;
       if ((name === 'var' || name === 'local') && text[after] === '.') {
         IDENTIFIER.lastIndex = after + 1;
         const target = IDENTIFIER.exec(text)?.[0];
@@ -241,4 +264,5 @@ function merge(into: ExpressionScan, from: ExpressionScan): void {
   into.variables.push(...from.variables);
   into.locals.push(...from.locals);
   into.functions.push(...from.functions);
+  if (from.eachValue) into.eachValue = true;
 }

@@ -3,7 +3,7 @@
  * resolved in their stack and refused when the expression holds a literal or reads a variable that
  * shows (or holds) the secret. Each bypass the audit found is here, for both props.
  */
-import { Fn, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Fn, TerraformIterator, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { MlpAccessToken, MlpProvider, MlpRegisterToken } from '../../lib/constructs';
 import { expectConstructError, secretVariable } from './helpers';
 
@@ -115,6 +115,33 @@ describe.each<Prop>(['token', 'registerToken'])('the %s prop', (prop) => {
       const synth = Testing.synth(stackWith(prop, value));
       expect(synth).not.toContain(SECRET);
     });
+  });
+});
+
+describe('registerToken from each.value', () => {
+  type Iterator = ReturnType<typeof TerraformIterator.fromList> | ReturnType<typeof TerraformIterator.fromMap>;
+  const withForEach = (iterator: (stack: TerraformStack) => Iterator) => () => {
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    new MlpProvider(stack, 'mlp', { installMirror: false });
+    const it = iterator(stack);
+    new MlpAccessToken(stack, 'bot', { forEach: it, registerToken: it.value as string, output: false });
+    return Testing.synth(stack);
+  };
+
+  test('throws LITERAL_SECRET when the forEach is a literal list of secrets', () => {
+    const error = expectConstructError(
+      withForEach(() => TerraformIterator.fromList([SECRET])),
+      'LITERAL_SECRET',
+      'the forEach behind each.value (used by registerToken)',
+    );
+    expect(error.message).not.toContain(SECRET.slice(0, 12));
+  });
+
+  test('accepts a forEach over a map of registration tokens by literal keys', () => {
+    const build = withForEach((stack) =>
+      TerraformIterator.fromMap({ a: new MlpRegisterToken(stack, 'invite', { namePrefix: 'bot-', ttl: '1h', output: false }).value }),
+    );
+    expect(build()).not.toContain(SECRET);
   });
 });
 

@@ -90,7 +90,7 @@ class Reader {
       if (name === 'nonsensitive') return { kind: 'variable', reason: `${what} calls nonsensitive(), which shows the value in plans` };
     }
     for (const name of scan.variables) {
-      const variable = this.variables().get(name);
+      const variable = this.#direct(name, TerraformVariable) ?? this.variables().get(name);
       if (!variable) return { kind: 'variable', reason: `${what} refers to var.${name}, which is not a TerraformVariable of this stack` };
       if (variable.sensitive !== true) {
         return {
@@ -106,7 +106,7 @@ class Reader {
       }
     }
     for (const name of scan.locals) {
-      const local = this.locals().get(name);
+      const local = this.#direct(name, TerraformLocal) ?? this.locals().get(name);
       if (!local) return { kind: 'literal', reason: `${what} refers to local.${name}, which is not a TerraformLocal of this stack` };
       // `expression` reads back as `local.<name>` itself; the value is what the local synthesizes.
       const expression: unknown = (local.toTerraform() as { locals: Record<string, unknown> }).locals[name];
@@ -133,6 +133,15 @@ class Reader {
   private locals(): Map<string, TerraformLocal> {
     this.#locals ??= this.#byName((c): c is TerraformLocal => c instanceof TerraformLocal);
     return this.#locals;
+  }
+
+  /**
+   * The usual case in O(1): an element declared directly in the stack has its construct id as its
+   * Terraform name. (A walk of the whole stack per secret made 1,000 tokens synthesize in 4 s.)
+   */
+  #direct<T extends TerraformVariable | TerraformLocal>(name: string, kind: abstract new (...args: never[]) => T): T | undefined {
+    const child = this.stack.node.tryFindChild(name);
+    return child instanceof kind && child.friendlyUniqueId === name ? child : undefined;
   }
 
   #byName<T extends TerraformVariable | TerraformLocal>(is: (c: IConstruct) => c is T): Map<string, T> {

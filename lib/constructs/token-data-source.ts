@@ -5,7 +5,7 @@ import { GENERATOR_METADATA, metaArguments } from './internal';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokenDataSource}; it has no arguments of its own. */
-export interface MlpTokenDataSourceProps extends MlpElementOptions {}
+export type MlpTokenDataSourceProps = MlpElementOptions;
 
 /**
  * Who am I (`data "mlp_token"`): the token the provider authenticates with. Any role can read it;

@@ -5,7 +5,7 @@ import { GENERATOR_METADATA, metaArguments } from './internal';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokensDataSource}; it has no arguments of its own. */
-export interface MlpTokensDataSourceProps extends MlpElementOptions {}
+export type MlpTokensDataSourceProps = MlpElementOptions;
 
 /** One token of {@link MlpTokensDataSource.tokens}: `tokens.get(0).name`. */
 export class MlpTokensItemReference extends ComplexObject {

@@ -2,7 +2,8 @@
  * The examples as users run them: synthesized from their compiled `main.js` (CDKTF), then applied with
  * real Terraform against the emulator: apply, a second plan that is empty, rotation, destroy with no
  * token left, and no value in anything printed. (`basic` runs through the demo, `cdktf deploy` and the
- * fork; `distribute` needs hashicorp/null, which cannot be installed here, so it is synth-tested only.)
+ * fork; `distribute` needs hashicorp/null, which cannot be installed here: its provisioner runs on
+ * terraform_data in distribute.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

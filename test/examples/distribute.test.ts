@@ -1,6 +1,6 @@
 /**
  * `hashicorp/null` cannot be installed without the Terraform registry, so this example is checked at
- * synth only (it is never applied here).
+ * synth here; test/e2e/distribute.test.ts runs its provisioner with real Terraform on terraform_data.
  */
 import { Testing } from 'cdktf';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';

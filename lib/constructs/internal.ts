@@ -134,20 +134,21 @@ export function lifecycleWith(
 }
 
 /**
- * The sensitive value of every instance of `owner`: one reference without `count`/`forEach`, a map
- * by key with `forEach` and a list by index with `count` (cdktf's own attribute reference there is
- * a splat, `type.name.*.value`, which Terraform refuses on a `for_each` resource at plan:
+ * `attribute` of every instance of `owner`: one reference without `count`/`forEach`, a map by key
+ * with `forEach` and a list by index with `count` (cdktf's own attribute reference there is a
+ * splat, `type.name.*.value`, which Terraform refuses on a `for_each` resource at plan:
  * "Unsupported attribute"). Read at synth time, so meta-arguments set after construction count.
  */
+export function instancesReference(owner: TerraformResource, attribute: string): IResolvable | string {
+  if (owner.forEach) return TerraformIterator.fromResources(owner).forExpressionForMap('key', `val.${attribute}`);
+  // A list iterated as `for key, val in list` gives index and element, as the map form does.
+  if (owner.count !== undefined) return TerraformIterator.fromMap(Token.asAnyMap(owner.fqn)).forExpressionForList(`val.${attribute}`);
+  return owner.getStringAttribute(attribute);
+}
+
+/** {@link instancesReference}, marked sensitive: what a value output carries. */
 export function instancesValue(owner: TerraformResource, attribute: string): string {
-  if (owner.forEach) {
-    return Token.asString(Fn.sensitive(TerraformIterator.fromResources(owner).forExpressionForMap('key', `val.${attribute}`)));
-  }
-  if (owner.count !== undefined) {
-    // A list iterated as `for key, val in list` gives index and element, as the map form does.
-    return Token.asString(Fn.sensitive(TerraformIterator.fromMap(Token.asAnyMap(owner.fqn)).forExpressionForList(`val.${attribute}`)));
-  }
-  return sensitiveString(owner.getStringAttribute(attribute));
+  return Token.asString(Fn.sensitive(instancesReference(owner, attribute)));
 }
 
 const TERRAFORM_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;

@@ -112,6 +112,7 @@ describe('the value output of a token with several instances', () => {
     const value = outputValue(Testing.synth(stack), 'per_value');
     expect(value).toBe('${sensitive({ for key, val in mlp_access_token.per: key => val.value })}');
     expect(value).not.toContain('.*.');
+    expect(Testing.synthHcl(stack)).toContain('sensitive({ for key, val in mlp_access_token.per: key => val.value })');
   });
 
   test('GIVEN count (in props or after construction) WHEN synthesized THEN the output is a sensitive list by index', () => {

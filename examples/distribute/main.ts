@@ -5,6 +5,10 @@
  * replaced. The value reaches the command through the environment (never the command line, which
  * other users of the machine can read in the process list, and which Terraform prints).
  *
+ * `local-exec` hands the command Terraform's whole environment, and that holds the admin token the
+ * provider runs with (`MLP_TOKEN`). The consumer needs only the new token, so the admin credentials
+ * are cleared in the command's environment (set to empty: Terraform cannot unset a variable).
+ *
  * Note: `hashicorp/null` must be installable for this stack to deploy; on a machine without registry
  * access (like this project's CI) the example is synthesized and checked, not applied.
  */
@@ -12,7 +16,10 @@ import { App, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { MlpAccessToken, MlpProvider } from '../../lib';
+import { ENV_TOKEN, MlpAccessToken, MlpProvider } from '../../lib';
+
+/** Admin credentials a Terraform run may hold, emptied for the consumer: the provider's and the emulator's. */
+export const CLEARED_CREDENTIALS: Readonly<Record<string, string>> = { [ENV_TOKEN]: '', MLP_EMULATOR_ADMIN_TOKEN: '' };
 
 export class DistributeStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -34,7 +41,7 @@ export class DistributeStack extends TerraformStack {
           type: 'local-exec',
           // Replace with your secret store's CLI, e.g. `vault kv put secret/mlp token="$MLP_NEW_TOKEN"`.
           command: 'printf %s "$MLP_NEW_TOKEN" | ./store-secret.sh mlp/worker',
-          environment: { MLP_NEW_TOKEN: token.value },
+          environment: { ...CLEARED_CREDENTIALS, MLP_NEW_TOKEN: token.value },
         },
       ],
     });

@@ -12,9 +12,12 @@
  * Administrator token, since only admins can delete tokens.
  *
  * The registration token is one-time: it is never recreated because it expired or was redeemed.
- * To rotate, the admin changes the `issue` variable (it feeds `rotationTriggers` and the name) and hands
- * over the new registration token; the team applies with it, which replaces its token (the old one's
- * deletion needs an Administrator token, as above).
+ * To re-issue, the admin changes the `issue` variable (it feeds `rotationTriggers`) and hands over the
+ * new registration token; the team applies with it, which replaces its token, the new one first (the
+ * old one's deletion needs an Administrator token, as above). The registration token has a
+ * `namePrefix`, not a fixed name: each one names a new access token (the prefix and 12 random
+ * characters), so it can be minted while the previous issue's token still holds its name, and
+ * `createBeforeDestroy` mints it before the old one is forgotten.
  */
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -30,16 +33,17 @@ export class RegistrationAdminStack extends TerraformStack {
     const issue = new TerraformVariable(this, 'issue', {
       type: 'string',
       default: '1',
-      description: 'Change to mint a new registration token (for a token named team-analytics-<issue>).',
+      description: 'Change to mint a new registration token (a re-issue).',
     });
     this.handoff = new MlpRegisterToken(this, 'handoff', {
-      // Each issue carries its own name: names are unique, and the token of the previous issue still
-      // exists when the new registration token is minted.
-      name: `team-analytics-${issue.stringValue}`,
+      // Names are unique, and the previous issue's token still exists when the new registration token
+      // is minted: a prefix gives every issue a name of its own.
+      namePrefix: 'team-analytics-',
       role: 'user',
       accessTokenTtl: '2160h',
       ttl: '48h',
       rotationTriggers: { issue: issue.stringValue },
+      createBeforeDestroy: true,
     });
   }
 }
@@ -56,7 +60,8 @@ export class RegistrationTeamStack extends TerraformStack {
       sensitive: true,
       description: 'The registration token the admin handed over.',
     });
-    this.token = new MlpAccessToken(this, 'team', { registerToken: registerToken.stringValue });
+    // Each issue names a new token, so the new one can be created before the old one is deleted.
+    this.token = new MlpAccessToken(this, 'team', { registerToken: registerToken.stringValue, createBeforeDestroy: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { TerraformResource, type TerraformOutput } from 'cdktf';
+import { TerraformResource, Token, type TerraformOutput } from 'cdktf';
 import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE } from '../constants';
 import * as errors from './errors';
 import {
@@ -11,13 +11,19 @@ import {
   checkRole,
   checkRotationTriggers,
   checkSecretIsReference,
+  checkSecretSource,
   definedAttributes,
   definedHcl,
   hclNumber,
+  hclBoolean,
   hclString,
   hclStringList,
   hclStringMap,
+  instancesReference,
+  instancesValue,
+  lifecycleWith,
   literal,
+  metaArguments,
   sensitiveString,
   stringMapToTerraform,
 } from './internal';
@@ -25,13 +31,11 @@ import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './option
 import { type MlpSealProps, type MlpWriteOnlyRedeemProps, addSealedValueOutput, checkSealTo, checkWriteOnlyRedeem, noteWriteOnlyUsage, secretAttributes } from './secrets';
 
 /**
- * An ML Platform access token. Give it `name` or `namePrefix` to create one directly (the provider
- * needs an Administrator token), or `registerToken` to redeem a registration token (no credentials
- * needed).
+ * Every prop of an ML Platform access token; {@link MlpAccessTokenProps} says which may go together.
  *
  * Durations are Go-style strings with the units `h`, `m` and `s`: `"90m"`, `"720h"`, `"2h45m30s"`.
  */
-export interface MlpAccessTokenProps extends MlpElementOptions, MlpSealProps, MlpWriteOnlyRedeemProps {
+export interface MlpAccessTokenOptions extends MlpElementOptions, MlpSealProps, MlpWriteOnlyRedeemProps {
   /**
    * The token's name: letters, digits, `.`, `_` and `-`, at most 64 characters, unique in the
    * project. Exactly one of `name` and `namePrefix` is required, unless `registerToken` is given
@@ -106,11 +110,23 @@ export interface MlpAccessTokenProps extends MlpElementOptions, MlpSealProps, Ml
   /**
    * Create the replacement before destroying the old token (Terraform's `create_before_destroy`),
    * so services switch to the new value with no gap. Needs `namePrefix`: names are unique, so a
-   * fixed `name` cannot exist twice.
+   * fixed `name` cannot exist twice. A shorthand for `lifecycle: { createBeforeDestroy: true }`,
+   * merged with an explicit `lifecycle` (the two must not disagree).
    *
    * @default false
    */
   readonly createBeforeDestroy?: boolean;
+
+  /**
+   * Let the provider delete a token of this `name` that the Terraform state does not hold and create
+   * this one in its place. By default such a plan fails, naming the token, and nothing is deleted
+   * (adopt it with `terraform import`, or pick another name). Meant for unattended recovery after a
+   * run of this same configuration was interrupted before it recorded the token: never set it for a
+   * name someone else may use.
+   *
+   * @default false
+   */
+  readonly replaceExisting?: boolean;
 
   /**
    * The sensitive Terraform output carrying the token's value: options to rename it, or `false` to
@@ -120,6 +136,27 @@ export interface MlpAccessTokenProps extends MlpElementOptions, MlpSealProps, Ml
    */
   readonly output?: MlpValueOutputOptions | false;
 }
+
+/**
+ * An ML Platform access token. Give it `name` or `namePrefix` (exactly one) to create one directly
+ * (the provider needs an Administrator token), or `registerToken` to redeem a registration token (no
+ * credentials needed; the registration token fixes the name, role and lifetime). The type lets only
+ * these three shapes through; the same rules are checked at run time for JavaScript callers.
+ */
+export type MlpAccessTokenProps = MlpAccessTokenOptions &
+  (
+    | { readonly name: string; readonly namePrefix?: never; readonly registerToken?: never; readonly registerTokenWo?: never }
+    | { readonly namePrefix: string; readonly name?: never; readonly registerToken?: never; readonly registerTokenWo?: never }
+    | { readonly registerToken: string; readonly registerTokenWo?: never; readonly namePrefix?: never; readonly role?: never; readonly ttl?: never }
+    | {
+        readonly registerTokenWo: string;
+        readonly registerTokenWoVersion: number;
+        readonly registerToken?: never;
+        readonly namePrefix?: never;
+        readonly role?: never;
+        readonly ttl?: never;
+      }
+  );
 
 /**
  * An ML Platform access token (`mlp_access_token`). Its `value` is a sensitive reference: pass it
@@ -149,14 +186,13 @@ export class MlpAccessToken extends TerraformResource {
     super(scope, id, {
       terraformResourceType: ACCESS_TOKEN_RESOURCE,
       terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: props.provider,
-      dependsOn: props.dependsOn,
-      lifecycle: props.createBeforeDestroy ? { createBeforeDestroy: true } : undefined,
+      ...metaArguments(props),
     });
-    validate(this.node.path, props);
+    this.lifecycle = lifecycleWith(this.node.path, props.lifecycle, props.createBeforeDestroy);
+    validate(this.node.path, props, this.lifecycle?.createBeforeDestroy === true);
     this.props = props;
-    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => this.value, props.output) : undefined;
-    this.sealedValueOutput = addSealedValueOutput(this, () => this.sealedValue, props.sealTo, props.output);
+    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, A.value), props.output) : undefined;
+    this.sealedValueOutput = addSealedValueOutput(this, () => Token.asString(instancesReference(this, A.sealedValue)), props.sealTo, props.output);
     noteWriteOnlyUsage(this, props.registerTokenWo !== undefined);
   }
 
@@ -207,6 +243,8 @@ export class MlpAccessToken extends TerraformResource {
 
   protected override synthesizeAttributes(): Record<string, unknown> {
     const p = this.props;
+    checkSecretSource(this, 'registerToken', p.registerToken);
+    checkSecretSource(this, 'registerTokenWo', p.registerTokenWo);
     return definedAttributes({
       [A.name]: p.name,
       [A.namePrefix]: p.namePrefix,
@@ -217,11 +255,14 @@ export class MlpAccessToken extends TerraformResource {
       [A.rotateAfter]: p.rotateAfter,
       [A.earlyRotationWindow]: p.earlyRotationWindow,
       ...secretAttributes(p),
+      [A.replaceExisting]: p.replaceExisting,
     });
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
     const p = this.props;
+    checkSecretSource(this, 'registerToken', p.registerToken);
+    checkSecretSource(this, 'registerTokenWo', p.registerTokenWo);
     return definedHcl({
       [A.name]: hclString(p.name),
       [A.namePrefix]: hclString(p.namePrefix),
@@ -234,12 +275,13 @@ export class MlpAccessToken extends TerraformResource {
       [A.sealTo]: hclStringList(p.sealTo),
       [A.registerTokenWo]: hclString(p.registerTokenWo),
       [A.registerTokenWoVersion]: hclNumber(p.registerTokenWoVersion),
+      [A.replaceExisting]: hclBoolean(p.replaceExisting),
     });
   }
 }
 
 /** Every synth-time rule of `mlp_access_token`; references are skipped (the provider checks them at plan). */
-function validate(where: string, p: MlpAccessTokenProps): void {
+function validate(where: string, p: MlpAccessTokenOptions, createBeforeDestroy: boolean): void {
   checkSecretIsReference(p.registerToken, (length) => errors.literalRegisterToken(where, length));
   checkWriteOnlyRedeem(where, p);
   checkSealTo(where, p.sealTo);
@@ -271,7 +313,7 @@ function validate(where: string, p: MlpAccessTokenProps): void {
   }
 
   const fixedName = literal(p.name);
-  if (p.createBeforeDestroy && fixedName !== undefined) {
+  if (createBeforeDestroy && fixedName !== undefined) {
     throw errors.createBeforeDestroyWithFixedName(where, fixedName);
   }
   checkRotationTriggers(where, p.rotationTriggers);

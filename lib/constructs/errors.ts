@@ -12,6 +12,7 @@ import { ENDPOINT_EXAMPLE, MAX_RETRIES_LIMIT } from '../client/validation';
 /** Stable identifiers of the mistakes the constructs catch at synth time. */
 export type MlpConstructErrorCode =
   | 'LITERAL_SECRET'
+  | 'NON_SENSITIVE_SECRET'
   | 'INVALID_NAME'
   | 'INVALID_NAME_PREFIX'
   | 'INVALID_ROLE'
@@ -24,6 +25,7 @@ export type MlpConstructErrorCode =
   | 'ROTATION_WINDOW_TOO_LONG'
   | 'ROTATE_AFTER_TOO_LONG'
   | 'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME'
+  | 'CREATE_BEFORE_DESTROY_CONFLICT'
   | 'INVALID_ENDPOINT'
   | 'INVALID_MAX_RETRIES'
   | 'INVALID_IDENTIFIER'
@@ -83,7 +85,38 @@ export function literalRegisterToken(path: string, length: number): MlpConstruct
     'registerToken',
     `registerToken is a literal string (${length} characters, not shown). A literal would be written in clear ` +
       `text into cdk.tf.json, and a registration token can be redeemed only once anyway. ` +
-      `${secretFix("an MlpRegisterToken's `value`", 'register_token')}.`,
+      `${secretFix("an MlpRegisterToken's `value`", 'registration_token')}.`,
+  );
+}
+
+/**
+ * A secret prop whose synthesized expression holds a literal or reads a variable that shows it
+ * (found at synth time, see `secret-source.ts`). `reason` never carries the literal text.
+ */
+export function unsafeSecretSource(
+  path: string,
+  property: 'token' | 'registerToken' | 'registerTokenWo',
+  kind: 'literal' | 'variable',
+  reason: string,
+): MlpConstructError {
+  const fix =
+    property === 'token'
+      ? `${secretFix("an MlpAccessToken's `value`", 'mlp_token')}, or leave token out and set ${ENV_TOKEN} in the environment Terraform runs in.`
+      : `${secretFix("an MlpRegisterToken's `value`", 'registration_token')}.`;
+  const why =
+    kind === 'literal'
+      ? 'Part of the secret would be written in clear text into cdk.tf.json.'
+      : 'Terraform would show the secret in plans and logs.';
+  return new MlpConstructError(kind === 'literal' ? 'LITERAL_SECRET' : 'NON_SENSITIVE_SECRET', path, property, `${reason}. ${why} ${fix}`);
+}
+
+export function createBeforeDestroyConflict(path: string): MlpConstructError {
+  return new MlpConstructError(
+    'CREATE_BEFORE_DESTROY_CONFLICT',
+    path,
+    'createBeforeDestroy',
+    'createBeforeDestroy and lifecycle.createBeforeDestroy disagree; set it in one place ' +
+      '(createBeforeDestroy is a shorthand for lifecycle: { createBeforeDestroy: ... }).',
   );
 }
 
@@ -117,13 +150,16 @@ export function nameAndNamePrefix(path: string, name: string, namePrefix: string
   );
 }
 
-export function nameMissing(path: string): MlpConstructError {
+export function nameMissing(path: string, of: 'access token' | 'registration token' = 'access token'): MlpConstructError {
+  const or =
+    of === 'access token'
+      ? ', or registerToken to redeem a registration token, whose name was fixed when it was minted.'
+      : ' for the access token it will create; namePrefix lets a new registration token be minted beside the old one.';
   return new MlpConstructError(
     'NAME_MISSING',
     path,
     'name',
-    'neither name nor namePrefix is set; give one (e.g. `namePrefix: "ci-"`), or registerToken to redeem a ' +
-      'registration token, whose name was fixed when it was minted.',
+    `neither name nor namePrefix is set; give one (e.g. \`namePrefix: "ci-"\`)${or}`,
   );
 }
 
@@ -160,7 +196,7 @@ export function rotationWindowTooLong(path: string, window: string, ttl: string)
     path,
     'earlyRotationWindow',
     `earlyRotationWindow (${show(window)}) must be shorter than ttl (${show(ttl)}): the window is measured back ` +
-      'from expires_at, so a window as long as the lifetime (or longer) puts a fresh token inside it at once and every plan ' +
+      'from expiresAt, so a window as long as the lifetime (or longer) puts a fresh token inside it at once and every plan ' +
       'would replace it again. Use a fraction of ttl, e.g. a quarter.',
   );
 }
@@ -251,8 +287,8 @@ export function literalRegisterTokenWo(path: string, length: number): MlpConstru
     'registerTokenWo',
     `registerTokenWo is a literal string (${length} characters, not shown). A literal would be written in clear ` +
       'text into cdk.tf.json, which defeats a write-only attribute. Pass a reference: an ephemeral, sensitive ' +
-      "TerraformVariable (`new TerraformVariable(this, 'register_token', { type: 'string', sensitive: true, ephemeral: true }).stringValue`, " +
-      'set at plan and apply time with TF_VAR_register_token).',
+      "TerraformVariable (`new TerraformVariable(this, 'registration_token', { type: 'string', sensitive: true, ephemeral: true }).stringValue`, " +
+      'set at plan and apply time with TF_VAR_registration_token).',
   );
 }
 

@@ -3,8 +3,8 @@
  * configuration; the `mlp` provider does the work at plan and apply time.
  */
 export { MlpProvider, type MlpProviderProps } from './provider';
-export { MlpAccessToken, type MlpAccessTokenProps } from './access-token';
-export { MlpRegisterToken, type MlpRegisterTokenProps } from './register-token';
+export { MlpAccessToken, type MlpAccessTokenOptions, type MlpAccessTokenProps } from './access-token';
+export { MlpRegisterToken, type MlpRegisterTokenOptions, type MlpRegisterTokenProps } from './register-token';
 export { MlpEphemeralAccessToken, type MlpEphemeralAccessTokenProps } from './ephemeral-access-token';
 export type { MlpSealProps, MlpWriteOnlyRedeemProps } from './secrets';
 export { MlpTokenDataSource, type MlpTokenDataSourceProps } from './token-data-source';

@@ -8,11 +8,15 @@
 import {
   Fn,
   type IResolvable,
+  TerraformIterator,
   TerraformOutput,
+  type TerraformResource,
+  type TerraformResourceLifecycle,
   TerraformStack,
   Token,
   hashMapper,
   hashMapperHcl,
+  booleanToHclTerraform,
   listMapperHcl,
   numberToHclTerraform,
   stringToHclTerraform,
@@ -25,7 +29,8 @@ import { PROVIDER_TYPE, PROVIDER_VERSION } from '../constants';
 import { parseDuration } from '../client/duration';
 import { durationSchema, namePrefixSchema, roleSchema, tokenNameSchema } from '../client/rule-schemas';
 import * as errors from './errors';
-import type { MlpValueOutputOptions } from './options';
+import type { MlpElementOptions, MlpValueOutputOptions } from './options';
+import { secretSourceProblem } from './secret-source';
 
 /** The generator metadata every mlp element carries (cdktf records it in the stack's metadata). */
 export const GENERATOR_METADATA: TerraformProviderGeneratorMetadata = {
@@ -88,6 +93,63 @@ export function checkSecretIsReference(
 ): void {
   if (value === undefined || isReference(value)) return;
   throw onLiteral(typeof value === 'string' ? value.length : String(value).length);
+}
+
+/**
+ * The synth-time half of the secret guard: the value resolved in its stack must not hold a literal
+ * or come from a variable that shows it (see `secret-source.ts`). Runs when the element is
+ * synthesized, so variables and locals declared after the construct are known.
+ */
+export function checkSecretSource(element: TerraformElement, property: 'token' | 'registerToken' | 'registerTokenWo', value: string | undefined): void {
+  const problem = secretSourceProblem(element, property, value);
+  if (problem) throw errors.unsafeSecretSource(element.node.path, property, problem.kind, problem.reason);
+}
+
+/** The meta-arguments a construct hands to cdktf, as generated bindings do. */
+export function metaArguments(options: MlpElementOptions): MlpElementOptions {
+  return {
+    dependsOn: options.dependsOn,
+    count: options.count,
+    forEach: options.forEach,
+    provider: options.provider,
+    lifecycle: options.lifecycle,
+    provisioners: options.provisioners,
+    connection: options.connection,
+  };
+}
+
+/**
+ * `createBeforeDestroy` is a shorthand for `lifecycle.createBeforeDestroy`: merged into an explicit
+ * `lifecycle`, and refused when the two disagree (which one should win is not ours to guess).
+ */
+export function lifecycleWith(
+  path: string,
+  lifecycle: TerraformResourceLifecycle | undefined,
+  createBeforeDestroy: boolean | undefined,
+): TerraformResourceLifecycle | undefined {
+  if (createBeforeDestroy === undefined) return lifecycle;
+  const explicit = lifecycle?.createBeforeDestroy;
+  if (explicit !== undefined && explicit !== createBeforeDestroy) throw errors.createBeforeDestroyConflict(path);
+  if (!createBeforeDestroy) return lifecycle;
+  return { ...lifecycle, createBeforeDestroy: true };
+}
+
+/**
+ * `attribute` of every instance of `owner`: one reference without `count`/`forEach`, a map by key
+ * with `forEach` and a list by index with `count` (cdktf's own attribute reference there is a
+ * splat, `type.name.*.value`, which Terraform refuses on a `for_each` resource at plan:
+ * "Unsupported attribute"). Read at synth time, so meta-arguments set after construction count.
+ */
+export function instancesReference(owner: TerraformResource, attribute: string): IResolvable | string {
+  if (owner.forEach) return TerraformIterator.fromResources(owner).forExpressionForMap('key', `val.${attribute}`);
+  // A list iterated as `for key, val in list` gives index and element, as the map form does.
+  if (owner.count !== undefined) return TerraformIterator.fromMap(Token.asAnyMap(owner.fqn)).forExpressionForList(`val.${attribute}`);
+  return owner.getStringAttribute(attribute);
+}
+
+/** {@link instancesReference}, marked sensitive: what a value output carries. */
+export function instancesValue(owner: TerraformResource, attribute: string): string {
+  return Token.asString(Fn.sensitive(instancesReference(owner, attribute)));
 }
 
 const TERRAFORM_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -211,6 +273,10 @@ type HclAttribute = { value: unknown; isBlock: false; type: string; storageClass
 
 export function hclString(value: string | undefined): HclAttribute {
   return { value: stringToHclTerraform(value), isBlock: false, type: 'simple', storageClassType: 'string' };
+}
+
+export function hclBoolean(value: boolean | undefined): HclAttribute {
+  return { value: booleanToHclTerraform(value), isBlock: false, type: 'simple', storageClassType: 'boolean' };
 }
 
 export function hclNumber(value: number | undefined): HclAttribute {

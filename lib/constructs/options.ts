@@ -1,7 +1,7 @@
 /**
  * Props shared by several constructs.
  */
-import type { ITerraformDependable, TerraformProvider } from 'cdktf';
+import type { ITerraformDependable, TerraformMetaArguments, TerraformProvider } from 'cdktf';
 import type { Role } from '../constants';
 
 /**
@@ -11,8 +11,12 @@ import type { Role } from '../constants';
  */
 export type MlpRole = Role | (string & Record<never, never>);
 
-/** Meta-arguments every mlp resource and data source takes. */
-export interface MlpElementOptions {
+/**
+ * Meta-arguments every mlp resource and data source takes: the same `TerraformMetaArguments` the
+ * bindings `cdktf get` generates take (`dependsOn`, `count`, `forEach`, `provider`, `lifecycle`,
+ * `provisioners`, `connection`), so code written for generated bindings works here unchanged.
+ */
+export interface MlpElementOptions extends TerraformMetaArguments {
   /**
    * The provider configuration to use, for stacks with more than one (see `MlpProviderProps.alias`).
    *

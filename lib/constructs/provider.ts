@@ -11,6 +11,7 @@ import {
   checkDuration,
   checkIdentifier,
   checkSecretIsReference,
+  checkSecretSource,
   definedAttributes,
   definedHcl,
   hclNumber,
@@ -128,6 +129,7 @@ export class MlpProvider extends TerraformProvider {
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
+    checkSecretSource(this, 'token', this.props.token);
     return definedAttributes({
       [PROVIDER_ATTRS.endpoint]: this.props.endpoint,
       [PROVIDER_ATTRS.token]: this.props.token,
@@ -137,6 +139,7 @@ export class MlpProvider extends TerraformProvider {
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
+    checkSecretSource(this, 'token', this.props.token);
     return definedHcl({
       [PROVIDER_ATTRS.endpoint]: hclString(this.props.endpoint),
       [PROVIDER_ATTRS.token]: hclString(this.props.token),

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { TerraformResource, type TerraformOutput } from 'cdktf';
+import { TerraformResource, Token, type TerraformOutput } from 'cdktf';
 import { REGISTER_TOKEN_ATTRS as R, REGISTER_TOKEN_RESOURCE } from '../constants';
 import * as errors from './errors';
 import {
@@ -7,6 +7,7 @@ import {
   addValueOutput,
   checkDuration,
   checkName,
+  checkNamePrefix,
   checkRole,
   checkRotationTriggers,
   definedAttributes,
@@ -14,6 +15,11 @@ import {
   hclString,
   hclStringMap,
   hclStringList,
+  instancesReference,
+  instancesValue,
+  lifecycleWith,
+  literal,
+  metaArguments,
   sensitiveString,
   stringMapToTerraform,
 } from './internal';
@@ -21,16 +27,26 @@ import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './option
 import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
 
 /**
- * A one-time registration token: whoever holds it redeems it, with no credentials of their own, for
- * an access token whose name, role and lifetime are fixed here. Minting one needs an Administrator
- * token in the provider.
+ * Every prop of a registration token; {@link MlpRegisterTokenProps} says which may go together.
  */
-export interface MlpRegisterTokenProps extends MlpElementOptions, MlpSealProps {
+export interface MlpRegisterTokenOptions extends MlpElementOptions, MlpSealProps {
   /**
    * The name of the access token it will create: letters, digits, `.`, `_` and `-`, at most 64
-   * characters, unique in the project when redeemed.
+   * characters, unique in the project when redeemed. Exactly one of `name` and `namePrefix`.
+   *
+   * @default - none; give `name` or `namePrefix`
    */
-  readonly name: string;
+  readonly name?: string;
+
+  /**
+   * A prefix the provider completes with a unique suffix (12 characters) to name the access token
+   * it will create, so a new registration token can be minted beside the one it replaces: use it
+   * with `createBeforeDestroy` to re-issue (change `rotationTriggers`) without destroying the old
+   * hand-off first. At most 52 characters.
+   *
+   * @default - none; give `name` or `namePrefix`
+   */
+  readonly namePrefix?: string;
 
   /**
    * The role of the access token it will create: `"user"` or `"admin"`.
@@ -61,6 +77,16 @@ export interface MlpRegisterTokenProps extends MlpElementOptions, MlpSealProps {
   readonly rotationTriggers?: { readonly [key: string]: string };
 
   /**
+   * Mint the replacement before destroying the old registration token (Terraform's
+   * `create_before_destroy`), so a re-issue never leaves the state without one. Needs `namePrefix`:
+   * two registration tokens cannot carry one fixed name. A shorthand for
+   * `lifecycle: { createBeforeDestroy: true }`, merged with an explicit `lifecycle`.
+   *
+   * @default false
+   */
+  readonly createBeforeDestroy?: boolean;
+
+  /**
    * The sensitive Terraform output carrying the registration token, for handing it to whoever
    * redeems it: options to rename it, or `false` to leave it out (e.g. when an MlpAccessToken in the
    * same stack redeems it).
@@ -69,6 +95,15 @@ export interface MlpRegisterTokenProps extends MlpElementOptions, MlpSealProps {
    */
   readonly output?: MlpValueOutputOptions | false;
 }
+
+/**
+ * A one-time registration token: whoever holds it redeems it, with no credentials of their own, for
+ * an access token whose name (`name`, or `namePrefix` plus a unique suffix), role and lifetime are
+ * fixed here. Minting one needs an Administrator token in the provider. The type lets exactly one
+ * of `name` and `namePrefix` through; the same rule is checked at run time for JavaScript callers.
+ */
+export type MlpRegisterTokenProps = MlpRegisterTokenOptions &
+  ({ readonly name: string; readonly namePrefix?: never } | { readonly namePrefix: string; readonly name?: never });
 
 /**
  * A registration token (`mlp_register_token`). Hand its `value` to an MlpAccessToken's
@@ -94,22 +129,29 @@ export class MlpRegisterToken extends TerraformResource {
     super(scope, id, {
       terraformResourceType: REGISTER_TOKEN_RESOURCE,
       terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: props.provider,
-      dependsOn: props.dependsOn,
+      ...metaArguments(props),
     });
     const where = this.node.path;
-    // Required by the types; JavaScript callers can still leave them out.
-    if (props.name === undefined) throw errors.missingProperty(where, 'name', '"analytics-bot"');
+    this.lifecycle = lifecycleWith(where, props.lifecycle, props.createBeforeDestroy);
+    // Required by the types; JavaScript callers can still get them wrong.
+    const { name, namePrefix } = props as MlpRegisterTokenOptions;
+    if (name !== undefined && namePrefix !== undefined) throw errors.nameAndNamePrefix(where, name, namePrefix);
+    if (name === undefined && namePrefix === undefined) throw errors.nameMissing(where, 'registration token');
     if (props.ttl === undefined) throw errors.missingProperty(where, 'ttl', '"1h"');
     checkName(where, 'name', props.name);
+    checkNamePrefix(where, props.namePrefix);
+    const fixedName = literal(props.name);
+    if (this.lifecycle?.createBeforeDestroy === true && fixedName !== undefined) {
+      throw errors.createBeforeDestroyWithFixedName(where, fixedName);
+    }
     checkRole(where, props.role);
     checkDuration(where, 'accessTokenTtl', props.accessTokenTtl);
     checkDuration(where, 'ttl', props.ttl);
     checkRotationTriggers(where, props.rotationTriggers);
     this.props = props;
     checkSealTo(this.node.path, props.sealTo);
-    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => this.value, props.output) : undefined;
-    this.sealedValueOutput = addSealedValueOutput(this, () => this.sealedValue, props.sealTo, props.output);
+    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, R.value), props.output) : undefined;
+    this.sealedValueOutput = addSealedValueOutput(this, () => Token.asString(instancesReference(this, R.sealedValue)), props.sealTo, props.output);
   }
 
   /** With `sealTo`: the registration token, age-encrypted to those recipients (ASCII armor; not sensitive). */
@@ -122,7 +164,7 @@ export class MlpRegisterToken extends TerraformResource {
     return this.getStringAttribute(R.id);
   }
 
-  /** The name of the access token it will create. */
+  /** The name of the access token it will create (with the provider's suffix when made from `namePrefix`). */
   public get name(): string {
     return this.getStringAttribute(R.name);
   }
@@ -141,6 +183,7 @@ export class MlpRegisterToken extends TerraformResource {
     const p = this.props;
     return definedAttributes({
       [R.name]: p.name,
+      [R.namePrefix]: p.namePrefix,
       [R.role]: p.role,
       [R.accessTokenTtl]: p.accessTokenTtl,
       [R.ttl]: p.ttl,
@@ -153,6 +196,7 @@ export class MlpRegisterToken extends TerraformResource {
     const p = this.props;
     return definedHcl({
       [R.name]: hclString(p.name),
+      [R.namePrefix]: hclString(p.namePrefix),
       [R.role]: hclString(p.role),
       [R.accessTokenTtl]: hclString(p.accessTokenTtl),
       [R.ttl]: hclString(p.ttl),

@@ -1,11 +1,11 @@
 import type { Construct } from 'constructs';
 import { TerraformDataSource } from 'cdktf';
 import { TOKEN_DATA_ATTRS as T, TOKEN_DATA_SOURCE } from '../constants';
-import { GENERATOR_METADATA } from './internal';
+import { GENERATOR_METADATA, metaArguments } from './internal';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokenDataSource}; it has no arguments of its own. */
-export interface MlpTokenDataSourceProps extends MlpElementOptions {}
+export type MlpTokenDataSourceProps = MlpElementOptions;
 
 /**
  * Who am I (`data "mlp_token"`): the token the provider authenticates with. Any role can read it;
@@ -23,8 +23,7 @@ export class MlpTokenDataSource extends TerraformDataSource {
     super(scope, id, {
       terraformResourceType: TOKEN_DATA_SOURCE,
       terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: props.provider,
-      dependsOn: props.dependsOn,
+      ...metaArguments(props),
     });
   }
 

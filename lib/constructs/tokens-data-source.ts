@@ -1,11 +1,11 @@
 import type { Construct } from 'constructs';
 import { ComplexList, ComplexObject, TerraformDataSource, type IInterpolatingParent } from 'cdktf';
 import { TOKENS_DATA_ATTRS, TOKENS_DATA_SOURCE, TOKEN_DATA_ATTRS as T } from '../constants';
-import { GENERATOR_METADATA } from './internal';
+import { GENERATOR_METADATA, metaArguments } from './internal';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokensDataSource}; it has no arguments of its own. */
-export interface MlpTokensDataSourceProps extends MlpElementOptions {}
+export type MlpTokensDataSourceProps = MlpElementOptions;
 
 /** One token of {@link MlpTokensDataSource.tokens}: `tokens.get(0).name`. */
 export class MlpTokensItemReference extends ComplexObject {
@@ -73,8 +73,7 @@ export class MlpTokensDataSource extends TerraformDataSource {
     super(scope, id, {
       terraformResourceType: TOKENS_DATA_SOURCE,
       terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: props.provider,
-      dependsOn: props.dependsOn,
+      ...metaArguments(props),
     });
   }
 

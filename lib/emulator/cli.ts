@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PACKAGE_VERSION } from '../constants';
 import { EmulatorError } from './errors';
+import { isLoopbackHost } from './control';
 import type { FaultConfig } from './faults';
 import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions, type RunningEmulator } from './index';
 
@@ -99,6 +100,13 @@ export async function main(argv: readonly string[] = process.argv): Promise<Runn
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       ...(opts.bearerTtl === undefined ? {} : { bearerTtlSeconds: opts.bearerTtl }),
     };
+    // Before listening: the warning is worth the most when the bind then fails or the user stops at once.
+    if (!isLoopbackHost(opts.host)) {
+      process.stderr.write(
+        `mlp-emulator: warning: listening on ${opts.host}, which is not a loopback address: other machines can reach ` +
+          'the API (and, with --control, the control API, which mints admin tokens). Use --host 127.0.0.1 unless you mean it.\n',
+      );
+    }
     emulator = await startEmulator(options);
     if (tokenFile !== undefined && tokenFile.token === undefined) {
       writeTokenFile(tokenFile.path, emulator.adminToken);

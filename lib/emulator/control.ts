@@ -2,7 +2,14 @@
  * The control API under `/_emulator/`: what tests and CI scripts in other languages use to move the
  * clock, script faults, read counters and seed tokens over HTTP. Served only with `control: true`;
  * its requests are never counted and never faulted.
+ *
+ * It can mint an admin token, so a web page the developer visits must not reach it: every request
+ * must name the emulator itself in `Host` (a DNS-rebinding page sends its own host name), and every
+ * state-changing one must be `Content-Type: application/json`, which a cross-origin page cannot
+ * send without a CORS preflight this server never answers (a `text/plain` form post is refused).
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import type { RouteName } from '../client/routes';
 import { EmulatorError } from './errors';
 import { parseProbabilities, parseStep, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
@@ -95,6 +102,75 @@ const ROUTES: Readonly<Record<string, ControlHandler>> = {
     return { status: 204 };
   },
 };
+
+/** Where the emulator listens, as the server socket reports it. */
+export interface ListeningAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Methods that only read; everything else changes the emulator's state. */
+const READ_ONLY_METHODS = new Set(['GET', 'HEAD']);
+
+/** `true` for 127.0.0.0/8, `::1` and their IPv4-mapped forms. */
+export function isLoopbackAddress(address: string): boolean {
+  const ip = address.toLowerCase().replace(/^::ffff:/, '');
+  if (isIP(ip) === 4) return ip.startsWith('127.');
+  return ip === '::1' || ip === '0:0:0:0:0:0:0:1';
+}
+
+/** `localhost` or a loopback IP literal. */
+export function isLoopbackHost(host: string): boolean {
+  return host.toLowerCase() === 'localhost' || isLoopbackAddress(host);
+}
+
+/**
+ * Splits a `Host` header into name and port (`[::1]:8080`, `127.0.0.1:8080`, `localhost`);
+ * `undefined` when it is not of that shape.
+ */
+function parseHost(header: string): { name: string; port: number } | undefined {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(header.trim());
+  if (!match) return undefined;
+  const name = (match[1] ?? match[2]!).replace(/\.$/, '');
+  return { name, port: match[3] === undefined ? 80 : Number(match[3]) };
+}
+
+/**
+ * Whether `Host` names this emulator: its port, and a loopback name or address (or the address it
+ * listens on; when it listens on every address, any IP literal). Host names other than `localhost`
+ * are refused: they are what a DNS-rebinding page sends.
+ */
+function hostProblem(header: string | undefined, own: ListeningAddress): string | undefined {
+  const ownHost = `${own.address.includes(':') ? `[${own.address}]` : own.address}:${own.port}`;
+  const fix = `send the request to http://${isLoopbackAddress(own.address) ? ownHost : `127.0.0.1:${own.port}`}/_emulator/...`;
+  if (header === undefined) return `Host: missing; ${fix}`;
+  const host = parseHost(header);
+  const shown = JSON.stringify(header.slice(0, 100));
+  if (!host || host.port !== own.port) return `Host: ${shown} is not this emulator (${ownHost}); ${fix}`;
+  const wildcard = own.address === '0.0.0.0' || own.address === '::';
+  const allowed = isLoopbackHost(host.name) || host.name === own.address || (wildcard && isIP(host.name) !== 0);
+  if (!allowed) return `Host: ${shown} is not this emulator's address (a DNS name other than localhost is refused, against DNS rebinding); ${fix}`;
+  return undefined;
+}
+
+/** `application/json` (parameters such as `charset` allowed), the only type a state change is taken in. */
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * The refusal of a control request that does not come from a local client of this emulator, or
+ * `undefined` to serve it (see the file's docblock).
+ */
+export function refuseControlRequest(method: string, headers: IncomingHttpHeaders, own: ListeningAddress): ApiResponse | undefined {
+  const host = hostProblem(headers.host, own);
+  if (host) return errorResponse(403, host);
+  if (!READ_ONLY_METHODS.has(method) && !isJson(headers['content-type'])) {
+    const got = headers['content-type'] === undefined ? 'none' : JSON.stringify(headers['content-type'].slice(0, 100));
+    return errorResponse(400, `Content-Type: ${got}; the control API takes state changes only as application/json (send -H 'Content-Type: application/json', even with no body)`);
+  }
+  return undefined;
+}
 
 /** Answers a control request; `path` is the part after {@link CONTROL_PREFIX}. `undefined`: no such route. */
 export function handleControl(method: string, path: string, rawBody: Buffer, target: ControlTarget): ApiResponse | undefined {

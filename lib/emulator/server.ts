@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { redact } from '../client/redact';
 import { ROUTE_NAMES, type RouteName } from '../client/routes';
 import type { EmulatorClock } from './clock';
-import { CONTROL_PREFIX, handleControl, type ControlTarget } from './control';
+import { CONTROL_PREFIX, handleControl, refuseControlRequest, type ControlTarget } from './control';
 import type { FaultInjector } from './faults';
 import { errorResponse, handleApi, matchRoute, notFound, type ApiResponse, type ContractContext } from './handlers';
 
@@ -78,6 +78,8 @@ export class EmulatorServer {
 
     if (this.#deps.control && pathname.startsWith(`${CONTROL_PREFIX}/`)) {
       const body = await readBody(req);
+      const refused = refuseControlRequest(method, req.headers, this.#server.address() as AddressInfo);
+      if (refused) return this.#send(res, refused);
       if (body === undefined) return this.#send(res, errorResponse(400, 'body: larger than 1 MiB'));
       const answer = handleControl(method, pathname.slice(CONTROL_PREFIX.length), body, this.#deps.control);
       return this.#send(res, answer ?? notFound(method, pathname));

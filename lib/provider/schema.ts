@@ -37,6 +37,24 @@ export function objectTypeOf(block: BlockSchema): CtyType {
   return ['object', attributes];
 }
 
+/**
+ * `name_prefix` -> `namePrefix`: the construct prop (or attribute getter) of a Terraform attribute.
+ * The constructs name every prop so (the keys of the `*_ATTRS` maps in lib/constants.ts).
+ */
+export function constructPropOf(attribute: string): string {
+  return attribute.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * An attribute's description as Terraform shows it: with the construct prop it comes from when the
+ * two names differ, so a CDKTF user reading a Terraform message about `rotation_triggers` knows to
+ * look at `rotationTriggers`. Added here, once, rather than written into every description.
+ */
+export function describedAttribute(attribute: string, description: string): string {
+  const prop = constructPropOf(attribute);
+  return prop === attribute ? description : `${description} (CDKTF: \`${prop}\`)`;
+}
+
 /** The protocol message for a block. */
 export function toProtoSchema(block: BlockSchema): proto.Schema {
   return {
@@ -48,7 +66,7 @@ export function toProtoSchema(block: BlockSchema): proto.Schema {
       attributes: Object.entries<AttributeSchema>(block.attributes).map(([name, attr]) => ({
         name,
         type: Buffer.from(JSON.stringify(attr.type)),
-        description: attr.description,
+        description: describedAttribute(name, attr.description),
         description_kind: 1,
         required: attr.required === true,
         optional: attr.optional === true,

@@ -1,7 +1,7 @@
 import { Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCESS_TOKEN_ATTRS as A } from '../../lib/constants';
-import { MlpAccessToken, MlpRegisterToken, type MlpAccessTokenProps } from '../../lib/constructs';
+import { MlpAccessToken, MlpRegisterToken, type MlpAccessTokenOptions, type MlpAccessTokenProps } from '../../lib/constructs';
 import { expectConstructError, parsed, secretVariable, stackWithProvider, stringVariable } from './helpers';
 
 Testing.setupJest();
@@ -120,6 +120,14 @@ describe('MlpAccessToken', () => {
     });
   });
 
+  test('GIVEN replaceExisting WHEN synthesized as JSON and as HCL THEN replace_existing is written', () => {
+    const stack = stackWithProvider();
+    new MlpAccessToken(stack, 'ci', { name: 'ci', replaceExisting: true });
+
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(MlpAccessToken, { [A.name]: 'ci', [A.replaceExisting]: true });
+    expect(Testing.synthHcl(stack)).toContain('replace_existing = true');
+  });
+
   test('GIVEN dependsOn WHEN synthesized THEN depends_on lists the dependency', () => {
     const synth = Testing.synthScope((scope) => {
       const first = new MlpAccessToken(scope, 'first', { name: 'first' });
@@ -209,7 +217,8 @@ describe('MlpAccessToken', () => {
   });
 
   describe('refuses', () => {
-    const build = (props: MlpAccessTokenProps) => () => new MlpAccessToken(stackWithProvider(), 'ci', props);
+    // As JavaScript callers write them: the props type itself refuses some of these shapes.
+    const build = (props: MlpAccessTokenOptions) => () => new MlpAccessToken(stackWithProvider(), 'ci', props as MlpAccessTokenProps);
 
     test('throws when neither name, namePrefix nor registerToken is given', () => {
       expectConstructError(build({ ttl: '1h' }), 'NAME_MISSING', 'namePrefix', 'registerToken');
@@ -303,7 +312,8 @@ describe('MlpAccessToken', () => {
     test('throws when registerToken is combined with a ttl alone', () => {
       const stack = stackWithProvider();
       const registerToken = secretVariable(stack, 'invite');
-      expectConstructError(() => new MlpAccessToken(stack, 'ci', { registerToken, ttl: '1h' }), 'REGISTER_TOKEN_CONFLICT', 'with ttl');
+      const props: MlpAccessTokenOptions = { registerToken, ttl: '1h' };
+      expectConstructError(() => new MlpAccessToken(stack, 'ci', props as MlpAccessTokenProps), 'REGISTER_TOKEN_CONFLICT', 'with ttl');
     });
 
     test('throws when a rotation trigger is not a string', () => {

@@ -1,11 +1,29 @@
 import { TerraformStack, TerraformOutput, Testing } from 'cdktf';
 import { REGISTER_TOKEN_ATTRS as R } from '../../lib/constants';
-import { MlpAccessToken, MlpRegisterToken, type MlpRegisterTokenProps } from '../../lib/constructs';
+import { MlpAccessToken, MlpRegisterToken, type MlpRegisterTokenOptions, type MlpRegisterTokenProps } from '../../lib/constructs';
 import { expectConstructError, parsed, stackWithProvider, stringVariable } from './helpers';
 
 Testing.setupJest();
 
 describe('MlpRegisterToken', () => {
+  test('GIVEN namePrefix and createBeforeDestroy WHEN synthesized THEN name_prefix and the lifecycle are written, and no name', () => {
+    const synth = Testing.synthScope((scope) => {
+      new MlpRegisterToken(scope, 'invite', {
+        namePrefix: 'analytics-bot-',
+        ttl: '1h',
+        createBeforeDestroy: true,
+        rotationTriggers: { round: '3' },
+      });
+    });
+
+    expect(synth).toHaveResourceWithProperties(MlpRegisterToken, {
+      [R.namePrefix]: 'analytics-bot-',
+      lifecycle: { create_before_destroy: true },
+    });
+    const [invite] = Object.values(JSON.parse(synth).resource.mlp_register_token) as Array<Record<string, unknown>>;
+    expect(invite).not.toHaveProperty(R.name);
+  });
+
   test('GIVEN every field WHEN synthesized THEN each is written under its Terraform name', () => {
     const synth = Testing.synthScope((scope) => {
       new MlpRegisterToken(scope, 'invite', {
@@ -111,9 +129,27 @@ describe('MlpRegisterToken', () => {
       expectConstructError(build(props), 'MISSING_PROPERTY', 'ttl is required');
     });
 
-    test('throws when name is missing (JavaScript callers)', () => {
+    test('throws when neither name nor namePrefix is given (JavaScript callers)', () => {
       const props = { ttl: '1h' } as MlpRegisterTokenProps;
-      expectConstructError(build(props), 'MISSING_PROPERTY', 'name is required');
+      expectConstructError(build(props), 'NAME_MISSING', 'neither name nor namePrefix', 'namePrefix: "ci-"');
+    });
+
+    test('throws when both name and namePrefix are given (JavaScript callers)', () => {
+      const props = { name: 'bot', namePrefix: 'bot-', ttl: '1h' } as MlpRegisterTokenOptions as MlpRegisterTokenProps;
+      expectConstructError(build(props), 'NAME_AND_NAME_PREFIX', 'name ("bot")', 'namePrefix ("bot-")');
+    });
+
+    test('throws when the name prefix is too long', () => {
+      expectConstructError(build({ namePrefix: 'p'.repeat(53), ttl: '1h' }), 'INVALID_NAME_PREFIX', 'at most 52');
+    });
+
+    test('throws when createBeforeDestroy is set with a fixed name', () => {
+      expectConstructError(
+        build({ name: 'bot', ttl: '1h', createBeforeDestroy: true }),
+        'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME',
+        '"bot"',
+        'namePrefix',
+      );
     });
 
     test('throws when the output name is not a Terraform name', () => {

@@ -281,3 +281,17 @@ describe('mlp-emulator CLI', () => {
     expect(statSync(join(ROOT, 'bin', 'mlp-emulator.js')).mode & 0o111).not.toBe(0);
   });
 });
+
+describe('mlp-emulator --host', () => {
+  it('warns on stderr, before listening, when --host is not a loopback address', async () => {
+    // 192.0.2.1 (TEST-NET-1) is on no interface: the bind fails, so nothing is ever exposed by the test.
+    const proc = run(['--host', '192.0.2.1', '--port', '0', '--control']);
+    await proc.exit;
+    expect(proc.stderr()).toMatch(/^mlp-emulator: warning: listening on 192\.0\.2\.1, which is not a loopback address: other machines can reach the API \(and, with --control, the control API, which mints admin tokens\)/m);
+  });
+
+  it.each([['127.0.0.1'], ['localhost'], ['::1']])('does not warn for %s', async (host) => {
+    const emulator = await start(['--host', host, '--port', '0']);
+    expect(emulator.stderr()).not.toContain('warning');
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * The control API under /_emulator/: served only when asked for, never counted, never faulted.
  */
+import { request } from 'node:http';
 import { PATHS } from '../../lib/client/routes';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { bearerFor, call, errorBody } from './helpers';
@@ -13,7 +14,9 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
-const control = (method: string, path: string, body?: unknown) => call(emulator.url, method, `/_emulator${path}`, body === undefined ? {} : { body });
+/** A control request as local clients send it: JSON typed on every state change, even without a body. */
+const control = (method: string, path: string, body?: unknown) =>
+  call(emulator.url, method, `/_emulator${path}`, body === undefined ? (method === 'GET' ? {} : { headers: { 'content-type': 'application/json' } }) : { body });
 
 describe('control API', () => {
   it('is absent unless enabled', async () => {
@@ -159,7 +162,76 @@ describe('control API', () => {
   });
 
   it('throws 400 for a body that is not JSON', async () => {
-    const answer = await call(emulator.url, 'POST', '/_emulator/clock', { rawBody: '{' });
+    const answer = await call(emulator.url, 'POST', '/_emulator/clock', { rawBody: '{', headers: { 'content-type': 'application/json' } });
     expect(answer.text).toBe(errorBody(400, 'ValidationException', 'body: not valid JSON'));
   });
+
+  describe('refuses requests a web page could send', () => {
+    /** A raw HTTP request with exactly these headers (fetch would set Host and Content-Type itself). */
+    function raw(method: string, target: string, headers: Record<string, string>, body = ''): Promise<{ status: number; text: string }> {
+      return new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: emulator.port, method, path: target, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, setHost: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    }
+    const own = () => `127.0.0.1:${emulator.port}`;
+    const mintBody = JSON.stringify({ name: 'from-a-web-page', role: 'admin' });
+
+    it('throws 400 for a cross-origin text/plain POST that would mint an admin token, and mints nothing', async () => {
+      const answer = await raw('POST', '/_emulator/tokens', { host: own(), 'content-type': 'text/plain', origin: 'https://evil.example' }, mintBody);
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain('application/json');
+      expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+    });
+
+    it.each([
+      ['no Content-Type', 'POST', '/_emulator/reset', {}],
+      ['a form post', 'POST', '/_emulator/clock', { 'content-type': 'application/x-www-form-urlencoded' }],
+      ['a multipart post', 'POST', '/_emulator/faults', { 'content-type': 'multipart/form-data; boundary=x' }],
+      ['a DELETE without Content-Type', 'DELETE', '/_emulator/faults', {}],
+    ])('throws 400 for %s', async (_label, method, target, headers) => {
+      emulator.createToken({ name: 'stays', role: 'user' });
+      const answer = await raw(method, target, { host: own(), ...headers });
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain('takes state changes only as application/json');
+      expect(emulator.tokens().map((t) => t.name)).toContain('stays');
+    });
+
+    it('accepts application/json with a charset, and reads without a Content-Type', async () => {
+      expect((await raw('POST', '/_emulator/clock', { host: own(), 'content-type': 'Application/JSON; charset=utf-8' }, '{"advance":"1s"}')).status).toBe(200);
+      expect((await raw('GET', '/_emulator/counters', { host: own() })).status).toBe(200);
+    });
+
+    it.each([
+      ['a DNS-rebinding host name', (port: number) => `attacker.example:${port}`],
+      ['another port', (port: number) => `127.0.0.1:${port === 65535 ? 1 : port + 1}`],
+      ['a missing port', () => '127.0.0.1'],
+      ['a look-alike of localhost', (port: number) => `localhost.attacker.example:${port}`],
+    ])('throws 403 for %s in Host, even for reads', async (_label, host) => {
+      const read = await raw('GET', '/_emulator/tokens', { host: host(emulator.port) });
+      const write = await raw('POST', '/_emulator/tokens', { host: host(emulator.port), 'content-type': 'application/json' }, mintBody);
+      expect([read.status, write.status]).toEqual([403, 403]);
+      expect(write.text).toContain(`http://127.0.0.1:${emulator.port}/_emulator/`);
+      expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+    });
+
+    it.each([
+      ['127.0.0.1', (port: number) => `127.0.0.1:${port}`],
+      ['localhost', (port: number) => `localhost:${port}`],
+      ['[::1]', (port: number) => `[::1]:${port}`],
+    ])('accepts %s in Host', async (_label, host) => {
+      expect((await raw('GET', '/_emulator/clock', { host: host(emulator.port) })).status).toBe(200);
+    });
+
+    it('leaves the token API alone (its clients send no such headers; it needs the admin token anyway)', async () => {
+      const answer = await raw('POST', PATHS.exchange, { host: `attacker.example:${emulator.port}`, 'content-type': 'text/plain' }, '{}');
+      expect(answer.status).not.toBe(403);
+    });
+  });
 });
+

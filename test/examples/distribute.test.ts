@@ -1,6 +1,6 @@
 /**
  * `hashicorp/null` cannot be installed without the Terraform registry, so this example is checked at
- * synth only (it is never applied here).
+ * synth here; test/e2e/distribute.test.ts runs its provisioner with real Terraform on terraform_data.
  */
 import { Testing } from 'cdktf';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
@@ -42,13 +42,25 @@ describe('examples/distribute', () => {
 
     expect(others).toEqual([]);
     const exec = provisioner!['local-exec'];
-    expect(exec.environment).toEqual({ MLP_NEW_TOKEN: '${sensitive(mlp_access_token.worker.value)}' });
+    expect(exec.environment).toEqual({
+      MLP_NEW_TOKEN: '${sensitive(mlp_access_token.worker.value)}',
+      MLP_TOKEN: '',
+      MLP_EMULATOR_ADMIN_TOKEN: '',
+    });
     expect(exec.command).not.toContain('${');
     expect(exec.command).toContain('"$MLP_NEW_TOKEN"');
     expect(whereReferenced(config, 'mlp_access_token.worker.value')).toEqual([
       'output.worker_value.value',
       'resource.null_resource.hand_over.provisioner[0].local-exec.environment.MLP_NEW_TOKEN',
     ]);
+  });
+
+  test('GIVEN the admin token in the environment Terraform runs in WHEN the hand-over command runs THEN its environment clears MLP_TOKEN and the emulator admin token', () => {
+    const exec = handOver(JSON.parse(synth()) as SynthesizedStack).provisioner[0]!['local-exec'];
+    // local-exec passes Terraform's environment on; an entry here replaces the inherited value.
+    expect(exec.environment).toMatchObject({ MLP_TOKEN: '', MLP_EMULATOR_ADMIN_TOKEN: '' });
+    const adminLike = Object.keys(exec.environment ?? {}).filter((k) => k.startsWith('MLP_') && k !== 'MLP_NEW_TOKEN');
+    expect(adminLike.map((k) => [k, exec.environment![k]])).toEqual(adminLike.map((k) => [k, '']));
   });
 
   test('GIVEN secrets in the environment WHEN synthesized THEN none is written', () => {

@@ -20,16 +20,17 @@ describe('examples/registration', () => {
     expect(team()).toMatchSnapshot();
   });
 
-  test('GIVEN the admin stack WHEN synthesized THEN it mints a one-time registration token whose access token the admin fixed', () => {
+  test('GIVEN the admin stack WHEN synthesized THEN it mints a one-time registration token whose access token the admin fixed, re-issued by prefix, the new one first', () => {
     const json = admin();
 
     expect(json).toHaveProvider(MlpProvider);
     expect(json).toHaveResourceWithProperties(MlpRegisterToken, {
-      name: 'team-analytics-${var.issue}',
+      name_prefix: 'team-analytics-',
       role: 'user',
       access_token_ttl: '2160h',
       ttl: '48h',
       rotation_triggers: { issue: '${var.issue}' },
+      lifecycle: { create_before_destroy: true },
     });
     expect(json).not.toHaveResource(MlpAccessToken);
     const config = JSON.parse(json) as SynthesizedStack;
@@ -41,7 +42,7 @@ describe('examples/registration', () => {
     const json = team();
     const config = JSON.parse(json) as SynthesizedStack;
 
-    expect(json).toHaveResourceWithProperties(MlpAccessToken, { register_token: '${var.register_token}' });
+    expect(json).toHaveResourceWithProperties(MlpAccessToken, { register_token: '${var.register_token}', lifecycle: { create_before_destroy: true } });
     expect(config.provider!.mlp).toEqual([{}]);
     expect(config.variable!.register_token).toMatchObject({ sensitive: true });
     expect(config.variable!.register_token).not.toHaveProperty('default');

@@ -6,7 +6,7 @@
  * `terraform validate` checks every provider-block case (one alias each) and one every resource case.
  */
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { MlpAccessToken, MlpConstructError, MlpProvider, MlpRegisterToken, type MlpAccessTokenProps } from '../../../lib/constructs';
+import { MlpAccessToken, MlpConstructError, MlpProvider, MlpRegisterToken, type MlpAccessTokenOptions, type MlpAccessTokenProps } from '../../../lib/constructs';
 import { MlpClient } from '../../../lib/client';
 import { startEmulator, type RunningEmulator } from '../../../lib/emulator';
 import { E2EWorkdir, crashSigns } from '../harness';
@@ -49,7 +49,8 @@ function diagnosticBlocks(text: string): string[] {
 // ---- constructs (synth time) ----------------------------------------------------------------------
 
 type ConstructCase = [label: string, build: (stack: TerraformStack) => void, code: string, fragments: string[]];
-const token = (props: MlpAccessTokenProps) => (stack: TerraformStack) => new MlpAccessToken(stack, 't', props);
+// As JavaScript callers write them: the props type itself refuses some of these shapes.
+const token = (props: MlpAccessTokenOptions) => (stack: TerraformStack) => new MlpAccessToken(stack, 't', props as MlpAccessTokenProps);
 const CONSTRUCT_CASES: ConstructCase[] = [
   ['a name with a space', token({ name: 'ci bot' }), 'INVALID_NAME', ['"ci bot"', 'letters, digits']],
   ['a name of 65 characters', token({ name: 'n'.repeat(65) }), 'INVALID_NAME', ['at most 64']],
@@ -62,7 +63,7 @@ const CONSTRUCT_CASES: ConstructCase[] = [
   ['a rotation window without a ttl', token({ name: 'ci', earlyRotationWindow: '24h' }), 'ROTATION_WINDOW_WITHOUT_TTL', ['ttl']],
   [
     'a registration token with a ttl',
-    (stack) => new MlpAccessToken(stack, 't', { registerToken: new TerraformVariable(stack, 'rt', { type: 'string', sensitive: true }).stringValue, ttl: '1h' }),
+    (stack) => token({ registerToken: new TerraformVariable(stack, 'rt', { type: 'string', sensitive: true }).stringValue, ttl: '1h' })(stack),
     'REGISTER_TOKEN_CONFLICT',
     ['ttl'],
   ],

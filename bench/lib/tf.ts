@@ -84,6 +84,11 @@ resource "terraform_data" "t" {
   return init(dir, endpoint);
 }
 
+/** The environment the bench's Terraform runs get (for a command run outside TerraformWorkdir). */
+export function terraformEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
+  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: CLI_CONFIG(), TF_IN_AUTOMATION: '1', TF_INPUT: '0', MLP_ENDPOINT: endpoint.url, MLP_TOKEN: endpoint.adminToken };
+}
+
 async function init(dir: string, endpoint: Endpoint): Promise<TerraformWorkdir> {
   const tf = new TerraformWorkdir(dir, { cliConfigFile: CLI_CONFIG(), env: { MLP_ENDPOINT: endpoint.url, MLP_TOKEN: endpoint.adminToken } });
   await tf.init();

@@ -4,7 +4,7 @@
  *
  *   npm run bench                 # the figures of record (about 15-25 minutes on 2 cores: P6/P7 apply 1,000 tokens)
  *   npm run bench -- --quick      # fewer runs, smaller N (RESULTS.md only with --write)
- *   npm run bench -- --only=P1,P4 --runs=7 --no-write
+ *   npm run bench -- --only=P1,P4 --runs=7 --no-write --details
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -102,6 +102,8 @@ async function main(): Promise<void> {
   const elapsedMs = nowMs() - started;
   process.stdout.write(`\n${table(ordered)}\n\n`);
   for (const f of ordered) if (f.error) process.stdout.write(`${f.id} not measured: ${f.error}\n`);
+  // --details: each figure's details under the table (what RESULTS.md gets), for runs with --no-write.
+  if (argv.includes('--details')) for (const f of ordered) for (const d of f.details) process.stdout.write(`${f.id}: ${d}\n`);
   if (options.write) {
     const file = path.join(ROOT, 'bench', 'RESULTS.md');
     writeResults(file, { machine: m, figures: ordered, argv, quick: options.quick, elapsedMs, notes });

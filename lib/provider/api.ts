@@ -92,9 +92,10 @@ export class ProviderApi implements ApiAccess {
     return this.#use(client);
   }
 
-  listTokensShared(operation: string): Promise<TokenInfo[]> {
+  /** `maxAgeMs`: how long ago the shared list may have settled for this caller (default {@link SHARED_LIST_TTL_MS}). */
+  listTokensShared(operation: string, maxAgeMs: number = SHARED_LIST_TTL_MS): Promise<TokenInfo[]> {
     const shared = this.#sharedList;
-    if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
+    if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < Math.min(maxAgeMs, SHARED_LIST_TTL_MS))) return shared.promise;
     const client = this.admin(operation);
     const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: listWithOneMoreTry(client), settledAt: undefined };
     entry.promise.then(
@@ -143,9 +144,20 @@ export class ProviderApi implements ApiAccess {
     await this.#syncing;
   }
 
-  /** Forgets the shared list (after a change this process made). */
-  invalidateList(): void {
-    this.#sharedList = undefined;
+  /**
+   * Forgets the shared list (after a change this process made). After a delete, only that name is
+   * dropped from it: the rest still holds, and a destroy of N tokens then costs about one list per
+   * {@link SHARED_LIST_TTL_MS}-window instead of one per token (each list carries all N).
+   */
+  invalidateList(deleted?: string): void {
+    const shared = this.#sharedList;
+    if (deleted === undefined || !shared) {
+      this.#sharedList = undefined;
+      return;
+    }
+    // The same entry, so the settle and failure handlers of listTokensShared still apply to it.
+    shared.promise = shared.promise.then((tokens) => tokens.filter((t) => t.name !== deleted));
+    shared.promise.catch(() => undefined);
   }
 
   /**

@@ -48,6 +48,50 @@ describe('ProviderApi', () => {
     expect(lists).toHaveLength(2);
   });
 
+  test('GIVEN a shared list WHEN this process deleted one of its tokens THEN the list is kept without that token, not fetched again', async () => {
+    const { factory, lists } = fakeClientFactory();
+    let now = 0;
+    const api = new ProviderApi(settings, factory, () => now);
+    const first = api.listTokensShared('delete');
+    lists[0]!([{ name: 'a' }, { name: 'b' }, { name: 'c' }] as TokenInfo[]);
+    await first;
+    api.invalidateList('b');
+    now += 10;
+    expect((await api.listTokensShared('delete')).map((t) => t.name)).toEqual(['a', 'c']);
+    expect(lists).toHaveLength(1);
+    // A create (no name) still forgets the list.
+    api.invalidateList();
+    void api.listTokensShared('refresh');
+    expect(lists).toHaveLength(2);
+  });
+
+  test('GIVEN a list still in flight WHEN a token is deleted meanwhile THEN the answer is delivered without it', async () => {
+    const { factory, lists } = fakeClientFactory();
+    const api = new ProviderApi(settings, factory, () => 0);
+    const early = api.listTokensShared('delete');
+    api.invalidateList('a');
+    const late = api.listTokensShared('delete');
+    lists[0]!([{ name: 'a' }, { name: 'b' }] as TokenInfo[]);
+    expect((await late).map((t) => t.name)).toEqual(['b']);
+    expect((await early).map((t) => t.name)).toEqual(['a', 'b']);
+    expect(lists).toHaveLength(1);
+  });
+
+  test('GIVEN a caller that needs a fresher list WHEN the shared one settled longer ago than it allows THEN a new list is fetched', async () => {
+    const { factory, lists } = fakeClientFactory();
+    let now = 0;
+    const api = new ProviderApi(settings, factory, () => now);
+    const p = api.listTokensShared('refresh');
+    lists[0]!([]);
+    await p;
+    now += 400;
+    void api.listTokensShared('delete', 500);
+    expect(lists).toHaveLength(1);
+    now += 100;
+    void api.listTokensShared('delete', 500);
+    expect(lists).toHaveLength(2);
+  });
+
   test('the clock source is the client that heard from the API last', async () => {
     const { factory, lists } = fakeClientFactory();
     const api = new ProviderApi(settings, factory);

@@ -98,7 +98,12 @@ export function encodeMsgpack(value: Value, type: CtyType): Buffer {
 export function decodeJson(bytes: Uint8Array | string | undefined | null, type: CtyType): Value {
   if (bytes === undefined || bytes === null || bytes.length === 0) return null;
   const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
-  return conform(JSON.parse(text) as unknown, type, [], 'json');
+  return conformJson(JSON.parse(text) as unknown, type);
+}
+
+/** Reads already-parsed JSON against `type` (for a caller that needed the parsed form too). */
+export function conformJson(parsed: unknown, type: CtyType): Value {
+  return conform(parsed, type, [], 'json');
 }
 
 /** A `DynamicValue` as it arrives: msgpack when present, else JSON. */

@@ -1,4 +1,6 @@
+import * as net from 'node:net';
 import { inspect } from 'node:util';
+import { startEmulator } from '../../lib/emulator';
 import type { MlpClient } from '../../lib/client/client';
 import type { TokenInfo } from '../../lib/client/types';
 import { ProviderApi, SHARED_LIST_TTL_MS } from '../../lib/provider/api';
@@ -160,5 +162,35 @@ describe('ProviderApi', () => {
     now += SHARED_LIST_TTL_MS * 10;
     await api.tokensOnce('plan');
     expect(lists).toBe(1);
+  });
+
+  test('GIVEN clients with different tokens WHEN they call the API one after another THEN they share one keep-alive connection', async () => {
+    const emulator = await startEmulator();
+    // A pass-through proxy on loopback that counts the connections the clients open.
+    let connections = 0;
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      connections++;
+      const upstream = net.connect(Number(new URL(emulator.url).port), '127.0.0.1');
+      for (const sock of [client, upstream]) {
+        sockets.add(sock);
+        sock.on('error', () => undefined);
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const api = new ProviderApi({ ...settings, endpoint: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, token: emulator.adminToken });
+    try {
+      await api.admin('who am I').whoAmI();
+      await api.as(emulator.adminToken).whoAmI();
+      await api.listTokensShared('refresh');
+      expect(connections).toBe(1);
+    } finally {
+      await api.close();
+      for (const sock of sockets) sock.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+      await emulator.close();
+    }
   });
 });

@@ -45,7 +45,11 @@ interface Side {
   apply: number[];
   plan: number[];
   destroy: number[];
+  /** CPU of this (the bench's) process during each apply and destroy: the in-process emulator serving the API. */
+  applyApiCpu: number[];
+  destroyApiCpu: number[];
 }
+const emptySide = (): Side => ({ apply: [], plan: [], destroy: [], applyApiCpu: [], destroyApiCpu: [] });
 
 export async function scale(options: BenchOptions, emulator: RunningEmulator): Promise<ScaleResult> {
   const n = options.scaleN;
@@ -71,16 +75,21 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
   }
   const watch = new ProviderWatch('p6');
   const baseline = emulator.tokens().length;
-  const sides = { mlp: { apply: [], plan: [], destroy: [] } as Side, data: { apply: [], plan: [], destroy: [] } as Side };
+  const sides = { mlp: emptySide(), data: emptySide() };
   const peaksMiB: number[] = [];
   const checkCount = (want: number, when: string): void => {
     const have = emulator.tokens().length - baseline;
     if (have !== want) throw new Error(`${when}: the emulator holds ${have} bench tokens, expected ${want}`);
   };
+  let lastCpuMs = 0;
   const timed = async (fn: () => Promise<unknown>): Promise<number> => {
+    const cpu0 = process.cpuUsage();
     const t0 = nowMs();
     await fn();
-    return nowMs() - t0;
+    const took = nowMs() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    lastCpuMs = (cpu.user + cpu.system) / 1000;
+    return took;
   };
   const apply = async (kind: 'mlp' | 'data', runs: Side | undefined): Promise<void> => {
     const tf = kind === 'mlp' ? mlp : data;
@@ -96,6 +105,7 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
     }
     if (kind === 'mlp') checkCount(n, `after the apply of ${n}`);
     runs?.apply.push(took);
+    runs?.applyApiCpu.push(lastCpuMs);
   };
   const plan = async (kind: 'mlp' | 'data', runs: Side | undefined): Promise<void> => {
     const tf = kind === 'mlp' ? mlp : data;
@@ -111,6 +121,7 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
     const took = await timed(() => tf.destroy(vars));
     if (kind === 'mlp') checkCount(0, `after the destroy of ${n}`);
     runs?.destroy.push(took);
+    runs?.destroyApiCpu.push(lastCpuMs);
   };
 
   try {
@@ -174,7 +185,9 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
 
 function describe(sides: { mlp: Side; data: Side }, n: number): string[] {
   return (['apply', 'destroy'] as const).map(
-    (step) => `N=${n} ${step}: mlp ${spread(sides.mlp[step])}; terraform_data ${spread(sides.data[step])}; ratio ${ratio(median(sides.mlp[step]) / median(sides.data[step]))}`,
+    (step) =>
+      `N=${n} ${step}: mlp ${spread(sides.mlp[step])}; terraform_data ${spread(sides.data[step])}; ratio ${ratio(median(sides.mlp[step]) / median(sides.data[step]))}; ` +
+      `CPU of the bench process (the emulator answering the API, on the same 2 cores) during the mlp ${step}: ${ms(median(sides.mlp[step === 'apply' ? 'applyApiCpu' : 'destroyApiCpu']))}`,
   );
 }
 

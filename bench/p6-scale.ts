@@ -58,7 +58,7 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
   const vars = ['-var', `n=${n}`, ...FLAGS];
   const p6Method = `after an apply of ${n} on both sides, \`terraform plan -detailed-exitcode\` (exit 0 required: nothing to do) ${FLAGS.join(' ')}, timed from spawn to exit, ${plansPerRound} plans per side per round, the sides alternating; ${rounds} rounds; medians`;
   const p7Method = `\`terraform apply\` then (after P6's plans) \`terraform destroy\` of ${n} ${FLAGS.join(' ')}, timed from spawn to exit; per round both sides, alternating which goes first; ${rounds} rounds; medians; the emulator's token count checked after each`;
-  const p9Method = `one \`terraform plan\` of ${n} applied tokens with MLP_TOKENS_TIMING set: each provider process writes, at exit, per-method medians (ms) of protobuf decode and encode, of its handler (runRpc), and of msgpack inside the handler, and its event loop's active time from the first ReadResource on (lib/provider/timing.ts); per token = the ReadResource median + the PlanResourceChange median; "gRPC" = (active time - the medians x calls of every method) / calls, per call: grpc-js, Node's http2 and TLS, the event loop, and GC outside the timed parts`;
+  const p9Method = `one \`terraform plan\` of ${n} applied tokens with MLP_TOKENS_TIMING set: each provider process writes, at exit, per-method medians (ms) of protobuf decode and encode, of its handler (runRpc), and of msgpack inside the handler, and its CPU time from the first ReadResource on (lib/provider/timing.ts); per token = the ReadResource median + the PlanResourceChange median; "gRPC" = (CPU time - the medians x calls of every method) / calls, per call: grpc-js, Node's http2 and TLS, the event loop, and GC outside the timed parts`;
   const fail = (error: unknown, partial: string[] = []): ScaleResult => ({
     p6: unmeasured('P6', P6_TITLE.replace(/N/g, String(n)), P6_GOAL, p6Method, error, partial),
     p7: unmeasured('P7', P7_TITLE.replace(/N/g, String(n)), P7_GOAL, p7Method, error, partial),
@@ -251,7 +251,7 @@ async function timedPlan(mlp: TerraformWorkdir, vars: string[], n: number, metho
     measured += m.calls * (m.median.decode + m.median.encode + m.median.handler);
     calls += m.calls;
   }
-  const grpcPerCall = calls ? Math.max(0, (s.activeMs - measured) / calls) : 0;
+  const grpcPerCall = calls ? Math.max(0, (s.cpuMs - measured) / calls) : 0;
   const r1 = per(read);
   const p1 = per(planned);
   const parts = {
@@ -270,7 +270,7 @@ async function timedPlan(mlp: TerraformWorkdir, vars: string[], n: number, metho
     details: [
       `ReadResource: ${read.calls} calls, median handler ${us(read.median.handler)} (msgpack ${us(read.median.msgpack)}), protobuf decode ${us(read.median.decode)} + encode ${us(read.median.encode)}`,
       `PlanResourceChange: ${planned.calls} calls, median handler ${us(planned.median.handler)} (msgpack ${us(planned.median.msgpack)}), protobuf decode ${us(planned.median.decode)} + encode ${us(planned.median.encode)}`,
-      `the plan process: event loop active ${ms(s.activeMs)} from its first ReadResource on, over ${calls} calls (${Object.entries(s.methods).map(([k, v]) => `${k} ${v.calls}`).join(', ')}); GC ${ms(s.gcMs)} in that window; gRPC and Node per call ${us(grpcPerCall)}`,
+      `the plan process: CPU ${ms(s.cpuMs)} (event loop active ${ms(s.activeMs)}) from its first ReadResource on, over ${calls} calls (${Object.entries(s.methods).map(([k, v]) => `${k} ${v.calls}`).join(', ')}); GC ${ms(s.gcMs)} in that window; gRPC and Node per call ${us(grpcPerCall)}`,
     ],
     method,
   };

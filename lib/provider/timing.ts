@@ -2,7 +2,7 @@
  * An internal timing hook for the benchmarks (bench/p9-rpc-cost.ts): where the provider's time per
  * RPC goes, measured inside the process. Off unless `MLP_TOKENS_TIMING` names a directory; then each
  * provider process writes `timing-<pid>.json` there at exit, with per-method medians of protobuf
- * decode/encode, msgpack and the handler, and the event loop's active time over the RPCs.
+ * decode/encode, msgpack and the handler, and the process's CPU time over the RPCs.
  *
  * Zero cost when off: {@link timing} is `undefined` and every hook is one `if` on it. No value is
  * recorded, only method names and durations, so the file can hold nothing secret.
@@ -36,8 +36,10 @@ interface MethodTimes {
 /** What a process writes at exit. */
 export interface TimingSummary {
   readonly pid: number;
-  /** Event-loop active time from the first ReadResource to exit, ms (grpc-js, http2, TLS, ours, GC). */
+  /** Event-loop active time from the first ReadResource to exit, ms (wall time: grows when the machine is busy). */
   readonly activeMs: number;
+  /** CPU time (user + system, all threads) of the process in the same window, ms: grpc-js, http2, TLS, ours, GC. */
+  readonly cpuMs: number;
   /** Garbage collection in that window, ms (overlaps the parts: GC runs inside them). */
   readonly gcMs: number;
   /** Per method, from the first ReadResource on: call count, sums and medians (ms) of each part. */
@@ -48,7 +50,7 @@ export class RpcTiming {
   readonly #dir: string;
   readonly #methods = new Map<string, MethodTimes>();
   readonly #calls: AsyncLocalStorage<CallParts>;
-  #window: { elu: ReturnType<typeof performance.eventLoopUtilization> } | undefined;
+  #window: { elu: ReturnType<typeof performance.eventLoopUtilization>; cpu: NodeJS.CpuUsage } | undefined;
   #gcMs = 0;
 
   constructor(dir: string) {
@@ -78,7 +80,7 @@ export class RpcTiming {
 
   /** Runs one handler call, timing it and the msgpack work inside it. */
   async call<T>(method: string, run: () => Promise<T>): Promise<T> {
-    if (!this.#window && method === 'ReadResource') this.#window = { elu: performance.eventLoopUtilization() };
+    if (!this.#window && method === 'ReadResource') this.#window = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage() };
     const parts: CallParts = { msgpack: 0 };
     const started = performance.now();
     try {
@@ -94,6 +96,7 @@ export class RpcTiming {
 
   summary(): TimingSummary {
     const active = this.#window ? performance.eventLoopUtilization(this.#window.elu).active : 0;
+    const cpu = this.#window ? process.cpuUsage(this.#window.cpu) : { user: 0, system: 0 };
     const methods: TimingSummary['methods'] = {};
     for (const [name, t] of this.#methods) {
       const keys = ['decode', 'encode', 'handler', 'msgpack'] as const;
@@ -103,7 +106,7 @@ export class RpcTiming {
         median: Object.fromEntries(keys.map((k) => [k, round(median(t[k]), 4)])) as Record<keyof MethodTimes, number>,
       };
     }
-    return { pid: process.pid, activeMs: round(active), gcMs: round(this.#gcMs), methods };
+    return { pid: process.pid, activeMs: round(active), cpuMs: round((cpu.user + cpu.system) / 1000), gcMs: round(this.#gcMs), methods };
   }
 
   #times(method: string): MethodTimes {

@@ -20,7 +20,7 @@ import { WORK, type BenchOptions } from './lib/env';
 import { type Figure, unmeasured } from './lib/figure';
 import { cpuOfCommand } from './lib/proc';
 import { ms, median, nowMs, ratio, spread } from './lib/stats';
-import { ProviderWatch, dataDir, mlpDir, terraformEnv } from './lib/tf';
+import { ProviderWatch, dataDir, mlpDir, shapedDataDir, terraformEnv } from './lib/tf';
 
 const FLAGS = ['-parallelism=10'];
 const P6_TITLE = '`terraform plan` with nothing to do, N mlp_access_token vs N terraform_data';
@@ -153,6 +153,9 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
     p9 = await timedPlan(mlp, vars, n, p9Method);
     await destroy('mlp', undefined);
     await destroy('data', undefined);
+    const shaped = await shapedComparison(emulator, vars, n);
+    details6.push(shaped.plan);
+    details7.push(shaped.applyDestroy);
   } catch (error) {
     p9 = unmeasured('P9', P9_TITLE.replace(/N/g, String(n)), P9_GOAL, p9Method, error);
     await mlp.destroy(vars, { check: false });
@@ -189,6 +192,27 @@ function describe(sides: { mlp: Side; data: Side }, n: number): string[] {
       `N=${n} ${step}: mlp ${spread(sides.mlp[step])}; terraform_data ${spread(sides.data[step])}; ratio ${ratio(median(sides.mlp[step]) / median(sides.data[step]))}; ` +
       `CPU of the bench process (the emulator answering the API, on the same 2 cores) during the mlp ${step}: ${ms(median(sides.mlp[step === 'apply' ? 'applyApiCpu' : 'destroyApiCpu']))}`,
   );
+}
+
+/**
+ * One apply, plan and destroy of N terraform_data shaped like mlp_access_token's state (not in the
+ * figures): Terraform's own cost for values of that size and marks, without any provider.
+ */
+async function shapedComparison(emulator: RunningEmulator, vars: string[], n: number): Promise<{ plan: string; applyDestroy: string }> {
+  const tf = await shapedDataDir('p6-shaped', emulator);
+  const env = terraformEnv(emulator);
+  const t0 = nowMs();
+  await tf.apply(vars);
+  const applyMs = nowMs() - t0;
+  const planned = await cpuOfCommand('terraform', ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...vars], { cwd: tf.dir, env });
+  const t1 = nowMs();
+  await tf.destroy(vars);
+  const destroyMs = nowMs() - t1;
+  const what = `${n} terraform_data with an input of mlp_access_token's shape (14 attributes, 2 sensitive; bench/lib/tf.ts shapedDataDir), one run, not in the figure`;
+  return {
+    plan: `${what}: plan ${ms(planned.wallMs)} wall, Terraform CPU ${ms(planned.selfCpuMs)}`,
+    applyDestroy: `${what}: apply ${ms(applyMs)}, destroy ${ms(destroyMs)}`,
+  };
 }
 
 /** CPU time of Terraform itself and of the provider processes it waited for, in one plan per side. */

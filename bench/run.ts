@@ -78,7 +78,8 @@ async function main(): Promise<void> {
         if (want('P8')) {
           figures.set('P8', await attempt('P8 apply with 50 ms per request', () => p8(options, emulator!), (e) => unmeasured('P8', 'apply with 50 ms per request vs the latency floor', '<= 1.3x of the floor', 'see bench/p8-latency.ts', e)));
         }
-        if (want('P6') || want('P7') || want('P9') || want('P5')) {
+        // P5's second size rides on P7's applies: `--only=P5` measures it at 100 tokens only.
+        if (want('P6') || want('P7') || want('P9')) {
           const result = await attempt(`P6/P7/P9 at ${options.scaleN} tokens (and P5's second size)`, () => scale(options, emulator!), (e) => ({
             p6: unmeasured('P6', 'plan with nothing to do', '<= 1.5x', 'see bench/p6-scale.ts', e),
             p7: unmeasured('P7', 'apply and destroy', '<= 1.5x each', 'see bench/p6-scale.ts', e),

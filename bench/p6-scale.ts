@@ -93,10 +93,14 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
   };
   const apply = async (kind: 'mlp' | 'data', runs: Side | undefined): Promise<void> => {
     const tf = kind === 'mlp' ? mlp : data;
-    if (kind === 'mlp') watch.start();
+    if (kind === 'mlp') {
+      watch.start();
+      emulator.resetCounters();
+    }
     let took: number;
     try {
       took = await timed(() => tf.apply(vars, { env: kind === 'mlp' ? watch.env() : {} }));
+      if (kind === 'mlp') countRoutes('apply');
     } finally {
       if (kind === 'mlp') {
         const w = watch.stop();
@@ -116,9 +120,18 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
     if (code !== 0) throw new Error(`the ${kind} plan of ${n} applied resources showed changes (exit ${code})`);
     runs?.plan.push(took);
   };
+  const routes: Record<'apply' | 'destroy', string> = { apply: '', destroy: '' };
+  const countRoutes = (step: 'apply' | 'destroy'): void => {
+    routes[step] = Object.entries(emulator.counters())
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  };
   const destroy = async (kind: 'mlp' | 'data', runs: Side | undefined): Promise<void> => {
     const tf = kind === 'mlp' ? mlp : data;
+    if (kind === 'mlp') emulator.resetCounters();
     const took = await timed(() => tf.destroy(vars));
+    if (kind === 'mlp') countRoutes('destroy');
     if (kind === 'mlp') checkCount(0, `after the destroy of ${n}`);
     runs?.destroy.push(took);
     runs?.destroyApiCpu.push(lastCpuMs);
@@ -180,7 +193,7 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
     goal: P7_GOAL,
     value: `apply ${ratio(applyRatio)} (${ms(median(sides.mlp.apply))} / ${ms(median(sides.data.apply))}), destroy ${ratio(destroyRatio)} (${ms(median(sides.mlp.destroy))} / ${ms(median(sides.data.destroy))})`,
     pass: n === 1000 ? applyRatio <= P7_LIMIT && destroyRatio <= P7_LIMIT : undefined,
-    details: [...describe(sides, n), ...details7],
+    details: [...describe(sides, n), `API requests of the last mlp apply: ${routes.apply || 'n/a'}; of the last mlp destroy: ${routes.destroy || 'n/a'}`, ...details7],
     method: p7Method,
   };
   return { p6, p7, p9, peaksMiB, n };

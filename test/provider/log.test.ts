@@ -1,18 +1,14 @@
-import { log, logEnabled, logThreshold, resetLogLevel } from '../../lib/provider/log';
+import { log, logEnabled, logThreshold, resetLogLevel, setLogSink } from '../../lib/provider/log';
 
 describe('provider log level', () => {
   const saved = { TF_LOG: process.env.TF_LOG, TF_LOG_PROVIDER: process.env.TF_LOG_PROVIDER, TF_LOG_PROVIDER_MLP: process.env.TF_LOG_PROVIDER_MLP };
   let written: string[];
-  let spy: jest.SpyInstance;
   beforeEach(() => {
     written = [];
-    spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
+    setLogSink((line) => written.push(line));
   });
   afterEach(() => {
-    spy.mockRestore();
+    setLogSink(undefined);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;

@@ -26,8 +26,8 @@ const P5_TITLE = 'Provider peak RSS during the N-token apply';
 const P5_GOAL = '<= 80 MB';
 const P5_LIMIT_MIB = 80;
 /** P5's second size, measured by P7's applies (bench/p6-scale.ts). */
-const P5_SCALE_TITLE = 'Provider peak RSS during the N-token and M-token applies';
-const P5_SCALE_GOAL = '<= 80 MB at N, <= 100 MB at M';
+const P5_SCALE_TITLE = (n: number, m: number): string => `Provider peak RSS during the ${n}-token and ${m}-token applies`;
+const P5_SCALE_GOAL = (n: number, m: number): string => `<= 80 MB at ${n}, <= 100 MB at ${m}`;
 const P5_SCALE_LIMIT_MIB = 100;
 const FLAGS = ['-parallelism=10'];
 
@@ -232,8 +232,8 @@ function describe(results: Map<number, { mlp: SideRuns; data: SideRuns }>): stri
 export function withScalePeak(p5: Figure, n: number, m: number, peaksMiB: readonly number[]): Figure {
   const peak = median(peaksMiB);
   if (!Number.isFinite(peak)) return { ...p5, details: [...p5.details, `no provider process of the ${m}-token applies was sampled`] };
-  const title = P5_SCALE_TITLE.replace(/N/g, String(n)).replace(/M/g, String(m));
-  const goal = P5_SCALE_GOAL.replace(/N/g, String(n)).replace(/M/g, String(m));
+  const title = P5_SCALE_TITLE(n, m);
+  const goal = P5_SCALE_GOAL(n, m);
   const line = `largest provider VmHWM per ${m}-token apply (P7's applies): ${spread(peaksMiB, (v) => `${v.toFixed(1)} MiB`)}`;
   if (p5.error) return { ...p5, title, goal, value: `${m}: ${peak.toFixed(1)} MiB`, details: [line, ...p5.details] };
   const small = p5.value;

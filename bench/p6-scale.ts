@@ -193,7 +193,11 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
     goal: P7_GOAL,
     value: `apply ${ratio(applyRatio)} (${ms(median(sides.mlp.apply))} / ${ms(median(sides.data.apply))}), destroy ${ratio(destroyRatio)} (${ms(median(sides.mlp.destroy))} / ${ms(median(sides.data.destroy))})`,
     pass: n === 1000 ? applyRatio <= P7_LIMIT && destroyRatio <= P7_LIMIT : undefined,
-    details: [...describe(sides, n), `API requests of the last mlp apply: ${routes.apply || 'n/a'}; of the last mlp destroy: ${routes.destroy || 'n/a'}`, ...details7],
+    details: [
+      ...describe(sides, n),
+      `API requests of the last mlp apply: ${routes.apply || 'n/a'}; of the last mlp destroy: ${routes.destroy || 'n/a'}`,
+      ...details7,
+    ],
     method: p7Method,
   };
   return { p6, p7, p9, peaksMiB, n };
@@ -217,7 +221,10 @@ async function shapedComparison(emulator: RunningEmulator, vars: string[], n: nu
   const t0 = nowMs();
   await tf.apply(vars);
   const applyMs = nowMs() - t0;
-  const planned = await cpuOfCommand('terraform', ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...vars], { cwd: tf.dir, env });
+  const planned = await cpuOfCommand('terraform', ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...vars], {
+    cwd: tf.dir,
+    env,
+  });
   const t1 = nowMs();
   await tf.destroy(vars);
   const destroyMs = nowMs() - t1;
@@ -307,7 +314,11 @@ async function timedPlan(mlp: TerraformWorkdir, vars: string[], n: number, metho
     details: [
       `ReadResource: ${read.calls} calls, median handler ${us(read.median.handler)} (msgpack ${us(read.median.msgpack)}), protobuf decode ${us(read.median.decode)} + encode ${us(read.median.encode)}`,
       `PlanResourceChange: ${planned.calls} calls, median handler ${us(planned.median.handler)} (msgpack ${us(planned.median.msgpack)}), protobuf decode ${us(planned.median.decode)} + encode ${us(planned.median.encode)}`,
-      `the plan process: CPU ${ms(s.cpuMs)} (event loop active ${ms(s.activeMs)}) from its first ReadResource on, over ${calls} calls (${Object.entries(s.methods).map(([k, v]) => `${k} ${v.calls}`).join(', ')}); GC ${ms(s.gcMs)} in that window; gRPC and Node per call ${us(grpcPerCall)}`,
+      `the plan process: CPU ${ms(s.cpuMs)} (event loop active ${ms(s.activeMs)}) from its first ReadResource on, over ${calls} calls (${Object.entries(
+        s.methods,
+      )
+        .map(([k, v]) => `${k} ${v.calls}`)
+        .join(', ')}); GC ${ms(s.gcMs)} in that window; gRPC and Node per call ${us(grpcPerCall)}`,
     ],
     method,
   };

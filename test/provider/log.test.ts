@@ -1,7 +1,11 @@
 import { log, logEnabled, logThreshold, resetLogLevel, setLogSink } from '../../lib/provider/log';
 
 describe('provider log level', () => {
-  const saved = { TF_LOG: process.env.TF_LOG, TF_LOG_PROVIDER: process.env.TF_LOG_PROVIDER, TF_LOG_PROVIDER_MLP: process.env.TF_LOG_PROVIDER_MLP };
+  const saved = {
+    TF_LOG: process.env.TF_LOG,
+    TF_LOG_PROVIDER: process.env.TF_LOG_PROVIDER,
+    TF_LOG_PROVIDER_MLP: process.env.TF_LOG_PROVIDER_MLP,
+  };
   let written: string[];
   beforeEach(() => {
     written = [];
@@ -36,7 +40,11 @@ describe('provider log level', () => {
     withEnv({ TF_LOG: 'debug' });
     log('debug', 'ReadResource done in 0 ms');
     expect(written).toHaveLength(1);
-    expect(JSON.parse(written[0]!)).toMatchObject({ '@level': 'debug', '@message': 'ReadResource done in 0 ms', '@module': 'provider.mlp' });
+    expect(JSON.parse(written[0]!)).toMatchObject({
+      '@level': 'debug',
+      '@message': 'ReadResource done in 0 ms',
+      '@module': 'provider.mlp',
+    });
     expect(logEnabled('trace')).toBe(false);
   });
 

@@ -55,6 +55,12 @@ export interface BenchOptions {
   readonly p3Sizes: readonly number[];
   /** Resources for P4. */
   readonly p4Count: number;
+  /** Tokens for P6, P7, P9 and P5's second size (the goals are at 1,000). */
+  readonly scaleN: number;
+  /** Rounds of P6/P7 (each: apply, plans, destroy of both sides). */
+  readonly scaleRuns: number;
+  /** Tokens for P8. */
+  readonly latencyN: number;
   /** Which figures to run. */
   readonly only: ReadonlySet<string>;
   /** Write bench/RESULTS.md: yes for a full run (off with --no-write); a --quick run only with --write. */
@@ -64,7 +70,7 @@ export interface BenchOptions {
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
   const value = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const only = new Set((value('only') ?? 'P1,P2,P3,P4,P5').split(',').map((s) => s.trim().toUpperCase()));
+  const only = new Set((value('only') ?? 'P1,P2,P3,P4,P5,P6,P7,P8,P9').split(',').map((s) => s.trim().toUpperCase()));
   const runs = value('runs');
   return {
     quick,
@@ -73,6 +79,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     p2Sizes: quick ? [10] : [10, 100],
     p3Sizes: quick ? [1, 10] : [1, 10, 100],
     p4Count: quick ? 200 : 1000,
+    scaleN: quick ? 200 : 1000,
+    scaleRuns: runs ? Number(runs) : quick ? 1 : 3,
+    latencyN: quick ? 30 : 100,
     only,
     write: !argv.includes('--no-write') && (!quick || argv.includes('--write')),
   };

@@ -1,5 +1,5 @@
 /** What one benchmark figure reports, measured or not. */
-export type FigureId = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+export type FigureId = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'P8' | 'P9';
 
 export interface Figure {
   readonly id: FigureId;

@@ -78,3 +78,46 @@ export function peakRssKiB(pid: number): number | undefined {
     return undefined;
   }
 }
+
+export interface CommandCpu {
+  readonly wallMs: number;
+  /** The command's own CPU (user + system). */
+  readonly selfCpuMs: number;
+  /** CPU of the children it waited for (for Terraform: its provider processes). */
+  readonly childrenCpuMs: number;
+}
+
+/**
+ * Runs a command to its exit and reads its CPU times from /proc/<pid>/stat, sampled every 5 ms
+ * until it is gone (the last sample is taken at most 5 ms before the exit).
+ */
+export function cpuOfCommand(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CommandCpu> {
+  return new Promise((resolve, reject) => {
+    const start = nowMs();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const err: Buffer[] = [];
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    let last: number[] | undefined;
+    const tick = (): void => {
+      try {
+        const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        last = fields.slice(11, 15).map(Number);
+      } catch {
+        // Gone (or not yet there).
+      }
+    };
+    const timer = setInterval(tick, 5);
+    child.on('error', (e) => {
+      clearInterval(timer);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const wallMs = nowMs() - start;
+      if (code !== 0 && code !== 2) return reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(err).toString().trim().slice(0, 500)}`));
+      if (!last) return reject(new Error(`no /proc sample of ${command}`));
+      const tickMs = 1000 / 100; // USER_HZ is 100 on Linux.
+      resolve({ wallMs, selfCpuMs: (last[0]! + last[1]!) * tickMs, childrenCpuMs: (last[2]! + last[3]!) * tickMs });
+    });
+  });
+}

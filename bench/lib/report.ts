@@ -76,7 +76,7 @@ export function writeResults(file: string, input: ReportInput): void {
     '',
     table(input.figures),
     '',
-    'A ratio is the median of our side over the median of the baseline side. Every figure is a median of at least 5 runs (`--quick`: fewer).',
+    'A ratio is the median of our side over the median of the baseline side. Every figure is a median of at least 5 runs, except P6/P7 (1,000 tokens: 3 rounds, P6 with 2 plans per side per round) and P9 (one instrumented plan; medians over its 1,000 calls per method); `--quick`: fewer.',
     '',
     '## Commands and details',
     '',

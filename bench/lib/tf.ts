@@ -84,6 +84,51 @@ resource "terraform_data" "t" {
   return init(dir, endpoint);
 }
 
+/**
+ * `count = var.n` built-in `terraform_data` whose `input` has the shape of an `mlp_access_token`'s
+ * state (its 14 attributes, `value` and `register_token` sensitive): how much of Terraform's own
+ * work comes from the size and marks of the values rather than from talking to a provider. Its
+ * `output` repeats `input`, so Terraform holds the value twice per instance (an upper bound).
+ */
+export async function shapedDataDir(name: string, endpoint: Endpoint): Promise<TerraformWorkdir> {
+  const dir = path.join(WORK, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'main.tf'),
+    `variable "n" {
+  type    = number
+  default = 0
+}
+
+resource "terraform_data" "t" {
+  count = var.n
+  input = {
+    created_at            = "2026-12-01T08:00:00Z"
+    early_rotation_window = null
+    expires_at            = "2027-01-01T08:00:00Z"
+    id                    = "tok-\${count.index}-0123456789abcdef"
+    issuer_name           = "bench-admin"
+    name                  = "bench-${name}-\${count.index}"
+    name_prefix           = null
+    register_token        = sensitive(null)
+    role                  = "user"
+    rotate_after          = null
+    rotate_at             = null
+    rotation_triggers     = null
+    ttl                   = "720h"
+    value                 = sensitive("a-value-of-about-the-length-of-a-token-\${count.index}")
+  }
+}
+`,
+  );
+  return init(dir, endpoint);
+}
+
+/** The environment the bench's Terraform runs get (for a command run outside TerraformWorkdir). */
+export function terraformEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
+  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: CLI_CONFIG(), TF_IN_AUTOMATION: '1', TF_INPUT: '0', MLP_ENDPOINT: endpoint.url, MLP_TOKEN: endpoint.adminToken };
+}
+
 async function init(dir: string, endpoint: Endpoint): Promise<TerraformWorkdir> {
   const tf = new TerraformWorkdir(dir, { cliConfigFile: CLI_CONFIG(), env: { MLP_ENDPOINT: endpoint.url, MLP_TOKEN: endpoint.adminToken } });
   await tf.init();

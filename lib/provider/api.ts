@@ -15,12 +15,24 @@ import { log } from './log';
 /** How long a settled list is reused: long enough for one refresh walk, short enough to see changes. */
 export const SHARED_LIST_TTL_MS = 2_000;
 
-type ClientFactory = (options: ConstructorParameters<typeof MlpClient>[0]) => MlpClient;
+/** Builds a client; `close`, when present, releases what the clients share (called by {@link ProviderApi.close}). */
+type ClientFactory = ((options: ConstructorParameters<typeof MlpClient>[0]) => MlpClient) & { close?: () => Promise<void> };
 
-function defaultFactory(options: ConstructorParameters<typeof MlpClient>[0]): MlpClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { MlpClient: Client } = require('../client/client') as typeof import('../client/client');
-  return new Client(options);
+/**
+ * Clients that share one keep-alive connection pool, whatever token each one uses (the admin
+ * client, the anonymous one for redeems, a token reading itself): a provider process keeps one pool
+ * to the API, not one per client.
+ */
+function pooledClients(): ClientFactory {
+  let agent: import('undici').Dispatcher | undefined;
+  const create = (options: ConstructorParameters<typeof MlpClient>[0]): MlpClient => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MlpClient: Client } = require('../client/client') as typeof import('../client/client');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    agent ??= (require('../client/http') as typeof import('../client/http')).createAgent();
+    return new Client({ ...options, dispatcher: agent });
+  };
+  return Object.assign(create, { close: async (): Promise<void> => void (await agent?.close()) });
 }
 
 /**
@@ -55,7 +67,7 @@ export class ProviderApi implements ApiAccess {
   /** Monotonic milliseconds, for the shared list's lifetime only (not a time decision). */
   readonly #monotonicMs: () => number;
 
-  constructor(settings: ProviderSettings, factory: ClientFactory = defaultFactory, monotonicMs: () => number = () => performance.now()) {
+  constructor(settings: ProviderSettings, factory: ClientFactory = pooledClients(), monotonicMs: () => number = () => performance.now()) {
     this.#settings = settings;
     this.#factory = factory;
     this.#monotonicMs = monotonicMs;
@@ -92,9 +104,10 @@ export class ProviderApi implements ApiAccess {
     return this.#use(client);
   }
 
-  listTokensShared(operation: string): Promise<TokenInfo[]> {
+  /** `maxAgeMs`: how long ago the shared list may have settled for this caller (default {@link SHARED_LIST_TTL_MS}). */
+  listTokensShared(operation: string, maxAgeMs: number = SHARED_LIST_TTL_MS): Promise<TokenInfo[]> {
     const shared = this.#sharedList;
-    if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
+    if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < Math.min(maxAgeMs, SHARED_LIST_TTL_MS))) return shared.promise;
     const client = this.admin(operation);
     const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: listWithOneMoreTry(client), settledAt: undefined };
     entry.promise.then(
@@ -143,9 +156,20 @@ export class ProviderApi implements ApiAccess {
     await this.#syncing;
   }
 
-  /** Forgets the shared list (after a change this process made). */
-  invalidateList(): void {
-    this.#sharedList = undefined;
+  /**
+   * Forgets the shared list (after a change this process made). After a delete, only that name is
+   * dropped from it: the rest still holds, and a destroy of N tokens then costs about one list per
+   * {@link SHARED_LIST_TTL_MS}-window instead of one per token (each list carries all N).
+   */
+  invalidateList(deleted?: string): void {
+    const shared = this.#sharedList;
+    if (deleted === undefined || !shared) {
+      this.#sharedList = undefined;
+      return;
+    }
+    // The same entry, so the settle and failure handlers of listTokensShared still apply to it.
+    shared.promise = shared.promise.then((tokens) => tokens.filter((t) => t.name !== deleted));
+    shared.promise.catch(() => undefined);
   }
 
   /**
@@ -159,6 +183,7 @@ export class ProviderApi implements ApiAccess {
   async close(): Promise<void> {
     const clients = [this.#admin, this.#anonymous, ...this.#byToken.values()].filter((c): c is MlpClient => c !== undefined);
     await Promise.allSettled(clients.map((c) => c.close()));
+    await this.#factory.close?.().catch(() => undefined);
   }
 
   #create(token: string | undefined): MlpClient {

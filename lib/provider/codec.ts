@@ -8,6 +8,7 @@
  * an error here names the attribute path, which a silent `null` would not.
  */
 import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
+import { timing } from './timing';
 
 /** A cty type in its JSON encoding, which is also what `Schema.Attribute.type` carries as bytes. */
 export type CtyType =
@@ -77,13 +78,19 @@ function msgpack(): { encoder: Encoder<undefined>; decoder: Decoder<undefined> }
 /** Decodes msgpack bytes against `type`. Empty bytes read as null (an unset DynamicValue). */
 export function decodeMsgpack(bytes: Uint8Array | undefined | null, type: CtyType): Value {
   if (!bytes || bytes.length === 0) return null;
-  return conform(msgpack().decoder.decode(bytes), type, [], 'msgpack');
+  if (!timing) return conform(msgpack().decoder.decode(bytes), type, [], 'msgpack');
+  const started = performance.now();
+  const value = conform(msgpack().decoder.decode(bytes), type, [], 'msgpack');
+  timing.msgpack(performance.now() - started);
+  return value;
 }
 
 /** Encodes a value of `type` as msgpack bytes, checking it against the type on the way. */
 export function encodeMsgpack(value: Value, type: CtyType): Buffer {
+  const started = timing ? performance.now() : 0;
   const wire = toWire(value, type, []);
   const bytes = msgpack().encoder.encode(wire);
+  timing?.msgpack(performance.now() - started);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -91,7 +98,12 @@ export function encodeMsgpack(value: Value, type: CtyType): Buffer {
 export function decodeJson(bytes: Uint8Array | string | undefined | null, type: CtyType): Value {
   if (bytes === undefined || bytes === null || bytes.length === 0) return null;
   const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
-  return conform(JSON.parse(text) as unknown, type, [], 'json');
+  return conformJson(JSON.parse(text) as unknown, type);
+}
+
+/** Reads already-parsed JSON against `type` (for a caller that needed the parsed form too). */
+export function conformJson(parsed: unknown, type: CtyType): Value {
+  return conform(parsed, type, [], 'json');
 }
 
 /** A `DynamicValue` as it arrives: msgpack when present, else JSON. */

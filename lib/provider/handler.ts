@@ -41,7 +41,7 @@ export interface ApiAccess {
    * The project's tokens, listed once for every caller in a short window: a refresh of N tokens
    * in one provider process costs one list request.
    */
-  listTokensShared(operation: string): Promise<TokenInfo[]>;
+  listTokensShared(operation: string, maxAgeMs?: number): Promise<TokenInfo[]>;
   /**
    * The provider token's own description (who am I), asked once per provider process and shared by
    * every caller; a failed call is not remembered. Rejects with the client's error.
@@ -52,8 +52,11 @@ export interface ApiAccess {
    * plan-time checks of names (what this process changes since is the caller's to account for).
    */
   tokensOnce(operation: string): Promise<readonly TokenInfo[]>;
-  /** Forgets the shared list (after this process created or deleted a token). */
-  invalidateList(): void;
+  /**
+   * Forgets the shared list (after this process created a token), or, given the name of a token
+   * this process deleted, only drops that token from it.
+   */
+  invalidateList(deleted?: string): void;
   /**
    * Makes sure the clock has heard the API's time: when no call has completed in this process yet
    * (e.g. `plan -refresh=false`), asks who-am-I once. Never fails; the local clock is the fallback.

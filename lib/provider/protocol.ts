@@ -7,6 +7,7 @@
  * absent message fields arrive as `undefined`.
  */
 import type { DynamicValueBytes } from './codec';
+import { timing } from './timing';
 
 // ---- messages (only what we read or write) ----
 
@@ -230,15 +231,30 @@ export function loadServiceDefinitions(): ServiceDefinitions & { prepare(): void
       }
       return type;
     };
+    const serialize = (value: object): Buffer => {
+      const t = get();
+      const bytes = t.encode(t.fromObject(value)).finish();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    };
+    const deserialize = (bytes: Buffer): object => {
+      const t = get();
+      return t.toObject(t.decode(bytes), CONVERSION_OPTIONS);
+    };
+    if (!timing) return { serialize, deserialize };
+    const hook = timing;
+    const part = side === 'request' ? 'decode' : 'encode';
     return {
       serialize: (value: object): Buffer => {
-        const t = get();
-        const bytes = t.encode(t.fromObject(value)).finish();
-        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const started = performance.now();
+        const out = serialize(value);
+        hook.part(methodName, part, performance.now() - started);
+        return out;
       },
       deserialize: (bytes: Buffer): object => {
-        const t = get();
-        return t.toObject(t.decode(bytes), CONVERSION_OPTIONS);
+        const started = performance.now();
+        const out = deserialize(bytes);
+        hook.part(methodName, part, performance.now() - started);
+        return out;
       },
     };
   };

@@ -10,7 +10,7 @@ import { warnIfTlsVerificationDisabled } from '../client/tls-warning';
 import { ProviderApi } from './api';
 import { readyForApiCalls } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
-import { type CtyType, type ObjectValue, type Value, decodeDynamic, decodeJson, encodeDynamic, UNKNOWN } from './codec';
+import { type CtyType, type ObjectValue, type Value, conformJson, decodeDynamic, encodeDynamic, UNKNOWN } from './codec';
 import { providerSchema, resolveProviderSettings, tokenShapeProblem, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
 import { type Diagnostic, DiagnosticError, Diagnostics, diag } from './diagnostics';
 import type { DataSourceHandler, EphemeralResourceHandler, HandlerContext, ResourceHandler } from './handler';
@@ -142,7 +142,7 @@ export class Provider {
     }
     const diagnostics = new Diagnostics();
     const stored = JSON.parse(Buffer.from(json).toString('utf8')) as Record<string, unknown>;
-    const upgraded = req.version === current ? (decodeJson(json, r.type) as ObjectValue) : r.handler.upgrade(Number(req.version), stored, { diagnostics });
+    const upgraded = req.version === current ? (conformJson(stored, r.type) as ObjectValue) : r.handler.upgrade(Number(req.version), stored, { diagnostics });
     this.#registerSecrets(r, upgraded);
     return { upgraded_state: encodeDynamic(withoutWriteOnly(r, upgraded), r.type), diagnostics: diagnostics.items };
   }

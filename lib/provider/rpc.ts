@@ -5,8 +5,9 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { type Diagnostic, DiagnosticError, diag, describeThrown, toProtoDiagnostic } from './diagnostics';
-import { log } from './log';
+import { log, logEnabled } from './log';
 import type * as proto from './protocol';
+import { timing } from './timing';
 
 /** A handler's answer: the response fields, with diagnostics in the provider's own form. */
 export type Reply<R extends proto.WithDiagnostics> = Omit<R, 'diagnostics'> & { diagnostics?: readonly Diagnostic[] };
@@ -28,7 +29,7 @@ export async function runRpc<Req, R extends proto.WithDiagnostics>(
   const started = performance.now();
   let reply: Reply<R>;
   try {
-    reply = await handle(request);
+    reply = await (timing ? timing.call(name, async () => handle(request)) : handle(request));
   } catch (err) {
     let diagnostics: readonly Diagnostic[];
     if (err instanceof DiagnosticError) {
@@ -46,9 +47,11 @@ export async function runRpc<Req, R extends proto.WithDiagnostics>(
     }
     reply = { ...base, diagnostics };
   }
-  const diagnostics = (reply.diagnostics ?? []).map((d) => toProtoDiagnostic(d));
-  const errors = diagnostics.filter((d) => d.severity === 1).length;
-  log('debug', `${name} done in ${Math.round(performance.now() - started)} ms${diagnostics.length ? ` (${errors} error(s), ${diagnostics.length - errors} warning(s))` : ''}`);
+  const diagnostics = reply.diagnostics?.length ? reply.diagnostics.map((d) => toProtoDiagnostic(d)) : [];
+  if (logEnabled('debug')) {
+    const errors = diagnostics.filter((d) => d.severity === 1).length;
+    log('debug', `${name} done in ${Math.round(performance.now() - started)} ms${diagnostics.length ? ` (${errors} error(s), ${diagnostics.length - errors} warning(s))` : ''}`);
+  }
   return { ...reply, diagnostics } as unknown as R;
 }
 

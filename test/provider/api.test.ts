@@ -1,4 +1,6 @@
+import * as net from 'node:net';
 import { inspect } from 'node:util';
+import { startEmulator } from '../../lib/emulator';
 import type { MlpClient } from '../../lib/client/client';
 import type { TokenInfo } from '../../lib/client/types';
 import { ProviderApi, SHARED_LIST_TTL_MS } from '../../lib/provider/api';
@@ -45,6 +47,50 @@ describe('ProviderApi', () => {
     expect(lists).toHaveLength(1);
     now += 1;
     void api.listTokensShared('refresh');
+    expect(lists).toHaveLength(2);
+  });
+
+  test('GIVEN a shared list WHEN this process deleted one of its tokens THEN the list is kept without that token, not fetched again', async () => {
+    const { factory, lists } = fakeClientFactory();
+    let now = 0;
+    const api = new ProviderApi(settings, factory, () => now);
+    const first = api.listTokensShared('delete');
+    lists[0]!([{ name: 'a' }, { name: 'b' }, { name: 'c' }] as TokenInfo[]);
+    await first;
+    api.invalidateList('b');
+    now += 10;
+    expect((await api.listTokensShared('delete')).map((t) => t.name)).toEqual(['a', 'c']);
+    expect(lists).toHaveLength(1);
+    // A create (no name) still forgets the list.
+    api.invalidateList();
+    void api.listTokensShared('refresh');
+    expect(lists).toHaveLength(2);
+  });
+
+  test('GIVEN a list still in flight WHEN a token is deleted meanwhile THEN the answer is delivered without it', async () => {
+    const { factory, lists } = fakeClientFactory();
+    const api = new ProviderApi(settings, factory, () => 0);
+    const early = api.listTokensShared('delete');
+    api.invalidateList('a');
+    const late = api.listTokensShared('delete');
+    lists[0]!([{ name: 'a' }, { name: 'b' }] as TokenInfo[]);
+    expect((await late).map((t) => t.name)).toEqual(['b']);
+    expect((await early).map((t) => t.name)).toEqual(['a', 'b']);
+    expect(lists).toHaveLength(1);
+  });
+
+  test('GIVEN a caller that needs a fresher list WHEN the shared one settled longer ago than it allows THEN a new list is fetched', async () => {
+    const { factory, lists } = fakeClientFactory();
+    let now = 0;
+    const api = new ProviderApi(settings, factory, () => now);
+    const p = api.listTokensShared('refresh');
+    lists[0]!([]);
+    await p;
+    now += 400;
+    void api.listTokensShared('delete', 500);
+    expect(lists).toHaveLength(1);
+    now += 100;
+    void api.listTokensShared('delete', 500);
     expect(lists).toHaveLength(2);
   });
 
@@ -116,5 +162,35 @@ describe('ProviderApi', () => {
     now += SHARED_LIST_TTL_MS * 10;
     await api.tokensOnce('plan');
     expect(lists).toBe(1);
+  });
+
+  test('GIVEN clients with different tokens WHEN they call the API one after another THEN they share one keep-alive connection', async () => {
+    const emulator = await startEmulator();
+    // A pass-through proxy on loopback that counts the connections the clients open.
+    let connections = 0;
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      connections++;
+      const upstream = net.connect(Number(new URL(emulator.url).port), '127.0.0.1');
+      for (const sock of [client, upstream]) {
+        sockets.add(sock);
+        sock.on('error', () => undefined);
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const api = new ProviderApi({ ...settings, endpoint: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, token: emulator.adminToken });
+    try {
+      await api.admin('who am I').whoAmI();
+      await api.as(emulator.adminToken).whoAmI();
+      await api.listTokensShared('refresh');
+      expect(connections).toBe(1);
+    } finally {
+      await api.close();
+      for (const sock of sockets) sock.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+      await emulator.close();
+    }
   });
 });

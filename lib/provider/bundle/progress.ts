@@ -40,5 +40,11 @@ export function readyForApiCalls(): void {
   if (!progress.holdCache) return;
   progress.holdCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
+  const v8 = require('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString('--liftoff-only');
+  // The young generation stays at its starting size instead of doubling up to 16 MiB per semi-space
+  // under a burst of creates or refreshes: that growth was the largest part of the peak at 1,000
+  // tokens (32 MiB of 133; bench/RESULTS.md, P5). Unlike --max-semi-space-size, V8 reads this one
+  // whenever it would grow the space, so it works when set at run time.
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }

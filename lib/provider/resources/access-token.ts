@@ -32,6 +32,12 @@ import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKno
 export const CREATE_REGISTER_TOKEN_TTL = '5m';
 /** How often a create whose redeem answer was lost is started over before giving up. */
 export const CREATE_ATTEMPTS = 3;
+/**
+ * How old the list may be that a delete checks its token against (the successor check): short, so
+ * a token another process put under the name just before is still seen; long enough that the
+ * deletes of one destroy share lists.
+ */
+export const DELETE_LIST_MAX_AGE_MS = 500;
 
 // ---- schema -------------------------------------------------------------------------------------
 
@@ -612,7 +618,10 @@ async function deleteChecked(api: TokenApi, name: string, id: string | null, ctx
     // fixed name, a renamed resource, a create that reconciled an unknown token). The API deletes by
     // name, so make sure the token of that name is still the one this state holds.
     if (id !== null) {
-      const current = await api.findToken(name);
+      // With the provider's token, from the shared list (at most DELETE_LIST_MAX_AGE_MS old; this
+      // process's own creates and deletes keep it current): a destroy of N tokens is then not N
+      // lists of N tokens each.
+      const current = ctx.api.hasToken ? (await ctx.api.listTokensShared(operation, DELETE_LIST_MAX_AGE_MS)).find((t) => t.name === name) : await api.findToken(name);
       if (current === undefined) {
         ctx.log(`${name} was already gone`);
         return;
@@ -623,12 +632,13 @@ async function deleteChecked(api: TokenApi, name: string, id: string | null, ctx
       }
     }
     const deleted = await api.deleteToken(name);
+    ctx.api.invalidateList(name);
     nameLedger(ctx).deleted.add(name);
     if (!deleted) ctx.log(`${name} was already gone`);
   } catch (err) {
-    throw new DiagnosticError(fromClientError(operation, err));
-  } finally {
+    // Whether the token still exists is not known: the next list must come from the API.
     ctx.api.invalidateList();
+    throw new DiagnosticError(fromClientError(operation, err));
   }
 }
 

@@ -57,6 +57,9 @@ export class ProviderApi implements ApiAccess {
   #heardLast: MlpClient | undefined;
   #syncing: Promise<void> | undefined;
   #sharedList: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } | undefined;
+  /** The list under way for {@link listTokensStartedNow}, and the one queued behind it. */
+  #freshList: Promise<TokenInfo[]> | undefined;
+  #nextFreshList: Promise<TokenInfo[]> | undefined;
   #whoAmI: Promise<TokenInfo> | undefined;
   #firstList: Promise<readonly TokenInfo[]> | undefined;
 
@@ -104,10 +107,9 @@ export class ProviderApi implements ApiAccess {
     return this.#use(client);
   }
 
-  /** `maxAgeMs`: how long ago the shared list may have settled for this caller (default {@link SHARED_LIST_TTL_MS}). */
-  listTokensShared(operation: string, maxAgeMs: number = SHARED_LIST_TTL_MS): Promise<TokenInfo[]> {
+  listTokensShared(operation: string): Promise<TokenInfo[]> {
     const shared = this.#sharedList;
-    if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < Math.min(maxAgeMs, SHARED_LIST_TTL_MS))) return shared.promise;
+    if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
     const client = this.admin(operation);
     const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: listWithOneMoreTry(client), settledAt: undefined };
     entry.promise.then(
@@ -124,6 +126,33 @@ export class ProviderApi implements ApiAccess {
     );
     this.#sharedList = entry;
     return entry.promise;
+  }
+
+  listTokensStartedNow(operation: string): Promise<TokenInfo[]> {
+    // A list already under way may have been answered before a token created since: not for us.
+    // Everyone who arrives while one is under way shares the next, which starts when it ends.
+    if (this.#nextFreshList) return this.#nextFreshList;
+    const current = this.#freshList;
+    if (current === undefined) return this.#startFreshList(operation);
+    const next = current.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      this.#nextFreshList = undefined;
+      return this.#startFreshList(operation);
+    });
+    this.#nextFreshList = next;
+    return next;
+  }
+
+  #startFreshList(operation: string): Promise<TokenInfo[]> {
+    const list = listWithOneMoreTry(this.admin(operation));
+    this.#freshList = list;
+    const done = (): void => {
+      if (this.#freshList === list) this.#freshList = undefined;
+    };
+    list.then(done, done);
+    return list;
   }
 
   providerToken(operation: string): Promise<TokenInfo> {

@@ -41,7 +41,13 @@ export interface ApiAccess {
    * The project's tokens, listed once for every caller in a short window: a refresh of N tokens
    * in one provider process costs one list request.
    */
-  listTokensShared(operation: string, maxAgeMs?: number): Promise<TokenInfo[]>;
+  listTokensShared(operation: string): Promise<TokenInfo[]>;
+  /**
+   * The project's tokens from a list request that starts after this call (never one already under
+   * way, which may predate a token created since): what a delete checks its token against. Callers
+   * who arrive while a list is under way share the next one, so concurrent deletes share lists.
+   */
+  listTokensStartedNow(operation: string): Promise<TokenInfo[]>;
   /**
    * The provider token's own description (who am I), asked once per provider process and shared by
    * every caller; a failed call is not remembered. Rejects with the client's error.

@@ -79,18 +79,33 @@ describe('ProviderApi', () => {
     expect(lists).toHaveLength(1);
   });
 
-  test('GIVEN a caller that needs a fresher list WHEN the shared one settled longer ago than it allows THEN a new list is fetched', async () => {
+  test('GIVEN a list already under way WHEN a delete asks for its check list THEN it gets one that starts after its call, never the earlier answer', async () => {
     const { factory, lists } = fakeClientFactory();
-    let now = 0;
-    const api = new ProviderApi(settings, factory, () => now);
-    const p = api.listTokensShared('refresh');
+    const api = new ProviderApi(settings, factory, () => 0);
+    const refresh = api.listTokensShared('refresh');
+    const first = api.listTokensStartedNow('delete');
+    expect(lists).toHaveLength(2); // the refresh list is never reused for a delete check
+    const second = api.listTokensStartedNow('delete');
+    const third = api.listTokensStartedNow('delete');
+    expect(lists).toHaveLength(2); // the later two wait for the next list, not the one under way
+    lists[1]!([{ name: 'old' }] as TokenInfo[]);
+    expect((await first).map((t) => t.name)).toEqual(['old']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lists).toHaveLength(3); // started once the first ended: after the later two asked
+    lists[2]!([{ name: 'successor' }] as TokenInfo[]);
+    expect((await second).map((t) => t.name)).toEqual(['successor']);
+    expect(await third).toBe(await second); // shared: concurrent deletes cost one list
     lists[0]!([]);
-    await p;
-    now += 400;
-    void api.listTokensShared('delete', 500);
-    expect(lists).toHaveLength(1);
-    now += 100;
-    void api.listTokensShared('delete', 500);
+    await refresh;
+  });
+
+  test('GIVEN a settled check list WHEN another delete asks THEN a new list is fetched, however recent the last one', async () => {
+    const { factory, lists } = fakeClientFactory();
+    const api = new ProviderApi(settings, factory, () => 0);
+    const first = api.listTokensStartedNow('delete');
+    lists[0]!([]);
+    await first;
+    void api.listTokensStartedNow('delete');
     expect(lists).toHaveLength(2);
   });
 

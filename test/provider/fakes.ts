@@ -124,6 +124,7 @@ export function fakeAccess(api: FakeMlp, hasToken = true, role: 'admin' | 'user'
     anonymous: () => api.client(),
     as: (token) => api.client(token),
     listTokensShared: () => admin.listTokens(),
+    listTokensStartedNow: () => admin.listTokens(),
     invalidateList: () => undefined,
     syncClock: async () => undefined,
   };

@@ -32,13 +32,6 @@ import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKno
 export const CREATE_REGISTER_TOKEN_TTL = '5m';
 /** How often a create whose redeem answer was lost is started over before giving up. */
 export const CREATE_ATTEMPTS = 3;
-/**
- * How old the list may be that a delete checks its token against (the successor check): short, so
- * a token another process put under the name just before is still seen; long enough that the
- * deletes of one destroy share lists.
- */
-export const DELETE_LIST_MAX_AGE_MS = 500;
-
 // ---- schema -------------------------------------------------------------------------------------
 
 export const accessTokenSchema = {
@@ -618,10 +611,10 @@ async function deleteChecked(api: TokenApi, name: string, id: string | null, ctx
     // fixed name, a renamed resource, a create that reconciled an unknown token). The API deletes by
     // name, so make sure the token of that name is still the one this state holds.
     if (id !== null) {
-      // With the provider's token, from the shared list (at most DELETE_LIST_MAX_AGE_MS old; this
-      // process's own creates and deletes keep it current): a destroy of N tokens is then not N
-      // lists of N tokens each.
-      const current = ctx.api.hasToken ? (await ctx.api.listTokensShared(operation, DELETE_LIST_MAX_AGE_MS)).find((t) => t.name === name) : await api.findToken(name);
+      // With the provider's token, from a list that started after this point (a cached or earlier
+      // one could predate a successor and delete it), shared with the deletes that run beside
+      // this one: a destroy of N tokens at -parallelism=P is then about 2N/P lists, not N.
+      const current = ctx.api.hasToken ? (await ctx.api.listTokensStartedNow(operation)).find((t) => t.name === name) : await api.findToken(name);
       if (current === undefined) {
         ctx.log(`${name} was already gone`);
         return;

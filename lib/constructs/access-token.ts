@@ -26,6 +26,7 @@ import {
   metaArguments,
   sensitiveString,
   stringMapToTerraform,
+  checkSameCdktf,
 } from './internal';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 import { type MlpSealProps, type MlpWriteOnlyRedeemProps, addSealedValueOutput, checkSealTo, checkWriteOnlyRedeem, noteWriteOnlyUsage, secretAttributes } from './secrets';
@@ -188,6 +189,7 @@ export class MlpAccessToken extends TerraformResource {
       terraformGeneratorMetadata: GENERATOR_METADATA,
       ...metaArguments(props),
     });
+    checkSameCdktf(this);
     this.lifecycle = lifecycleWith(this.node.path, props.lifecycle, props.createBeforeDestroy);
     validate(this.node.path, props, this.lifecycle?.createBeforeDestroy === true);
     this.props = props;

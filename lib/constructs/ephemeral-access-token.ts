@@ -25,6 +25,7 @@ import {
   definedHcl,
   hclString,
   sensitiveString,
+  checkSameCdktf,
 } from './internal';
 import type { MlpRole } from './options';
 
@@ -125,6 +126,7 @@ export class MlpEphemeralAccessToken extends Base {
       provider: props.provider,
       dependsOn: props.dependsOn,
     });
+    checkSameCdktf(this);
     validate(this.node.path, props);
     this.props = props;
   }

@@ -34,7 +34,8 @@ export type MlpConstructErrorCode =
   | 'INVALID_SEAL_TO'
   | 'WRITE_ONLY_VERSION'
   | 'EPHEMERAL_UNSUPPORTED'
-  | 'INVALID_EPHEMERAL_TTL';
+  | 'INVALID_EPHEMERAL_TTL'
+  | 'FOREIGN_CDKTF';
 
 /** A mistake in how an MLP construct was declared, found at synth time (before Terraform runs). */
 export class MlpConstructError extends Error {
@@ -334,5 +335,21 @@ export function invalidEphemeralTtl(path: string, ttl: string, max: string): Mlp
     path,
     'ttl',
     `ttl ${show(ttl)} is longer than ${max}, the most an ephemeral token may live: it bounds what a killed run leaves behind. Use a shorter ttl, or an MlpAccessToken for a long-lived token.`,
+  );
+}
+
+/**
+ * The construct's app comes from another copy of cdktf than the one mlp-tokens imports: typically a
+ * CDK Terrain project where `cdktf` is not installed under that name, so npm brought cdktf 0.21 in as
+ * our peer. Synth would then fail deep inside cdktf with a message about a missing method.
+ */
+export function foreignCdktf(path: string): MlpConstructError {
+  return new MlpConstructError(
+    'FOREIGN_CDKTF',
+    path,
+    undefined,
+    'this construct is in an App from another copy of cdktf than the one mlp-tokens uses, so it cannot be synthesized. ' +
+      'With CDK Terrain, install cdktn under the name mlp-tokens imports: `npm install cdktf@npm:cdktn@0.24.0`, and ' +
+      "import App and TerraformStack from 'cdktf' (or 'cdktn': the same copy); with CDKTF, keep one cdktf version in node_modules (`npm ls cdktf`).",
   );
 }

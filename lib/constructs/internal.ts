@@ -24,6 +24,7 @@ import {
   type TerraformElement,
   type TerraformProviderGeneratorMetadata,
 } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import type { z } from 'zod';
 import { PROVIDER_TYPE, PROVIDER_VERSION } from '../constants';
 import { parseDuration } from '../client/duration';
@@ -103,6 +104,26 @@ export function checkSecretIsReference(
 export function checkSecretSource(element: TerraformElement, property: 'token' | 'registerToken' | 'registerTokenWo', value: string | undefined): void {
   const problem = secretSourceProblem(element, property, value);
   if (problem) throw errors.unsafeSecretSource(element.node.path, property, problem.kind, problem.reason);
+}
+
+/**
+ * A construct must live in a stack of the cdktf that mlp-tokens imports, or of a copy of the same
+ * release (cdktn installed both as `cdktn` and as `cdktf`: two folders, one version). A stack of
+ * another release (a CDK Terrain project where npm brought cdktf 0.21 in as our peer) synthesizes
+ * into a crash deep in cdktf, about a method one side lacks: refuse it here, with the fix.
+ */
+export function checkSameCdktf(element: IConstruct): void {
+  const stack = element.node.scopes.find((scope) => TerraformStack.isStack(scope));
+  if (stack === undefined || stack instanceof TerraformStack) return;
+  if (methodNames(Object.getPrototypeOf(stack)) !== methodNames(TerraformStack.prototype)) throw errors.foreignCdktf(element.node.path);
+}
+
+function methodNames(prototype: object | null): string {
+  const names = new Set<string>();
+  for (let p = prototype; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) names.add(name);
+  }
+  return [...names].sort().join(',');
 }
 
 /** The meta-arguments a construct hands to cdktf, as generated bindings do. */

@@ -18,6 +18,7 @@ import {
   hclString,
   isReference,
   literal,
+  checkSameCdktf,
 } from './internal';
 
 /** Configuration of the `mlp` Terraform provider. Every field is optional. */
@@ -102,6 +103,7 @@ export class MlpProvider extends TerraformProvider {
       terraformGeneratorMetadata: GENERATOR_METADATA,
       terraformProviderSource: PROVIDER_SOURCE,
     });
+    checkSameCdktf(this);
     const where = this.node.path;
     checkSecretIsReference(props.token, (length) => errors.literalProviderToken(where, length));
     checkEndpoint(where, props.endpoint);

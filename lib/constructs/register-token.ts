@@ -22,6 +22,7 @@ import {
   metaArguments,
   sensitiveString,
   stringMapToTerraform,
+  checkSameCdktf,
 } from './internal';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
@@ -131,6 +132,7 @@ export class MlpRegisterToken extends TerraformResource {
       terraformGeneratorMetadata: GENERATOR_METADATA,
       ...metaArguments(props),
     });
+    checkSameCdktf(this);
     const where = this.node.path;
     this.lifecycle = lifecycleWith(where, props.lifecycle, props.createBeforeDestroy);
     // Required by the types; JavaScript callers can still get them wrong.

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformDataSource } from 'cdktf';
 import { TOKEN_DATA_ATTRS as T, TOKEN_DATA_SOURCE } from '../constants';
-import { GENERATOR_METADATA, metaArguments } from './internal';
+import { GENERATOR_METADATA, checkSameCdktf, metaArguments } from './internal';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokenDataSource}; it has no arguments of its own. */
@@ -25,6 +25,7 @@ export class MlpTokenDataSource extends TerraformDataSource {
       terraformGeneratorMetadata: GENERATOR_METADATA,
       ...metaArguments(props),
     });
+    checkSameCdktf(this);
   }
 
   /** The token's id. */

@@ -27,7 +27,7 @@
  * Why 167h and not 168h for "weekly": a token created by the night job at 02:00:05 is due at 02:00:05
  * a week later, and next week's job may start at 02:00:03; whether it rotates after 7 or 8 nights is
  * then decided by the scheduler's jitter. A `rotate_after` an hour short of whole nights rotates on
- * the 7th night every time (the model refuses settings that sit within 10 minutes of a night start).
+ * the 7th night every time (the model refuses settings whose due time falls in a night's start window).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -143,7 +143,7 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
   const startedAt = Date.now();
   const { emulator } = suite;
   const cal = calendar(FIRST_NIGHT, NIGHTS, TOKENS.length, SEED);
-  const expected = new Map<string, Expectations>(TOKENS.map((t) => [t.address, expectedNights(t.settings, cal.nightStarts)]));
+  const expected = new Map<string, Expectations>(TOKENS.map((t) => [t.address, expectedNights(t.settings, cal)]));
   if (!FULL) {
     // Worked by hand from the settings, so the model cannot drift with the provider: 167h from night 0
     // is 1h before night 7; 264h - 84h = 180h is night 7.5; 36h after night 7 is night 8.5.
@@ -333,4 +333,10 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
   }
   expect(left).toEqual([]);
   await w.assertNoSecrets(secrets);
+});
+
+test('GIVEN rotate_after of exactly 7 days (168h) WHEN the expected nights are computed THEN the model refuses: the job start jitter, not the setting, would decide between night 7 and 8', () => {
+  const cal = calendar(FIRST_NIGHT, CI_NIGHTS, 1, SEED);
+  expect(() => expectedNights({ rotate_after: '168h' }, cal)).toThrow(/a rotation falls due \d+ min from the scheduled start of night 7, inside its start window/);
+  expect(expectedNights({ rotate_after: '167h' }, cal).rotations).toEqual([7, 14, 21, 28]);
 });

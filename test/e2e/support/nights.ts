@@ -8,9 +8,9 @@
  *   README's "How rotation works", applied to the night start times.
  *
  * The model takes a token's `created_at` as the start of the night that created it (the real apply
- * is seconds later). So that those seconds never decide a night, every due time the model meets must
- * be at least {@link MIN_MARGIN_MS} away from the night start it is compared with; the calendar is
- * refused otherwise (the settings then sit on a night boundary: see the scenario's note on 167h).
+ * is seconds later). A due time inside a night's start window (02:00 to 02:00 plus the largest
+ * jitter, widened by {@link MIN_MARGIN_MS} on each side) is refused, whatever this seed's jitter: there
+ * the scheduler, not the settings, decides the night (see the scenario's note on 167h).
  */
 import { parseDuration } from '../../../lib/client/duration';
 import { mulberry32 } from '../../../lib/emulator';
@@ -34,6 +34,8 @@ export interface RotationSettings {
 export interface Calendar {
   /** Start of the nightly job of night k (epoch ms); night 0 creates the stack. */
   readonly nightStarts: readonly number[];
+  /** When night k is scheduled (epoch ms): its job starts from then to {@link MAX_START_JITTER_MS} later. */
+  readonly nightSlots: readonly number[];
   /** reads[k][consumer]: when that consumer re-reads the output on the day after night k. */
   readonly reads: readonly (readonly number[])[];
 }
@@ -54,16 +56,18 @@ export interface Expectations {
 export function calendar(firstNight: Date, nights: number, consumers: number, seed: number): Calendar {
   const random = mulberry32(seed);
   const nightStarts: number[] = [];
+  const nightSlots: number[] = [];
   const reads: number[][] = [];
   for (let k = 0; k < nights; k++) {
     const base = firstNight.getTime() + k * DAY_MS;
     const start = base + Math.floor(random() * MAX_START_JITTER_MS);
     nightStarts.push(start);
+    nightSlots.push(base);
     const from = start + 30 * 60_000;
     const to = base + DAY_MS - 30 * 60_000;
     reads.push(Array.from({ length: consumers }, () => from + Math.floor(random() * (to - from))));
   }
-  return { nightStarts, reads };
+  return { nightStarts, nightSlots, reads };
 }
 
 const ms = (d: string | undefined): number | undefined => (d === undefined ? undefined : parseDuration(d) * 1000);
@@ -72,9 +76,9 @@ const ms = (d: string | undefined): number | undefined => (d === undefined ? und
  * Replays the nights with the provider's rules: a token created at `created` is due at the earliest
  * of `created + rotate_after`, `expires - early_rotation_window` and `expires`; the first night at or
  * after that rotates it. With a grace, the token it replaced is revoked by the first night at or after
- * `rotation + grace`. Throws when a due time lies within {@link MIN_MARGIN_MS} of a night start.
+ * `rotation + grace`. Throws when a due time lies in a night's start window (see the file's note).
  */
-export function expectedNights(settings: RotationSettings, nightStarts: readonly number[]): Expectations {
+export function expectedNights(settings: RotationSettings, { nightStarts, nightSlots }: Pick<Calendar, 'nightStarts' | 'nightSlots'>): Expectations {
   const ttl = ms(settings.ttl);
   const rotateAfter = ms(settings.rotate_after);
   const window = ms(settings.early_rotation_window);
@@ -84,8 +88,10 @@ export function expectedNights(settings: RotationSettings, nightStarts: readonly
   let created = nightStarts[0]!;
   let retired: number[] = [];
   const decide = (due: number, now: number, night: number, what: string): boolean => {
-    if (Math.abs(now - due) < MIN_MARGIN_MS) {
-      throw new Error(`${what} falls ${Math.round((now - due) / 60_000)} min from the start of night ${night}: too close to tell which night it belongs to; change the settings or the seed`);
+    const slot = nightSlots[night]!;
+    if (due > slot - MIN_MARGIN_MS && due < slot + MAX_START_JITTER_MS + MIN_MARGIN_MS) {
+      const offset = Math.round((due - slot) / 60_000);
+      throw new Error(`${what} falls due ${offset} min from the scheduled start of night ${night}, inside its start window: the job's start time, not the settings, would decide the night; change the settings`);
     }
     return now >= due;
   };

@@ -58,9 +58,18 @@ const CI_TOKENS: readonly TokenSpec[] = [
   // Weekly, with a 36h overlap: rotates on nights 7, 14, ...; the old one revoked two nights later.
   { address: 'api', naming: { name_prefix: 'nights-api-' }, settings: { ttl: '240h', rotate_after: '167h', previous_token_grace: '36h' } },
   // Every 5 nights, replaced (create before destroy): the old one dies in the apply that rotates it.
-  { address: 'worker', naming: { name_prefix: 'nights-worker-' }, settings: { rotate_after: '119h' }, lifecycle: { create_before_destroy: true } },
+  {
+    address: 'worker',
+    naming: { name_prefix: 'nights-worker-' },
+    settings: { rotate_after: '119h' },
+    lifecycle: { create_before_destroy: true },
+  },
   // 11-day lifetime rotated 84h before it ends (due 180h after creation: every 8th night), with overlap.
-  { address: 'batch', naming: { name_prefix: 'nights-batch-' }, settings: { ttl: '264h', early_rotation_window: '84h', previous_token_grace: '36h' } },
+  {
+    address: 'batch',
+    naming: { name_prefix: 'nights-batch-' },
+    settings: { ttl: '264h', early_rotation_window: '84h', previous_token_grace: '36h' },
+  },
   // Never rotates: no night may touch it.
   { address: 'static', naming: { name: 'nights-static' }, settings: {} },
 ];
@@ -69,9 +78,17 @@ const MORE_TOKENS: readonly TokenSpec[] = [
   { address: 'deploy', naming: { name_prefix: 'nights-deploy-' }, settings: { rotate_after: '71h', previous_token_grace: '12h' } },
   // A fixed name: replaced by delete, then create (names are unique).
   { address: 'reports', naming: { name: 'nights-reports' }, settings: { ttl: '96h', early_rotation_window: '30h' } },
-  { address: 'partner', naming: { name_prefix: 'nights-partner-' }, settings: { ttl: '720h', rotate_after: '335h', previous_token_grace: '60h' } },
+  {
+    address: 'partner',
+    naming: { name_prefix: 'nights-partner-' },
+    settings: { ttl: '720h', rotate_after: '335h', previous_token_grace: '60h' },
+  },
   // Both rules: rotate_after (95h) comes before the window (168h - 40h), so it decides.
-  { address: 'ingest', naming: { name_prefix: 'nights-ingest-' }, settings: { ttl: '168h', rotate_after: '95h', early_rotation_window: '40h', previous_token_grace: '30h' } },
+  {
+    address: 'ingest',
+    naming: { name_prefix: 'nights-ingest-' },
+    settings: { ttl: '168h', rotate_after: '95h', early_rotation_window: '40h', previous_token_grace: '30h' },
+  },
 ];
 
 const TOKENS: readonly TokenSpec[] = FULL ? [...CI_TOKENS, ...MORE_TOKENS] : CI_TOKENS;
@@ -157,7 +174,8 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
   // The month must exercise every rule it is meant to: each token with settings rotates, and each with a grace revokes.
   for (const t of TOKENS) {
     const e = expected.get(t.address)!;
-    if (Object.keys(t.settings).length > 0) expect({ token: t.address, rotates: e.rotations.length > 0 }).toEqual({ token: t.address, rotates: true });
+    if (Object.keys(t.settings).length > 0)
+      expect({ token: t.address, rotates: e.rotations.length > 0 }).toEqual({ token: t.address, rotates: true });
     if (hasGrace(t)) expect({ token: t.address, revokes: e.revocations.length > 0 }).toEqual({ token: t.address, revokes: true });
   }
 
@@ -169,7 +187,10 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
   const rotations = new Map<string, number[]>(TOKENS.map((t) => [t.address, []]));
   const revocations = new Map<string, number[]>(TOKENS.map((t) => [t.address, []]));
   const tallies = new Map<string, Tally>(
-    TOKENS.map((t) => [t.address, { reads: 0, staleReads: 0, checks: 0, staleHeld: 0, staleWorking: 0, invalidWhilePromised: 0, invalidUnpromised: 0 }]),
+    TOKENS.map((t) => [
+      t.address,
+      { reads: 0, staleReads: 0, checks: 0, staleHeld: 0, staleWorking: 0, invalidWhilePromised: 0, invalidUnpromised: 0 },
+    ]),
   );
   const held = new Map<string, { id: string; name: string; value: string }>();
   const secrets = new Set<string>([emulator.adminToken]);
@@ -192,7 +213,9 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
     if (!afterApply) return;
     const now = emulator.clock.now().getTime();
     for (const [address, t] of state) {
-      for (const r of t.retired) if (Date.parse(r.revoke_after) <= now) problems.push(`${when}: ${address}'s retired ${r.name} is past its grace (${r.revoke_after}) but was not revoked`);
+      for (const r of t.retired)
+        if (Date.parse(r.revoke_after) <= now)
+          problems.push(`${when}: ${address}'s retired ${r.name} is past its grace (${r.revoke_after}) but was not revoked`);
     }
   };
 
@@ -214,7 +237,9 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
     if (works) return;
     if (promised) {
       tally.invalidWhilePromised++;
-      problems.push(`${when}: the consumer of ${address} holds ${h.name}, refused by the API while ${isCurrent ? 'it is the current value' : `its grace runs until ${retired!.revoke_after}`}`);
+      problems.push(
+        `${when}: the consumer of ${address} holds ${h.name}, refused by the API while ${isCurrent ? 'it is the current value' : `its grace runs until ${retired!.revoke_after}`}`,
+      );
     } else {
       tally.invalidUnpromised++;
     }
@@ -255,8 +280,14 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
       const e = expected.get(t.address)!;
       const shouldRotate = e.rotations.includes(night);
       const shouldRevoke = e.revocations.filter((n) => n === night).length;
-      if (rotated !== shouldRotate) problems.push(`${label}: ${t.address} ${rotated ? 'rotated' : 'did not rotate'}; expected on nights ${JSON.stringify(e.rotations)}`);
-      if (revoked !== shouldRevoke) problems.push(`${label}: ${revoked} retired token(s) of ${t.address} revoked, expected ${shouldRevoke} (nights ${JSON.stringify(e.revocations)})`);
+      if (rotated !== shouldRotate)
+        problems.push(
+          `${label}: ${t.address} ${rotated ? 'rotated' : 'did not rotate'}; expected on nights ${JSON.stringify(e.rotations)}`,
+        );
+      if (revoked !== shouldRevoke)
+        problems.push(
+          `${label}: ${revoked} retired token(s) of ${t.address} revoked, expected ${shouldRevoke} (nights ${JSON.stringify(e.revocations)})`,
+        );
       if (shouldRotate && !hasGrace(t)) added++;
       if ((shouldRotate && hasGrace(t)) || shouldRevoke > 0) changed++;
     }
@@ -310,7 +341,10 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
     heldInvalidWithoutPromise: Object.fromEntries(TOKENS.map((t) => [t.address, tallies.get(t.address)!.invalidUnpromised])),
     apiStateMismatches,
     leftAfterDestroy: left.length,
-    applySeconds: { mean: Number((applyMs.reduce((a, b) => a + b, 0) / applyMs.length / 1000).toFixed(2)), max: Number((Math.max(...applyMs) / 1000).toFixed(2)) },
+    applySeconds: {
+      mean: Number((applyMs.reduce((a, b) => a + b, 0) / applyMs.length / 1000).toFixed(2)),
+      max: Number((Math.max(...applyMs) / 1000).toFixed(2)),
+    },
     totalSeconds: Math.round((Date.now() - startedAt) / 1000),
   });
 
@@ -337,6 +371,8 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
 
 test('GIVEN rotate_after of exactly 7 days (168h) WHEN the expected nights are computed THEN the model refuses: the job start jitter, not the setting, would decide between night 7 and 8', () => {
   const cal = calendar(FIRST_NIGHT, CI_NIGHTS, 1, SEED);
-  expect(() => expectedNights({ rotate_after: '168h' }, cal)).toThrow(/a rotation falls due \d+ min from the scheduled start of night 7, inside its start window/);
+  expect(() => expectedNights({ rotate_after: '168h' }, cal)).toThrow(
+    /a rotation falls due \d+ min from the scheduled start of night 7, inside its start window/,
+  );
   expect(expectedNights({ rotate_after: '167h' }, cal).rotations).toEqual([7, 14, 21, 28]);
 });

@@ -78,7 +78,10 @@ const ms = (d: string | undefined): number | undefined => (d === undefined ? und
  * after that rotates it. With a grace, the token it replaced is revoked by the first night at or after
  * `rotation + grace`. Throws when a due time lies in a night's start window (see the file's note).
  */
-export function expectedNights(settings: RotationSettings, { nightStarts, nightSlots }: Pick<Calendar, 'nightStarts' | 'nightSlots'>): Expectations {
+export function expectedNights(
+  settings: RotationSettings,
+  { nightStarts, nightSlots }: Pick<Calendar, 'nightStarts' | 'nightSlots'>,
+): Expectations {
   const ttl = ms(settings.ttl);
   const rotateAfter = ms(settings.rotate_after);
   const window = ms(settings.early_rotation_window);
@@ -91,14 +94,19 @@ export function expectedNights(settings: RotationSettings, { nightStarts, nightS
     const slot = nightSlots[night]!;
     if (due > slot - MIN_MARGIN_MS && due < slot + MAX_START_JITTER_MS + MIN_MARGIN_MS) {
       const offset = Math.round((due - slot) / 60_000);
-      throw new Error(`${what} falls due ${offset} min from the scheduled start of night ${night}, inside its start window: the job's start time, not the settings, would decide the night; change the settings`);
+      throw new Error(
+        `${what} falls due ${offset} min from the scheduled start of night ${night}, inside its start window: the job's start time, not the settings, would decide the night; change the settings`,
+      );
     }
     return now >= due;
   };
   for (let night = 1; night < nightStarts.length; night++) {
     const now = nightStarts[night]!;
     const kept: number[] = [];
-    for (const revokeAfter of retired) (decide(revokeAfter, now, night, 'a revocation') ? revocations.push(night) : kept.push(revokeAfter));
+    for (const revokeAfter of retired) {
+      if (decide(revokeAfter, now, night, 'a revocation')) revocations.push(night);
+      else kept.push(revokeAfter);
+    }
     retired = kept;
     const candidates: number[] = [];
     if (rotateAfter !== undefined) candidates.push(created + rotateAfter);

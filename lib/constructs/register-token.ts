@@ -181,6 +181,11 @@ export class MlpRegisterToken extends TerraformResource {
     return this.getStringAttribute(R.expiresAt);
   }
 
+  /** 1 at the first mint, one more at every re-issue (in place). For another provider's `*_wo_version`. */
+  public get generation(): number {
+    return this.getNumberAttribute(R.generation);
+  }
+
   protected override synthesizeAttributes(): Record<string, unknown> {
     const p = this.props;
     return definedAttributes({

@@ -291,7 +291,14 @@ export const diag = {
     );
   },
   /** Destroying a registration token that may still be redeemed: `known` says whether the API was asked. */
-  registerTokenNotRevocable(name: string, expiresAt: string, known: 'no-token-of-that-name' | 'not-checked'): Diagnostic {
+  registerTokenReissued(name: string, expiresAt: string, generation: number): Diagnostic {
+    return warning(
+      'Registration token re-issued in place',
+      `The apply mints a new registration token in place of the one for ${JSON.stringify(name)} (generation ${generation - 1} -> ${generation}); its value replaces the old one in the state. ` +
+        `The old one cannot be revoked: if it was not redeemed, it stays redeemable, once, until it expires at ${expiresAt}. If it was exposed, delete the access token ${JSON.stringify(name)} once it appears.`,
+    );
+  },
+    registerTokenNotRevocable(name: string, expiresAt: string, known: 'no-token-of-that-name' | 'not-checked'): Diagnostic {
     const why =
       known === 'no-token-of-that-name'
         ? `No access token named ${JSON.stringify(name)} exists, so it was not redeemed (or the token it made was deleted since)`

@@ -68,7 +68,7 @@ describe('mlp_register_token', () => {
     const respelled = obj({ name: 'worker', ttl: '60m', rotation_triggers: { n: '2' } });
     const same = await registerToken.plan({ prior: next, proposed: proposedFrom(respelled, next), config: respelled }, context(clock, api));
     expect(same.planned).toMatchObject({ value: next.value, generation: 2 });
-    expect(await registerToken.read({ ...next, generation: null })).toMatchObject({ generation: 1 });
+    expect(await registerToken.read({ ...next, generation: null }, context(clock, api))).toMatchObject({ generation: 1 });
   });
 
   test('GIVEN a registration token WHEN destroyed THEN it is only forgotten, with a warning naming its expiry', async () => {

@@ -28,7 +28,9 @@ test('GIVEN previous_token_grace WHEN rotated by time (emulator clock), then by 
   const w = suite.workdir('generation');
   const config = (release: string, rotateAfter = '240h') => ({
     resource: {
-      mlp_access_token: { svc: { name_prefix: 'svc-', ttl: '720h', rotate_after: rotateAfter, previous_token_grace: '1h', rotation_triggers: { release } } },
+      mlp_access_token: {
+        svc: { name_prefix: 'svc-', ttl: '720h', rotate_after: rotateAfter, previous_token_grace: '1h', rotation_triggers: { release } },
+      },
       terraform_data: { consumer: { input: '${mlp_access_token.svc.generation}' } },
     },
   });
@@ -84,7 +86,9 @@ test('GIVEN previous_token_grace WHEN rotated by time (emulator clock), then by 
 test('GIVEN no previous_token_grace WHEN rotation_triggers change THEN the token is replaced and generation starts again at 1 (what Terraform allows: the new object knows nothing of the old)', async () => {
   const { emulator } = suite;
   const w = suite.workdir('generation-replace');
-  const config = (release: string) => ({ resource: { mlp_access_token: { ci: { name_prefix: 'ci-', ttl: '720h', rotation_triggers: { release } } } } });
+  const config = (release: string) => ({
+    resource: { mlp_access_token: { ci: { name_prefix: 'ci-', ttl: '720h', rotation_triggers: { release } } } },
+  });
   w.writeConfig(config('1'));
   await w.init();
   await w.apply();
@@ -140,7 +144,10 @@ test('GIVEN a registration token (plain, and sealed) WHEN rotation_triggers chan
   const anonymous = new MlpClient({ endpoint: emulator.url });
   let redeemed: string[];
   try {
-    redeemed = [(await anonymous.redeemRegisterToken(String(second.value))).value.reveal(), (await anonymous.redeemRegisterToken(secondSealedValue)).value.reveal()];
+    redeemed = [
+      (await anonymous.redeemRegisterToken(String(second.value))).value.reveal(),
+      (await anonymous.redeemRegisterToken(secondSealedValue)).value.reveal(),
+    ];
   } finally {
     await anonymous.close();
   }

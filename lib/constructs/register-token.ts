@@ -79,8 +79,8 @@ export interface MlpRegisterTokenOptions extends MlpElementOptions, MlpSealProps
 
   /**
    * Terraform's `create_before_destroy`. A re-issue is an in-place update (the new registration
-   * token is minted before the old one leaves the state), so no change of this resource replaces
-   * it: this orders only the replacement of resources that depend on it. Needs `namePrefix`: two
+   * token is minted before the old one leaves the state), so no change of its inputs replaces it:
+   * this matters only when Terraform replaces it anyway (`-replace`, tainted). Needs `namePrefix`: two
    * registration tokens cannot carry one fixed name. A shorthand for
    * `lifecycle: { createBeforeDestroy: true }`, merged with an explicit `lifecycle`.
    *

@@ -290,7 +290,7 @@ export const diag = {
       `The registration token for ${JSON.stringify(name)} expired at ${expiresAt}: it can no longer be redeemed, so there is nothing to revoke.`,
     );
   },
-  /** Destroying a registration token that may still be redeemed: `known` says whether the API was asked. */
+  /** A re-issue planned in place: the old registration token cannot be revoked. */
   registerTokenReissued(name: string, expiresAt: string, generation: number): Diagnostic {
     return warning(
       'Registration token re-issued in place',
@@ -298,7 +298,8 @@ export const diag = {
         `The old one cannot be revoked: if it was not redeemed, it stays redeemable, once, until it expires at ${expiresAt}. If it was exposed, delete the access token ${JSON.stringify(name)} once it appears.`,
     );
   },
-    registerTokenNotRevocable(name: string, expiresAt: string, known: 'no-token-of-that-name' | 'not-checked'): Diagnostic {
+  /** Destroying a registration token that may still be redeemed: `known` says whether the API was asked. */
+  registerTokenNotRevocable(name: string, expiresAt: string, known: 'no-token-of-that-name' | 'not-checked'): Diagnostic {
     const why =
       known === 'no-token-of-that-name'
         ? `No access token named ${JSON.stringify(name)} exists, so it was not redeemed (or the token it made was deleted since)`

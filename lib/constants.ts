@@ -67,6 +67,7 @@ export const ACCESS_TOKEN_ATTRS = {
   replaceExisting: 'replace_existing',
   previousTokenGrace: 'previous_token_grace',
   retiredTokens: 'retired_tokens',
+  generation: 'generation',
 } as const;
 
 /** `mlp_register_token` attribute names. */
@@ -82,6 +83,7 @@ export const REGISTER_TOKEN_ATTRS = {
   expiresAt: 'expires_at',
   sealTo: 'seal_to',
   sealedValue: 'sealed_value',
+  generation: 'generation',
 } as const;
 
 /** Roles as users write them (Terraform and constructs). The API spells them `USER` / `ADMIN`. */

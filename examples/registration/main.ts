@@ -16,8 +16,9 @@
  * new registration token; the team applies with it, which replaces its token, the new one first (the
  * old one's deletion needs an Administrator token, as above). The registration token has a
  * `namePrefix`, not a fixed name: each one names a new access token (the prefix and 12 random
- * characters), so it can be minted while the previous issue's token still holds its name, and
- * `createBeforeDestroy` mints it before the old one is forgotten.
+ * characters), so it can be minted while the previous issue's token still holds its name. A re-issue
+ * is an in-place update (its `generation` goes up by one), so the new one is minted before the old
+ * one is forgotten.
  */
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';

@@ -243,6 +243,14 @@ export class MlpAccessToken extends TerraformResource {
     return this.getStringAttribute(A.rotateAt);
   }
 
+  /**
+   * 1 at creation, one more at every rotation done in place (with `previousTokenGrace`); a replacement
+   * (a rotation without it) starts again at 1. For another provider's `*_wo_version`.
+   */
+  public get generation(): number {
+    return this.getNumberAttribute(A.generation);
+  }
+
   protected override synthesizeAttributes(): Record<string, unknown> {
     const p = this.props;
     checkSecretSource(this, 'registerToken', p.registerToken);

@@ -41,9 +41,9 @@ export interface MlpRegisterTokenOptions extends MlpElementOptions, MlpSealProps
 
   /**
    * A prefix the provider completes with a unique suffix (12 characters) to name the access token
-   * it will create, so a new registration token can be minted beside the one it replaces: use it
-   * with `createBeforeDestroy` to re-issue (change `rotationTriggers`) without destroying the old
-   * hand-off first. At most 52 characters.
+   * it will create, so a new registration token can be minted while the access token redeemed from
+   * the previous one exists: a re-issue (change `rotationTriggers`) is an in-place update that mints
+   * the new one before the old one leaves the state (`generation` goes up by one). At most 52 characters.
    *
    * @default - none; give `name` or `namePrefix`
    */
@@ -78,9 +78,10 @@ export interface MlpRegisterTokenOptions extends MlpElementOptions, MlpSealProps
   readonly rotationTriggers?: { readonly [key: string]: string };
 
   /**
-   * Mint the replacement before destroying the old registration token (Terraform's
-   * `create_before_destroy`), so a re-issue never leaves the state without one. Needs `namePrefix`:
-   * two registration tokens cannot carry one fixed name. A shorthand for
+   * Terraform's `create_before_destroy`. A re-issue is an in-place update (the new registration
+   * token is minted before the old one leaves the state), so no change of its inputs replaces it:
+   * this matters only when Terraform replaces it anyway (`-replace`, tainted). Needs `namePrefix`: two
+   * registration tokens cannot carry one fixed name. A shorthand for
    * `lifecycle: { createBeforeDestroy: true }`, merged with an explicit `lifecycle`.
    *
    * @default false
@@ -179,6 +180,11 @@ export class MlpRegisterToken extends TerraformResource {
   /** Until when it can be redeemed (RFC 3339). */
   public get expiresAt(): string {
     return this.getStringAttribute(R.expiresAt);
+  }
+
+  /** 1 at the first mint, one more at every re-issue (in place). For another provider's `*_wo_version`. */
+  public get generation(): number {
+    return this.getNumberAttribute(R.generation);
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {

@@ -290,6 +290,14 @@ export const diag = {
       `The registration token for ${JSON.stringify(name)} expired at ${expiresAt}: it can no longer be redeemed, so there is nothing to revoke.`,
     );
   },
+  /** A re-issue planned in place: the old registration token cannot be revoked. */
+  registerTokenReissued(name: string, expiresAt: string, generation: number): Diagnostic {
+    return warning(
+      'Registration token re-issued in place',
+      `The apply mints a new registration token in place of the one for ${JSON.stringify(name)} (generation ${generation - 1} -> ${generation}); its value replaces the old one in the state. ` +
+        `The old one cannot be revoked: if it was not redeemed, it stays redeemable, once, until it expires at ${expiresAt}. If it was exposed, delete the access token ${JSON.stringify(name)} once it appears.`,
+    );
+  },
   /** Destroying a registration token that may still be redeemed: `known` says whether the API was asked. */
   registerTokenNotRevocable(name: string, expiresAt: string, known: 'no-token-of-that-name' | 'not-checked'): Diagnostic {
     const why =

@@ -96,6 +96,11 @@ export interface PlanResult {
   readonly planned: ObjectValue;
   /** Attribute names whose change forces replacement (only meaningful on update). */
   readonly requiresReplace: readonly string[];
+  /**
+   * An update that makes a new secret in place (a re-issued registration token): sealed like a
+   * create, at plan (`value`/`sealed_value` unknown) and at apply.
+   */
+  readonly reissues?: boolean;
 }
 
 export interface ApplyRequest {

@@ -19,7 +19,7 @@ import type * as proto from './protocol';
 import { type Reply, unary } from './rpc';
 import { type BlockSchema, objectTypeOf, sensitiveAttributes, toProtoSchema, writeOnlyAttributes } from './schema';
 import { secretsDiag } from './secrets-diagnostics';
-import { isSealable, planSealing, sealCreated, validateSealTo } from './sealing';
+import { SEALED_VALUE, isSealable, planSealing, sealCreated, validateSealTo } from './sealing';
 
 export interface ProviderOptions {
   readonly resources: readonly ResourceHandler[];
@@ -170,7 +170,7 @@ export class Provider {
     const ctx = this.#context('plan');
     const result = await r.handler.plan({ prior, proposed, config }, ctx);
     const replaces = prior !== null && result.requiresReplace.length > 0;
-    const planned = isSealable(r.handler.schema) ? planSealing(prior, result.planned, replaces, ctx.diagnostics) : result.planned;
+    const planned = isSealable(r.handler.schema) ? planSealing(prior, result.planned, replaces || result.reissues === true, ctx.diagnostics) : result.planned;
     return {
       planned_state: encodeDynamic(withoutWriteOnly(r, planned), r.type),
       requires_replace: prior === null ? [] : result.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })),
@@ -195,6 +195,8 @@ export class Provider {
       if (next && isSealable(r.handler.schema)) next = await sealCreated(next, ctx.diagnostics);
     } else {
       next = await r.handler.update({ prior, planned, config }, ctx);
+      // A secret made in place (a re-issue) is sealed as at create: planned unknown means a new one.
+      if (next && isSealable(r.handler.schema) && planned[SEALED_VALUE] === UNKNOWN) next = await sealCreated(next, ctx.diagnostics);
     }
     if (next) this.#registerSecrets(r, next);
     return { new_state: encodeDynamic(withoutWriteOnly(r, next), r.type), diagnostics: ctx.diagnostics.items };

@@ -104,6 +104,7 @@ describe('MlpAccessToken', () => {
         createdAt: token.createdAt,
         expiresAt: token.expiresAt,
         rotateAt: token.rotateAt,
+        generation: token.generation,
       },
     });
     const resolved = parsed(Testing.synth(stack)).output!.attributes.value;
@@ -117,6 +118,7 @@ describe('MlpAccessToken', () => {
       createdAt: '${mlp_access_token.ci.created_at}',
       expiresAt: '${mlp_access_token.ci.expires_at}',
       rotateAt: '${mlp_access_token.ci.rotate_at}',
+      generation: '${mlp_access_token.ci.generation}',
     });
   });
 

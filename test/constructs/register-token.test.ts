@@ -156,4 +156,11 @@ describe('MlpRegisterToken', () => {
       expectConstructError(build({ name: 'bot', ttl: '1h', output: { name: '9lives' } }), 'INVALID_IDENTIFIER', 'output.name "9lives"');
     });
   });
+
+  test('GIVEN a registration token WHEN generation is read THEN it is a number reference to the generation attribute', () => {
+    const stack = stackWithProvider();
+    const invite = new MlpRegisterToken(stack, 'invite', { namePrefix: 'bot-', ttl: '1h' });
+    new TerraformOutput(stack, 'generation', { value: invite.generation });
+    expect(parsed(Testing.synth(stack)).output!.generation.value).toBe('${mlp_register_token.invite.generation}');
+  });
 });

@@ -481,3 +481,56 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
     expect(summaries(obj({ name_prefix: 'svc-', previous_token_grace: '1h', seal_to: ['age1x'] }))).toContain('Conflicting previous_token_grace and seal_to');
   });
 });
+
+describe('mlp_access_token generation', () => {
+  const grace = (release: string, extra: Record<string, Value> = {}) =>
+    obj({ name_prefix: 'svc-', ttl: '720h', rotate_after: '240h', previous_token_grace: '1h', rotation_triggers: { release }, ...extra });
+
+  test('GIVEN previous_token_grace WHEN created, rotated by time, then by rotation_triggers THEN generation goes 1 -> 2 -> 3; an update that is not a rotation (rotate_after) leaves it', async () => {
+    const { api, clock, state } = await setup(grace('1'));
+    expect(state.generation).toBe(1);
+    const step = async (prior: ObjectValue, cfg: ObjectValue) => {
+      const { planned, requiresReplace } = await accessToken.plan({ prior, proposed: proposedFrom(cfg, prior), config: cfg }, context(clock, api));
+      expect(requiresReplace).toEqual([]);
+      return { planned, next: await accessToken.update({ prior, planned, config: cfg }, context(clock, api)) };
+    };
+    // Not yet due: nothing changes, generation included.
+    expect((await step(state, grace('1'))).next.generation).toBe(1);
+
+    clock.advance('240h');
+    const byTime = await step(state, grace('1'));
+    expect(byTime.planned.generation).toBe(2);
+    expect(byTime.next).toMatchObject({ generation: 2, id: expect.any(String) });
+    expect(byTime.next.id).not.toBe(state.id);
+
+    const byTriggers = await step(byTime.next, grace('2'));
+    expect(byTriggers.planned.generation).toBe(3);
+    expect(byTriggers.next.generation).toBe(3);
+
+    const calls = { ...api.calls };
+    const settingOnly = await step(byTriggers.next, grace('2', { rotate_after: '300h' }));
+    expect(settingOnly.planned).toMatchObject({ generation: 3, id: byTriggers.next.id });
+    expect(settingOnly.next.generation).toBe(3);
+    expect(api.calls.mint).toBe(calls.mint);
+  });
+
+  test('GIVEN no previous_token_grace WHEN rotation_triggers change THEN it is a replacement and the new object starts again at 1 (Terraform plans it with no prior state)', async () => {
+    const config = (n: string) => obj({ name: 'ci', ttl: '720h', rotation_triggers: { n } });
+    const { api, clock, plan, state } = await setup(config('1'));
+    expect(state.generation).toBe(1);
+    const ctx = context(clock, api);
+    expect((await plan(config('2'), ctx)).requiresReplace).toEqual(['rotation_triggers']);
+    // The create half, as Terraform plans it (again at apply): prior null.
+    const createHalf = await accessToken.plan({ prior: null, proposed: proposedFrom(config('2'), null), config: config('2') }, ctx);
+    expect(createHalf.planned.generation).toBe(1);
+  });
+
+  test('GIVEN an import, or a state from before generation existed WHEN imported, read or rotated THEN it counts as 1', async () => {
+    const { api, clock, state } = await setup(grace('1'));
+    expect((await accessToken.import(String(state.name), context(clock, api))).generation).toBe(1);
+    const old = { ...state, generation: null };
+    expect((await accessToken.read(old, context(clock, api)))!.generation).toBe(1);
+    const { planned } = await accessToken.plan({ prior: old, proposed: proposedFrom(grace('2'), old), config: grace('2') }, context(clock, api));
+    expect(planned.generation).toBe(2);
+  });
+});

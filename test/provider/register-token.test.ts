@@ -13,6 +13,7 @@ const proposedFrom = (config: ObjectValue, prior: ObjectValue | null): ObjectVal
   id: prior?.id ?? null,
   value: prior?.value ?? null,
   expires_at: prior?.expires_at ?? null,
+  generation: prior?.generation ?? null,
   role: config.role ?? prior?.role ?? null,
 });
 
@@ -46,12 +47,28 @@ describe('mlp_register_token', () => {
     expect(planned).toEqual(state);
   });
 
-  test('GIVEN changed rotation_triggers WHEN planned THEN a new one is minted', async () => {
+  test('GIVEN changed rotation_triggers WHEN planned and applied THEN a new one is minted in place (an update, with a warning that the old one cannot be revoked), generation 1 -> 2', async () => {
     const { api, clock, state } = await minted(obj({ name: 'worker', ttl: '1h', rotation_triggers: { n: '1' } }));
+    expect(state.generation).toBe(1);
     const config = obj({ name: 'worker', ttl: '1h', rotation_triggers: { n: '2' } });
-    const { requiresReplace, planned } = await registerToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, context(clock, api));
-    expect(requiresReplace).toEqual(['rotation_triggers']);
-    expect(planned.value).toBe(UNKNOWN);
+    const ctx = context(clock, api);
+    const result = await registerToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, ctx);
+    expect(result).toMatchObject({ requiresReplace: [], reissues: true });
+    expect(result.planned).toMatchObject({ value: UNKNOWN, id: UNKNOWN, expires_at: UNKNOWN, name: 'worker', generation: 2 });
+    expect(ctx.diagnostics.items).toEqual([
+      expect.objectContaining({ severity: 'warning', summary: 'Registration token re-issued in place', detail: expect.stringMatching(/generation 1 -> 2.*cannot be revoked.*until it expires at 2026-01-01T01:00:00Z/) }),
+    ]);
+    const applyCtx = context(clock, api);
+    const next = await registerToken.update({ prior: state, planned: result.planned, config }, applyCtx);
+    expect(next).toMatchObject({ name: 'worker', generation: 2 });
+    expect(next.value).not.toBe(state.value);
+    expect(api.registerTokens.get(next.value as string)).toMatchObject({ name: 'worker' });
+    expect(applyCtx.diagnostics.items.map((d) => d.summary)).toEqual(['Registration token removed from state only']);
+    // A respelled ttl of the same length is no re-issue: nothing minted, generation kept.
+    const respelled = obj({ name: 'worker', ttl: '60m', rotation_triggers: { n: '2' } });
+    const same = await registerToken.plan({ prior: next, proposed: proposedFrom(respelled, next), config: respelled }, context(clock, api));
+    expect(same.planned).toMatchObject({ value: next.value, generation: 2 });
+    expect(await registerToken.read({ ...next, generation: null }, context(clock, api))).toMatchObject({ generation: 1 });
   });
 
   test('GIVEN a registration token WHEN destroyed THEN it is only forgotten, with a warning naming its expiry', async () => {
@@ -82,10 +99,11 @@ describe('mlp_register_token', () => {
     const config = obj({ name_prefix: 'worker-', ttl: '1h', rotation_triggers: { n: '2' } });
     const ctx = context(clock, api);
     const { planned, requiresReplace } = await registerToken.plan({ prior: state, proposed: { ...proposedFrom(config, state), name: state.name! }, config }, ctx);
-    expect(requiresReplace).toEqual(['rotation_triggers']);
-    expect(planned.name).toBe(UNKNOWN);
-    const next = (await registerToken.create({ prior: null, planned, config }, ctx))!;
+    expect(requiresReplace).toEqual([]);
+    expect(planned).toMatchObject({ name: UNKNOWN, generation: 2 });
+    const next = await registerToken.update({ prior: state, planned, config }, ctx);
     expect(next.name).not.toBe(state.name);
+    expect(next.generation).toBe(2);
     const validation = (c: ObjectValue) => {
       const diagnostics = new Diagnostics();
       registerToken.validate(c, { diagnostics });

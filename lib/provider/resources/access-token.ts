@@ -115,6 +115,13 @@ export const accessTokenSchema = {
         'Let the provider delete a token of this `name` that the state does not hold and create this one in its place. Default `false`: such a plan fails, naming the token, and nothing is deleted. ' +
         'Meant for unattended recovery after a run of this same configuration was interrupted before it could record the token; never set it for a name someone else may use. Changing it does not call the API.',
     },
+    [A.generation]: {
+      type: 'number',
+      computed: true,
+      description:
+        'Counts the rotations: 1 at creation (and import), one more at every rotation done in place, that is with `previous_token_grace` (when `rotate_at` passes, the token expires, `rotation_triggers` or another input changes). An update that is not a rotation leaves it. ' +
+        'Without `previous_token_grace` a rotation is a replacement, a new resource object Terraform tells nothing of the old one, so it starts again at 1: pair `generation` with another provider\'s `*_wo_version` only together with `previous_token_grace`.',
+    },
   },
 } as const satisfies BlockSchema;
 
@@ -263,7 +270,7 @@ export const accessToken = {
     const rotating = plannedCreate(proposed, config);
     const retiring: RetiredToken = { name, id: isKnown(priorId) ? priorId : null, revokeAfter: UNKNOWN };
     ctx.diagnostics.add(diag.rotatingWithGrace(name, grace));
-    return { planned: { ...rotating, [A.retiredTokens]: retiredValue([...kept, retiring]) }, requiresReplace: [] };
+    return { planned: { ...rotating, [A.retiredTokens]: retiredValue([...kept, retiring]), [A.generation]: generationOf(prior) + 1 }, requiresReplace: [] };
   },
 
   async planDestroy(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
@@ -382,7 +389,7 @@ export const accessToken = {
       ctx.diagnostics.add(diag.tokenGone(ACCESS_TOKEN_RESOURCE, name));
       return null;
     }
-    return refreshed(state, info);
+    return refreshed(withGeneration(state), info);
   },
 
   // ---- update -----------------------------------------------------------------------------------
@@ -450,6 +457,7 @@ export const accessToken = {
     const lifetime = info.expiresAt ? (info.expiresAt.getTime() - info.createdAt.getTime()) / 1000 : 0;
     const state: ObjectValue = {
       ...nullState(),
+      [A.generation]: FIRST_GENERATION,
       // A lifetime in whole seconds is what `ttl` was, so a configuration with the same ttl plans no change.
       [A.ttl]: Number.isSafeInteger(lifetime) && lifetime > 0 ? formatDuration(lifetime) : null,
     };
@@ -487,7 +495,23 @@ export function plannedCreate(proposed: ObjectValue, config: ObjectValue): Objec
   const rotates = getString(config, A.rotateAfter) !== null || (getString(config, A.earlyRotationWindow) !== null && (getString(config, A.ttl) !== null || registerToken !== null));
   out[A.rotateAt] = rotates ? UNKNOWN : null;
   out[A.retiredTokens] = [];
+  // A replacement's new object is planned (again at apply) with no prior state: it starts over too.
+  out[A.generation] = FIRST_GENERATION;
   return out;
+}
+
+/** The `generation` of a token's first object (a create, a replacement, an import). */
+export const FIRST_GENERATION = 1;
+
+/** A state's generation: a state written before the attribute existed holds null, which counts as the first. */
+export function generationOf(state: ObjectValue): number {
+  const g = state[A.generation];
+  return typeof g === 'number' && Number.isSafeInteger(g) && g >= FIRST_GENERATION ? g : FIRST_GENERATION;
+}
+
+/** The state with its generation set (refresh of a state written before the attribute existed). */
+function withGeneration(state: ObjectValue): ObjectValue {
+  return (state[A.generation] ?? null) === null ? { ...state, [A.generation]: FIRST_GENERATION } : state;
 }
 
 /** The plan of an update that replaces the token: as a create, keeping the configured values. */

@@ -5,12 +5,14 @@
  *
  * Registration tokens are never listed and cannot be revoked, so the state is the only record of
  * one: it is never recreated because it expired or was redeemed (read keeps it as it is), only
- * because its inputs or `rotation_triggers` changed; destroy forgets it, with a warning that says
- * what is known: redeemed (its access token exists), expired, or possibly still redeemable.
+ * re-issued because its inputs or `rotation_triggers` changed; destroy forgets it, with a warning that
+ * says what is known: redeemed (its access token exists), expired, or possibly still redeemable.
  *
- * A new one cannot be minted while an access token of its name exists (the API refuses it), and a
- * replaced one is gone from the state before its successor is minted: so a plan that would mint for
- * a taken name fails at plan, with the way out (`name_prefix`, or a new name).
+ * A re-issue is an in-place update (so `generation` counts the issues; a replacement's new object
+ * would start over): the plan warns that the old one cannot be revoked, the apply mints the new one
+ * and then warns as destroy does. A new one cannot be minted while an access token of its name exists
+ * (the API refuses it): so a plan that would mint for a taken name fails at plan, with the way out
+ * (`name_prefix`, or a new name).
  *
  * Order: schema, validation, plan, create, read, update, delete, import, then helpers.
  */
@@ -35,7 +37,7 @@ export const registerTokenSchema = {
   version: INITIAL_SCHEMA_VERSION,
   description:
     'A one-time registration token for an access token of the given name, role and lifetime. Whoever holds it can redeem it once, without credentials, until it expires ' +
-    '(`mlp_access_token` with `register_token`). It is not recreated when it expires or is redeemed; change `rotation_triggers` to mint a new one. It cannot be revoked: destroying it only forgets it.',
+    '(`mlp_access_token` with `register_token`). It is not recreated when it expires or is redeemed; change `rotation_triggers` to mint a new one (in place: `generation` counts the issues). It cannot be revoked: destroying or re-issuing it only forgets it.',
   attributes: {
     [A.id]: { type: 'string', computed: true, description: 'A local identifier (registration tokens have no id in the API).' },
     [A.name]: {
@@ -61,6 +63,12 @@ export const registerTokenSchema = {
     [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The registration token. Null when `seal_to` is set.' },
     ...sealAttributes('registration token'),
     [A.expiresAt]: { type: 'string', computed: true, description: 'When the registration token stops being redeemable (RFC 3339).' },
+    [A.generation]: {
+      type: 'number',
+      computed: true,
+      description:
+        'Counts the issues: 1 at the first mint, one more at every re-issue (`rotation_triggers` or another input changed). A re-issue is an in-place update, so the number carries over; for pairing with another provider\'s `*_wo_version`.',
+    },
   },
 } as const satisfies BlockSchema;
 
@@ -107,19 +115,23 @@ export const registerToken = {
       [A.value]: UNKNOWN,
       [A.expiresAt]: UNKNOWN,
       [A.role]: getString(config, A.role) ?? 'user',
+      [A.generation]: FIRST_GENERATION,
     });
     if (prior === null) {
       await preflightMint(config, ctx);
       return { planned: fresh(), requiresReplace: [] };
     }
-    const replace = REPLACING_INPUTS.filter((attr) => changed(attr, prior, proposed, config));
+    const reissue = REPLACING_INPUTS.filter((attr) => changed(attr, prior, proposed, config));
     // Expired or redeemed is no reason: nothing can be known about either, and a new one would
     // only matter to whoever redeems it, who asks for it through rotation_triggers.
-    if (replace.length === 0) return { planned: { ...proposed, [A.role]: prior[A.role] ?? 'user' }, requiresReplace: [] };
-    // Checked here, on the replacement: once Terraform destroys the old one (first, by default), a
-    // refused mint would leave the hand-off in neither the state nor the API.
+    if (reissue.length === 0) return { planned: { ...proposed, [A.role]: prior[A.role] ?? 'user' }, requiresReplace: [] };
+    // A re-issue is an in-place update (a replacement's new object would know nothing of this one,
+    // so generation could not carry over): the apply mints anew, and the plan says what becomes of
+    // the old one, which cannot be revoked. A refused mint fails here, leaving the old one in the state.
     await preflightMint(config, ctx);
-    return { planned: fresh(), requiresReplace: replace };
+    const generation = generationOf(prior) + 1;
+    ctx.diagnostics.add(diag.registerTokenReissued(String(getString(prior, A.name)), formatTime(parseTime(getString(prior, A.expiresAt))) ?? 'its expiry', generation));
+    return { planned: { ...fresh(), [A.generation]: generation }, requiresReplace: [], reissues: true };
   },
 
   async planDestroy(): Promise<void> {
@@ -153,15 +165,20 @@ export const registerToken = {
 
   async read(state: ObjectValue): Promise<ObjectValue> {
     // Registration tokens are not listed: there is nothing to compare with, and expiry or use is no
-    // reason to drop it (see the module comment).
-    return state;
+    // reason to drop it (see the module comment). A state from before generation existed gets 1.
+    return (state[A.generation] ?? null) === null ? { ...state, [A.generation]: FIRST_GENERATION } : state;
   },
 
   // ---- update -----------------------------------------------------------------------------------
 
-  async update({ planned }: ApplyRequest): Promise<ObjectValue> {
-    // Only a respelled duration of the same length gets here: nothing changes in the API.
-    return planned;
+  async update({ prior, planned, config }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue> {
+    // A respelled duration of the same length: nothing changes in the API.
+    if (planned[A.id] !== UNKNOWN) return planned;
+    // A re-issue: mint first (a refused mint keeps the old one in the state), then say what is
+    // known of the old one, as destroy does.
+    const minted = await registerToken.create({ prior: null, planned, config }, ctx);
+    ctx.diagnostics.add(await destroyNotice(prior!, ctx));
+    return minted;
   },
 
   // ---- delete -----------------------------------------------------------------------------------
@@ -187,6 +204,15 @@ export const registerToken = {
 } satisfies ResourceHandler & { readonly schema: typeof registerTokenSchema };
 
 // ---- helpers ------------------------------------------------------------------------------------
+
+/** The `generation` of the first registration token a resource mints. */
+const FIRST_GENERATION = 1;
+
+/** A state's generation: a state written before the attribute existed holds null, which counts as the first. */
+function generationOf(state: ObjectValue): number {
+  const g = state[A.generation];
+  return typeof g === 'number' && Number.isSafeInteger(g) && g >= FIRST_GENERATION ? g : FIRST_GENERATION;
+}
 
 function changed(attr: (typeof REPLACING_INPUTS)[number], prior: ObjectValue, proposed: ObjectValue, config: ObjectValue): boolean {
   const before = prior[attr] ?? null;

@@ -480,6 +480,33 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
     // An in-place rotation would store the new value unsealed.
     expect(summaries(obj({ name_prefix: 'svc-', previous_token_grace: '1h', seal_to: ['age1x'] }))).toContain('Conflicting previous_token_grace and seal_to');
   });
+
+  test('throws when validated with a grace longer than the schedule leaves the retired token to live', () => {
+    const details = (c: ObjectValue) => {
+      const diagnostics = new Diagnostics();
+      accessToken.validate(c, { diagnostics });
+      return diagnostics.items.map((d) => `${d.summary}: ${d.detail}`);
+    };
+    // rotate_after 167h of a 180h token leaves 13h: a 36h grace would end after its expiry.
+    const tooLong = details(obj({ name_prefix: 'svc-', ttl: '180h', rotate_after: '167h', previous_token_grace: '36h' }));
+    expect(tooLong).toEqual([expect.stringMatching(/^Invalid previous_token_grace: .*longer than the 13h a retired token has left to live/)]);
+    // The window alone: rotation at expiry - 24h leaves 24h.
+    expect(details(obj({ name_prefix: 'svc-', ttl: '720h', early_rotation_window: '24h', previous_token_grace: '25h' }))).toHaveLength(1);
+    // Either schedule that leaves enough is fine: rotation comes at the earlier time, leaving the longer of the two.
+    expect(details(obj({ name_prefix: 'svc-', ttl: '240h', rotate_after: '167h', previous_token_grace: '36h' }))).toEqual([]);
+    expect(details(obj({ name_prefix: 'svc-', ttl: '180h', rotate_after: '167h', early_rotation_window: '48h', previous_token_grace: '36h' }))).toEqual([]);
+    // No schedule (rotation by triggers only): nothing to check against.
+    expect(details(obj({ name_prefix: 'svc-', ttl: '1h', previous_token_grace: '36h' }))).toEqual([]);
+  });
+
+  test('GIVEN a token that expires before its grace would end WHEN rotated in place THEN revoke_after is its expiry, never later', async () => {
+    const cfg = (release: string) => obj({ name_prefix: 'svc-', ttl: '2h', previous_token_grace: '1h', rotation_triggers: { release } });
+    const { api, clock, state, plan } = await setup(cfg('1'));
+    clock.advance('90m'); // 30 minutes left of the old token's 2h
+    const { planned } = await plan(cfg('2'), context(clock, api));
+    const next = await accessToken.update({ prior: state, planned, config: cfg('2') }, context(clock, api));
+    expect(next.retired_tokens).toEqual([{ name: state.name, id: state.id, revoke_after: state.expires_at }]);
+  });
 });
 
 describe('mlp_access_token generation', () => {

@@ -24,7 +24,7 @@ import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHan
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
 import { sealAttributes } from '../sealing';
 import { redeemedToken, validateWriteOnlyRedeem, writeOnlyRedeemAttributes } from './write-only';
-import { type RetiredToken, RETIRED_TOKEN_TYPE, isDue, retiredOf, retiredValue, revokeAfter } from './overlap';
+import { type RetiredToken, RETIRED_TOKEN_TYPE, isDue, retiredOf, retiredValue, graceProblem, revokeAfter } from './overlap';
 import { nameLedger, noteHeld, requireAdministrator, unmanagedTokenNamed } from './preflight';
 import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
 
@@ -206,6 +206,10 @@ export const accessToken = {
     if (isKnown(grace)) {
       const problem = durationProblem(grace);
       if (problem) d.add(diag.invalidAttribute([A.previousTokenGrace], problem));
+      else if (durationsValid && isKnown(ttl) && rotateAfter !== UNKNOWN && window !== UNKNOWN) {
+        const tooLong = graceProblem(grace, ttl, rotateAfter, window);
+        if (tooLong) d.add(diag.invalidAttribute([A.previousTokenGrace], tooLong, 'Make previous_token_grace shorter, rotate earlier (a shorter rotate_after, a longer early_rotation_window), or give the token a longer ttl; leave a scheduled run of slack too'));
+      }
     }
     if (grace !== null && (config[A.sealTo] ?? null) !== null) d.add(diag.conflictingAttributes(A.previousTokenGrace, A.sealTo, 'an in-place rotation would store the new value unsealed; seal_to works with replacement rotation'));
     if (window !== null && ttl === null && redeems === null) {
@@ -410,7 +414,8 @@ export const accessToken = {
     const created = await accessToken.create({ prior: null, planned, config }, ctx);
     const grace = String(getString(planned, A.previousTokenGrace));
     const now = ctx.clock.now();
-    const retired = after.map((t) => (t.revokeAfter === UNKNOWN ? { ...t, revokeAfter: revokeAfter(now, grace) } : t));
+    const retiredExpiry = parseTime(getString(prior!, A.expiresAt));
+    const retired = after.map((t) => (t.revokeAfter === UNKNOWN ? { ...t, revokeAfter: revokeAfter(now, grace, retiredExpiry) } : t));
     if (created === null || ctx.diagnostics.hasErrors) {
       // The new token may exist (its name is in `created`): keep the old one current, and list the
       // new one as retired at once, so the next apply deletes it by name. Nothing is left behind.

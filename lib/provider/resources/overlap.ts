@@ -8,7 +8,7 @@
  * the API.
  */
 import { ACCESS_TOKEN_ATTRS as A } from '../../constants';
-import { parseDuration } from '../../client/duration';
+import { formatDuration, parseDuration } from '../../client/duration';
 import { type CtyType, type ObjectValue, UNKNOWN, type Value } from '../codec';
 import { formatTime, parseTime } from '../values';
 
@@ -55,7 +55,24 @@ export function isDue(token: RetiredToken, now: Date): boolean {
   return at === null || now >= at;
 }
 
-/** When a token retired at `now` with `grace` is revoked. */
-export function revokeAfter(now: Date, grace: string): string {
-  return formatTime(new Date(now.getTime() + parseDuration(grace) * 1000))!;
+/**
+ * When a token retired at `now` with `grace` is revoked: at the end of the grace, or at its own expiry
+ * when that comes first, so `retired_tokens` never promises a consumer more than the token has.
+ */
+export function revokeAfter(now: Date, grace: string, expiresAt: Date | null): string {
+  const end = now.getTime() + parseDuration(grace) * 1000;
+  return formatTime(new Date(expiresAt === null ? end : Math.min(end, expiresAt.getTime())))!;
+}
+
+/**
+ * Why `previous_token_grace` cannot be kept by the schedule, or `undefined`: a scheduled rotation
+ * leaves the old token `max(ttl - rotate_after, early_rotation_window)` to live (rotation comes at the
+ * earlier of the two), and a grace longer than that would end after the token expired.
+ */
+export function graceProblem(grace: string, ttl: string, rotateAfter: string | null, window: string | null): string | undefined {
+  if (rotateAfter === null && window === null) return undefined;
+  const life = Math.max(rotateAfter === null ? 0 : parseDuration(ttl) - parseDuration(rotateAfter), window === null ? 0 : parseDuration(window));
+  if (parseDuration(grace) <= life) return undefined;
+  const schedule = [rotateAfter === null ? undefined : `rotate_after (${rotateAfter})`, window === null ? undefined : `early_rotation_window (${window})`].filter(Boolean).join(' and ');
+  return `previous_token_grace (${grace}) is longer than the ${formatDuration(life)} a retired token has left to live when ${schedule} rotate it before ttl (${ttl}) ends it, so consumers would hold an expired token while the grace promised it valid`;
 }

@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import * as cdktf from 'cdktf';
 import { type ITerraformDependable, TerraformElement, type TerraformProvider } from 'cdktf';
 import { EPHEMERAL_ACCESS_TOKEN_ATTRS as E, EPHEMERAL_MAX_TTL } from '../constants';
-import { parseDuration } from '../client/duration';
+import { parseDuration } from '../contract/duration';
 import * as errors from './errors';
 import {
   GENERATOR_METADATA,

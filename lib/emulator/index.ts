@@ -13,9 +13,9 @@
  * @module mlp-tokens/emulator
  */
 import { randomBytes } from 'node:crypto';
-import type { RouteName } from '../client/routes';
-import { durationProblem, parseDuration } from '../client/duration';
-import { roleToApi } from '../client/validation';
+import type { RouteName } from '../contract/routes';
+import { durationProblem, parseDuration } from '../contract/duration';
+import { roleToApi } from '../contract/validation';
 import { SettableClock, type EmulatorClock } from './clock';
 import type { ControlTarget } from './control';
 import { EmulatorError } from './errors';
@@ -28,7 +28,7 @@ export { ManualClock, SettableClock, type EmulatorClock } from './clock';
 export { EmulatorError, type EmulatorErrorCode } from './errors';
 export { mulberry32, type FaultAction, type FaultConfig, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
 export type { RegisterTokenRecord, TokenRecord } from './records';
-export type { RouteName } from '../client/routes';
+export type { RouteName } from '../contract/routes';
 
 export interface EmulatorOptions {
   /** @default '127.0.0.1' */

@@ -22,9 +22,9 @@ import {
   nameProblem,
 } from '../../lib/client';
 import { MAX_RESPONSE_BYTES } from '../../lib/client/http';
-import { PATHS } from '../../lib/client/routes';
+import { PATHS } from '../../lib/contract/routes';
 import { TLS_VERIFICATION_WARNING } from '../../lib/client/tls-warning';
-import { endpointProblem } from '../../lib/client/validation';
+import { endpointProblem } from '../../lib/contract/validation';
 import { startEmulator } from '../../lib/emulator';
 import { exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
 

@@ -197,11 +197,11 @@ describe('what the constructs load at run time', () => {
     const modules = [...seen].map((f) => path.relative(root, f)).filter((f) => !f.startsWith('constructs/')).sort();
     // rule-schemas.ts holds the zod schemas of the same pure rules (imported directly, so no public type reaches zod).
     expect(modules).toEqual([
-      'client/duration.ts',
-      'client/rule-schemas.ts',
-      'client/text.ts',
-      'client/validation.ts',
       'constants.ts',
+      'contract/duration.ts',
+      'contract/rule-schemas.ts',
+      'contract/text.ts',
+      'contract/validation.ts',
       'install/mirror.ts',
       'install/provider-package.ts',
       'install/zip.ts',

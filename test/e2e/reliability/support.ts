@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { RunningEmulator } from '../../../lib/emulator';
 import { FaultInjector, type FaultConfig, type FaultProbabilities } from '../../../lib/emulator/faults';
-import type { RouteName } from '../../../lib/client/routes';
+import type { RouteName } from '../../../lib/contract/routes';
 import type { TerraformResult } from '../../../lib/testing/terraform';
 import type { E2EWorkdir } from '../harness';
 

@@ -86,7 +86,7 @@ const NATIVE = (cdktf as unknown as { TerraformEphemeralResource?: EphemeralReso
 
 function cdktfVersion(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read only when a message names the cdktf version; a JSON import would load it with the module
     const pkg = require('cdktf/package.json') as { name?: string; version?: string };
     return `${pkg.name ?? 'cdktf'} ${pkg.version ?? ''}`.trim();
   } catch {

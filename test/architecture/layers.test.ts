@@ -31,7 +31,7 @@ function cruise(cwd: string, paths: readonly string[]): Violation[] {
     out = execFileSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', ...paths], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    if (!e.stdout) throw new Error(`depcruise failed: ${e.stderr ?? String(error)}`);
+    if (!e.stdout) throw new Error(`depcruise failed: ${e.stderr ?? String(error)}`, { cause: error });
     out = e.stdout;
   }
   return (JSON.parse(out) as { summary: { violations: Violation[] } }).summary.violations;

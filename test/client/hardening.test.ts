@@ -183,7 +183,7 @@ describe('control characters from the API and long names (item 9)', () => {
     expect(err).toBeInstanceOf(MlpValidationError);
     const { summary, detail } = describeError(err);
     for (const text of [err.message, err.field!, summary, detail]) {
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- the test looks for control characters
       expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     }
     expect(err.field).toContain('\\u001b[2J');

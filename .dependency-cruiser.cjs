@@ -97,6 +97,13 @@ module.exports = {
       to: { path: '^(test|bench|examples|tools|scripts)/' },
     },
     {
+      name: 'shipped-code-not-testing',
+      comment: 'lib/testing is left out of the package (package.json "files"): a shipped module that imported it would fail in users\' installs.',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: '^lib/testing/' },
+      to: { path: '^lib/testing/' },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that resolves nowhere is a typo or a package missing from package.json.',
       severity: 'error',

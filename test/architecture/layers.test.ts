@@ -72,6 +72,10 @@ describe('the layers, as dependency-cruiser checks them', () => {
     'contract-packages': { 'lib/contract/routes.ts': "import { request } from 'undici';\nexport const r = request;\n" },
     'constants-is-a-leaf': { 'lib/constants.ts': "import { r } from './contract/routes';\nexport const c = r;\n" },
     'lib-not-tests': { 'test/helpers.ts': 'export const h = 1;\n', 'lib/emulator/uses-test.ts': "import { h } from '../../test/helpers';\nexport const x = h;\n" },
+    'shipped-code-not-testing': {
+      'lib/testing/terraform.ts': 'export const run = 1;\n',
+      'lib/install/uses-testing.ts': "import { run } from '../testing/terraform';\nexport const r = run;\n",
+    },
     'not-to-unresolvable': { 'lib/emulator/typo.ts': "import { x } from './no-such-module';\nexport const y = x;\n" },
   };
   /** The file whose import each rule must flag. */
@@ -87,6 +91,7 @@ describe('the layers, as dependency-cruiser checks them', () => {
     'contract-packages': 'lib/contract/routes.ts',
     'constants-is-a-leaf': 'lib/constants.ts',
     'lib-not-tests': 'lib/emulator/uses-test.ts',
+    'shipped-code-not-testing': 'lib/install/uses-testing.ts',
     'not-to-unresolvable': 'lib/emulator/typo.ts',
   };
 

@@ -28,7 +28,12 @@ interface Violation {
 function cruise(cwd: string, paths: readonly string[]): Violation[] {
   let out: string;
   try {
-    out = execFileSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', ...paths], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    out = execFileSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', ...paths], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 << 20,
+    });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
     if (!e.stdout) throw new Error(`depcruise failed: ${e.stderr ?? String(error)}`, { cause: error });
@@ -53,25 +58,36 @@ describe('the layers, as dependency-cruiser checks them', () => {
    * tsconfig.json, node_modules linked to ours so packages resolve as they do here).
    */
   const OFFENCES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-    'no-cycles': { 'lib/contract/a.ts': "import { b } from './b';\nexport const a = () => b;\n", 'lib/contract/b.ts': "import { a } from './a';\nexport const b = () => a;\n" },
+    'no-cycles': {
+      'lib/contract/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
+      'lib/contract/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
+    },
     'emulator-and-constructs-not-client-or-provider': {
       'lib/client/index.ts': 'export const client = 1;\n',
       'lib/constructs/uses-client.ts': "import type { client } from '../client/index';\nexport type C = typeof client;\n",
       'lib/provider/server.ts': 'export const serve = 1;\n',
       'lib/emulator/uses-provider.ts': "import { serve } from '../provider/server';\nexport const s = serve;\n",
     },
-    'install-and-seal-not-client-or-provider': { 'lib/install/uses-client.ts': "import { client } from '../client/index';\nexport const c = client;\n" },
+    'install-and-seal-not-client-or-provider': {
+      'lib/install/uses-client.ts': "import { client } from '../client/index';\nexport const c = client;\n",
+    },
     'synth-time-packages': { 'lib/constructs/uses-undici.ts': "import { request } from 'undici';\nexport const r = request;\n" },
     'constructs-do-not-seal': {
       'lib/seal/seal.ts': 'export const sealValue = 1;\n',
-      'lib/constructs/seals.ts': "export function s(): number {\n  return (require('../seal/seal') as { sealValue: number }).sealValue;\n}\n",
+      'lib/constructs/seals.ts':
+        "export function s(): number {\n  return (require('../seal/seal') as { sealValue: number }).sealValue;\n}\n",
     },
     'provider-not-cdktf': { 'lib/provider/uses-cdktf.ts': "import { App } from 'cdktf';\nexport const app = App;\n" },
-    'contract-is-the-bottom-layer': { 'lib/contract/uses-client.ts': "import { client } from '../client/index';\nexport const c = client;\n" },
+    'contract-is-the-bottom-layer': {
+      'lib/contract/uses-client.ts': "import { client } from '../client/index';\nexport const c = client;\n",
+    },
     'contract-rules-without-zod': { 'lib/contract/duration.ts': "import { z } from 'zod';\nexport const d = z.string();\n" },
     'contract-packages': { 'lib/contract/routes.ts': "import { request } from 'undici';\nexport const r = request;\n" },
     'constants-is-a-leaf': { 'lib/constants.ts': "import { r } from './contract/routes';\nexport const c = r;\n" },
-    'lib-not-tests': { 'test/helpers.ts': 'export const h = 1;\n', 'lib/emulator/uses-test.ts': "import { h } from '../../test/helpers';\nexport const x = h;\n" },
+    'lib-not-tests': {
+      'test/helpers.ts': 'export const h = 1;\n',
+      'lib/emulator/uses-test.ts': "import { h } from '../../test/helpers';\nexport const x = h;\n",
+    },
     'shipped-code-not-testing': {
       'lib/testing/terraform.ts': 'export const run = 1;\n',
       'lib/install/uses-testing.ts': "import { run } from '../testing/terraform';\nexport const r = run;\n",
@@ -150,7 +166,13 @@ process.stdout.write = function (...args) {
       );
       const line = await new Promise<string>((resolve, reject) => {
         const child = spawn(process.execPath, ['--require', preload, main], {
-          env: { PATH: process.env.PATH ?? '', [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: createServerCertificate().certPem, TMPDIR: dir },
+          env: {
+            PATH: process.env.PATH ?? '',
+            [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+            PLUGIN_PROTOCOL_VERSIONS: '6',
+            PLUGIN_CLIENT_CERT: createServerCertificate().certPem,
+            TMPDIR: dir,
+          },
           stdio: ['ignore', 'pipe', 'ignore'],
         });
         let out = '';
@@ -163,7 +185,9 @@ process.stdout.write = function (...args) {
       });
       expect(line).toMatch(/^1\|6\|unix\|/);
       const loaded = JSON.parse(fs.readFileSync(report, 'utf8')) as string[];
-      const packages = new Set(loaded.map((f) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(f)?.[1]).filter((p): p is string => p !== undefined));
+      const packages = new Set(
+        loaded.map((f) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(f)?.[1]).filter((p): p is string => p !== undefined),
+      );
       // The gRPC server and its codecs are what a handshake needs; the check is that these are not.
       expect([...packages].filter((p) => ['zod', 'undici', 'cdktf', 'constructs', 'age-encryption'].includes(p))).toEqual([]);
       // And the probe saw a real start (the gRPC server loaded), not an empty cache.

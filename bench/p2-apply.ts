@@ -62,10 +62,10 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
     const env = kind === 'mlp' ? { ...watch.env(), ...extraEnv } : {};
     let applied: ReturnType<ProviderWatch['stop']> | undefined;
     let destroyed: ReturnType<ProviderWatch['stop']> | undefined;
-    let t0 = 0;
-    let t1 = 0;
-    let t2 = 0;
-    let t3 = 0;
+    let t0: number;
+    let t1: number;
+    let t2: number;
+    let t3: number;
     try {
       if (kind === 'mlp') watch.start();
       t0 = nowMs();

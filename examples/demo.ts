@@ -67,7 +67,7 @@ export async function runDemo(write: (line: string) => void = (line) => process.
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-demo-'));
   let emulator: RunningEmulator | undefined;
   const secrets: string[] = [];
-  let leaks: string[] = [];
+  let leaks: string[];
   try {
     step('Start the MLP token API emulator');
     emulator = await startEmulator();

@@ -20,5 +20,5 @@ export {
   TOKEN_DATA_SOURCE,
   TOKENS_DATA_SOURCE,
 } from './constants';
-export { durationProblem, formatDuration, parseDuration, timeoutProblem, MAX_DURATION, MAX_TIMEOUT } from './client/duration';
+export { durationProblem, formatDuration, parseDuration, timeoutProblem, MAX_DURATION, MAX_TIMEOUT } from './contract/duration';
 export { installProvider, layoutFilesystemMirror, layoutProviderMirror } from './install/mirror';

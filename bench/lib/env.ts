@@ -99,7 +99,7 @@ export interface Machine {
 }
 
 export function machine(): Machine {
-  let terraform = 'not found';
+  let terraform: string;
   try {
     const out = execFileSync('terraform', ['version', '-json'], {
       encoding: 'utf8',

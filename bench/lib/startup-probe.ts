@@ -4,7 +4,7 @@
  * modules were loaded, and the inclusive load time of each package our code requires directly.
  * It writes one `BENCH-PROBE {json}` line to stderr.
  */
-import Module = require('node:module');
+import Module from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 interface Loader {
@@ -16,7 +16,6 @@ const preloadAt = performance.now();
 const loader = Module as unknown as Loader;
 const originalLoad = loader._load;
 const packages = new Map<string, number>();
-let ownModulesMs = 0;
 
 function packageOf(file: string): string | undefined {
   const m = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
@@ -39,7 +38,6 @@ loader._load = function load(this: unknown, request: string, parent: { filename?
       }
       const pkg = packageOf(resolved);
       if (pkg) packages.set(pkg, (packages.get(pkg) ?? 0) + elapsed);
-      else if (isMain) ownModulesMs += elapsed;
     }
   }
 };

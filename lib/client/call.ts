@@ -19,7 +19,7 @@ import { classifyTransportError, sendOnce, type HttpResponse } from './http';
 import type { ClientSettings } from './options';
 import { parseResponseBody, type ExpectedBody } from './response-body';
 import { CHANGES_STATE, backoffDelay, isRetryable, mayHaveApplied, parseRetryAfter, type AttemptOutcome } from './retry';
-import { ROUTES, type RouteName } from './routes';
+import { ROUTES, type RouteName } from '../contract/routes';
 import type { Secret } from './secret';
 
 /** Labels used in messages and logs. */

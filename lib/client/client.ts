@@ -1,5 +1,5 @@
 /**
- * The typed client of the MLP token API (the modeled contract v1 in `routes.ts` / `schemas.ts`):
+ * The typed client of the MLP token API (the modeled contract v1 in `lib/contract/routes.ts` / `wire-schemas.ts`):
  * the operations, each a request shape, its checks before anything is sent, and the typed result.
  *
  * Every operation goes through one call loop (`call.ts`) that owns the retry rule of `retry.ts`,
@@ -11,18 +11,18 @@
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { CallLoop, callContext } from './call';
-import { durationProblem } from './duration';
+import { durationProblem } from '../contract/duration';
 import { MlpArgumentError } from './errors';
 import { createAgent } from './http';
 import { resolveOptions, type MlpClientOptions } from './options';
-import { FIELDS, PATHS, ROUTES, type RouteName } from './routes';
-import { mintResponseSchema, redeemResponseSchema, tokenInfoSchema, tokenListSchema, type TokenInfoWire } from './schemas';
+import { FIELDS, PATHS, ROUTES, type RouteName } from '../contract/routes';
+import { mintResponseSchema, redeemResponseSchema, tokenInfoSchema, tokenListSchema, type TokenInfoWire } from '../contract/wire-schemas';
 import { Secret } from './secret';
 import { BearerSession } from './session';
 import { warnIfTlsVerificationDisabled } from './tls-warning';
 import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, TokenInfo } from './types';
-import { roleSchema } from './rule-schemas';
-import { nameProblem, roleFromApi, roleToApi } from './validation';
+import { roleSchema } from '../contract/rule-schemas';
+import { nameProblem, roleFromApi, roleToApi } from '../contract/validation';
 
 // The provider, `index.ts` and tests import these from this module; they live beside the parts they belong to.
 export { OPERATION_LABELS } from './call';
@@ -32,7 +32,7 @@ export { formatPath } from './response-body';
 export { bearerRefreshMargin } from './session';
 
 /**
- * A typed client of the MLP token API (the modeled contract in `routes.ts`): who-am-I, list, mint,
+ * A typed client of the MLP token API (the modeled contract in `lib/contract/routes.ts`): who-am-I, list, mint,
  * redeem, delete. It exchanges its token for a short-lived bearer (cached, single-flight, renewed once
  * on a 401), retries what is safe to repeat (see `retry.ts`), checks every response with zod, and
  * returns token values as {@link Secret}s. Errors are `MlpError` subclasses whose messages say what

@@ -23,11 +23,11 @@ import {
   describeCall,
 } from './errors';
 import { MAX_RESPONSE_BYTES, type classifyTransportError, type HttpResponse } from './http';
-import { redact } from './redact';
-import { ERROR_CODES, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from './routes';
-import { errorBodySchema } from './schemas';
-import { escapeControls, quoteValue } from './text';
-import { ENDPOINT_EXAMPLE } from './validation';
+import { redact } from '../contract/redact';
+import { ERROR_CODES, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from '../contract/routes';
+import { errorBodySchema } from '../contract/wire-schemas';
+import { escapeControls, quoteValue } from '../contract/text';
+import { ENDPOINT_EXAMPLE } from '../contract/validation';
 import type { AttemptTimeouts } from './options';
 
 /** An error answer and what the call knows around it. */

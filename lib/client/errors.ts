@@ -5,10 +5,10 @@
  * all safe to print. They also go through `escapeControls`: API text can carry ESC, OSC, CR or LF,
  * and none of it may reach a terminal raw (a cleared screen, a fake `Error:` line).
  */
-import type { RouteName } from './routes';
-import { SCOPE_MANAGE } from './routes';
-import { redact } from './redact';
-import { escapeControls } from './text';
+import type { RouteName } from '../contract/routes';
+import { SCOPE_MANAGE } from '../contract/routes';
+import { redact } from '../contract/redact';
+import { escapeControls } from '../contract/text';
 
 /** Stable error codes: switch on these, not on messages or class names. */
 export type MlpErrorCode =

@@ -31,5 +31,5 @@ export {
   describeError,
 } from './errors';
 export type { MlpErrorCode, MlpCallContext, MlpApiErrorDetails, ForbiddenReason, MlpConfigurationReason, MlpTimeoutKind, MlpNetworkReason, ErrorDescription } from './errors';
-export { durationProblem, formatDuration, isDuration, parseDuration } from './duration';
-export { nameProblem, namePrefixProblem, type TokenRole } from './validation';
+export { durationProblem, formatDuration, isDuration, parseDuration } from '../contract/duration';
+export { nameProblem, namePrefixProblem, type TokenRole } from '../contract/validation';

@@ -5,17 +5,17 @@
  */
 import type { Dispatcher } from 'undici';
 import { PACKAGE_VERSION } from '../constants';
-import { MAX_TIMER_MS } from './duration';
+import { MAX_TIMER_MS } from '../contract/duration';
 import { MlpConfigurationError } from './errors';
-import { redact, registerSecret } from './redact';
+import { redact, registerSecret } from '../contract/redact';
 import { Secret } from './secret';
-import { ENDPOINT_EXAMPLE, endpointProblem } from './validation';
+import { ENDPOINT_EXAMPLE, endpointProblem } from '../contract/validation';
 
 /** How an {@link MlpClient} reaches the API and how patient it is. */
 export interface MlpClientOptions {
   /**
    * The API base URL, e.g. `https://msk.cloud.vk.com/infra/mlplatform` or `http://127.0.0.1:PORT`;
-   * the paths of `routes.ts` are appended to it.
+   * the paths of `lib/contract/routes.ts` are appended to it.
    */
   readonly endpoint: string;
   /**

@@ -7,7 +7,7 @@
 import { outcomeAdvice } from './error-mapping';
 import { MlpProtocolError, type MlpCallContext, describeCall } from './errors';
 import type { HttpResponse } from './http';
-import { registerSecret } from './redact';
+import { registerSecret } from '../contract/redact';
 import { CHANGES_STATE } from './retry';
 
 /**

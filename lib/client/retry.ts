@@ -21,7 +21,7 @@
  * Every call also has a total deadline (`requestTimeoutMs`) covering all its attempts and waits; a
  * wait that would pass it is not started and the last error is thrown instead.
  */
-import type { RouteName } from './routes';
+import type { RouteName } from '../contract/routes';
 
 /** Operations whose blind repeat does no harm (see the contract). */
 export const SAFE_TO_REPEAT: Readonly<Record<RouteName, boolean>> = {

@@ -4,7 +4,7 @@
  * `[secret]` instead of the value; `reveal()` is the one deliberate way out.
  */
 import { inspect } from 'node:util';
-import { REDACTED, registerSecret } from './redact';
+import { REDACTED, registerSecret } from '../contract/redact';
 
 export class Secret {
   readonly #value: string;

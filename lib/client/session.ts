@@ -8,8 +8,8 @@ import type { BearerSource, CallSpec, RunCall } from './call';
 import type { Deadline } from './deadline';
 import { errorForDeadline } from './error-mapping';
 import { MlpConfigurationError, type MlpCallContext, describeCall } from './errors';
-import { FIELDS, PATHS } from './routes';
-import { exchangeResponseSchema, type ExchangeResponse } from './schemas';
+import { FIELDS, PATHS } from '../contract/routes';
+import { exchangeResponseSchema, type ExchangeResponse } from '../contract/wire-schemas';
 import { Secret } from './secret';
 
 /** A bearer is refreshed this long before it expires: min(30 s, 10% of its lifetime). */

@@ -1,5 +1,5 @@
 /** What the client hands back: camelCase, `Date`s, roles as users write them, values as `Secret`s. */
-import type { TokenRole } from './validation';
+import type { TokenRole } from '../contract/validation';
 import type { Secret } from './secret';
 
 /** An access token's metadata (never its value). */

@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import * as cdktf from 'cdktf';
 import { type ITerraformDependable, TerraformElement, type TerraformProvider } from 'cdktf';
 import { EPHEMERAL_ACCESS_TOKEN_ATTRS as E, EPHEMERAL_MAX_TTL } from '../constants';
-import { parseDuration } from '../client/duration';
+import { parseDuration } from '../contract/duration';
 import * as errors from './errors';
 import {
   GENERATOR_METADATA,
@@ -86,7 +86,7 @@ const NATIVE = (cdktf as unknown as { TerraformEphemeralResource?: EphemeralReso
 
 function cdktfVersion(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read only when a message names the cdktf version; a JSON import would load it with the module
     const pkg = require('cdktf/package.json') as { name?: string; version?: string };
     return `${pkg.name ?? 'cdktf'} ${pkg.version ?? ''}`.trim();
   } catch {

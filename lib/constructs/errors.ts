@@ -7,7 +7,7 @@
  * literal was.
  */
 import { ENV_TOKEN } from '../constants';
-import { ENDPOINT_EXAMPLE, MAX_RETRIES_LIMIT } from '../client/validation';
+import { ENDPOINT_EXAMPLE, MAX_RETRIES_LIMIT } from '../contract/validation';
 
 /** Stable identifiers of the mistakes the constructs catch at synth time. */
 export type MlpConstructErrorCode =

@@ -27,8 +27,8 @@ import {
 import type { IConstruct } from 'constructs';
 import type { z } from 'zod';
 import { PROVIDER_TYPE, PROVIDER_VERSION } from '../constants';
-import { parseDuration } from '../client/duration';
-import { durationSchema, namePrefixSchema, roleSchema, tokenNameSchema } from '../client/rule-schemas';
+import { parseDuration } from '../contract/duration';
+import { durationSchema, namePrefixSchema, roleSchema, tokenNameSchema } from '../contract/rule-schemas';
 import * as errors from './errors';
 import type { MlpElementOptions, MlpValueOutputOptions } from './options';
 import { secretSourceProblem } from './secret-source';

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import type { Construct } from 'constructs';
 import { TerraformProvider, TerraformStack, type ISynthesisSession } from 'cdktf';
 import { PROVIDER_ATTRS, PROVIDER_SOURCE, PROVIDER_TYPE } from '../constants';
-import { MAX_RETRIES_LIMIT, endpointProblem } from '../client/validation';
-import { timeoutSchema } from '../client/rule-schemas';
+import { MAX_RETRIES_LIMIT, endpointProblem } from '../contract/validation';
+import { timeoutSchema } from '../contract/rule-schemas';
 import { installProvider } from '../install/mirror';
 import * as errors from './errors';
 import {

@@ -2,7 +2,7 @@
  * The emulator's one clock. Every time decision (token and bearer expiry, `created_at`, the `Date`
  * header) reads `now()`, so tests and the control API can move time instead of waiting for it.
  */
-import { durationProblem, parseDurationMs } from '../client/duration';
+import { durationProblem, parseDurationMs } from '../contract/duration';
 import { EmulatorError } from './errors';
 
 /** What the emulator needs from a clock: the time, and a way for tests to move it. */

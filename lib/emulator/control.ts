@@ -10,7 +10,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
-import type { RouteName } from '../client/routes';
+import type { RouteName } from '../contract/routes';
 import { EmulatorError } from './errors';
 import { parseProbabilities, parseStep, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
 import { errorResponse, json, type ApiResponse } from './handlers';

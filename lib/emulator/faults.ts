@@ -7,7 +7,7 @@
  * requests interleave with other routes' requests.
  */
 import { z } from 'zod';
-import { ROUTE_NAMES, type RouteName } from '../client/routes';
+import { ROUTE_NAMES, type RouteName } from '../contract/routes';
 import { EmulatorError } from './errors';
 
 /** The statuses a fault can answer with (each with its `warnorCode` from `ERROR_CODES`). */

@@ -4,10 +4,10 @@
  * returns status, headers and body, so the server decides separately whether the answer is sent
  * (faults may drop it after the change was applied).
  *
- * Every path, field name and error code comes from `lib/client/routes.ts`.
+ * Every path, field name and error code comes from `lib/contract/routes.ts`.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { durationProblem, parseDuration } from '../client/duration';
+import { durationProblem, parseDuration } from '../contract/duration';
 import {
   API_TOKEN_TYPES,
   ERROR_CODES,
@@ -21,9 +21,9 @@ import {
   SCOPE_USE,
   type ApiTokenType,
   type RouteName,
-} from '../client/routes';
-import type { ExchangeResponse, MintResponseWire, RedeemResponseWire } from '../client/schemas';
-import { nameProblem } from '../client/validation';
+} from '../contract/routes';
+import type { ExchangeResponse, MintResponseWire, RedeemResponseWire } from '../contract/wire-schemas';
+import { nameProblem } from '../contract/validation';
 import type { StoredAccessToken } from './state-file';
 import type { TokenStore } from './store';
 import { isoOf, tokenInfoWire } from './views';

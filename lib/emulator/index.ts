@@ -13,9 +13,9 @@
  * @module mlp-tokens/emulator
  */
 import { randomBytes } from 'node:crypto';
-import type { RouteName } from '../client/routes';
-import { durationProblem, parseDuration } from '../client/duration';
-import { roleToApi } from '../client/validation';
+import type { RouteName } from '../contract/routes';
+import { durationProblem, parseDuration } from '../contract/duration';
+import { roleToApi } from '../contract/validation';
 import { SettableClock, type EmulatorClock } from './clock';
 import type { ControlTarget } from './control';
 import { EmulatorError } from './errors';
@@ -28,7 +28,7 @@ export { ManualClock, SettableClock, type EmulatorClock } from './clock';
 export { EmulatorError, type EmulatorErrorCode } from './errors';
 export { mulberry32, type FaultAction, type FaultConfig, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
 export type { RegisterTokenRecord, TokenRecord } from './records';
-export type { RouteName } from '../client/routes';
+export type { RouteName } from '../contract/routes';
 
 export interface EmulatorOptions {
   /** @default '127.0.0.1' */
@@ -174,26 +174,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 
   // The control API and the programmatic handle are the same object, so they cannot drift apart.
-  let server: EmulatorServer | undefined;
+  // Its methods reach `server` (declared below) only when called, after it is set.
   const target: ControlTarget & Pick<RunningEmulator, 'createToken'> = {
     clock: clockHandle,
     faults,
-    counters: () => server!.counters(),
-    resetCounters: () => server!.resetCounters(),
+    counters: () => server.counters(),
+    resetCounters: () => server.resetCounters(),
     tokens: () => store.tokenRecords(),
     registerTokens: () => store.registerTokenRecords(),
     createToken: (spec) => createToken(store, spec, issuerName),
     reset: () => {
       store.reset();
       injector.clear();
-      server!.resetCounters();
+      server.resetCounters();
     },
   };
-  server = new EmulatorServer({ clock, faults: injector, contract: { store, bearerTtlSeconds }, control: options.control ? target : undefined });
+  const server = new EmulatorServer({ clock, faults: injector, contract: { store, bearerTtlSeconds }, control: options.control ? target : undefined });
   const address = await server.listen(host, port);
   const urlHost = address.address.includes(':') ? `[${address.address}]` : address.address;
 
-  const running = server;
   return {
     ...target,
     url: `http://${urlHost}:${address.port}`,
@@ -201,7 +200,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port: address.port,
     adminToken,
     seed: injector.seed,
-    close: () => running.close(),
+    close: () => server.close(),
   };
 }
 

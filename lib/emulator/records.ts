@@ -3,8 +3,8 @@
  * validates its state file with zod), so that the public `mlp-tokens/emulator` types never reach
  * zod's typings.
  */
-import type { ApiTokenType } from '../client/routes';
-import type { TokenRole } from '../client/validation';
+import type { ApiTokenType } from '../contract/routes';
+import type { TokenRole } from '../contract/validation';
 
 /** An access token's metadata as the emulator's test API shows it (never its value). */
 export interface TokenRecord {

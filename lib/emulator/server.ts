@@ -4,8 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { redact } from '../client/redact';
-import { ROUTE_NAMES, type RouteName } from '../client/routes';
+import { redact } from '../contract/redact';
+import { ROUTE_NAMES, type RouteName } from '../contract/routes';
 import type { EmulatorClock } from './clock';
 import { CONTROL_PREFIX, handleControl, refuseControlRequest, type ControlTarget } from './control';
 import type { FaultInjector } from './faults';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { API_TOKEN_TYPES } from '../client/routes';
+import { API_TOKEN_TYPES } from '../contract/routes';
 import { EmulatorError } from './errors';
 
 const hashSchema = z.string().regex(/^[0-9a-f]{64}$/);

@@ -6,9 +6,9 @@
  * which is how a `--state` emulator saves after each one.
  */
 import { randomUUID } from 'node:crypto';
-import { MAX_DURATION_SECONDS } from '../client/duration';
-import type { ApiTokenType } from '../client/routes';
-import { nameProblem } from '../client/validation';
+import { MAX_DURATION_SECONDS } from '../contract/duration';
+import type { ApiTokenType } from '../contract/routes';
+import { nameProblem } from '../contract/validation';
 import type { EmulatorClock } from './clock';
 import { EmulatorError } from './errors';
 import { findBySecret, newSecret, secretHash } from './secrets';

@@ -4,9 +4,9 @@
  * ISO 8601 timestamp with a four-digit year, the form the client's schema requires, so a view cannot
  * fail whatever instant a record holds.
  */
-import { FIELDS } from '../client/routes';
-import type { TokenInfoWire } from '../client/schemas';
-import { roleFromApi } from '../client/validation';
+import { FIELDS } from '../contract/routes';
+import type { TokenInfoWire } from '../contract/wire-schemas';
+import { roleFromApi } from '../contract/validation';
 import type { RegisterTokenRecord, TokenRecord } from './records';
 import type { StoredAccessToken, StoredRegisterToken } from './state-file';
 

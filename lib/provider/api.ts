@@ -26,9 +26,9 @@ type ClientFactory = ((options: ConstructorParameters<typeof MlpClient>[0]) => M
 function pooledClients(): ClientFactory {
   let agent: import('undici').Dispatcher | undefined;
   const create = (options: ConstructorParameters<typeof MlpClient>[0]): MlpClient => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the client (undici, zod) loads on the first API call, not before the handshake
     const { MlpClient: Client } = require('../client/client') as typeof import('../client/client');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici's agent, on the first API call too
     agent ??= (require('../client/http') as typeof import('../client/http')).createAgent();
     return new Client({ ...options, dispatcher: agent });
   };

@@ -7,7 +7,7 @@
  * estimate (the local clock corrected by the `Date` header of the last response), and uses the local
  * clock only until the first response arrived. Tests use {@link FakeClock}.
  */
-import { parseDuration } from '../client/duration';
+import { parseDuration } from '../contract/duration';
 
 export interface Clock {
   now(): Date;

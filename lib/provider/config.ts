@@ -3,9 +3,9 @@
  * environment and defaults) become the client's settings.
  */
 import { DEFAULT_ENDPOINT, ENV_ENDPOINT, ENV_TOKEN, PROVIDER_ATTRS as A } from '../constants';
-import { MAX_TIMEOUT, TIMEOUT_LIMIT, parseDuration, timeoutProblem } from '../client/duration';
-import { registerSecret } from '../client/redact';
-import { MAX_RETRIES_LIMIT, endpointProblem } from '../client/validation';
+import { MAX_TIMEOUT, TIMEOUT_LIMIT, parseDuration, timeoutProblem } from '../contract/duration';
+import { registerSecret } from '../contract/redact';
+import { MAX_RETRIES_LIMIT, endpointProblem } from '../contract/validation';
 import type { ObjectValue } from './codec';
 import { type Diagnostic, diag } from './diagnostics';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from './schema';

@@ -5,9 +5,9 @@
  * output, its logs or our stderr (the random provider's `internal/diagnostics`, cdktf's `lib/errors.ts`).
  */
 import { MlpConfigurationError, MlpError, MlpForbiddenError, MlpUnauthorizedError, describeError } from '../client/errors';
-import { redact } from '../client/redact';
-import { escapeControls } from '../client/text';
-import { SCOPE_MANAGE } from '../client/routes';
+import { redact } from '../contract/redact';
+import { escapeControls } from '../contract/text';
+import { SCOPE_MANAGE } from '../contract/routes';
 import type * as proto from './protocol';
 import { SEVERITY } from './protocol';
 

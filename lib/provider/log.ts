@@ -14,7 +14,7 @@
  * line, and Terraform parses every line it reads), so only warnings and errors are written then.
  */
 import { format } from 'node:util';
-import { redact } from '../client/redact';
+import { redact } from '../contract/redact';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 

@@ -3,7 +3,7 @@
  * `bin/terraform-provider-mlp` runs it bundled, through `bundle/start.ts`). Refuses to run unless
  * Terraform started it; otherwise serves until Terraform says Shutdown.
  */
-import { redact } from '../client/redact';
+import { redact } from '../contract/redact';
 import { captureConsole, log, setLogSink, stderrSink } from './log';
 import { APP_PROTOCOL_VERSION, NOT_A_COMMAND, type RunningServer, hostProtocolVersions, serve, startedByTerraform } from './server';
 

@@ -210,12 +210,12 @@ interface DescriptorNamespace {
  * once the handshake is out, while Terraform connects.
  */
 export function loadServiceDefinitions(): ServiceDefinitions & { prepare(): void } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the descriptor (a large literal) loads when the server starts, not when its types are imported
   const { DESCRIPTOR } = require('./proto/descriptor') as typeof import('./proto/descriptor');
   let root: import('protobufjs').Root | undefined;
   const getRoot = (): import('protobufjs').Root => {
     if (!root) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the reflection tree is built on the first message, after the handshake
       const protobuf = require('protobufjs/light') as typeof import('protobufjs');
       root = protobuf.Root.fromJSON(DESCRIPTOR as protobuf.INamespace);
     }

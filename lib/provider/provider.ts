@@ -5,7 +5,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { ENV_TOKEN, PROVIDER_ATTRS } from '../constants';
-import { registerSecret } from '../client/redact';
+import { registerSecret } from '../contract/redact';
 import { warnIfTlsVerificationDisabled } from '../client/tls-warning';
 import { ProviderApi } from './api';
 import { readyForApiCalls } from './bundle/progress';

@@ -105,7 +105,7 @@ export async function sealCreated(state: ObjectValue, diagnostics: Diagnostics):
   const value = state[VALUE];
   if (typeof value !== 'string') return { ...state, [VALUE]: null, [SEALED_VALUE]: null };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- age-encryption loads only when a value is sealed
     const { sealValue } = require('../seal/seal') as typeof import('../seal/seal');
     return { ...state, [VALUE]: null, [SEALED_VALUE]: await sealValue(value, recipients) };
   } catch (err) {

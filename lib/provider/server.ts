@@ -78,9 +78,9 @@ export function handshakeLine(socketPath: string, certDer: Buffer | undefined): 
 /** Starts serving; resolves once the handshake line is written. */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by serve(), so importing this module for its constants loads no gRPC
   const grpc = require('@grpc/grpc-js') as typeof grpcTypes;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- with grpc-js, only when serving
   const { loadServiceDefinitions, SERVICE_NAMES } = require('./protocol') as typeof import('./protocol');
   const definitions = loadServiceDefinitions();
 
@@ -88,7 +88,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   let credentials: grpcTypes.ServerCredentials;
   let certDer: Buffer | undefined;
   if (clientCertPem) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the certificate code, only with AutoMTLS
     const { createServerCertificate } = require('./cert') as typeof import('./cert');
     const cert = createServerCertificate();
     certDer = cert.der;
@@ -113,7 +113,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const getProvider = (): Provider => {
     if (!provider) {
       const started = performance.now();
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider (resources, codecs) loads on the first Provider RPC, after the handshake
       provider = options.createProvider ? options.createProvider() : (require('./registry') as typeof import('./registry')).createProvider();
       providerImpl = provider.service();
       noteStage('provider');

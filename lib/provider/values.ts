@@ -2,7 +2,7 @@
  * Typed reads of attribute values, for handlers: each returns the JavaScript value, `null` for null,
  * or {@link UNKNOWN} for a value not known until apply.
  */
-import { durationProblem, parseDuration } from '../client/duration';
+import { durationProblem, parseDuration } from '../contract/duration';
 import { type ObjectValue, type Unknown, UNKNOWN, type Value, valuesEqual } from './codec';
 import type { BlockSchema } from './schema';
 

@@ -18,7 +18,7 @@ import {
   describeError,
   type MlpClientOptions,
 } from '../../lib/client';
-import { SCOPE_MANAGE, type RouteName } from '../../lib/client/routes';
+import { SCOPE_MANAGE, type RouteName } from '../../lib/contract/routes';
 
 let emu: RunningEmulator;
 const clients: MlpClient[] = [];

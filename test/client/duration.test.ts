@@ -1,7 +1,7 @@
-import * as limits from '../../lib/client/duration';
-import { durationProblem, formatDuration, isDuration, parseDuration, parseDurationMs } from '../../lib/client/duration';
-import * as schemas from '../../lib/client/rule-schemas';
-import { durationSchema } from '../../lib/client/rule-schemas';
+import * as limits from '../../lib/contract/duration';
+import { durationProblem, formatDuration, isDuration, parseDuration, parseDurationMs } from '../../lib/contract/duration';
+import * as schemas from '../../lib/contract/rule-schemas';
+import { durationSchema } from '../../lib/contract/rule-schemas';
 
 describe('Go-style durations', () => {
   describe.each([

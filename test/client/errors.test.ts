@@ -20,7 +20,7 @@ import {
   MlpArgumentError,
   describeError,
 } from '../../lib/client';
-import { FORBIDDEN_BODIES, SCOPE_MANAGE, SCOPE_USE, PATHS } from '../../lib/client/routes';
+import { FORBIDDEN_BODIES, SCOPE_MANAGE, SCOPE_USE, PATHS } from '../../lib/contract/routes';
 import { BEARER, exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
 
 const TOKEN = 'configured-token-0123456789abcdef0123456789';

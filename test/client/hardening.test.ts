@@ -22,9 +22,9 @@ import {
   nameProblem,
 } from '../../lib/client';
 import { MAX_RESPONSE_BYTES } from '../../lib/client/http';
-import { PATHS } from '../../lib/client/routes';
+import { PATHS } from '../../lib/contract/routes';
 import { TLS_VERIFICATION_WARNING } from '../../lib/client/tls-warning';
-import { endpointProblem } from '../../lib/client/validation';
+import { endpointProblem } from '../../lib/contract/validation';
 import { startEmulator } from '../../lib/emulator';
 import { exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
 
@@ -183,7 +183,7 @@ describe('control characters from the API and long names (item 9)', () => {
     expect(err).toBeInstanceOf(MlpValidationError);
     const { summary, detail } = describeError(err);
     for (const text of [err.message, err.field!, summary, detail]) {
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- the test looks for control characters
       expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     }
     expect(err.field).toContain('\\u001b[2J');

@@ -4,12 +4,12 @@
  * stays one cheap pass over the text however many secrets are known.
  */
 import { randomBytes } from 'node:crypto';
-import { REDACTED, REDACT_WINDOW, Redactor, spellingsOf } from '../../lib/client/redact';
+import { REDACTED, REDACT_WINDOW, Redactor, spellingsOf } from '../../lib/contract/redact';
 import {
   MlpClient,
   MlpValidationError,
 } from '../../lib/client';
-import { redact, registerSecret } from '../../lib/client/redact';
+import { redact, registerSecret } from '../../lib/contract/redact';
 import { exchangeAnswer, startStub, type Stub } from './stub-server';
 
 /** A secret as the API makes them: 32 random bytes, base64url (43 characters). */

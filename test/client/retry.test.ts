@@ -1,5 +1,5 @@
 import { backoffDelay, isRetryable, mayHaveApplied, parseRetryAfter, type AttemptOutcome } from '../../lib/client/retry';
-import type { RouteName } from '../../lib/client/routes';
+import type { RouteName } from '../../lib/contract/routes';
 import { bearerRefreshMargin } from '../../lib/client/client';
 
 const status = (s: number): AttemptOutcome => ({ kind: 'status', status: s });

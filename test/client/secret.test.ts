@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { MlpClient } from '../../lib/client/client';
-import { REDACTED, Redactor, redact, registerSecret } from '../../lib/client/redact';
+import { REDACTED, Redactor, redact, registerSecret } from '../../lib/contract/redact';
 import { Secret } from '../../lib/client/secret';
 
 const VALUE = 'secret-value-0123456789abcdef0123456789';

@@ -1,6 +1,6 @@
 import { MlpClient } from '../../lib/client/client';
 import { MlpConfigurationError } from '../../lib/client/errors';
-import { endpointProblem, showEndpoint } from '../../lib/client/validation';
+import { endpointProblem, showEndpoint } from '../../lib/contract/validation';
 
 describe('endpoint rule (shared by client, provider and constructs)', () => {
   test.each([

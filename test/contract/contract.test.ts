@@ -19,7 +19,7 @@ import {
   nameProblem,
   type TokenInfo,
 } from '../../lib/client';
-import { SCOPE_MANAGE } from '../../lib/client/routes';
+import { SCOPE_MANAGE } from '../../lib/contract/routes';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 
 const NAME_PREFIX = 'mlp-contract-';

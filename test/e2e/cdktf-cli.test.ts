@@ -16,7 +16,8 @@ import { findSecrets } from '../../lib/testing/terraform';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const APP = path.join(ROOT, 'dist', 'examples', 'basic', 'main.js');
-const CDKTF = path.join(path.dirname(require.resolve('cdktf-cli/package.json')), require('cdktf-cli/package.json').bin.cdktf as string);
+const CDKTF_PACKAGE = require.resolve('cdktf-cli/package.json');
+const CDKTF = path.join(path.dirname(CDKTF_PACKAGE), (JSON.parse(fs.readFileSync(CDKTF_PACKAGE, 'utf8')) as { bin: { cdktf: string } }).bin.cdktf);
 const RUN_TIMEOUT_MS = 120_000;
 
 interface Run {
@@ -27,6 +28,7 @@ interface Run {
 }
 
 /** Terraform and cdktf colour their output even with CI=true. */
+// eslint-disable-next-line no-control-regex -- ESC starts the colour codes this strips
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 

@@ -2,10 +2,10 @@
  * The modeled contract, route by route, over real HTTP: success shapes checked with the client's
  * zod schemas, and every error body checked byte for byte.
  */
-import { durationProblem } from '../../lib/client/duration';
-import { FIELDS, FORBIDDEN_BODIES, PATHS, SCOPE_MANAGE } from '../../lib/client/routes';
-import { exchangeResponseSchema, mintResponseSchema, redeemResponseSchema, tokenInfoSchema, tokenListSchema } from '../../lib/client/schemas';
-import { nameProblem } from '../../lib/client/validation';
+import { durationProblem } from '../../lib/contract/duration';
+import { FIELDS, FORBIDDEN_BODIES, PATHS, SCOPE_MANAGE } from '../../lib/contract/routes';
+import { exchangeResponseSchema, mintResponseSchema, redeemResponseSchema, tokenInfoSchema, tokenListSchema } from '../../lib/contract/wire-schemas';
+import { nameProblem } from '../../lib/contract/validation';
 import { ManualClock, startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { bearerFor, call, errorBody, mint } from './helpers';
 

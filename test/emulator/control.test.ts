@@ -2,7 +2,7 @@
  * The control API under /_emulator/: served only when asked for, never counted, never faulted.
  */
 import { request } from 'node:http';
-import { PATHS } from '../../lib/client/routes';
+import { PATHS } from '../../lib/contract/routes';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { bearerFor, call, errorBody } from './helpers';
 

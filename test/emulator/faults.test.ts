@@ -2,7 +2,7 @@
  * Fault injection and counters: scripted steps table by table, seeded probabilities replayed,
  * and the difference between `reset` (nothing applied) and `lost` (applied, answer dropped).
  */
-import { FIELDS, PATHS, ROUTE_NAMES, type RouteName } from '../../lib/client/routes';
+import { FIELDS, PATHS, ROUTE_NAMES, type RouteName } from '../../lib/contract/routes';
 import { EmulatorError, mulberry32, startEmulator, type FaultProbabilities, type RunningEmulator } from '../../lib/emulator';
 import { bearerFor, call, errorBody, mint, thrownBy } from './helpers';
 

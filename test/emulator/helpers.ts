@@ -2,7 +2,7 @@
  * Test helpers: plain `fetch` against a running emulator (never the client under development),
  * so these tests pin the emulator's wire behaviour on their own.
  */
-import { FIELDS, PATHS } from '../../lib/client/routes';
+import { FIELDS, PATHS } from '../../lib/contract/routes';
 import type { RunningEmulator } from '../../lib/emulator';
 
 export interface Answer {

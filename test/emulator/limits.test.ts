@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { FIELDS, PATHS } from '../../lib/client/routes';
-import { redeemResponseSchema, tokenListSchema } from '../../lib/client/schemas';
+import { FIELDS, PATHS } from '../../lib/contract/routes';
+import { redeemResponseSchema, tokenListSchema } from '../../lib/contract/wire-schemas';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { bearerFor, call, mint } from './helpers';
 

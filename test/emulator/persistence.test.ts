@@ -5,8 +5,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIELDS, FORBIDDEN_BODIES, PATHS } from '../../lib/client/routes';
-import { redeemResponseSchema } from '../../lib/client/schemas';
+import { FIELDS, FORBIDDEN_BODIES, PATHS } from '../../lib/contract/routes';
+import { redeemResponseSchema } from '../../lib/contract/wire-schemas';
 import { EmulatorError, startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { bearerFor, call, mint, thrownBy } from './helpers';
 

@@ -1,5 +1,5 @@
 import { MlpConfigurationError, MlpForbiddenError, MlpServerError } from '../../lib/client/errors';
-import { registerSecret } from '../../lib/client/redact';
+import { registerSecret } from '../../lib/contract/redact';
 import { DiagnosticError, diag, fromClientError, toProtoDiagnostic } from '../../lib/provider/diagnostics';
 import { setLogSink } from '../../lib/provider/log';
 import type * as proto from '../../lib/provider/protocol';

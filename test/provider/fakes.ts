@@ -2,7 +2,7 @@
 import { MlpConflictError, MlpForbiddenError, MlpNetworkError } from '../../lib/client/errors';
 import { Secret } from '../../lib/client/secret';
 import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, TokenInfo } from '../../lib/client/types';
-import { parseDuration } from '../../lib/client/duration';
+import { parseDuration } from '../../lib/contract/duration';
 import type { Clock } from '../../lib/provider/clock';
 import { DiagnosticError, Diagnostics, diag } from '../../lib/provider/diagnostics';
 import type { ApiAccess, HandlerContext, TokenApi } from '../../lib/provider/handler';

@@ -1,26 +1,43 @@
 import { DESCRIPTOR } from '../../lib/provider/proto/descriptor';
 import { compileDescriptor } from '../../lib/provider/proto/generate';
 
+/** A namespace or message of the descriptor, as protobufjs writes it. */
+interface DescriptorNode {
+  readonly nested?: Readonly<Record<string, DescriptorNode>>;
+  readonly fields?: Readonly<Record<string, { readonly id: number }>>;
+  readonly methods?: Readonly<Record<string, unknown>>;
+}
+
+/** The node at a dotted path under `tfplugin6` (`PlanResourceChange.Response`). */
+function tfNode(dotted: string): DescriptorNode {
+  return `tfplugin6.${dotted}`.split('.').reduce<DescriptorNode>((node, name) => {
+    const next = node.nested?.[name];
+    if (!next) throw new Error(`the descriptor has no ${name} under ${dotted}`);
+    return next;
+  }, DESCRIPTOR as DescriptorNode);
+}
+
+const fieldId = (message: string, field: string): number | undefined => tfNode(message).fields?.[field]?.id;
+
 describe('the compiled protocol descriptor', () => {
   test('matches the .proto files (regenerate with node dist/lib/provider/proto/generate.js)', () => {
     expect(JSON.parse(JSON.stringify(compileDescriptor()))).toEqual(JSON.parse(JSON.stringify(DESCRIPTOR)));
   });
 
   test('keeps the tfplugin6 field numbers Terraform uses', () => {
-    const tf = (DESCRIPTOR.nested.tfplugin6 as { nested: Record<string, any> }).nested; // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(tf.PlanResourceChange.nested.Response.fields.requires_replace.id).toBe(2);
-    expect(tf.PlanResourceChange.nested.Response.fields.diagnostics.id).toBe(4);
-    expect(tf.ServerCapabilities.fields.get_provider_schema_optional.id).toBe(2);
-    expect(tf.Schema.nested.Attribute.fields.sensitive.id).toBe(7);
-    expect(tf.ValidateProviderConfig.nested.Response.fields.diagnostics.id).toBe(2);
+    expect(fieldId('PlanResourceChange.Response', 'requires_replace')).toBe(2);
+    expect(fieldId('PlanResourceChange.Response', 'diagnostics')).toBe(4);
+    expect(fieldId('ServerCapabilities', 'get_provider_schema_optional')).toBe(2);
+    expect(fieldId('Schema.Attribute', 'sensitive')).toBe(7);
+    expect(fieldId('ValidateProviderConfig.Response', 'diagnostics')).toBe(2);
     // Ephemeral resources and write-only attributes, as in tfplugin6.8.proto (Terraform v1.11).
-    expect(tf.Schema.nested.Attribute.fields.write_only.id).toBe(11);
-    expect(tf.GetMetadata.nested.Response.fields.ephemeral_resources.id).toBe(6);
-    expect(tf.GetProviderSchema.nested.Response.fields.ephemeral_resource_schemas.id).toBe(8);
-    expect(tf.OpenEphemeralResource.nested.Response.fields.result.id).toBe(3);
-    expect(tf.OpenEphemeralResource.nested.Response.fields.private.id).toBe(4);
-    expect(tf.RenewEphemeralResource.nested.Response.fields.private.id).toBe(3);
-    expect(tf.CloseEphemeralResource.nested.Request.fields.private.id).toBe(2);
-    expect(Object.keys(tf.Provider.methods)).toEqual(expect.arrayContaining(['ValidateEphemeralResourceConfig', 'OpenEphemeralResource', 'RenewEphemeralResource', 'CloseEphemeralResource']));
+    expect(fieldId('Schema.Attribute', 'write_only')).toBe(11);
+    expect(fieldId('GetMetadata.Response', 'ephemeral_resources')).toBe(6);
+    expect(fieldId('GetProviderSchema.Response', 'ephemeral_resource_schemas')).toBe(8);
+    expect(fieldId('OpenEphemeralResource.Response', 'result')).toBe(3);
+    expect(fieldId('OpenEphemeralResource.Response', 'private')).toBe(4);
+    expect(fieldId('RenewEphemeralResource.Response', 'private')).toBe(3);
+    expect(fieldId('CloseEphemeralResource.Request', 'private')).toBe(2);
+    expect(Object.keys(tfNode('Provider').methods ?? {})).toEqual(expect.arrayContaining(['ValidateEphemeralResourceConfig', 'OpenEphemeralResource', 'RenewEphemeralResource', 'CloseEphemeralResource']));
   });
 });

@@ -10,6 +10,14 @@ import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, handshakeLine, serve } from '../.
 
 const MAIN = path.join(__dirname, '../../dist/lib/provider/main.js');
 
+/** The parts of a GetProviderSchema answer (as grpc-js decodes it) these tests read. */
+interface SchemaReply {
+  readonly resource_schemas: Record<string, unknown>;
+  readonly data_source_schemas: Record<string, unknown>;
+  readonly server_capabilities: unknown;
+  readonly provider: { readonly block: { readonly attributes: readonly { readonly name: string; readonly sensitive?: boolean }[] } };
+}
+
 describe('the provider executable', () => {
   test('throws (exit 1) with a human message when run without the magic cookie, and prints nothing on stdout', () => {
     const result = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
@@ -53,21 +61,18 @@ describe('the plugin server (AutoMTLS, in process)', () => {
       const Controller = grpc.makeGenericClientConstructor(defs['plugin.GRPCController'], 'GRPCController');
       const creds = grpc.credentials.createSsl(Buffer.from(serverPem), Buffer.from(clientCert.keyPem), Buffer.from(clientCert.certPem));
       const options = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
-      const provider = new Provider(`unix:${socket}`, creds, options) as unknown as Record<
-        string,
-        (req: object, cb: (err: Error | null, res: any) => void) => void
-      >; // eslint-disable-line @typescript-eslint/no-explicit-any
-      const schema = await new Promise<any>((resolve, reject) => provider.GetProviderSchema!({}, (err, res) => (err ? reject(err) : resolve(res)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const provider = new Provider(`unix:${socket}`, creds, options) as unknown as Record<string, (req: object, cb: (err: Error | null, res: unknown) => void) => void>;
+      const schema = await new Promise<SchemaReply>((resolve, reject) => provider.GetProviderSchema!({}, (err, res) => (err ? reject(err) : resolve(res as SchemaReply))));
       expect(Object.keys(schema.resource_schemas).sort()).toEqual(['mlp_access_token', 'mlp_register_token']);
       expect(Object.keys(schema.data_source_schemas).sort()).toEqual(['mlp_token', 'mlp_tokens']);
       expect(schema.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true });
-      const token = schema.provider.block.attributes.find((a: { name: string }) => a.name === 'token');
-      expect(token.sensitive).toBe(true);
+      const token = schema.provider.block.attributes.find((a) => a.name === 'token');
+      expect(token?.sensitive).toBe(true);
 
       // An RPC before ConfigureProvider answers with a diagnostic, never a gRPC error.
-      const read = await new Promise<any>((resolve, reject) =>
-        provider.ReadDataSource!({ type_name: 'mlp_token' }, (err, res) => (err ? reject(err) : resolve(res)))
-      ); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const read = await new Promise<{ diagnostics: { summary: string }[] }>((resolve, reject) =>
+        provider.ReadDataSource!({ type_name: 'mlp_token' }, (err, res) => (err ? reject(err) : resolve(res as { diagnostics: { summary: string }[] })))
+      );
       expect(read.diagnostics[0].summary).toBe('Provider not configured');
 
       // A client with another certificate is refused.

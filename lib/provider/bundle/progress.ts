@@ -32,14 +32,14 @@ export function noteStage(stage: Stage): void {
 export function readyForApiCalls(): void {
   const progress = (globalThis as Record<symbol, StartProgress | undefined>)[START_PROGRESS];
   if (!progress) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded now so that the code cache taken next covers the client
   require('../../client/client');
   noteStage('api');
   // Without a way to take the cache first (Node's own compile cache, Node >= 22.1) the flag would
   // make every later start miss the cache: better to leave it.
   if (!progress.holdCache) return;
   progress.holdCache();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- needed only on this path, once per process
   const v8 = require('node:v8') as typeof import('node:v8');
   v8.setFlagsFromString('--liftoff-only');
   // The young generation stays at its starting size instead of doubling up to 16 MiB per semi-space

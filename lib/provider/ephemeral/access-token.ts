@@ -13,10 +13,10 @@
  * is called anyway, hands the private data back unchanged.
  */
 import { EPHEMERAL_ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, EPHEMERAL_MAX_TTL, EPHEMERAL_NAME_PREFIX, ROLES } from '../../constants';
-import { durationProblem, formatDuration, parseDuration } from '../../client/duration';
+import { durationProblem, formatDuration, parseDuration } from '../../contract/duration';
 import { MlpConflictError, MlpError, MlpForbiddenError } from '../../client/errors';
 import type { IssuedAccessToken, TokenInfo } from '../../client/types';
-import { namePrefixProblem } from '../../client/validation';
+import { namePrefixProblem } from '../../contract/validation';
 import type { ObjectValue } from '../codec';
 import { tokenInfoValue } from '../data-sources/token';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';

@@ -13,10 +13,10 @@
  */
 import { randomInt } from 'node:crypto';
 import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, ROLES } from '../../constants';
-import { durationProblem, formatDuration, parseDuration } from '../../client/duration';
+import { durationProblem, formatDuration, parseDuration } from '../../contract/duration';
 import { MlpConflictError, MlpError, MlpForbiddenError } from '../../client/errors';
 import type { IssuedAccessToken, TokenInfo } from '../../client/types';
-import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../client/validation';
+import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../contract/validation';
 import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
 import { tokenInfoValue } from '../data-sources/token';
 import { type Diagnostic, DiagnosticError, diag, fromClientError } from '../diagnostics';

@@ -8,7 +8,7 @@
  * the API.
  */
 import { ACCESS_TOKEN_ATTRS as A } from '../../constants';
-import { formatDuration, parseDuration } from '../../client/duration';
+import { formatDuration, parseDuration } from '../../contract/duration';
 import { type CtyType, type ObjectValue, UNKNOWN, type Value } from '../codec';
 import { formatTime, parseTime } from '../values';
 

@@ -18,10 +18,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { REGISTER_TOKEN_ATTRS as A, REGISTER_TOKEN_RESOURCE, ROLES } from '../../constants';
-import { durationProblem, parseDuration } from '../../client/duration';
+import { durationProblem, parseDuration } from '../../contract/duration';
 import { MlpConflictError } from '../../client/errors';
 import type { MintedRegisterToken } from '../../client/types';
-import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../client/validation';
+import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../contract/validation';
 import { type ObjectValue, UNKNOWN, valuesEqual } from '../codec';
 import { type Diagnostic, DiagnosticError, diag, fromClientError } from '../diagnostics';
 import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, ValidateContext } from '../handler';

@@ -154,7 +154,7 @@ describe('what the API said, and where it is', () => {
     const r = await w.run(['plan', '-input=false', '-no-color'], { check: false });
     const text = `${r.stdout}\n${r.stderr}`;
     expect(r.code).not.toBe(0);
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- the test looks for control characters
     expect(text).not.toMatch(/[\u001b\u0007\r\u202e]/);
     expect(text.split('\n').filter((line) => /^\W*Error: everything is fine/.test(line))).toEqual([]);
     expect(text).toContain('\\u001b[2J');

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { RunningEmulator } from '../../../lib/emulator';
 import { FaultInjector, type FaultConfig, type FaultProbabilities } from '../../../lib/emulator/faults';
-import type { RouteName } from '../../../lib/client/routes';
+import type { RouteName } from '../../../lib/contract/routes';
 import type { TerraformResult } from '../../../lib/testing/terraform';
 import type { E2EWorkdir } from '../harness';
 
@@ -136,7 +136,12 @@ export function descendants(pid: number): number[] {
   const queue = [pid];
   while (queue.length > 0) {
     const parent = queue.shift()!;
-    for (const [child, ppid] of table) if (ppid === parent && !out.includes(child)) (out.push(child), queue.push(child));
+    for (const [child, ppid] of table) {
+      if (ppid === parent && !out.includes(child)) {
+        out.push(child);
+        queue.push(child);
+      }
+    }
   }
   return out;
 }

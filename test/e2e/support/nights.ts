@@ -12,7 +12,7 @@
  * jitter, widened by {@link MIN_MARGIN_MS} on each side) is refused, whatever this seed's jitter: there
  * the scheduler, not the settings, decides the night (see the scenario's note on 167h).
  */
-import { parseDuration } from '../../../lib/client/duration';
+import { parseDuration } from '../../../lib/contract/duration';
 import { mulberry32 } from '../../../lib/emulator';
 
 export const HOUR_MS = 3_600_000;

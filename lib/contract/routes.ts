@@ -3,7 +3,7 @@
  *
  * The real paths are not published (see `docs/api-contract.md`, "Not known"), so this module
  * *models* them. The client, the emulator and the contract tests all import it, so switching to the
- * real API once it is known touches this file (and `schemas.ts`) only.
+ * real API once it is known touches this file (and `wire-schemas.ts`) only.
  */
 
 /** Prefix every operation lives under, relative to the endpoint. */

@@ -639,6 +639,10 @@ async function deleteChecked(api: TokenApi, name: string, id: string | null, ctx
     // Names outlive tokens: a successor may carry this name already (create_before_destroy with a
     // fixed name, a renamed resource, a create that reconciled an unknown token). The API deletes by
     // name, so make sure the token of that name is still the one this state holds.
+    // A name read from state becomes the delete's path segment: one the name rule refuses ("..")
+    // must fail here, not read as "already gone" by the list lookup below. The client's
+    // deleteToken refuses it before anything is sent, in the rule's words.
+    if (nameProblem(name) !== undefined) await api.deleteToken(name);
     if (id !== null) {
       // With the provider's token, from a list that started after this point (a cached or earlier
       // one could predate a successor and delete it), shared with the deletes that run beside

@@ -4,7 +4,12 @@ const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, mo
 module.exports = {
   globalTeardown: '<rootDir>/test/support/no-state-in-repo.js',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/contract/', '/test/fork/'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/contract/', '/test/fork/'],
+    },
     { ...common, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],

@@ -35,11 +35,23 @@ export async function p1(options: BenchOptions): Promise<Figure> {
   const node: Variant = { label: 'node -e 0', run: () => timeToExit('node', ['-e', '0']), times: [] };
   const variants: Variant[] = [provider, node];
   const diagnostics: Variant[] = [
-    { label: 'node dist/lib/provider/main.js (unbundled, no code cache: the launcher before the bundle)', run: () => handshake('node', [PROVIDER_MAIN]), times: [] },
-    { label: 'node dist/lib/provider/bundle/terraform-provider-mlp.js (the bundle without its code cache)', run: () => handshake('node', [PROVIDER_BUNDLE]), times: [] },
+    {
+      label: 'node dist/lib/provider/main.js (unbundled, no code cache: the launcher before the bundle)',
+      run: () => handshake('node', [PROVIDER_MAIN]),
+      times: [],
+    },
+    {
+      label: 'node dist/lib/provider/bundle/terraform-provider-mlp.js (the bundle without its code cache)',
+      run: () => handshake('node', [PROVIDER_BUNDLE]),
+      times: [],
+    },
     // What a V8 flag in the launcher would cost each start (P5's --max-semi-space-size=1): Node's
     // cache of its own modules is rejected under non-default V8 flags.
-    { label: 'node --max-semi-space-size=1 dist/lib/provider/bundle/start.js (the launcher with a V8 flag)', run: () => handshake('node', ['--max-semi-space-size=1', PROVIDER_START]), times: [] },
+    {
+      label: 'node --max-semi-space-size=1 dist/lib/provider/bundle/start.js (the launcher with a V8 flag)',
+      run: () => handshake('node', ['--max-semi-space-size=1', PROVIDER_START]),
+      times: [],
+    },
   ];
 
   // One untimed round warms the page cache for every variant, and writes the launcher's code cache.

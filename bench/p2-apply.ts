@@ -82,7 +82,8 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
       t3 = nowMs();
       if (kind === 'mlp') {
         destroyed = watch.stop();
-        if (emulator.tokens().length !== baseline) throw new Error(`after destroy the emulator still holds ${emulator.tokens().length - baseline} tokens`);
+        if (emulator.tokens().length !== baseline)
+          throw new Error(`after destroy the emulator still holds ${emulator.tokens().length - baseline} tokens`);
       }
     } finally {
       watch.stop();
@@ -168,7 +169,10 @@ export async function p2p5(options: BenchOptions, emulator: RunningEmulator): Pr
         goal: P5_GOAL,
         value: `${peak.toFixed(1)} MiB`,
         pass: peak <= P5_LIMIT_MIB,
-        details: [`largest provider VmHWM per ${goalN}-token apply: ${spread(goal.mlp.peakMiB, (v) => `${v.toFixed(1)} MiB`)}`, ...experiments],
+        details: [
+          `largest provider VmHWM per ${goalN}-token apply: ${spread(goal.mlp.peakMiB, (v) => `${v.toFixed(1)} MiB`)}`,
+          ...experiments,
+        ],
         method: p5Method,
       }
     : unmeasured('P5', P5_TITLE, P5_GOAL, p5Method, 'no provider process was sampled (did the counting launcher run?)');

@@ -74,7 +74,9 @@ export async function p3(options: BenchOptions, emulator: RunningEmulator): Prom
   };
 }
 
-function lines(perN: ReadonlyArray<{ n: number; ratios: number[]; requests: number[]; processes: number[]; routes: string; changes: number }>): string[] {
+function lines(
+  perN: ReadonlyArray<{ n: number; ratios: number[]; requests: number[]; processes: number[]; routes: string; changes: number }>,
+): string[] {
   return perN.map(
     (r) =>
       `N=${r.n}: requests per plan ${median(r.requests)}, provider processes per plan ${median(r.processes)}, ratio ${median(r.ratios).toFixed(2)} (per plan: ${r.ratios.map((x) => x.toFixed(2)).join(', ')}); routes in the last plan: ${r.routes || 'none'}` +

@@ -25,7 +25,11 @@ class BareProvider extends TerraformProvider {
 }
 
 class BareToken extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly attrs: Record<string, string>) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly attrs: Record<string, string>,
+  ) {
     super(scope, id, { terraformResourceType: ACCESS_TOKEN_RESOURCE, terraformGeneratorMetadata: META });
   }
   protected override synthesizeAttributes(): Record<string, unknown> {
@@ -54,7 +58,9 @@ function synthOnce(side: Side, count: number): number {
   }
   app.synth();
   const elapsed = nowMs() - start;
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'bench', 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+  const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'bench', 'cdk.tf.json'), 'utf8')) as {
+    resource?: Record<string, Record<string, unknown>>;
+  };
   const n = Object.keys(json.resource?.[ACCESS_TOKEN_RESOURCE] ?? {}).length;
   if (n !== count) throw new Error(`${side}: synthesized ${n} resources, expected ${count}`);
   fs.rmSync(outdir, { recursive: true, force: true });

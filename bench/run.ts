@@ -50,43 +50,81 @@ async function main(): Promise<void> {
   const want = (id: FigureId): boolean => options.only.has(id);
 
   if (want('P1')) {
-    figures.set('P1', await attempt('P1 start-up', () => p1(options), (e) => unmeasured('P1', 'Provider start to handshake vs `node -e 0`', '<= 1.5x', 'see bench/p1-startup.ts', e)));
+    figures.set(
+      'P1',
+      await attempt(
+        'P1 start-up',
+        () => p1(options),
+        (e) => unmeasured('P1', 'Provider start to handshake vs `node -e 0`', '<= 1.5x', 'see bench/p1-startup.ts', e),
+      ),
+    );
   }
   if (want('P4')) {
-    figures.set('P4', await attempt('P4 synth', () => p4(options), (e) => unmeasured('P4', 'Synth of MlpAccessToken vs bare TerraformResource', '<= 1.2x', 'see bench/p4-synth.ts', e)));
+    figures.set(
+      'P4',
+      await attempt(
+        'P4 synth',
+        () => p4(options),
+        (e) => unmeasured('P4', 'Synth of MlpAccessToken vs bare TerraformResource', '<= 1.2x', 'see bench/p4-synth.ts', e),
+      ),
+    );
   }
   if (['P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9'].some((id) => want(id as FigureId))) {
     let emulator: RunningEmulator | undefined;
     try {
       emulator = await startEmulator({ control: true });
     } catch (error) {
-      for (const id of ['P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9'] as const) if (want(id)) figures.set(id, unmeasured(id, 'needs the emulator', '', '', error));
+      for (const id of ['P2', 'P3', 'P5', 'P6', 'P7', 'P8', 'P9'] as const)
+        if (want(id)) figures.set(id, unmeasured(id, 'needs the emulator', '', '', error));
     }
     if (emulator) {
       try {
         if (want('P2') || want('P5')) {
-          const [f2, f5] = await attempt('P2 apply/destroy (and P5 RSS)', () => p2p5(options, emulator!), (e) => [
-            unmeasured('P2', 'apply + destroy', '<= 3.5x at N=100', 'see bench/p2-apply.ts', e),
-            unmeasured('P5', 'Provider peak RSS', '<= 80 MB', 'see bench/p2-apply.ts', e),
-          ]);
+          const [f2, f5] = await attempt(
+            'P2 apply/destroy (and P5 RSS)',
+            () => p2p5(options, emulator!),
+            (e) => [
+              unmeasured('P2', 'apply + destroy', '<= 3.5x at N=100', 'see bench/p2-apply.ts', e),
+              unmeasured('P5', 'Provider peak RSS', '<= 80 MB', 'see bench/p2-apply.ts', e),
+            ],
+          );
           if (want('P2')) figures.set('P2', f2);
           if (want('P5')) figures.set('P5', f5);
         }
         if (want('P3')) {
-          figures.set('P3', await attempt('P3 requests per provider process', () => p3(options, emulator!), (e) => unmeasured('P3', 'API requests per provider process', '<= 2, flat in N', 'see bench/p3-requests.ts', e)));
+          figures.set(
+            'P3',
+            await attempt(
+              'P3 requests per provider process',
+              () => p3(options, emulator!),
+              (e) => unmeasured('P3', 'API requests per provider process', '<= 2, flat in N', 'see bench/p3-requests.ts', e),
+            ),
+          );
         }
         if (want('P8')) {
-          figures.set('P8', await attempt('P8 apply with 50 ms per request', () => p8(options, emulator!), (e) => unmeasured('P8', 'apply with 50 ms per request vs the latency floor', '<= 1.3x of the floor', 'see bench/p8-latency.ts', e)));
+          figures.set(
+            'P8',
+            await attempt(
+              'P8 apply with 50 ms per request',
+              () => p8(options, emulator!),
+              (e) =>
+                unmeasured('P8', 'apply with 50 ms per request vs the latency floor', '<= 1.3x of the floor', 'see bench/p8-latency.ts', e),
+            ),
+          );
         }
         // P5's second size rides on P7's applies: `--only=P5` measures it at 100 tokens only.
         if (want('P6') || want('P7') || want('P9')) {
-          const result = await attempt(`P6/P7/P9 at ${options.scaleN} tokens (and P5's second size)`, () => scale(options, emulator!), (e) => ({
-            p6: unmeasured('P6', 'plan with nothing to do', '<= 1.5x', 'see bench/p6-scale.ts', e),
-            p7: unmeasured('P7', 'apply and destroy', '<= 1.5x each', 'see bench/p6-scale.ts', e),
-            p9: unmeasured('P9', 'provider RPC cost per token', 'report', 'see bench/p6-scale.ts', e),
-            peaksMiB: [] as number[],
-            n: options.scaleN,
-          }));
+          const result = await attempt(
+            `P6/P7/P9 at ${options.scaleN} tokens (and P5's second size)`,
+            () => scale(options, emulator!),
+            (e) => ({
+              p6: unmeasured('P6', 'plan with nothing to do', '<= 1.5x', 'see bench/p6-scale.ts', e),
+              p7: unmeasured('P7', 'apply and destroy', '<= 1.5x each', 'see bench/p6-scale.ts', e),
+              p9: unmeasured('P9', 'provider RPC cost per token', 'report', 'see bench/p6-scale.ts', e),
+              peaksMiB: [] as number[],
+              n: options.scaleN,
+            }),
+          );
           if (want('P6')) figures.set('P6', result.p6);
           if (want('P7')) figures.set('P7', result.p7);
           if (want('P9')) figures.set('P9', result.p9);
@@ -99,7 +137,9 @@ async function main(): Promise<void> {
     }
   }
 
-  const ordered = (['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9'] as const).map((id) => figures.get(id)).filter((f): f is Figure => f !== undefined);
+  const ordered = (['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9'] as const)
+    .map((id) => figures.get(id))
+    .filter((f): f is Figure => f !== undefined);
   const elapsedMs = nowMs() - started;
   process.stdout.write(`\n${table(ordered)}\n\n`);
   for (const f of ordered) if (f.error) process.stdout.write(`${f.id} not measured: ${f.error}\n`);

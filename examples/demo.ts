@@ -85,7 +85,9 @@ export async function runDemo(write: (line: string) => void = (line) => process.
     });
     if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stderr}`);
     const stackDir = path.join(outdir, 'stacks', STACK);
-    detail(`wrote ${path.relative(work, path.join(stackDir, 'cdk.tf.json'))} and laid our provider out in terraform.d/plugins (no registry needed)`);
+    detail(
+      `wrote ${path.relative(work, path.join(stackDir, 'cdk.tf.json'))} and laid our provider out in terraform.d/plugins (no registry needed)`,
+    );
 
     const tf = new TerraformWorkdir(stackDir, {
       env: { MLP_ENDPOINT: emulator.url, MLP_TOKEN: emulator.adminToken },

@@ -144,7 +144,9 @@ function renderPage(root: string, kind: PageKind, typeName: string, block: Block
 function renderIndex(root: string): string {
   const resources = RESOURCES.map((r) => `- [\`${r.typeName}\`](resources/${r.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
   const dataSources = DATA_SOURCES.map((d) => `- [\`${d.typeName}\`](data-sources/${d.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
-  const ephemeral = EPHEMERAL_RESOURCES.map((e) => `- [\`${e.typeName}\`](ephemeral-resources/${e.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
+  const ephemeral = EPHEMERAL_RESOURCES.map(
+    (e) => `- [\`${e.typeName}\`](ephemeral-resources/${e.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`,
+  );
   const parts = [
     frontMatter(`${PROVIDER_TYPE} Provider`, providerSchema.description),
     `# ${PROVIDER_TYPE} Provider`,
@@ -186,7 +188,10 @@ export function renderDocs(root: string = repositoryRoot()): Map<string, string>
   for (const dataSource of DATA_SOURCES)
     docs.set(`docs/data-sources/${short(dataSource.typeName)}.md`, renderPage(root, 'Data Source', dataSource.typeName, dataSource.schema));
   for (const ephemeral of EPHEMERAL_RESOURCES)
-    docs.set(`docs/ephemeral-resources/${short(ephemeral.typeName)}.md`, renderPage(root, 'Ephemeral Resource', ephemeral.typeName, ephemeral.schema));
+    docs.set(
+      `docs/ephemeral-resources/${short(ephemeral.typeName)}.md`,
+      renderPage(root, 'Ephemeral Resource', ephemeral.typeName, ephemeral.schema),
+    );
   return docs;
 }
 

@@ -40,7 +40,10 @@ export function snapshotPackage(): void {
   fs.mkdirSync(path.join(PKG, 'bin'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'bin', 'terraform-provider-mlp'), LAUNCHER);
   fs.chmodSync(LAUNCHER, 0o755);
-  fs.cpSync(path.join(ROOT, 'dist', 'lib'), path.join(PKG, 'dist', 'lib'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.d.ts') });
+  fs.cpSync(path.join(ROOT, 'dist', 'lib'), path.join(PKG, 'dist', 'lib'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.map') && !src.endsWith('.d.ts'),
+  });
 }
 
 export interface BenchOptions {
@@ -119,6 +122,9 @@ export function machine(): Machine {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     terraform,
-    load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }

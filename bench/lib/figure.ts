@@ -18,7 +18,14 @@ export interface Figure {
   readonly method: string;
 }
 
-export function unmeasured(id: FigureId, title: string, goal: string, method: string, error: unknown, details: readonly string[] = []): Figure {
+export function unmeasured(
+  id: FigureId,
+  title: string,
+  goal: string,
+  method: string,
+  error: unknown,
+  details: readonly string[] = [],
+): Figure {
   const message = error instanceof Error ? error.message : String(error);
   return { id, title, goal, value: 'not measured', pass: undefined, error: firstLines(message, 6), details, method };
 }

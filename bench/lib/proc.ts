@@ -30,7 +30,13 @@ export interface FirstLine {
  * Spawns, waits for the first stdout line, then stops the process (SIGTERM, SIGKILL after 3 s) and
  * waits for it to be gone, so runs never overlap.
  */
-export function timeToFirstLine(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, lingerMs = 0): Promise<FirstLine> {
+export function timeToFirstLine(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 20_000,
+  lingerMs = 0,
+): Promise<FirstLine> {
   return new Promise((resolve, reject) => {
     const start = nowMs();
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -91,7 +97,11 @@ export interface CommandCpu {
  * Runs a command to its exit and reads its CPU times from /proc/<pid>/stat, sampled every 5 ms
  * until it is gone (the last sample is taken at most 5 ms before the exit).
  */
-export function cpuOfCommand(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CommandCpu> {
+export function cpuOfCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<CommandCpu> {
   return new Promise((resolve, reject) => {
     const start = nowMs();
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -114,7 +124,8 @@ export function cpuOfCommand(command: string, args: readonly string[], options: 
     child.on('exit', (code) => {
       clearInterval(timer);
       const wallMs = nowMs() - start;
-      if (code !== 0 && code !== 2) return reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(err).toString().trim().slice(0, 500)}`));
+      if (code !== 0 && code !== 2)
+        return reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${Buffer.concat(err).toString().trim().slice(0, 500)}`));
       if (!last) return reject(new Error(`no /proc sample of ${command}`));
       const tickMs = 1000 / 100; // USER_HZ is 100 on Linux.
       resolve({ wallMs, selfCpuMs: (last[0]! + last[1]!) * tickMs, childrenCpuMs: (last[2]! + last[3]!) * tickMs });

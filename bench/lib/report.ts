@@ -4,11 +4,15 @@ import type { Machine } from './env';
 import type { Figure } from './figure';
 
 /** Hand-written sections carried over from the previous RESULTS.md, by heading. */
-export const KEPT_SECTIONS = ['Goals missed: the measured reason and what would close it', 'What we tried and what each step gained'] as const;
+export const KEPT_SECTIONS = [
+  'Goals missed: the measured reason and what would close it',
+  'What we tried and what each step gained',
+] as const;
 
 const PLACEHOLDER: Record<(typeof KEPT_SECTIONS)[number], string> = {
   'Goals missed: the measured reason and what would close it': '_Nothing written yet._\n',
-  'What we tried and what each step gained': '_Nothing tried yet: each optimisation step adds a line here with the figures before and after._\n',
+  'What we tried and what each step gained':
+    '_Nothing tried yet: each optimisation step adds a line here with the figures before and after._\n',
 };
 
 function verdict(f: Figure): string {
@@ -32,7 +36,13 @@ function keptSections(file: string): Map<string, string> {
     if (start < 0) continue;
     const bodyStart = start + heading.length + 5;
     const next = text.indexOf('\n## ', bodyStart);
-    kept.set(heading, text.slice(bodyStart, next < 0 ? undefined : next + 1).replace(/^\n+/, '').replace(/\n*$/, '\n'));
+    kept.set(
+      heading,
+      text
+        .slice(bodyStart, next < 0 ? undefined : next + 1)
+        .replace(/^\n+/, '')
+        .replace(/\n*$/, '\n'),
+    );
   }
   return kept;
 }
@@ -70,7 +80,7 @@ export function writeResults(file: string, input: ReportInput): void {
     `| Terraform | ${m.terraform} |`,
     `| Load average at start | ${m.load} |`,
     '',
-    'Other work may share the machine; that is why each ratio\'s two sides run side by side, interleaved, in the same run.',
+    "Other work may share the machine; that is why each ratio's two sides run side by side, interleaved, in the same run.",
     '',
     '## Results',
     '',

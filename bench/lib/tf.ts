@@ -16,7 +16,11 @@ export function countingLauncher(): string {
   const file = path.join(WORK, 'launcher', 'terraform-provider-mlp-counting');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `#!/bin/sh\n[ -n "$MLP_BENCH_PIDS" ] && echo "$$" >> "$MLP_BENCH_PIDS"\nexec ${JSON.stringify(LAUNCHER)} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      file,
+      `#!/bin/sh\n[ -n "$MLP_BENCH_PIDS" ] && echo "$$" >> "$MLP_BENCH_PIDS"\nexec ${JSON.stringify(LAUNCHER)} "$@"\n`,
+      { mode: 0o755 },
+    );
   }
   return file;
 }
@@ -126,11 +130,22 @@ resource "terraform_data" "t" {
 
 /** The environment the bench's Terraform runs get (for a command run outside TerraformWorkdir). */
 export function terraformEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
-  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: CLI_CONFIG(), TF_IN_AUTOMATION: '1', TF_INPUT: '0', MLP_ENDPOINT: endpoint.url, MLP_TOKEN: endpoint.adminToken };
+  return {
+    ...process.env,
+    CHECKPOINT_DISABLE: '1',
+    TF_CLI_CONFIG_FILE: CLI_CONFIG(),
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    MLP_ENDPOINT: endpoint.url,
+    MLP_TOKEN: endpoint.adminToken,
+  };
 }
 
 async function init(dir: string, endpoint: Endpoint): Promise<TerraformWorkdir> {
-  const tf = new TerraformWorkdir(dir, { cliConfigFile: CLI_CONFIG(), env: { MLP_ENDPOINT: endpoint.url, MLP_TOKEN: endpoint.adminToken } });
+  const tf = new TerraformWorkdir(dir, {
+    cliConfigFile: CLI_CONFIG(),
+    env: { MLP_ENDPOINT: endpoint.url, MLP_TOKEN: endpoint.adminToken },
+  });
   await tf.init();
   return tf;
 }
@@ -172,11 +187,7 @@ export class ProviderWatch {
 
   private pids(): number[] {
     try {
-      return fs
-        .readFileSync(this.pidFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number);
+      return fs.readFileSync(this.pidFile, 'utf8').split('\n').filter(Boolean).map(Number);
     } catch {
       return [];
     }

@@ -54,7 +54,12 @@ export class MlpClient {
     this.#dispatcher = settings.dispatcher ?? createAgent(settings.connectTimeoutMs);
     // The session exchanges through the loop and the loop asks the session for bearers: the session
     // reaches the loop only when it first exchanges, after both exist.
-    this.#session = new BearerSession({ token: settings.token, now: settings.now, log: settings.log, run: (spec) => this.#calls.run(spec) });
+    this.#session = new BearerSession({
+      token: settings.token,
+      now: settings.now,
+      log: settings.log,
+      run: (spec) => this.#calls.run(spec),
+    });
     this.#calls = new CallLoop(settings, this.#dispatcher, this.#session);
     warnIfTlsVerificationDisabled();
   }
@@ -163,7 +168,13 @@ export class MlpClient {
     // The name becomes a path segment: "..", "." or a "/" would address another resource through a
     // normalising proxy. Every caller (the provider's deletes of names read from state too) passes here.
     requireName(name, 'delete', ROUTES.delete.path);
-    const result = await this.#calls.run({ route: 'delete', path: PATHS.tokenByName(name), auth: true, tolerate404: true, tokenName: name });
+    const result = await this.#calls.run({
+      route: 'delete',
+      path: PATHS.tokenByName(name),
+      auth: true,
+      tolerate404: true,
+      tokenName: name,
+    });
     if (result.status === 404) return result.earlierAttemptMayHaveApplied;
     return true;
   }

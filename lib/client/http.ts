@@ -171,7 +171,10 @@ export function classifyTransportError(err: unknown): TransportFailure {
   if (errno === 'UND_ERR_BODY_TIMEOUT') return { sent: 'maybe', retryable: true, timeout: 'body', errno };
   // A failed handshake comes before any HTTP byte: the server never saw the request.
   if (errno && NOT_TLS.has(errno)) return { sent: 'no', retryable: false, errno, kind: 'not-tls' };
-  if (errno && (errno.startsWith('ERR_TLS') || errno.startsWith('ERR_SSL') || errno.includes('CERT') || errno === 'DEPTH_ZERO_SELF_SIGNED_CERT')) {
+  if (
+    errno &&
+    (errno.startsWith('ERR_TLS') || errno.startsWith('ERR_SSL') || errno.includes('CERT') || errno === 'DEPTH_ZERO_SELF_SIGNED_CERT')
+  ) {
     return { sent: 'no', retryable: false, errno, kind: 'tls' };
   }
   if (errno === 'UND_ERR_INVALID_ARG') return { sent: 'no', retryable: false, errno };

@@ -30,6 +30,15 @@ export {
   MlpProtocolError,
   describeError,
 } from './errors';
-export type { MlpErrorCode, MlpCallContext, MlpApiErrorDetails, ForbiddenReason, MlpConfigurationReason, MlpTimeoutKind, MlpNetworkReason, ErrorDescription } from './errors';
+export type {
+  MlpErrorCode,
+  MlpCallContext,
+  MlpApiErrorDetails,
+  ForbiddenReason,
+  MlpConfigurationReason,
+  MlpTimeoutKind,
+  MlpNetworkReason,
+  ErrorDescription,
+} from './errors';
 export { durationProblem, formatDuration, isDuration, parseDuration } from '../contract/duration';
 export { nameProblem, namePrefixProblem, type TokenRole } from '../contract/validation';

@@ -29,7 +29,15 @@ import {
   checkSameCdktf,
 } from './internal';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
-import { type MlpSealProps, type MlpWriteOnlyRedeemProps, addSealedValueOutput, checkSealTo, checkWriteOnlyRedeem, noteWriteOnlyUsage, secretAttributes } from './secrets';
+import {
+  type MlpSealProps,
+  type MlpWriteOnlyRedeemProps,
+  addSealedValueOutput,
+  checkSealTo,
+  checkWriteOnlyRedeem,
+  noteWriteOnlyUsage,
+  secretAttributes,
+} from './secrets';
 
 /**
  * Every prop of an ML Platform access token; {@link MlpAccessTokenProps} says which may go together.
@@ -148,7 +156,13 @@ export type MlpAccessTokenProps = MlpAccessTokenOptions &
   (
     | { readonly name: string; readonly namePrefix?: never; readonly registerToken?: never; readonly registerTokenWo?: never }
     | { readonly namePrefix: string; readonly name?: never; readonly registerToken?: never; readonly registerTokenWo?: never }
-    | { readonly registerToken: string; readonly registerTokenWo?: never; readonly namePrefix?: never; readonly role?: never; readonly ttl?: never }
+    | {
+        readonly registerToken: string;
+        readonly registerTokenWo?: never;
+        readonly namePrefix?: never;
+        readonly role?: never;
+        readonly ttl?: never;
+      }
     | {
         readonly registerTokenWo: string;
         readonly registerTokenWoVersion: number;
@@ -194,7 +208,12 @@ export class MlpAccessToken extends TerraformResource {
     validate(this.node.path, props, this.lifecycle?.createBeforeDestroy === true);
     this.props = props;
     this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, A.value), props.output) : undefined;
-    this.sealedValueOutput = addSealedValueOutput(this, () => Token.asString(instancesReference(this, A.sealedValue)), props.sealTo, props.output);
+    this.sealedValueOutput = addSealedValueOutput(
+      this,
+      () => Token.asString(instancesReference(this, A.sealedValue)),
+      props.sealTo,
+      props.output,
+    );
     noteWriteOnlyUsage(this, props.registerTokenWo !== undefined);
   }
 

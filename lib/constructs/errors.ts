@@ -312,11 +312,21 @@ export function writeOnlyVersionMissing(path: string): MlpConstructError {
 }
 
 export function writeOnlyVersionAlone(path: string): MlpConstructError {
-  return new MlpConstructError('WRITE_ONLY_VERSION', path, 'registerTokenWoVersion', 'registerTokenWoVersion only says when to redeem registerTokenWo again; set registerTokenWo too, or leave the version out.');
+  return new MlpConstructError(
+    'WRITE_ONLY_VERSION',
+    path,
+    'registerTokenWoVersion',
+    'registerTokenWoVersion only says when to redeem registerTokenWo again; set registerTokenWo too, or leave the version out.',
+  );
 }
 
 export function writeOnlyVersionInvalid(path: string, version: unknown): MlpConstructError {
-  return new MlpConstructError('WRITE_ONLY_VERSION', path, 'registerTokenWoVersion', `registerTokenWoVersion ${show(version)} is not a whole number of 0 or more; use 1, 2, 3, ...`);
+  return new MlpConstructError(
+    'WRITE_ONLY_VERSION',
+    path,
+    'registerTokenWoVersion',
+    `registerTokenWoVersion ${show(version)} is not a whole number of 0 or more; use 1, 2, 3, ...`,
+  );
 }
 
 export function ephemeralUnsupported(path: string, cdktfVersion: string): MlpConstructError {

@@ -8,11 +8,6 @@ export { MlpRegisterToken, type MlpRegisterTokenOptions, type MlpRegisterTokenPr
 export { MlpEphemeralAccessToken, type MlpEphemeralAccessTokenProps } from './ephemeral-access-token';
 export type { MlpSealProps, MlpWriteOnlyRedeemProps } from './secrets';
 export { MlpTokenDataSource, type MlpTokenDataSourceProps } from './token-data-source';
-export {
-  MlpTokensDataSource,
-  MlpTokensItemReference,
-  MlpTokensList,
-  type MlpTokensDataSourceProps,
-} from './tokens-data-source';
+export { MlpTokensDataSource, MlpTokensItemReference, MlpTokensList, type MlpTokensDataSourceProps } from './tokens-data-source';
 export type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 export { MlpConstructError, type MlpConstructErrorCode } from './errors';

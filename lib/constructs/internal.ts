@@ -76,7 +76,12 @@ export function checkRole(path: string, value: string | undefined): void {
 }
 
 /** Checks a literal duration (`schema`: `timeoutSchema` for a timeout); returns its length in seconds, or `undefined` when absent or a reference. */
-export function checkDuration(path: string, property: string, value: string | undefined, schema: z.ZodType = durationSchema): number | undefined {
+export function checkDuration(
+  path: string,
+  property: string,
+  value: string | undefined,
+  schema: z.ZodType = durationSchema,
+): number | undefined {
   const duration = literal(value);
   if (duration === undefined) return undefined;
   const problem = problemOf(schema, duration);
@@ -88,10 +93,7 @@ export function checkDuration(path: string, property: string, value: string | un
  * Secrets must reach Terraform as references: a literal would sit in clear text in cdk.tf.json.
  * `onLiteral` gets only the literal's length, so no message can carry the secret itself.
  */
-export function checkSecretIsReference(
-  value: string | undefined,
-  onLiteral: (length: number) => errors.MlpConstructError,
-): void {
+export function checkSecretIsReference(value: string | undefined, onLiteral: (length: number) => errors.MlpConstructError): void {
   if (value === undefined || isReference(value)) return;
   throw onLiteral(typeof value === 'string' ? value.length : String(value).length);
 }
@@ -101,7 +103,11 @@ export function checkSecretIsReference(
  * or come from a variable that shows it (see `secret-source.ts`). Runs when the element is
  * synthesized, so variables and locals declared after the construct are known.
  */
-export function checkSecretSource(element: TerraformElement, property: 'token' | 'registerToken' | 'registerTokenWo', value: string | undefined): void {
+export function checkSecretSource(
+  element: TerraformElement,
+  property: 'token' | 'registerToken' | 'registerTokenWo',
+  value: string | undefined,
+): void {
   const problem = secretSourceProblem(element, property, value);
   if (problem) throw errors.unsafeSecretSource(element.node.path, property, problem.kind, problem.reason);
 }

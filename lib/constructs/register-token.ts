@@ -154,7 +154,12 @@ export class MlpRegisterToken extends TerraformResource {
     this.props = props;
     checkSealTo(this.node.path, props.sealTo);
     this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, R.value), props.output) : undefined;
-    this.sealedValueOutput = addSealedValueOutput(this, () => Token.asString(instancesReference(this, R.sealedValue)), props.sealTo, props.output);
+    this.sealedValueOutput = addSealedValueOutput(
+      this,
+      () => Token.asString(instancesReference(this, R.sealedValue)),
+      props.sealTo,
+      props.output,
+    );
   }
 
   /** With `sealTo`: the registration token, age-encrypted to those recipients (ASCII armor; not sensitive). */

@@ -35,7 +35,10 @@ export interface DurationLimit {
   readonly why: string;
 }
 /** Lifetimes: ttl, rotate_after, early_rotation_window, access_ttl. */
-export const LIFETIME_LIMIT: DurationLimit = { maxSeconds: MAX_DURATION_SECONDS, why: '100 years; an expiry must stay before the year 9999' };
+export const LIFETIME_LIMIT: DurationLimit = {
+  maxSeconds: MAX_DURATION_SECONDS,
+  why: '100 years; an expiry must stay before the year 9999',
+};
 /** Timeouts: request_timeout. */
 export const TIMEOUT_LIMIT: DurationLimit = { maxSeconds: MAX_TIMEOUT_SECONDS, why: 'the longest timer Node.js can run, 2^31-1 ms' };
 

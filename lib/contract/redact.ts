@@ -179,7 +179,9 @@ export function spellingsOf(value: string): string[] {
   const out = new Set<string>([value, encodeURIComponent(value)]);
   const bytes = Buffer.from(value, 'utf8');
   for (let shift = 0; shift < 3; shift++) {
-    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     const total = shift + bytes.length;
     const from = shift > 0 ? 4 : 0;
     const to = total % 3 === 0 ? encoded.length : encoded.length - (encoded.length % 4 || 4);
@@ -265,18 +267,22 @@ export class Redactor {
     let copied = 0;
     let runStart = -1;
     let runEnd = -1;
-    eachWindow(text, (start) => {
-      if (start <= runEnd) {
+    eachWindow(
+      text,
+      (start) => {
+        if (start <= runEnd) {
+          runEnd = start + REDACT_WINDOW;
+          return;
+        }
+        if (runStart >= 0) {
+          (pieces ??= []).push(text.slice(copied, runStart), REDACTED);
+          copied = runEnd;
+        }
+        runStart = start;
         runEnd = start + REDACT_WINDOW;
-        return;
-      }
-      if (runStart >= 0) {
-        (pieces ??= []).push(text.slice(copied, runStart), REDACTED);
-        copied = runEnd;
-      }
-      runStart = start;
-      runEnd = start + REDACT_WINDOW;
-    }, windows);
+      },
+      windows,
+    );
     if (runStart < 0) return text;
     (pieces ??= []).push(text.slice(copied, runStart), REDACTED, text.slice(runEnd));
     return pieces.join('');

@@ -20,7 +20,8 @@ const NAME_RULE = 'letters, digits, ".", "_" and "-", starting with a letter or 
 /** Why a token name is not acceptable; `undefined` when it is. */
 export function nameProblem(name: string): string | undefined {
   if (typeof name !== 'string' || name.length === 0) return 'a token name cannot be empty';
-  if (name.length > NAME_MAX_LENGTH) return `${quoteValue(name)} is ${name.length} characters long; a token name has at most ${NAME_MAX_LENGTH}`;
+  if (name.length > NAME_MAX_LENGTH)
+    return `${quoteValue(name)} is ${name.length} characters long; a token name has at most ${NAME_MAX_LENGTH}`;
   if (!NAME_PATTERN.test(name)) return `${quoteValue(name)} is not a valid token name: use ${NAME_RULE}`;
   return undefined;
 }

@@ -53,17 +53,32 @@ export function buildProgram(): Command {
     .version(PACKAGE_VERSION)
     .option('--host <host>', 'address to listen on', EMULATOR_DEFAULTS.host)
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, EMULATOR_DEFAULTS.port)
-    .addOption(new Option('--admin-token <value>', 'value of the Administrator access token to start with (at least 32 characters); generated and printed to stderr when absent').env(ENV_ADMIN_TOKEN))
-    .option('--admin-token-file <file>', 'read the admin token from this file (surrounding whitespace is ignored); when it does not exist, generate one and write it there (mode 0600)')
+    .addOption(
+      new Option(
+        '--admin-token <value>',
+        'value of the Administrator access token to start with (at least 32 characters); generated and printed to stderr when absent',
+      ).env(ENV_ADMIN_TOKEN),
+    )
+    .option(
+      '--admin-token-file <file>',
+      'read the admin token from this file (surrounding whitespace is ignored); when it does not exist, generate one and write it there (mode 0600)',
+    )
     .option('--admin-token-name <name>', 'name of the admin token', EMULATOR_DEFAULTS.adminTokenName)
     .option('--issuer-name <name>', 'issuer_name of the admin token and of the tokens it mints', EMULATOR_DEFAULTS.issuerName)
     .option('--state <file>', 'persist tokens (hashes only) and the clock offset to this file, and load it on start')
     .option('--control', 'serve the control API under /_emulator/')
-    .option('--faults <json>', 'initial faults as JSON, or @file: {"scripts":{"list":["429:1","ok"]},"probabilities":{"*":{"503":0.05}}}', parseFaults)
+    .option(
+      '--faults <json>',
+      'initial faults as JSON, or @file: {"scripts":{"list":["429:1","ok"]},"probabilities":{"*":{"503":0.05}}}',
+      parseFaults,
+    )
     .option('--seed <n>', 'seed of the PRNG behind probabilistic faults', parseSeed)
     .option('--bearer-ttl <seconds>', 'lifetime of exchanged bearers', parsePositiveInt, EMULATOR_DEFAULTS.bearerTtlSeconds)
     .option('--json', 'once listening, print one JSON line to stdout: {"url","controlUrl","pid"} (never the admin token)')
-    .option('--print-env', `once listening, print ${PRINTED_ENV.endpoint}=<url> (and ${PRINTED_ENV.controlUrl}, ${PRINTED_ENV.pid}) to stdout, one per line (never the admin token)`)
+    .option(
+      '--print-env',
+      `once listening, print ${PRINTED_ENV.endpoint}=<url> (and ${PRINTED_ENV.controlUrl}, ${PRINTED_ENV.pid}) to stdout, one per line (never the admin token)`,
+    )
     .showHelpAfterError();
 }
 
@@ -76,7 +91,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<Runn
   let emulator: RunningEmulator | undefined;
   try {
     if (opts.adminToken !== undefined && opts.adminTokenFile !== undefined) {
-      throw EmulatorError.validation('--admin-token-file', `give the admin token once: either --admin-token (or ${ENV_ADMIN_TOKEN}) or --admin-token-file`);
+      throw EmulatorError.validation(
+        '--admin-token-file',
+        `give the admin token once: either --admin-token (or ${ENV_ADMIN_TOKEN}) or --admin-token-file`,
+      );
     }
     const machine = opts.json === true || opts.printEnv === true;
     if (opts.json === true && opts.printEnv === true) throw EmulatorError.validation('--print-env', 'choose one of --json and --print-env');
@@ -151,7 +169,11 @@ function announcement(emulator: RunningEmulator, opts: CliOptions): string {
   const started: StartAnnouncement = { url: emulator.url, controlUrl: opts.control ? `${emulator.url}/_emulator` : null, pid: process.pid };
   if (opts.json) return `${JSON.stringify(started)}\n`;
   if (opts.printEnv) {
-    const lines = [`${PRINTED_ENV.endpoint}=${started.url}`, ...(started.controlUrl === null ? [] : [`${PRINTED_ENV.controlUrl}=${started.controlUrl}`]), `${PRINTED_ENV.pid}=${started.pid}`];
+    const lines = [
+      `${PRINTED_ENV.endpoint}=${started.url}`,
+      ...(started.controlUrl === null ? [] : [`${PRINTED_ENV.controlUrl}=${started.controlUrl}`]),
+      `${PRINTED_ENV.pid}=${started.pid}`,
+    ];
     return `${lines.join('\n')}\n`;
   }
   return `mlp-emulator listening on ${emulator.url}\n`;
@@ -195,7 +217,8 @@ function parseSeed(text: string): number {
 }
 
 function parsePositiveInt(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError('use a whole number above zero');
+  if (!/^\d+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text)))
+    throw new InvalidArgumentError('use a whole number above zero');
   return Number(text);
 }
 

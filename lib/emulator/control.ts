@@ -43,13 +43,18 @@ const ROUTES: Readonly<Record<string, ControlHandler>> = {
   'POST /clock': (body, target) => {
     const { advance, set } = body;
     if ((advance === undefined) === (set === undefined)) {
-      throw EmulatorError.validation('body', 'send exactly one of {"advance":"1h"} (a duration or milliseconds) or {"set":"<ISO 8601 instant>"}');
+      throw EmulatorError.validation(
+        'body',
+        'send exactly one of {"advance":"1h"} (a duration or milliseconds) or {"set":"<ISO 8601 instant>"}',
+      );
     }
     if (advance !== undefined) {
-      if (typeof advance !== 'string' && typeof advance !== 'number') throw EmulatorError.validation('advance', 'expected a duration such as "1h" or a number of milliseconds');
+      if (typeof advance !== 'string' && typeof advance !== 'number')
+        throw EmulatorError.validation('advance', 'expected a duration such as "1h" or a number of milliseconds');
       target.clock.advance(advance);
     } else {
-      if (typeof set !== 'string' || Number.isNaN(Date.parse(set))) throw EmulatorError.validation('set', `${JSON.stringify(set)} is not an ISO 8601 instant`);
+      if (typeof set !== 'string' || Number.isNaN(Date.parse(set)))
+        throw EmulatorError.validation('set', `${JSON.stringify(set)} is not an ISO 8601 instant`);
       target.clock.set(new Date(set));
     }
     return json(200, { now: target.clock.now().toISOString() });
@@ -60,7 +65,8 @@ const ROUTES: Readonly<Record<string, ControlHandler>> = {
   'POST /faults': (body, target) => {
     const { route, script, probabilities, ...rest } = body;
     const unknownKey = Object.keys(rest)[0];
-    if (unknownKey !== undefined) throw EmulatorError.validation(unknownKey, 'unknown key; send {"route", "script"} and/or {"route", "probabilities"}');
+    if (unknownKey !== undefined)
+      throw EmulatorError.validation(unknownKey, 'unknown key; send {"route", "script"} and/or {"route", "probabilities"}');
     if (script === undefined && probabilities === undefined) {
       throw EmulatorError.validation('body', 'send {"route":"list","script":["429:1","ok"]} or {"route":"*","probabilities":{"503":0.1}}');
     }
@@ -90,8 +96,10 @@ const ROUTES: Readonly<Record<string, ControlHandler>> = {
   'POST /tokens': (body, target) => {
     const { name, role, ttl } = body;
     if (typeof name !== 'string') throw EmulatorError.validation('name', 'expected a string');
-    if (role !== 'user' && role !== 'admin') throw EmulatorError.validation('role', `${JSON.stringify(role)} is not a role: use "user" or "admin"`);
-    if (ttl !== undefined && ttl !== null && typeof ttl !== 'string') throw EmulatorError.validation('ttl', 'expected a duration such as "2h", or leave it out');
+    if (role !== 'user' && role !== 'admin')
+      throw EmulatorError.validation('role', `${JSON.stringify(role)} is not a role: use "user" or "admin"`);
+    if (ttl !== undefined && ttl !== null && typeof ttl !== 'string')
+      throw EmulatorError.validation('ttl', 'expected a duration such as "2h", or leave it out');
     const created = target.createToken({ name, role, ...(typeof ttl === 'string' ? { ttl } : {}) });
     const record = target.tokens().find((t) => t.id === created.id);
     return json(201, { ...record, ...created });
@@ -149,7 +157,8 @@ function hostProblem(header: string | undefined, own: ListeningAddress): string 
   if (!host || host.port !== own.port) return `Host: ${shown} is not this emulator (${ownHost}); ${fix}`;
   const wildcard = own.address === '0.0.0.0' || own.address === '::';
   const allowed = isLoopbackHost(host.name) || host.name === own.address || (wildcard && isIP(host.name) !== 0);
-  if (!allowed) return `Host: ${shown} is not this emulator's address (a DNS name other than localhost is refused, against DNS rebinding); ${fix}`;
+  if (!allowed)
+    return `Host: ${shown} is not this emulator's address (a DNS name other than localhost is refused, against DNS rebinding); ${fix}`;
   return undefined;
 }
 
@@ -167,7 +176,10 @@ export function refuseControlRequest(method: string, headers: IncomingHttpHeader
   if (host) return errorResponse(403, host);
   if (!READ_ONLY_METHODS.has(method) && !isJson(headers['content-type'])) {
     const got = headers['content-type'] === undefined ? 'none' : JSON.stringify(headers['content-type'].slice(0, 100));
-    return errorResponse(400, `Content-Type: ${got}; the control API takes state changes only as application/json (send -H 'Content-Type: application/json', even with no body)`);
+    return errorResponse(
+      400,
+      `Content-Type: ${got}; the control API takes state changes only as application/json (send -H 'Content-Type: application/json', even with no body)`,
+    );
   }
   return undefined;
 }

@@ -31,18 +31,7 @@ export type FaultAction =
  * A fault step as a string: `'500' | '502' | '503' | '504' | '429' | '429:<seconds>' | 'reset' |
  * 'delay:<ms>' | 'lost' | 'ok'`, or the same in object form.
  */
-export type FaultStep =
-  | '500'
-  | '502'
-  | '503'
-  | '504'
-  | '429'
-  | `429:${number}`
-  | 'reset'
-  | 'lost'
-  | 'ok'
-  | `delay:${number}`
-  | FaultAction;
+export type FaultStep = '500' | '502' | '503' | '504' | '429' | `429:${number}` | 'reset' | 'lost' | 'ok' | `delay:${number}` | FaultAction;
 
 /**
  * Per-request probabilities. The status faults, `reset` and `lost` exclude each other (their sum
@@ -124,7 +113,10 @@ export class FaultInjector {
   script(route: RouteName, steps: readonly (FaultStep | string)[]): void {
     checkRoute(route, false);
     if (!Array.isArray(steps)) throw EmulatorError.validation('script', 'expected a list of steps');
-    this.#scripts.set(route, steps.map((step, i) => parseStep(step, `script[${i}]`)));
+    this.#scripts.set(
+      route,
+      steps.map((step, i) => parseStep(step, `script[${i}]`)),
+    );
   }
 
   /** Sets the route's probabilities (`'*'`: every route without its own), replacing earlier ones. */
@@ -202,7 +194,11 @@ function decisionOf(step: FaultAction): FaultDecision {
     case 'status':
       return {
         delayMs: 0,
-        outcome: { kind: 'status', status: step.status, retryAfterSeconds: step.retryAfterSeconds ?? (step.status === 429 ? DEFAULT_RETRY_AFTER_SECONDS : 0) },
+        outcome: {
+          kind: 'status',
+          status: step.status,
+          retryAfterSeconds: step.retryAfterSeconds ?? (step.status === 429 ? DEFAULT_RETRY_AFTER_SECONDS : 0),
+        },
       };
   }
 }
@@ -237,7 +233,10 @@ const probabilitiesSchema = z
   .superRefine((p, ctx) => {
     const sum = EXCLUSIVE_KEYS.reduce((total, key) => total + (p[key] ?? 0), 0);
     if (sum > 1 + 1e-9) {
-      ctx.addIssue({ code: 'custom', message: `the status, reset and lost probabilities add up to ${sum}; they exclude each other, so their sum must be at most 1` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `the status, reset and lost probabilities add up to ${sum}; they exclude each other, so their sum must be at most 1`,
+      });
     }
   });
 
@@ -252,7 +251,11 @@ export function parseStep(step: unknown, where: string): FaultAction {
     return { kind: 'status', status: 429, retryAfterSeconds: m[2] === undefined ? DEFAULT_RETRY_AFTER_SECONDS : Number(m[2]) };
   }
   const parsed = actionSchema.safeParse(step);
-  if (!parsed.success) throw EmulatorError.validation(where, `${issueText(parsed.error)}; ${STEP_GRAMMAR}, or the same as an object such as {"kind":"status","status":503}`);
+  if (!parsed.success)
+    throw EmulatorError.validation(
+      where,
+      `${issueText(parsed.error)}; ${STEP_GRAMMAR}, or the same as an object such as {"kind":"status","status":503}`,
+    );
   return parsed.data;
 }
 
@@ -277,7 +280,10 @@ export function parseFaultConfig(config: unknown): {
   for (const [route, steps] of entriesOf(scripts, 'faults.scripts')) {
     checkRoute(route, false, `faults.scripts.${route}`);
     if (!Array.isArray(steps)) throw EmulatorError.validation(`faults.scripts.${route}`, 'expected a list of steps');
-    result.scripts.set(route as RouteName, steps.map((step: unknown, i) => parseStep(step, `faults.scripts.${route}[${i}]`)));
+    result.scripts.set(
+      route as RouteName,
+      steps.map((step: unknown, i) => parseStep(step, `faults.scripts.${route}[${i}]`)),
+    );
   }
   for (const [route, p] of entriesOf(probabilities, 'faults.probabilities')) {
     checkRoute(route, true, `faults.probabilities.${route}`);
@@ -287,7 +293,8 @@ export function parseFaultConfig(config: unknown): {
 }
 
 function entriesOf(value: unknown, where: string): [string, unknown][] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw EmulatorError.validation(where, 'expected an object keyed by route');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw EmulatorError.validation(where, 'expected an object keyed by route');
   return Object.entries(value);
 }
 

@@ -51,7 +51,11 @@ export type ErrorStatus = keyof typeof ERROR_CODES;
 
 /** `{"status":…,"warnorCode":…,"warnorParams":{"field":…}}`, in the seeds' key order. */
 export function errorBody(status: ErrorStatus, field: string): string {
-  return JSON.stringify({ [FIELDS.status]: status, [FIELDS.warnorCode]: ERROR_CODES[status], [FIELDS.warnorParams]: { [FIELDS.field]: field } });
+  return JSON.stringify({
+    [FIELDS.status]: status,
+    [FIELDS.warnorCode]: ERROR_CODES[status],
+    [FIELDS.warnorParams]: { [FIELDS.field]: field },
+  });
 }
 
 export function errorResponse(status: ErrorStatus, field: string, headers?: Record<string, string>): ApiResponse {
@@ -115,7 +119,11 @@ const HANDLERS: Readonly<Record<RouteName, Handler>> = {
     if (typeof secret !== 'string') return secret;
     const outcome = ctx.store.exchange(secret, ctx.bearerTtlSeconds);
     if (outcome.kind === 'forbidden') return forbiddenExpired();
-    const wire: ExchangeResponse = { [FIELDS.accessToken]: outcome.value, [FIELDS.expiresIn]: ctx.bearerTtlSeconds, [FIELDS.tokenType]: 'Bearer' };
+    const wire: ExchangeResponse = {
+      [FIELDS.accessToken]: outcome.value,
+      [FIELDS.expiresIn]: ctx.bearerTtlSeconds,
+      [FIELDS.tokenType]: 'Bearer',
+    };
     return json(200, wire);
   },
 
@@ -150,7 +158,11 @@ const HANDLERS: Readonly<Record<RouteName, Handler>> = {
     const rawRefreshTtl = body.value[FIELDS.refreshTtl];
     let refreshTtl: string | null = null;
     if (rawRefreshTtl !== undefined && rawRefreshTtl !== null) {
-      if (typeof rawRefreshTtl !== 'string') return invalid(FIELDS.refreshTtl, `expected a duration string such as "2h", or leave it out for an access token that never expires`);
+      if (typeof rawRefreshTtl !== 'string')
+        return invalid(
+          FIELDS.refreshTtl,
+          `expected a duration string such as "2h", or leave it out for an access token that never expires`,
+        );
       const refreshTtlIssue = durationProblem(rawRefreshTtl);
       if (refreshTtlIssue) return invalid(FIELDS.refreshTtl, refreshTtlIssue);
       refreshTtl = rawRefreshTtl;
@@ -158,7 +170,10 @@ const HANDLERS: Readonly<Record<RouteName, Handler>> = {
 
     const tokenType = body.value[FIELDS.tokenType];
     if (!API_TOKEN_TYPES.includes(tokenType as ApiTokenType)) {
-      return invalid(FIELDS.tokenType, `${tokenType === undefined ? 'is required' : `${JSON.stringify(tokenType)} is not a token type`}; use "USER" or "ADMIN"`);
+      return invalid(
+        FIELDS.tokenType,
+        `${tokenType === undefined ? 'is required' : `${JSON.stringify(tokenType)} is not a token type`}; use "USER" or "ADMIN"`,
+      );
     }
 
     if (ctx.store.tokenByName(name)) return conflict(name);
@@ -212,7 +227,9 @@ export function handleApi(req: ApiRequest, ctx: ContractContext): ApiResponse {
 function authorize(req: ApiRequest, ctx: ContractContext, scopes: readonly string[]): StoredAccessToken | ApiResponse {
   const header = req.headers.authorization;
   if (header === undefined) {
-    return unauthorized(`the Authorization header is missing; send "Authorization: Bearer <access_token>" with a bearer from POST ${PATHS.exchange}`);
+    return unauthorized(
+      `the Authorization header is missing; send "Authorization: Bearer <access_token>" with a bearer from POST ${PATHS.exchange}`,
+    );
   }
   const m = /^Bearer +(\S+) *$/i.exec(header);
   if (!m) return unauthorized('the Authorization header is not "Bearer <access_token>"');
@@ -231,7 +248,10 @@ function jsonObject(raw: Buffer): { value: Record<string, unknown> } | ApiRespon
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    return invalid('body', raw.length === 0 ? 'the request has no body; send a JSON object' : 'the body is not valid JSON; send a JSON object');
+    return invalid(
+      'body',
+      raw.length === 0 ? 'the request has no body; send a JSON object' : 'the body is not valid JSON; send a JSON object',
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid('body', 'expected a JSON object');
   return { value: value as Record<string, unknown> };

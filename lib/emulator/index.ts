@@ -127,14 +127,18 @@ const MIN_SECRET_LENGTH = 32;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? EMULATOR_DEFAULTS.host;
   const port = options.port ?? EMULATOR_DEFAULTS.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw EmulatorError.validation('port', `${port} is not a port; use 0 to 65535 (0 picks a free one)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw EmulatorError.validation('port', `${port} is not a port; use 0 to 65535 (0 picks a free one)`);
   const bearerTtlSeconds = options.bearerTtlSeconds ?? EMULATOR_DEFAULTS.bearerTtlSeconds;
   if (!Number.isSafeInteger(bearerTtlSeconds) || bearerTtlSeconds <= 0) {
     throw EmulatorError.validation('bearerTtlSeconds', `${bearerTtlSeconds} is not a lifetime; use a whole number of seconds above zero`);
   }
   const adminToken = options.adminToken ?? newSecret();
   if (typeof adminToken !== 'string' || adminToken.length < MIN_SECRET_LENGTH || /\s/.test(adminToken)) {
-    throw EmulatorError.validation('adminToken', `the admin token must be at least ${MIN_SECRET_LENGTH} characters without spaces (got ${String(adminToken?.length)} characters)`);
+    throw EmulatorError.validation(
+      'adminToken',
+      `the admin token must be at least ${MIN_SECRET_LENGTH} characters without spaces (got ${String(adminToken?.length)} characters)`,
+    );
   }
   const issuerName = options.issuerName ?? EMULATOR_DEFAULTS.issuerName;
   const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
@@ -189,7 +193,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       server.resetCounters();
     },
   };
-  const server = new EmulatorServer({ clock, faults: injector, contract: { store, bearerTtlSeconds }, control: options.control ? target : undefined });
+  const server = new EmulatorServer({
+    clock,
+    faults: injector,
+    contract: { store, bearerTtlSeconds },
+    control: options.control ? target : undefined,
+  });
   const address = await server.listen(host, port);
   const urlHost = address.address.includes(':') ? `[${address.address}]` : address.address;
 
@@ -205,7 +214,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 }
 
 function createToken(store: TokenStore, spec: CreateTokenSpec, defaultIssuer: string): { value: string; id: string; name: string } {
-  if (spec.role !== 'user' && spec.role !== 'admin') throw EmulatorError.validation('role', `${JSON.stringify(spec.role)} is not a role: use "user" or "admin"`);
+  if (spec.role !== 'user' && spec.role !== 'admin')
+    throw EmulatorError.validation('role', `${JSON.stringify(spec.role)} is not a role: use "user" or "admin"`);
   let lifetimeSeconds: number | null = null;
   if (spec.ttl !== undefined) {
     const problem = durationProblem(spec.ttl);

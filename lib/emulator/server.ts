@@ -109,11 +109,18 @@ export class EmulatorServer {
       case 'status':
         return this.#send(
           res,
-          errorResponse(outcome.status, faultMessage(outcome.status, outcome.retryAfterSeconds), outcome.status === 429 ? { 'Retry-After': String(outcome.retryAfterSeconds) } : undefined),
+          errorResponse(
+            outcome.status,
+            faultMessage(outcome.status, outcome.retryAfterSeconds),
+            outcome.status === 429 ? { 'Retry-After': String(outcome.retryAfterSeconds) } : undefined,
+          ),
         );
       case 'lost':
       case 'process': {
-        const answer = body === undefined ? errorResponse(400, 'body: larger than 1 MiB') : handleApi({ route: match.route, params: match.params, headers: req.headers, body }, this.#deps.contract);
+        const answer =
+          body === undefined
+            ? errorResponse(400, 'body: larger than 1 MiB')
+            : handleApi({ route: match.route, params: match.params, headers: req.headers, body }, this.#deps.contract);
         if (outcome.kind === 'lost') {
           req.socket.destroy();
           return;

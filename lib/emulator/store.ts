@@ -39,8 +39,12 @@ export interface NewRegisterToken {
   readonly refreshTtlSeconds: number | null;
 }
 
-export type ExchangeOutcome = { readonly kind: 'ok'; readonly value: string; readonly token: StoredAccessToken } | { readonly kind: 'forbidden' };
-export type AuthOutcome = { readonly kind: 'ok'; readonly token: StoredAccessToken } | { readonly kind: 'unauthorized'; readonly why: string } | { readonly kind: 'forbidden' };
+export type ExchangeOutcome =
+  { readonly kind: 'ok'; readonly value: string; readonly token: StoredAccessToken } | { readonly kind: 'forbidden' };
+export type AuthOutcome =
+  | { readonly kind: 'ok'; readonly token: StoredAccessToken }
+  | { readonly kind: 'unauthorized'; readonly why: string }
+  | { readonly kind: 'forbidden' };
 export type RedeemOutcome =
   | { readonly kind: 'ok'; readonly value: string; readonly token: StoredAccessToken }
   | { readonly kind: 'forbidden' }
@@ -131,7 +135,8 @@ export class TokenStore {
   authenticate(bearer: string): AuthOutcome {
     const record = findBySecret(this.#bearers, bearer);
     if (!record) return { kind: 'unauthorized', why: 'the bearer token is not known; exchange the access token again' };
-    if (record.expMs <= this.#nowMs()) return { kind: 'unauthorized', why: 'the bearer token has expired; exchange the access token again' };
+    if (record.expMs <= this.#nowMs())
+      return { kind: 'unauthorized', why: 'the bearer token has expired; exchange the access token again' };
     const token = this.#tokens.get(record.tokenId);
     if (!token || this.isExpired(token)) return { kind: 'forbidden' };
     return { kind: 'ok', token };
@@ -198,7 +203,15 @@ export class TokenStore {
     }
     const admin: StoredAccessToken = existing
       ? { ...existing, issuerName: spec.issuerName, expMs: null, hash }
-      : { id: randomUUID(), name: spec.name, tokenType: 'ADMIN', issuerName: spec.issuerName, createdAtMs: this.#nowMs(), expMs: null, hash };
+      : {
+          id: randomUUID(),
+          name: spec.name,
+          tokenType: 'ADMIN',
+          issuerName: spec.issuerName,
+          createdAtMs: this.#nowMs(),
+          expMs: null,
+          hash,
+        };
     // Re-binding in place keeps the token's position in the listing.
     if (existing) this.#tokensByHash.delete(existing.hash);
     this.#putToken(admin);
@@ -249,7 +262,12 @@ export class TokenStore {
     }
     for (const r of state.registerTokens) {
       const refreshTtlSeconds = r.refreshTtlSeconds === null ? null : Math.min(r.refreshTtlSeconds, MAX_DURATION_SECONDS);
-      this.#registerTokens.set(r.hash, { ...r, refreshTtlSeconds, createdAtMs: representableMs(r.createdAtMs), expMs: representableMs(r.expMs) });
+      this.#registerTokens.set(r.hash, {
+        ...r,
+        refreshTtlSeconds,
+        createdAtMs: representableMs(r.createdAtMs),
+        expMs: representableMs(r.expMs),
+      });
     }
     for (const b of state.bearers) this.#bearers.set(b.hash, b);
   }

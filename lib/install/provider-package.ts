@@ -75,9 +75,7 @@ export function providerPackageFiles(options: ProviderPackageOptions = {}): ZipE
   });
   const bundle = code.find((entry) => entry.name.endsWith(`/${BUNDLE_FILE}`))!;
   const buildId = createHash('sha256').update(bundle.data).digest('hex');
-  const launcher = options.launcher
-    ? fs.readFileSync(options.launcher)
-    : Buffer.from(launcherScript(buildId));
+  const launcher = options.launcher ? fs.readFileSync(options.launcher) : Buffer.from(launcherScript(buildId));
   return [{ name: PROVIDER_BINARY_NAME, data: launcher, mode: 0o755 }, ...code];
 }
 

@@ -86,7 +86,8 @@ export class ProviderApi implements ApiAccess {
 
   admin(operation: string, needs: 'admin' | 'any' = 'admin'): TokenApi {
     if (this.#settings.unknown.length > 0) throw new DiagnosticError(diag.providerConfigUnknown(operation));
-    if (!this.#settings.token) throw new DiagnosticError(needs === 'admin' ? diag.missingAdminToken(operation) : diag.missingToken(operation));
+    if (!this.#settings.token)
+      throw new DiagnosticError(needs === 'admin' ? diag.missingAdminToken(operation) : diag.missingToken(operation));
     this.#admin ??= this.#create(this.#settings.token);
     return this.#use(this.#admin);
   }
@@ -111,7 +112,10 @@ export class ProviderApi implements ApiAccess {
     const shared = this.#sharedList;
     if (shared && (shared.settledAt === undefined || this.#monotonicMs() - shared.settledAt < SHARED_LIST_TTL_MS)) return shared.promise;
     const client = this.admin(operation);
-    const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = { promise: listWithOneMoreTry(client), settledAt: undefined };
+    const entry: { promise: Promise<TokenInfo[]>; settledAt: number | undefined } = {
+      promise: listWithOneMoreTry(client),
+      settledAt: undefined,
+    };
     entry.promise.then(
       () => (entry.settledAt = this.#monotonicMs()),
       (err: unknown) => {
@@ -134,13 +138,15 @@ export class ProviderApi implements ApiAccess {
     if (this.#nextFreshList) return this.#nextFreshList;
     const current = this.#freshList;
     if (current === undefined) return this.#startFreshList(operation);
-    const next = current.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      this.#nextFreshList = undefined;
-      return this.#startFreshList(operation);
-    });
+    const next = current
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.#nextFreshList = undefined;
+        return this.#startFreshList(operation);
+      });
     this.#nextFreshList = next;
     return next;
   }
@@ -178,7 +184,7 @@ export class ProviderApi implements ApiAccess {
 
   async syncClock(): Promise<void> {
     if (this.#heardLast || !this.hasToken || this.#settings.unknown.length > 0) return;
-    this.#syncing ??= this.providerToken('read the API\'s time').then(
+    this.#syncing ??= this.providerToken("read the API's time").then(
       () => undefined,
       () => undefined,
     );

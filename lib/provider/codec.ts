@@ -134,7 +134,15 @@ export function attributesOf(type: CtyType): Readonly<Record<string, CtyType>> {
 /** `a.b[0]["k"]` */
 export function formatPath(path: readonly (string | number)[]): string {
   return path
-    .map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : /^[A-Za-z_][A-Za-z0-9_]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`))
+    .map((step, i) =>
+      typeof step === 'number'
+        ? `[${step}]`
+        : i === 0
+          ? step
+          : /^[A-Za-z_][A-Za-z0-9_]*$/.test(step)
+            ? `.${step}`
+            : `[${JSON.stringify(step)}]`,
+    )
     .join('');
 }
 
@@ -202,7 +210,8 @@ function toWire(value: Value, type: CtyType, path: (string | number)[]): unknown
     return value;
   }
   if (type === 'number') {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValueCodecError(`expected a finite number, got ${describe(value)}`, path);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new ValueCodecError(`expected a finite number, got ${describe(value)}`, path);
     return value;
   }
   if (type === 'bool') {
@@ -225,14 +234,17 @@ function toWire(value: Value, type: CtyType, path: (string | number)[]): unknown
   if (extra.length > 0) throw new ValueCodecError(`attribute(s) ${extra.join(', ')} are not in the schema`, path);
   const out: Record<string, unknown> = {};
   for (const [name, attrType] of Object.entries(inner)) {
-    if (!(name in record) || record[name] === undefined) throw new ValueCodecError(`attribute "${name}" is missing; every schema attribute must be set (null for none)`, [...path, name]);
+    if (!(name in record) || record[name] === undefined)
+      throw new ValueCodecError(`attribute "${name}" is missing; every schema attribute must be set (null for none)`, [...path, name]);
     out[name] = toWire(record[name]!, attrType, [...path, name]);
   }
   return out;
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof ExtData);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof ExtData)
+  );
 }
 
 /** Names a value's kind without showing its content (it may be a secret). */

@@ -65,7 +65,13 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   if (isKnown(token) && token.trim() === '') {
     out.push(diag.invalidAttribute([A.token], 'token is empty', `Set it to an access token value, or leave it unset to use ${ENV_TOKEN}`));
   } else if (isKnown(token) && tokenShapeProblem(token)) {
-    out.push(diag.invalidAttribute([A.token], tokenShapeProblem(token)!, `Set it to the access token's value exactly as the console or the API showed it, or leave it unset to use ${ENV_TOKEN}`));
+    out.push(
+      diag.invalidAttribute(
+        [A.token],
+        tokenShapeProblem(token)!,
+        `Set it to the access token's value exactly as the console or the API showed it, or leave it unset to use ${ENV_TOKEN}`,
+      ),
+    );
   }
   return out;
 }
@@ -76,7 +82,8 @@ export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
  */
 export function tokenShapeProblem(token: string): string | undefined {
   if (/\s/.test(token.trim())) return 'token contains white space, which no MLP token does (was more than the value pasted?)';
-  if (token.trim().length < MIN_TOKEN_LENGTH) return `token is ${token.trim().length} characters long; MLP tokens have at least ${MIN_TOKEN_LENGTH}`;
+  if (token.trim().length < MIN_TOKEN_LENGTH)
+    return `token is ${token.trim().length} characters long; MLP tokens have at least ${MIN_TOKEN_LENGTH}`;
   return undefined;
 }
 

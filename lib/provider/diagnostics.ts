@@ -73,7 +73,7 @@ export const diag = {
   tlsVerificationDisabled(): Diagnostic {
     return warning(
       'TLS certificate verification is off',
-      'NODE_TLS_REJECT_UNAUTHORIZED=0 is set in the environment Terraform runs in, so the provider does not verify the MLP API\'s certificate: anyone between this machine and the API can read the token. Unset it (fix the certificate chain, or set NODE_EXTRA_CA_CERTS to your CA\'s certificate).',
+      "NODE_TLS_REJECT_UNAUTHORIZED=0 is set in the environment Terraform runs in, so the provider does not verify the MLP API's certificate: anyone between this machine and the API can read the token. Unset it (fix the certificate chain, or set NODE_EXTRA_CA_CERTS to your CA's certificate).",
     );
   },
   conflictingAttributes(attribute: string, other: string, why: string): Diagnostic {
@@ -92,12 +92,18 @@ export const diag = {
     );
   },
   providerNotConfigured(operation: string): Diagnostic {
-    return error('Provider not configured', `Terraform asked to ${operation} before configuring the provider. This is a bug in the provider or Terraform; please report it.`);
+    return error(
+      'Provider not configured',
+      `Terraform asked to ${operation} before configuring the provider. This is a bug in the provider or Terraform; please report it.`,
+    );
   },
 
   // ---- credentials and API errors ----
   missingAdminToken(operation: string): Diagnostic {
-    return error(`No MLP token configured to ${operation}`, `${capitalize(operation)} needs an Administrator token and none is configured. ${ADMIN_TOKEN_HOW}`);
+    return error(
+      `No MLP token configured to ${operation}`,
+      `${capitalize(operation)} needs an Administrator token and none is configured. ${ADMIN_TOKEN_HOW}`,
+    );
   },
   missingToken(operation: string): Diagnostic {
     return error(
@@ -106,7 +112,10 @@ export const diag = {
     );
   },
   needsAdministrator(operation: string): Diagnostic {
-    return error(`${capitalize(operation)} needs an Administrator token`, `The token the provider is configured with is a User token. ${ADMIN_TOKEN_HOW}`);
+    return error(
+      `${capitalize(operation)} needs an Administrator token`,
+      `The token the provider is configured with is a User token. ${ADMIN_TOKEN_HOW}`,
+    );
   },
   providerTokenRejected(operation: string, apiDetail: string): Diagnostic {
     return error(
@@ -141,7 +150,7 @@ export const diag = {
     return warning(
       'An MLP token outside the state will be replaced',
       `An access token named ${JSON.stringify(existing.name)} already exists in the project (${describeExisting(existing)}), and the Terraform state does not hold it. ` +
-        'This resource sets replace_existing = true, so the apply deletes that token and creates this resource\'s token in its place: whoever uses the existing token loses access. ' +
+        "This resource sets replace_existing = true, so the apply deletes that token and creates this resource's token in its place: whoever uses the existing token loses access. " +
         `If that is not intended, remove replace_existing and import the token instead (\`terraform import mlp_access_token.<address> ${existing.name}\`).`,
       ['replace_existing'],
     );
@@ -182,7 +191,9 @@ export const diag = {
     return error(
       'Registration token used, but its answer was lost',
       `The answer to redeeming the registration token was lost, and a retry was refused: the first attempt probably created ${who}, with a value nobody received. ${
-        cleanedUp ? 'The provider deleted that token, so nothing is left behind.' : 'An administrator should delete that token (it cannot be used by anyone).'
+        cleanedUp
+          ? 'The provider deleted that token, so nothing is left behind.'
+          : 'An administrator should delete that token (it cannot be used by anyone).'
       } Mint a new registration token and apply again.`,
       ['register_token'],
     );
@@ -206,7 +217,7 @@ export const diag = {
   },
   nameIsProviderCredential(name: string): Diagnostic {
     return error(
-      'The name belongs to the provider\'s own token',
+      "The name belongs to the provider's own token",
       `The access token ${JSON.stringify(name)} already exists, and it is the token the provider is configured with (MLP_TOKEN or the provider's \`token\`). The provider will not replace its own credential. Give this resource another name.`,
       ['name'],
     );
@@ -240,7 +251,10 @@ export const diag = {
     );
   },
   cannotRefresh(name: string, why: string): Diagnostic {
-    return warning('MLP token not refreshed', `The access token ${JSON.stringify(name)} was kept as recorded in the state without checking the API: ${why}.`);
+    return warning(
+      'MLP token not refreshed',
+      `The access token ${JSON.stringify(name)} was kept as recorded in the state without checking the API: ${why}.`,
+    );
   },
   rotationDue(name: string, when: string, reason: 'rotation' | 'expired'): Diagnostic {
     return warning(
@@ -303,7 +317,7 @@ export const diag = {
     const why =
       known === 'no-token-of-that-name'
         ? `No access token named ${JSON.stringify(name)} exists, so it was not redeemed (or the token it made was deleted since)`
-        : 'Whether it was redeemed could not be checked (that takes listing the project\'s tokens with an Administrator token)';
+        : "Whether it was redeemed could not be checked (that takes listing the project's tokens with an Administrator token)";
     return warning(
       'Registration token removed from state only',
       `Registration tokens cannot be revoked. ${why}: if not, it stays redeemable, once, until it expires at ${expiresAt}. If it was exposed, delete the access token ${JSON.stringify(name)} once it appears.`,
@@ -313,12 +327,18 @@ export const diag = {
     return error(`${resourceType} cannot be imported`, why);
   },
   importNotFound(name: string): Diagnostic {
-    return error('MLP token not found', `There is no access token named ${JSON.stringify(name)} in the project. Import by the token's name (as shown by the mlp_tokens data source or the console).`);
+    return error(
+      'MLP token not found',
+      `There is no access token named ${JSON.stringify(name)} in the project. Import by the token's name (as shown by the mlp_tokens data source or the console).`,
+    );
   },
 
   // ---- protocol and internals ----
   unknownType(kind: 'resource' | 'data source' | 'ephemeral resource', typeName: string): Diagnostic {
-    return error(`Unknown ${kind} type`, `This provider has no ${kind} type ${JSON.stringify(typeName)}. Check the spelling; the provider offers the resources mlp_access_token and mlp_register_token, the data sources mlp_token and mlp_tokens, and the ephemeral resource mlp_access_token.`);
+    return error(
+      `Unknown ${kind} type`,
+      `This provider has no ${kind} type ${JSON.stringify(typeName)}. Check the spelling; the provider offers the resources mlp_access_token and mlp_register_token, the data sources mlp_token and mlp_tokens, and the ephemeral resource mlp_access_token.`,
+    );
   },
   unsupportedStateVersion(typeName: string, version: number, current: number): Diagnostic {
     return error(
@@ -327,7 +347,10 @@ export const diag = {
     );
   },
   legacyFlatmapState(typeName: string): Diagnostic {
-    return error('Unsupported state format', `The state of this ${typeName} is in the pre-0.12 flatmap format, which this provider never wrote. Remove it from the state and import it again.`);
+    return error(
+      'Unsupported state format',
+      `The state of this ${typeName} is in the pre-0.12 flatmap format, which this provider never wrote. Remove it from the state and import it again.`,
+    );
   },
   internal(rpc: string, err: unknown): Diagnostic {
     return error(

@@ -84,7 +84,10 @@ export function log(level: LogLevel, message: string, fields: Record<string, str
 
 /** Sends `console.*` to the log instead of stdout. */
 export function captureConsole(): void {
-  const to = (level: LogLevel) => (...args: unknown[]): void => log(level, format(...args));
+  const to =
+    (level: LogLevel) =>
+    (...args: unknown[]): void =>
+      log(level, format(...args));
   console.log = to('info');
   console.info = to('info');
   console.debug = to('debug');

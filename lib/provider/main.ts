@@ -25,7 +25,11 @@ function main(): void {
   captureConsole();
   // Node's default report of a crash prints the error raw; ours is redacted like every other line.
   process.on('uncaughtException', (err) => {
-    log('error', `provider crashed: ${redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}`, err instanceof Error && err.stack ? { stack: err.stack } : {});
+    log(
+      'error',
+      `provider crashed: ${redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err))}`,
+      err instanceof Error && err.stack ? { stack: err.stack } : {},
+    );
     process.exit(1);
   });
   process.on('unhandledRejection', (reason) => {

@@ -11,7 +11,14 @@ import { ProviderApi } from './api';
 import { readyForApiCalls } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
 import { type CtyType, type ObjectValue, type Value, conformJson, decodeDynamic, encodeDynamic, UNKNOWN } from './codec';
-import { providerSchema, resolveProviderSettings, tokenShapeProblem, validateProviderConfig, endpointProblem, type ProviderSettings } from './config';
+import {
+  providerSchema,
+  resolveProviderSettings,
+  tokenShapeProblem,
+  validateProviderConfig,
+  endpointProblem,
+  type ProviderSettings,
+} from './config';
 import { type Diagnostic, DiagnosticError, Diagnostics, diag } from './diagnostics';
 import type { DataSourceHandler, EphemeralResourceHandler, HandlerContext, ResourceHandler } from './handler';
 import { log } from './log';
@@ -99,19 +106,34 @@ export class Provider {
     const settings = resolveProviderSettings(config, this.#env);
     if (!settings.unknown.includes('endpoint')) {
       const problem = endpointProblem(settings.endpoint);
-      if (problem) return { diagnostics: [...problems, diag.invalidEndpoint(`${problem} (from ${config.endpoint === null ? 'MLP_ENDPOINT' : 'endpoint'})`)] };
+      if (problem)
+        return {
+          diagnostics: [...problems, diag.invalidEndpoint(`${problem} (from ${config.endpoint === null ? 'MLP_ENDPOINT' : 'endpoint'})`)],
+        };
     }
     // A token from MLP_TOKEN was not seen by validate; judge its shape here, before any API call.
     const tokenProblem = settings.token !== undefined && config.token === null ? tokenShapeProblem(settings.token) : undefined;
     if (tokenProblem) {
-      return { diagnostics: [...problems, diag.invalidAttribute([PROVIDER_ATTRS.token], `${tokenProblem} (from ${ENV_TOKEN})`, `Set ${ENV_TOKEN} to the access token's value exactly as the console or the API showed it`)] };
+      return {
+        diagnostics: [
+          ...problems,
+          diag.invalidAttribute(
+            [PROVIDER_ATTRS.token],
+            `${tokenProblem} (from ${ENV_TOKEN})`,
+            `Set ${ENV_TOKEN} to the access token's value exactly as the console or the API showed it`,
+          ),
+        ],
+      };
     }
     // Once per process: in the log (stderr, as hclog) and as a warning Terraform shows, since
     // Terraform keeps plugin stderr in its own log only.
     if (warnIfTlsVerificationDisabled(this.#env, (line) => log('warn', line.trimEnd()))) problems.push(diag.tlsVerificationDisabled());
     void this.#api?.close();
     this.#api = this.#makeApi(settings);
-    log('debug', `configured: endpoint ${settings.endpoint}, token ${settings.token ? 'set' : 'not set'}, timeout ${settings.requestTimeoutMs} ms, retries ${settings.maxRetries}${settings.unknown.length ? `, unknown: ${settings.unknown.join(', ')}` : ''}`);
+    log(
+      'debug',
+      `configured: endpoint ${settings.endpoint}, token ${settings.token ? 'set' : 'not set'}, timeout ${settings.requestTimeoutMs} ms, retries ${settings.maxRetries}${settings.unknown.length ? `, unknown: ${settings.unknown.join(', ')}` : ''}`,
+    );
     return { diagnostics: problems };
   }
 
@@ -124,7 +146,8 @@ export class Provider {
     // A client that does not announce write-only attributes (Terraform < 1.11) would store the
     // value in the state like any other: refuse before anything is planned.
     if (req.client_capabilities?.write_only_attributes_allowed !== true) {
-      for (const name of r.writeOnly) if (config[name] !== null && config[name] !== undefined) diagnostics.add(secretsDiag.writeOnlyNotSupported(name, req.type_name));
+      for (const name of r.writeOnly)
+        if (config[name] !== null && config[name] !== undefined) diagnostics.add(secretsDiag.writeOnlyNotSupported(name, req.type_name));
     }
     r.handler.validate(config, { diagnostics });
     if (isSealable(r.handler.schema)) validateSealTo(config, diagnostics);
@@ -137,12 +160,16 @@ export class Provider {
     if (req.version > current) throw new DiagnosticError(diag.unsupportedStateVersion(req.type_name, req.version, current));
     const json = req.raw_state?.json;
     if (!json || json.length === 0) {
-      if (req.raw_state?.flatmap && Object.keys(req.raw_state.flatmap).length > 0) throw new DiagnosticError(diag.legacyFlatmapState(req.type_name));
+      if (req.raw_state?.flatmap && Object.keys(req.raw_state.flatmap).length > 0)
+        throw new DiagnosticError(diag.legacyFlatmapState(req.type_name));
       return { upgraded_state: encodeDynamic(null, r.type) };
     }
     const diagnostics = new Diagnostics();
     const stored = JSON.parse(Buffer.from(json).toString('utf8')) as Record<string, unknown>;
-    const upgraded = req.version === current ? (conformJson(stored, r.type) as ObjectValue) : r.handler.upgrade(Number(req.version), stored, { diagnostics });
+    const upgraded =
+      req.version === current
+        ? (conformJson(stored, r.type) as ObjectValue)
+        : r.handler.upgrade(Number(req.version), stored, { diagnostics });
     this.#registerSecrets(r, upgraded);
     return { upgraded_state: encodeDynamic(withoutWriteOnly(r, upgraded), r.type), diagnostics: diagnostics.items };
   }
@@ -170,7 +197,9 @@ export class Provider {
     const ctx = this.#context('plan');
     const result = await r.handler.plan({ prior, proposed, config }, ctx);
     const replaces = prior !== null && result.requiresReplace.length > 0;
-    const planned = isSealable(r.handler.schema) ? planSealing(prior, result.planned, replaces || result.reissues === true, ctx.diagnostics) : result.planned;
+    const planned = isSealable(r.handler.schema)
+      ? planSealing(prior, result.planned, replaces || result.reissues === true, ctx.diagnostics)
+      : result.planned;
     return {
       planned_state: encodeDynamic(withoutWriteOnly(r, planned), r.type),
       requires_replace: prior === null ? [] : result.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })),
@@ -219,7 +248,10 @@ export class Provider {
     const ctx = this.#context('import');
     const state = await r.handler.import(req.id, ctx);
     this.#registerSecrets(r, state);
-    return { imported_resources: [{ type_name: req.type_name, state: encodeDynamic(withoutWriteOnly(r, state), r.type) }], diagnostics: ctx.diagnostics.items };
+    return {
+      imported_resources: [{ type_name: req.type_name, state: encodeDynamic(withoutWriteOnly(r, state), r.type) }],
+      diagnostics: ctx.diagnostics.items,
+    };
   }
 
   // ---- data sources ----
@@ -262,7 +294,11 @@ export class Provider {
     const ctx = this.#context('open');
     const opened = await e.handler.open(config, ctx);
     this.#registerSecrets(e, opened.result);
-    return { result: encodeDynamic(opened.result, e.type), private: opened.private, diagnostics: [...diagnostics.items, ...ctx.diagnostics.items] };
+    return {
+      result: encodeDynamic(opened.result, e.type),
+      private: opened.private,
+      diagnostics: [...diagnostics.items, ...ctx.diagnostics.items],
+    };
   }
 
   async renewEphemeralResource(req: proto.RenewEphemeralResourceRequest): Promise<Reply<proto.RenewEphemeralResourceResponse>> {
@@ -290,21 +326,43 @@ export class Provider {
     return {
       GetMetadata: unary('GetMetadata', () => this.getMetadata()),
       GetProviderSchema: unary('GetProviderSchema', () => this.getProviderSchema()),
-      ValidateProviderConfig: unary('ValidateProviderConfig', (req: proto.ValidateProviderConfigRequest) => this.validateProviderConfig(req)),
-      ValidateResourceConfig: unary('ValidateResourceConfig', (req: proto.ValidateResourceConfigRequest) => this.validateResourceConfig(req)),
-      ValidateDataResourceConfig: unary('ValidateDataResourceConfig', (req: proto.ValidateDataResourceConfigRequest) => this.validateDataResourceConfig(req)),
+      ValidateProviderConfig: unary('ValidateProviderConfig', (req: proto.ValidateProviderConfigRequest) =>
+        this.validateProviderConfig(req),
+      ),
+      ValidateResourceConfig: unary('ValidateResourceConfig', (req: proto.ValidateResourceConfigRequest) =>
+        this.validateResourceConfig(req),
+      ),
+      ValidateDataResourceConfig: unary('ValidateDataResourceConfig', (req: proto.ValidateDataResourceConfigRequest) =>
+        this.validateDataResourceConfig(req),
+      ),
       UpgradeResourceState: unary('UpgradeResourceState', (req: proto.UpgradeResourceStateRequest) => this.upgradeResourceState(req)),
       GetResourceIdentitySchemas: unary('GetResourceIdentitySchemas', () => ({})),
       ConfigureProvider: unary('ConfigureProvider', (req: proto.ConfigureProviderRequest) => this.configureProvider(req)),
-      ReadResource: unary('ReadResource', (req: proto.ReadResourceRequest) => this.readResource(req), (req) => this.readFallback(req)),
+      ReadResource: unary(
+        'ReadResource',
+        (req: proto.ReadResourceRequest) => this.readResource(req),
+        (req) => this.readFallback(req),
+      ),
       PlanResourceChange: unary('PlanResourceChange', (req: proto.PlanResourceChangeRequest) => this.planResourceChange(req)),
-      ApplyResourceChange: unary('ApplyResourceChange', (req: proto.ApplyResourceChangeRequest) => this.applyResourceChange(req), (req) => this.applyFallback(req)),
+      ApplyResourceChange: unary(
+        'ApplyResourceChange',
+        (req: proto.ApplyResourceChangeRequest) => this.applyResourceChange(req),
+        (req) => this.applyFallback(req),
+      ),
       ImportResourceState: unary('ImportResourceState', (req: proto.ImportResourceStateRequest) => this.importResourceState(req)),
       ReadDataSource: unary('ReadDataSource', (req: proto.ReadDataSourceRequest) => this.readDataSource(req)),
-      ValidateEphemeralResourceConfig: unary('ValidateEphemeralResourceConfig', (req: proto.ValidateEphemeralResourceConfigRequest) => this.validateEphemeralResourceConfig(req)),
+      ValidateEphemeralResourceConfig: unary('ValidateEphemeralResourceConfig', (req: proto.ValidateEphemeralResourceConfigRequest) =>
+        this.validateEphemeralResourceConfig(req),
+      ),
       OpenEphemeralResource: unary('OpenEphemeralResource', (req: proto.OpenEphemeralResourceRequest) => this.openEphemeralResource(req)),
-      RenewEphemeralResource: unary('RenewEphemeralResource', (req: proto.RenewEphemeralResourceRequest) => this.renewEphemeralResource(req), (req) => ({ private: req.private })),
-      CloseEphemeralResource: unary('CloseEphemeralResource', (req: proto.CloseEphemeralResourceRequest) => this.closeEphemeralResource(req)),
+      RenewEphemeralResource: unary(
+        'RenewEphemeralResource',
+        (req: proto.RenewEphemeralResourceRequest) => this.renewEphemeralResource(req),
+        (req) => ({ private: req.private }),
+      ),
+      CloseEphemeralResource: unary('CloseEphemeralResource', (req: proto.CloseEphemeralResourceRequest) =>
+        this.closeEphemeralResource(req),
+      ),
       GetFunctions: unary('GetFunctions', () => ({})),
       StopProvider: (_call: unknown, callback: (err: null, res: proto.StopProviderResponse) => void) => {
         // Calls in flight finish on their own deadlines; there is nothing long-running to cancel.
@@ -351,7 +409,10 @@ export class Provider {
     return config;
   }
 
-  #decodeNullable(r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue | null {
+  #decodeNullable(
+    r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>,
+    dv: proto.DynamicValue | undefined,
+  ): ObjectValue | null {
     const value = decodeDynamic(dv, r.type);
     if (value === null) return null;
     const obj = asObject(value, r.handler.schema);
@@ -359,7 +420,10 @@ export class Provider {
     return obj;
   }
 
-  #decodeObject(r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>, dv: proto.DynamicValue | undefined): ObjectValue {
+  #decodeObject(
+    r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>,
+    dv: proto.DynamicValue | undefined,
+  ): ObjectValue {
     return this.#decodeNullable(r, dv) ?? nullObject(r.handler.schema);
   }
 
@@ -374,7 +438,12 @@ export class Provider {
 }
 
 function register<H extends { schema: BlockSchema }>(handler: H): Registered<H> {
-  return { handler, type: objectTypeOf(handler.schema), sensitive: sensitiveAttributes(handler.schema), writeOnly: writeOnlyAttributes(handler.schema) };
+  return {
+    handler,
+    type: objectTypeOf(handler.schema),
+    sensitive: sensitiveAttributes(handler.schema),
+    writeOnly: writeOnlyAttributes(handler.schema),
+  };
 }
 
 /** Terraform never plans or stores a write-only attribute: every planned and new state holds null for it. */

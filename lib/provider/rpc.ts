@@ -50,7 +50,10 @@ export async function runRpc<Req, R extends proto.WithDiagnostics>(
   const diagnostics = reply.diagnostics?.length ? reply.diagnostics.map((d) => toProtoDiagnostic(d)) : [];
   if (logEnabled('debug')) {
     const errors = diagnostics.filter((d) => d.severity === 1).length;
-    log('debug', `${name} done in ${Math.round(performance.now() - started)} ms${diagnostics.length ? ` (${errors} error(s), ${diagnostics.length - errors} warning(s))` : ''}`);
+    log(
+      'debug',
+      `${name} done in ${Math.round(performance.now() - started)} ms${diagnostics.length ? ` (${errors} error(s), ${diagnostics.length - errors} warning(s))` : ''}`,
+    );
   }
   return { ...reply, diagnostics } as unknown as R;
 }

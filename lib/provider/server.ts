@@ -93,7 +93,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     const cert = createServerCertificate();
     certDer = cert.der;
     // Require a client certificate and trust exactly the one Terraform gave us.
-    credentials = grpc.ServerCredentials.createSsl(Buffer.from(clientCertPem), [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }], true);
+    credentials = grpc.ServerCredentials.createSsl(
+      Buffer.from(clientCertPem),
+      [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
+      true,
+    );
   } else {
     log('warn', 'PLUGIN_CLIENT_CERT is not set: serving without TLS (AutoMTLS disabled by the host)');
     credentials = grpc.ServerCredentials.createInsecure();
@@ -113,8 +117,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const getProvider = (): Provider => {
     if (!provider) {
       const started = performance.now();
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider (resources, codecs) loads on the first Provider RPC, after the handshake
-      provider = options.createProvider ? options.createProvider() : (require('./registry') as typeof import('./registry')).createProvider();
+      provider = options.createProvider
+        ? options.createProvider()
+        : // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider (resources, codecs) loads on the first Provider RPC, after the handshake
+          (require('./registry') as typeof import('./registry')).createProvider();
       providerImpl = provider.service();
       noteStage('provider');
       log('debug', `provider loaded in ${Math.round(performance.now() - started)} ms`);
@@ -125,7 +131,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   // channelz (grpc-js's per-call statistics for a debugging service we do not serve) is off: it
   // wraps every call in bookkeeping that a 1,000-token plan pays 4,000 times.
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024, 'grpc.enable_channelz': 0 });
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.enable_channelz': 0,
+  });
 
   // Each Provider method defers to the provider built on first use.
   const providerService: grpcTypes.UntypedServiceImplementation = {};

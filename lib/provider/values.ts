@@ -67,7 +67,8 @@ export function normalizeStored(schema: BlockSchema, stored: Record<string, unkn
     const v = stored[name];
     if (attr.type === 'string') out[name] = typeof v === 'string' ? v : null;
     else if (attr.type === 'number') out[name] = typeof v === 'number' && Number.isFinite(v) ? v : null;
-    else if (Array.isArray(attr.type) && attr.type[0] === 'list') out[name] = Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : null;
+    else if (Array.isArray(attr.type) && attr.type[0] === 'list')
+      out[name] = Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : null;
     else if (v && typeof v === 'object' && !Array.isArray(v)) {
       out[name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue;
     } else out[name] = null;

@@ -55,7 +55,10 @@ export class TerraformWorkdir {
   readonly #env: NodeJS.ProcessEnv;
   readonly #terraform: string;
 
-  constructor(public readonly dir: string, options: TerraformWorkdirOptions = {}) {
+  constructor(
+    public readonly dir: string,
+    options: TerraformWorkdirOptions = {},
+  ) {
     const cliConfigFile = options.cliConfigFile ?? path.join(dir, '.terraformrc.empty');
     if (!fs.existsSync(cliConfigFile)) {
       fs.mkdirSync(path.dirname(cliConfigFile), { recursive: true });

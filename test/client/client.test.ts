@@ -170,13 +170,17 @@ describe('operations', () => {
     expect(err).toBeInstanceOf(MlpForbiddenError);
     expect(err.reason).toBe('missing-scope');
     expect(err.missingScopes).toEqual([SCOPE_MANAGE]);
-    expect(err.message).toContain('needs an Administrator token (role ADMIN, scope ml-platform:Manage); the configured token is a User token. Use an Administrator token');
+    expect(err.message).toContain(
+      'needs an Administrator token (role ADMIN, scope ml-platform:Manage); the configured token is a User token. Use an Administrator token',
+    );
   });
 
   test('throws when a User token deletes or mints: missing-scope', async () => {
     const user = client(userToken());
     expect((await failure<MlpForbiddenError>(user.deleteToken('emulator-admin'))).reason).toBe('missing-scope');
-    expect((await failure<MlpForbiddenError>(user.mintRegisterToken({ clientName: 'x', accessTtl: '1m', role: 'admin' }))).reason).toBe('missing-scope');
+    expect((await failure<MlpForbiddenError>(user.mintRegisterToken({ clientName: 'x', accessTtl: '1m', role: 'admin' }))).reason).toBe(
+      'missing-scope',
+    );
   });
 
   test('throws when the configured token has expired: the exchange is refused', async () => {
@@ -272,22 +276,59 @@ describe('retries, counted by the emulator', () => {
   }
   const cases: Case[] = [
     { name: 'list: 429 then 200', route: 'list', script: ['429:0', 'ok'], requests: 2, outcome: 'ok' },
-    { name: 'list: three 503s with maxRetries 2', route: 'list', script: ['503', '503', '503'], maxRetries: 2, requests: 3, outcome: { error: MlpServerError, outcomeUnknown: false } },
+    {
+      name: 'list: three 503s with maxRetries 2',
+      route: 'list',
+      script: ['503', '503', '503'],
+      maxRetries: 2,
+      requests: 3,
+      outcome: { error: MlpServerError, outcomeUnknown: false },
+    },
     { name: 'list: 502 then 200', route: 'list', script: ['502', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'whoami: 504 then 200', route: 'whoami', script: ['504', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'whoami: reset then 200', route: 'whoami', script: ['reset', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'whoami: 500 then 200 (changes nothing, so retried)', route: 'whoami', script: ['500', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'list: 500 then 200 (changes nothing, so retried)', route: 'list', script: ['500', 'ok'], requests: 2, outcome: 'ok' },
-    { name: 'delete: 500 is not retried (outcome unknown)', route: 'delete', script: ['500', 'ok'], requests: 1, outcome: { error: MlpServerError, outcomeUnknown: true } },
-    { name: 'mint: 500 is not retried', route: 'mint', script: ['500', 'ok'], requests: 1, outcome: { error: MlpServerError, outcomeUnknown: true } },
+    {
+      name: 'delete: 500 is not retried (outcome unknown)',
+      route: 'delete',
+      script: ['500', 'ok'],
+      requests: 1,
+      outcome: { error: MlpServerError, outcomeUnknown: true },
+    },
+    {
+      name: 'mint: 500 is not retried',
+      route: 'mint',
+      script: ['500', 'ok'],
+      requests: 1,
+      outcome: { error: MlpServerError, outcomeUnknown: true },
+    },
     { name: 'mint: 503 then 201', route: 'mint', script: ['503', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'mint: lost then 201 (safe to repeat)', route: 'mint', script: ['lost', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'mint: 502 then 201 (safe to repeat)', route: 'mint', script: ['502', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'redeem: 429 then 201', route: 'redeem', script: ['429:0', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'redeem: 503 then 201', route: 'redeem', script: ['503', 'ok'], requests: 2, outcome: 'ok' },
-    { name: 'redeem: lost is not retried', route: 'redeem', script: ['lost', 'ok'], requests: 1, outcome: { error: MlpNetworkError, outcomeUnknown: true } },
-    { name: 'redeem: reset is not retried', route: 'redeem', script: ['reset', 'ok'], requests: 1, outcome: { error: MlpNetworkError, outcomeUnknown: true } },
-    { name: 'redeem: 502 is not retried', route: 'redeem', script: ['502', 'ok'], requests: 1, outcome: { error: MlpServerError, outcomeUnknown: true } },
+    {
+      name: 'redeem: lost is not retried',
+      route: 'redeem',
+      script: ['lost', 'ok'],
+      requests: 1,
+      outcome: { error: MlpNetworkError, outcomeUnknown: true },
+    },
+    {
+      name: 'redeem: reset is not retried',
+      route: 'redeem',
+      script: ['reset', 'ok'],
+      requests: 1,
+      outcome: { error: MlpNetworkError, outcomeUnknown: true },
+    },
+    {
+      name: 'redeem: 502 is not retried',
+      route: 'redeem',
+      script: ['502', 'ok'],
+      requests: 1,
+      outcome: { error: MlpServerError, outcomeUnknown: true },
+    },
     { name: 'delete: 503 then 204', route: 'delete', script: ['503', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'delete: lost then 404 means deleted', route: 'delete', script: ['lost', 'ok'], requests: 2, outcome: 'ok' },
     { name: 'exchange: 503 then 200', route: 'exchange', script: ['503', 'ok'], requests: 2, outcome: 'ok' },
@@ -445,7 +486,13 @@ describe('secrets never leak', () => {
     secrets.add(minted.value.reveal());
     errors.push(await failure(client(undefined).redeemRegisterToken(minted.value)));
     const renderings = [
-      ...errors.flatMap((e) => [e.message, e.stack ?? '', inspect(e, { showHidden: true, depth: 10 }), JSON.stringify(e), String(e.cause ?? '')]),
+      ...errors.flatMap((e) => [
+        e.message,
+        e.stack ?? '',
+        inspect(e, { showHidden: true, depth: 10 }),
+        JSON.stringify(e),
+        String(e.cause ?? ''),
+      ]),
       inspect(admin, { showHidden: true, depth: 10 }),
       JSON.stringify(admin),
       JSON.stringify(issued),

@@ -83,7 +83,6 @@ describe('Go-style durations', () => {
 });
 
 describe('durations are capped so that what they compute stays valid (issue 10, item 4)', () => {
-
   test.each([
     ['999999999999h', /"999999999999h" is too long: a duration here is at most 876000h \(100 years/],
     ['100000000h', /is too long: a duration here is at most 876000h/],

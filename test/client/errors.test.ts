@@ -36,7 +36,9 @@ afterEach(async () => {
 
 /** A stub that exchanges normally and answers every other request with `answer`. */
 async function apiAnswering(answer: StubAnswer | ((path: string) => StubAnswer), options: { token?: string } = {}): Promise<MlpClient> {
-  stub = await startStub((req) => (req.url.endsWith(PATHS.exchange) ? exchangeAnswer() : typeof answer === 'function' ? answer(req.url) : answer));
+  stub = await startStub((req) =>
+    req.url.endsWith(PATHS.exchange) ? exchangeAnswer() : typeof answer === 'function' ? answer(req.url) : answer,
+  );
   client = new MlpClient({ endpoint: stub.url, token: options.token ?? TOKEN, maxRetries: 0 });
   return client;
 }
@@ -181,14 +183,23 @@ describe('values the API echoes back', () => {
     stub = await startStub((req) => {
       if (req.url.endsWith(PATHS.exchange)) return exchangeAnswer();
       const sent = JSON.stringify(req.headers.authorization ?? JSON.parse(req.body || '{}'));
-      return { status: 400, body: JSON.stringify({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: `bad request ${sent}` } }) };
+      return {
+        status: 400,
+        body: JSON.stringify({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: `bad request ${sent}` } }),
+      };
     });
     client = new MlpClient({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
     const errors = [await caught(client.whoAmI()), await caught(client.redeemRegisterToken(registerToken))];
     for (const err of errors) {
       expect(err).toBeInstanceOf(MlpValidationError);
       expect((err as MlpValidationError).field).toContain('bad request');
-      for (const text of [err.message, err.stack ?? '', inspect(err, { showHidden: true }), JSON.stringify(err), describeError(err).detail]) {
+      for (const text of [
+        err.message,
+        err.stack ?? '',
+        inspect(err, { showHidden: true }),
+        JSON.stringify(err),
+        describeError(err).detail,
+      ]) {
         for (const secret of [BEARER, registerToken, TOKEN]) expect(text).not.toContain(secret);
       }
     }
@@ -275,11 +286,21 @@ describe('requests on the wire', () => {
   });
 
   test('GIVEN a token without an expiry in its metadata WHEN listed THEN expiresAt is null', async () => {
-    const c = await apiAnswering({ status: 200, body: JSON.stringify({ tokens: [wireToken('a'), wireToken('b', { exp: '2030-01-01T00:00:00Z', token_type: 'ADMIN' })] }) });
+    const c = await apiAnswering({
+      status: 200,
+      body: JSON.stringify({ tokens: [wireToken('a'), wireToken('b', { exp: '2030-01-01T00:00:00Z', token_type: 'ADMIN' })] }),
+    });
     const tokens = await c.listTokens();
     expect(tokens).toEqual([
       { id: 'id-a', name: 'a', role: 'user', issuerName: 'admin@example.ru', createdAt: new Date('2025-01-01T00:00:00Z'), expiresAt: null },
-      { id: 'id-b', name: 'b', role: 'admin', issuerName: 'admin@example.ru', createdAt: new Date('2025-01-01T00:00:00Z'), expiresAt: new Date('2030-01-01T00:00:00Z') },
+      {
+        id: 'id-b',
+        name: 'b',
+        role: 'admin',
+        issuerName: 'admin@example.ru',
+        createdAt: new Date('2025-01-01T00:00:00Z'),
+        expiresAt: new Date('2030-01-01T00:00:00Z'),
+      },
     ]);
     expect(await c.findToken('b')).toMatchObject({ name: 'b' });
     expect(await c.findToken('zzz')).toBeUndefined();
@@ -313,10 +334,13 @@ describe('arguments and configuration', () => {
     expect(configurationReason(() => new MlpClient({ endpoint }))).toBe('invalid-endpoint');
   });
 
-  test.each([{ requestTimeoutMs: 0 }, { maxRetries: -1 }, { maxRetries: 1.5 }, { retryBaseDelayMs: Number.NaN }])('throws when an option is out of range: %j', (opts) => {
-    expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts })).toThrow(MlpConfigurationError);
-    expect(configurationReason(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts }))).toBe('invalid-option');
-  });
+  test.each([{ requestTimeoutMs: 0 }, { maxRetries: -1 }, { maxRetries: 1.5 }, { retryBaseDelayMs: Number.NaN }])(
+    'throws when an option is out of range: %j',
+    (opts) => {
+      expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts })).toThrow(MlpConfigurationError);
+      expect(configurationReason(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts }))).toBe('invalid-option');
+    },
+  );
 
   test('throws with reason invalid-token when the token is only white space', () => {
     expect(configurationReason(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', token: ' \n' }))).toBe('invalid-token');

@@ -5,10 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { REDACTED, REDACT_WINDOW, Redactor, spellingsOf } from '../../lib/contract/redact';
-import {
-  MlpClient,
-  MlpValidationError,
-} from '../../lib/client';
+import { MlpClient, MlpValidationError } from '../../lib/client';
 import { redact, registerSecret } from '../../lib/contract/redact';
 import { exchangeAnswer, startStub, type Stub } from './stub-server';
 

@@ -30,9 +30,12 @@ describe('the retry matrix', () => {
     ['mint', false],
     ['delete', false],
     ['redeem', false],
-  ] as Array<[RouteName, boolean]>)('GIVEN a 500 WHEN the operation is %s THEN retried: %s (only operations that change nothing)', (route, expected) => {
-    expect(isRetryable(route, status(500))).toBe(expected);
-  });
+  ] as Array<[RouteName, boolean]>)(
+    'GIVEN a 500 WHEN the operation is %s THEN retried: %s (only operations that change nothing)',
+    (route, expected) => {
+      expect(isRetryable(route, status(500))).toBe(expected);
+    },
+  );
 
   describe.each(cases)('GIVEN an attempt that ended with %s', (_label, outcome, whenSafe, forRedeem) => {
     test.each(safe)(`WHEN the operation is %s THEN it is ${whenSafe ? '' : 'not '}retried`, (route) => {

@@ -51,7 +51,9 @@ describe('redaction', () => {
     expect(redact('authorization: Bearer abc.def-ghi')).toBe(`authorization: Bearer ${REDACTED}`);
     expect(redact('Authorization: bearer xyz')).toBe(`Authorization: bearer ${REDACTED}`);
     expect(redact('header Bearer eyJhbGciOi.J9')).toBe(`header Bearer ${REDACTED}`);
-    expect(redact('exchange the token for a bearer (POST /x) and a bearer exchanged')).toBe('exchange the token for a bearer (POST /x) and a bearer exchanged');
+    expect(redact('exchange the token for a bearer (POST /x) and a bearer exchanged')).toBe(
+      'exchange the token for a bearer (POST /x) and a bearer exchanged',
+    );
     expect(redact('{"refresh_token":"zzz","client_name":"n"}')).toBe(`{"refresh_token":"${REDACTED}","client_name":"n"}`);
     expect(redact('{"register_token" : "a\\"b"}')).toBe(`{"register_token" : "${REDACTED}"}`);
   });

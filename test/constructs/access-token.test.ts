@@ -251,7 +251,12 @@ describe('MlpAccessToken', () => {
     });
 
     test('throws when the role is neither user nor admin', () => {
-      expectConstructError(build({ name: 'ci', role: 'Administrator' }), 'INVALID_ROLE', '"Administrator" is not a role', '"user" or "admin"');
+      expectConstructError(
+        build({ name: 'ci', role: 'Administrator' }),
+        'INVALID_ROLE',
+        '"Administrator" is not a role',
+        '"user" or "admin"',
+      );
     });
 
     test('throws when the ttl is written in days', () => {
@@ -267,7 +272,11 @@ describe('MlpAccessToken', () => {
     });
 
     test('throws when earlyRotationWindow is not a duration', () => {
-      expectConstructError(build({ name: 'ci', ttl: '1h', earlyRotationWindow: 'soon' }), 'INVALID_DURATION', 'earlyRotationWindow: "soon"');
+      expectConstructError(
+        build({ name: 'ci', ttl: '1h', earlyRotationWindow: 'soon' }),
+        'INVALID_DURATION',
+        'earlyRotationWindow: "soon"',
+      );
     });
 
     test('throws when earlyRotationWindow is as long as ttl', () => {
@@ -288,7 +297,12 @@ describe('MlpAccessToken', () => {
     });
 
     test('throws when rotateAfter is not shorter than ttl', () => {
-      expectConstructError(build({ name: 'ci', ttl: '24h', rotateAfter: '48h' }), 'ROTATE_AFTER_TOO_LONG', 'rotateAfter ("48h")', 'ttl ("24h")');
+      expectConstructError(
+        build({ name: 'ci', ttl: '24h', rotateAfter: '48h' }),
+        'ROTATE_AFTER_TOO_LONG',
+        'rotateAfter ("48h")',
+        'ttl ("24h")',
+      );
     });
 
     test('throws when createBeforeDestroy is combined with a fixed name', () => {
@@ -297,7 +311,12 @@ describe('MlpAccessToken', () => {
 
     test('throws when registerToken is a literal string, without showing it', () => {
       const secret = 'reg-0123456789abcdef0123456789abcdef';
-      const error = expectConstructError(build({ registerToken: secret }), 'LITERAL_SECRET', 'registerToken', `${secret.length} characters`);
+      const error = expectConstructError(
+        build({ registerToken: secret }),
+        'LITERAL_SECRET',
+        'registerToken',
+        `${secret.length} characters`,
+      );
       expect(error.message).not.toContain(secret);
     });
 
@@ -320,7 +339,11 @@ describe('MlpAccessToken', () => {
 
     test('throws when a rotation trigger is not a string', () => {
       const rotationTriggers = { release: 2025 } as unknown as Record<string, string>;
-      expectConstructError(build({ name: 'ci', rotationTriggers }), 'INVALID_ROTATION_TRIGGER', 'rotationTriggers["release"] is 2025 (number)');
+      expectConstructError(
+        build({ name: 'ci', rotationTriggers }),
+        'INVALID_ROTATION_TRIGGER',
+        'rotationTriggers["release"] is 2025 (number)',
+      );
     });
 
     test('throws when the output name is not a Terraform name', () => {

@@ -58,7 +58,14 @@ describe('MlpTokensDataSource (list)', () => {
     const all = new MlpTokensDataSource(stack, 'all');
     const first = all.tokens.get(0);
     new TerraformOutput(stack, 'first', {
-      value: { id: first.id, name: first.name, role: first.role, issuer: first.issuerName, created: first.createdAt, expires: first.expiresAt },
+      value: {
+        id: first.id,
+        name: first.name,
+        role: first.role,
+        issuer: first.issuerName,
+        created: first.createdAt,
+        expires: first.expiresAt,
+      },
     });
     new TerraformOutput(stack, 'names', { value: all.names });
     const each = all.tokens.allWithMapKey(T.name);

@@ -89,7 +89,13 @@ describe('MlpProvider', () => {
 
     test('throws when the token is a literal string, without showing it', () => {
       const secret = 'mlp-secret-0123456789abcdef0123456789abcdef';
-      const error = expectConstructError(build({ token: secret }), 'LITERAL_SECRET', 'TerraformVariable', 'MLP_TOKEN', `${secret.length} characters`);
+      const error = expectConstructError(
+        build({ token: secret }),
+        'LITERAL_SECRET',
+        'TerraformVariable',
+        'MLP_TOKEN',
+        `${secret.length} characters`,
+      );
       expect(error.message).not.toContain(secret);
       expect(error.property).toBe('token');
       expect(error.constructPath).toBe('stack/mlp');
@@ -100,7 +106,12 @@ describe('MlpProvider', () => {
     });
 
     test('throws when the endpoint is not a URL', () => {
-      expectConstructError(build({ endpoint: 'msk.cloud.vk.com' }), 'INVALID_ENDPOINT', '"msk.cloud.vk.com" is not a URL', 'https://msk.cloud.vk.com/infra/mlplatform');
+      expectConstructError(
+        build({ endpoint: 'msk.cloud.vk.com' }),
+        'INVALID_ENDPOINT',
+        '"msk.cloud.vk.com" is not a URL',
+        'https://msk.cloud.vk.com/infra/mlplatform',
+      );
     });
 
     test('throws when the endpoint is not http or https', () => {

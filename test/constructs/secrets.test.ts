@@ -1,5 +1,11 @@
 import { Testing } from 'cdktf';
-import { MlpAccessToken, type MlpAccessTokenOptions, type MlpAccessTokenProps, MlpEphemeralAccessToken, MlpRegisterToken } from '../../lib/constructs';
+import {
+  MlpAccessToken,
+  type MlpAccessTokenOptions,
+  type MlpAccessTokenProps,
+  MlpEphemeralAccessToken,
+  MlpRegisterToken,
+} from '../../lib/constructs';
 import { expectConstructError, parsed, secretVariable, stackWithProvider } from './helpers';
 
 const RECIPIENT = 'age1wyemr6rupaja83apdu7z7cuqpgl6lsnufkcs559gtxumwg3aya4sua39k3';
@@ -70,7 +76,8 @@ describe('registerTokenWo on MlpAccessToken', () => {
     );
     expect(err.message).not.toContain(literal);
     expectConstructError(
-      () => new MlpAccessToken(stack, 'b', { registerTokenWo: secretVariable(stack, 'r1') } as MlpAccessTokenOptions as MlpAccessTokenProps),
+      () =>
+        new MlpAccessToken(stack, 'b', { registerTokenWo: secretVariable(stack, 'r1') } as MlpAccessTokenOptions as MlpAccessTokenProps),
       'WRITE_ONLY_VERSION',
       'registerTokenWoVersion',
     );
@@ -85,7 +92,12 @@ describe('registerTokenWo on MlpAccessToken', () => {
       'REGISTER_TOKEN_CONFLICT',
     );
     expectConstructError(
-      () => new MlpAccessToken(stack, 'e', { registerTokenWo: secretVariable(stack, 'r4'), registerTokenWoVersion: 1, ttl: '1h' } as MlpAccessTokenOptions as MlpAccessTokenProps),
+      () =>
+        new MlpAccessToken(stack, 'e', {
+          registerTokenWo: secretVariable(stack, 'r4'),
+          registerTokenWoVersion: 1,
+          ttl: '1h',
+        } as MlpAccessTokenOptions as MlpAccessTokenProps),
       'REGISTER_TOKEN_CONFLICT',
     );
   });

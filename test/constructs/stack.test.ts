@@ -107,7 +107,15 @@ describe('laying the provider out at synth', () => {
     return path.join(outdir, 'stacks', stack.node.id);
   };
   const mirrorArchive = (stackDir: string) =>
-    path.join(stackDir, 'terraform.d', 'plugins', PROVIDER_HOSTNAME, PROVIDER_NAMESPACE, PROVIDER_TYPE, `terraform-provider-${PROVIDER_TYPE}_${PROVIDER_VERSION}_${terraformPlatform()}.zip`);
+    path.join(
+      stackDir,
+      'terraform.d',
+      'plugins',
+      PROVIDER_HOSTNAME,
+      PROVIDER_NAMESPACE,
+      PROVIDER_TYPE,
+      `terraform-provider-${PROVIDER_TYPE}_${PROVIDER_VERSION}_${terraformPlatform()}.zip`,
+    );
 
   test('GIVEN a stack with an MlpProvider WHEN fully synthesized THEN the mirror and the lock file sit beside cdk.tf.json', () => {
     const stackDir = fullSynth(new TokensStack(Testing.app(), 'tokens'));
@@ -162,6 +170,8 @@ describe('laying the provider out at synth', () => {
       stdio: 'pipe',
     });
 
-    expect(fs.existsSync(path.join(stackDir, '.terraform', 'providers', PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform()))).toBe(true);
+    expect(fs.existsSync(path.join(stackDir, '.terraform', 'providers', PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform()))).toBe(
+      true,
+    );
   });
 });

@@ -10,15 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ENV_ENDPOINT, ENV_TOKEN } from '../../lib/constants';
-import {
-  MlpClient,
-  MlpConflictError,
-  MlpForbiddenError,
-  Secret,
-  isDuration,
-  nameProblem,
-  type TokenInfo,
-} from '../../lib/client';
+import { MlpClient, MlpConflictError, MlpForbiddenError, Secret, isDuration, nameProblem, type TokenInfo } from '../../lib/client';
 import { SCOPE_MANAGE } from '../../lib/contract/routes';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 
@@ -84,7 +76,6 @@ function uniqueName(): string {
   return `${NAME_PREFIX}${randomBytes(5).toString('hex')}`;
 }
 
-
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
@@ -126,14 +117,18 @@ describe('read-only', () => {
   });
 
   userTokenTest('throws when a User token lists tokens: missing-scope', async () => {
-    const err = await newClient(target.userToken).listTokens().catch((e: unknown) => e);
+    const err = await newClient(target.userToken)
+      .listTokens()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MlpForbiddenError);
     expect((err as MlpForbiddenError).reason).toBe('missing-scope');
   });
 
   test('throws when the token is unknown: the exchange is refused as expired-or-revoked', async () => {
     const bogus = new Secret(`mlp-contract-bogus-${randomBytes(24).toString('hex')}`);
-    const err = await newClient(bogus).whoAmI().catch((e: unknown) => e);
+    const err = await newClient(bogus)
+      .whoAmI()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MlpForbiddenError);
     expect((err as MlpForbiddenError).reason).toBe('expired-or-revoked');
     expect(String((err as Error).message)).not.toContain(bogus.reveal());
@@ -173,7 +168,9 @@ describe('writes (emulator, or MLP_CONTRACT_WRITE=1)', () => {
     const minted = await admin.mintRegisterToken({ clientName: name, accessTtl: '5m', refreshTtl: '10m', role: 'user' });
     await newClient(undefined).redeemRegisterToken(minted.value);
     created.add(name);
-    const err = await newClient(undefined).redeemRegisterToken(minted.value).catch((e: unknown) => e);
+    const err = await newClient(undefined)
+      .redeemRegisterToken(minted.value)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MlpForbiddenError);
     expect((err as MlpForbiddenError).reason).toBe('expired-or-revoked');
   });

@@ -17,7 +17,10 @@ import { findSecrets } from '../../lib/testing/terraform';
 const ROOT = path.resolve(__dirname, '..', '..');
 const APP = path.join(ROOT, 'dist', 'examples', 'basic', 'main.js');
 const CDKTF_PACKAGE = require.resolve('cdktf-cli/package.json');
-const CDKTF = path.join(path.dirname(CDKTF_PACKAGE), (JSON.parse(fs.readFileSync(CDKTF_PACKAGE, 'utf8')) as { bin: { cdktf: string } }).bin.cdktf);
+const CDKTF = path.join(
+  path.dirname(CDKTF_PACKAGE),
+  (JSON.parse(fs.readFileSync(CDKTF_PACKAGE, 'utf8')) as { bin: { cdktf: string } }).bin.cdktf,
+);
 const RUN_TIMEOUT_MS = 120_000;
 
 interface Run {
@@ -30,7 +33,6 @@ interface Run {
 /** Terraform and cdktf colour their output even with CI=true. */
 // eslint-disable-next-line no-control-regex -- ESC starts the colour codes this strips
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
-
 
 /** The stack's resources in the state file cdktf's default local backend writes beside cdktf.json. */
 function stateResources(file: string): Array<{ type: string; name: string; instances: Array<{ attributes: Record<string, unknown> }> }> {
@@ -72,7 +74,14 @@ describe('cdktf-cli deploy and destroy of examples/basic', () => {
     fs.writeFileSync(path.join(work, 'terraformrc'), '');
     fs.writeFileSync(
       path.join(work, 'cdktf.json'),
-      JSON.stringify({ language: 'typescript', app: `node ${JSON.stringify(APP)}`, projectId: 'mlp-tokens-e2e', sendCrashReports: 'false', terraformProviders: [], terraformModules: [] }),
+      JSON.stringify({
+        language: 'typescript',
+        app: `node ${JSON.stringify(APP)}`,
+        projectId: 'mlp-tokens-e2e',
+        sendCrashReports: 'false',
+        terraformProviders: [],
+        terraformModules: [],
+      }),
     );
     emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
     // A clean environment: nothing from the caller's Terraform or cdktf set-up (plugin cache, data dir,
@@ -95,46 +104,50 @@ describe('cdktf-cli deploy and destroy of examples/basic', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('GIVEN the basic app and the emulator WHEN cdktf deploy, then cdktf destroy THEN the token exists in between, is gone after, and no value is printed', async () => {
-    const stateFile = path.join(work, 'terraform.basic.tfstate');
+  test(
+    'GIVEN the basic app and the emulator WHEN cdktf deploy, then cdktf destroy THEN the token exists in between, is gone after, and no value is printed',
+    async () => {
+      const stateFile = path.join(work, 'terraform.basic.tfstate');
 
-    // WHEN: the first deploy, with no --skip-provider-lock
-    const deploy = await cdktf('deploy', 'basic', '--auto-approve');
+      // WHEN: the first deploy, with no --skip-provider-lock
+      const deploy = await cdktf('deploy', 'basic', '--auto-approve');
 
-    // THEN
-    if (deploy.code !== 0) throw new Error(why(deploy));
-    expect(plain(deploy.stdout)).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
-    expect(plain(deploy.stdout)).toContain('ci_value = <sensitive>');
-    const made = emulator.tokens().filter((t) => t.name !== 'emulator-admin');
-    expect(made.map((t) => ({ name: t.name, role: t.role }))).toEqual([{ name: 'ci-pipeline', role: 'user' }]);
-    const [resource] = stateResources(stateFile);
-    expect(resource).toMatchObject({ type: 'mlp_access_token', name: 'ci' });
-    const attributes = resource!.instances[0]!.attributes;
-    expect(attributes.id).toBe(made[0]!.id);
-    const value = String(attributes.value);
-    expect(value.length).toBeGreaterThanOrEqual(32);
-    expect(processesMarked(marker)).toEqual([]);
+      // THEN
+      if (deploy.code !== 0) throw new Error(why(deploy));
+      expect(plain(deploy.stdout)).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
+      expect(plain(deploy.stdout)).toContain('ci_value = <sensitive>');
+      const made = emulator.tokens().filter((t) => t.name !== 'emulator-admin');
+      expect(made.map((t) => ({ name: t.name, role: t.role }))).toEqual([{ name: 'ci-pipeline', role: 'user' }]);
+      const [resource] = stateResources(stateFile);
+      expect(resource).toMatchObject({ type: 'mlp_access_token', name: 'ci' });
+      const attributes = resource!.instances[0]!.attributes;
+      expect(attributes.id).toBe(made[0]!.id);
+      const value = String(attributes.value);
+      expect(value.length).toBeGreaterThanOrEqual(32);
+      expect(processesMarked(marker)).toEqual([]);
 
-    // WHEN
-    const destroy = await cdktf('destroy', 'basic', '--auto-approve');
+      // WHEN
+      const destroy = await cdktf('destroy', 'basic', '--auto-approve');
 
-    // THEN
-    if (destroy.code !== 0) throw new Error(why(destroy));
-    expect(plain(destroy.stdout)).toContain('Destroy complete! Resources: 1 destroyed.');
-    expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
-    expect(stateResources(stateFile)).toEqual([]);
-    expect(processesMarked(marker)).toEqual([]);
+      // THEN
+      if (destroy.code !== 0) throw new Error(why(destroy));
+      expect(plain(destroy.stdout)).toContain('Destroy complete! Resources: 1 destroyed.');
+      expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
+      expect(stateResources(stateFile)).toEqual([]);
+      expect(processesMarked(marker)).toEqual([]);
 
-    // AND nothing printed, nor synthesized, holds a token value
-    const stackDir = path.join(work, 'cdktf.out', 'stacks', 'basic');
-    const texts: Record<string, string> = {
-      'cdk.tf.json': fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'),
-      'manifest.json': fs.readFileSync(path.join(work, 'cdktf.out', 'manifest.json'), 'utf8'),
-    };
-    for (const run of runs) {
-      texts[`cdktf ${run.args.join(' ')} (stdout)`] = run.stdout;
-      texts[`cdktf ${run.args.join(' ')} (stderr)`] = run.stderr;
-    }
-    expect(findSecrets(texts, [emulator.adminToken, value])).toEqual([]);
-  }, 4 * RUN_TIMEOUT_MS);
+      // AND nothing printed, nor synthesized, holds a token value
+      const stackDir = path.join(work, 'cdktf.out', 'stacks', 'basic');
+      const texts: Record<string, string> = {
+        'cdk.tf.json': fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'),
+        'manifest.json': fs.readFileSync(path.join(work, 'cdktf.out', 'manifest.json'), 'utf8'),
+      };
+      for (const run of runs) {
+        texts[`cdktf ${run.args.join(' ')} (stdout)`] = run.stdout;
+        texts[`cdktf ${run.args.join(' ')} (stderr)`] = run.stderr;
+      }
+      expect(findSecrets(texts, [emulator.adminToken, value])).toEqual([]);
+    },
+    4 * RUN_TIMEOUT_MS,
+  );
 });

@@ -49,14 +49,17 @@ function projectTokens(): string[] {
     .filter((n) => n !== 'emulator-admin');
 }
 
-
 async function valueOf(w: E2EWorkdir, address: string): Promise<{ name: string; value: string }> {
   const values = await w.resource(address);
   return { name: String(values?.name), value: String(values?.value) };
 }
 
 test('GIVEN examples/rotation WHEN applied, due by time, and triggered by hand THEN each rotation replaces the token without downtime and destroy leaves none', async () => {
-  const w = E2EWorkdir.at(path.join(synth('rotation'), 'rotation'), { name: 'rotation', endpoint: emulator.url, token: emulator.adminToken });
+  const w = E2EWorkdir.at(path.join(synth('rotation'), 'rotation'), {
+    name: 'rotation',
+    endpoint: emulator.url,
+    token: emulator.adminToken,
+  });
   await w.init();
   await w.apply();
   const first = await valueOf(w, 'mlp_access_token.inference');
@@ -91,7 +94,11 @@ test('GIVEN examples/rotation WHEN applied, due by time, and triggered by hand T
 
 test('GIVEN examples/registration WHEN the admin stack mints and the team stack, with no admin token, redeems THEN the team holds a working token; re-issuing mints a new registration token; destroy leaves none', async () => {
   const stacks = synth('registration');
-  const admin = E2EWorkdir.at(path.join(stacks, 'registration-admin'), { name: 'registration-admin', endpoint: emulator.url, token: emulator.adminToken });
+  const admin = E2EWorkdir.at(path.join(stacks, 'registration-admin'), {
+    name: 'registration-admin',
+    endpoint: emulator.url,
+    token: emulator.adminToken,
+  });
   await admin.init();
   await admin.apply();
   const handoff = String((await admin.tf.outputs()).handoff_value!.value);

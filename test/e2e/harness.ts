@@ -17,7 +17,13 @@ import { MlpClient } from '../../lib/client/client';
 import { ENV_ENDPOINT, ENV_TOKEN, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../../lib/constants';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
 import { installProvider } from '../../lib/install/mirror';
-import { TerraformWorkdir, findSecrets, type TerraformResult, type TerraformRunOptions, type TerraformState } from '../../lib/testing/terraform';
+import {
+  TerraformWorkdir,
+  findSecrets,
+  type TerraformResult,
+  type TerraformRunOptions,
+  type TerraformState,
+} from '../../lib/testing/terraform';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const LAUNCHER = path.join(REPO_ROOT, 'bin', 'terraform-provider-mlp');
@@ -62,10 +68,24 @@ export class E2EWorkdir {
     fs.mkdirSync(path.dirname(this.providerStderrFile), { recursive: true });
     installProvider(dir, { launcher: writeTeeLauncher(path.join(dir, '.e2e', 'terraform-provider-mlp')) });
     const cliConfigFile = path.join(dir, '.e2e', 'terraformrc');
-    const env = { [ENV_ENDPOINT]: options.endpoint, [ENV_TOKEN]: options.token, TF_LOG: undefined, TF_LOG_PATH: undefined, [ENV_PROVIDER_LOG]: this.providerStderrFile, ...options.env };
+    const env = {
+      [ENV_ENDPOINT]: options.endpoint,
+      [ENV_TOKEN]: options.token,
+      TF_LOG: undefined,
+      TF_LOG_PATH: undefined,
+      [ENV_PROVIDER_LOG]: this.providerStderrFile,
+      ...options.env,
+    };
     this.tf = new TerraformWorkdir(dir, { cliConfigFile, env });
     // The same environment TerraformWorkdir builds, for commands started without waiting (start()).
-    this.#env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: cliConfigFile, TF_IN_AUTOMATION: '1', TF_INPUT: '0', ...env };
+    this.#env = {
+      ...process.env,
+      CHECKPOINT_DISABLE: '1',
+      TF_CLI_CONFIG_FILE: cliConfigFile,
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      ...env,
+    };
   }
 
   /** A fresh directory with the provider installed (no configuration yet). */
@@ -144,7 +164,11 @@ export class E2EWorkdir {
   start(args: readonly string[]): { readonly child: ChildProcess; readonly done: Promise<TerraformResult> } {
     const log = path.join(this.dir, '.e2e', `trace-${String(++this.#runs).padStart(2, '0')}-${args[0]}.log`);
     this.#traceLogs.push(log);
-    const child = spawn('terraform', args, { cwd: this.dir, env: { ...this.#env, TF_LOG: 'trace', TF_LOG_PATH: log }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('terraform', args, {
+      cwd: this.dir,
+      env: { ...this.#env, TF_LOG: 'trace', TF_LOG_PATH: log },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));
@@ -152,7 +176,12 @@ export class E2EWorkdir {
     const done = new Promise<TerraformResult>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code, signal) => {
-        const result: TerraformResult = { args: [...args], code: code ?? (signal ? 128 : null), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+        const result: TerraformResult = {
+          args: [...args],
+          code: code ?? (signal ? 128 : null),
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+        };
         this.#started.push(result);
         resolve(result);
       });

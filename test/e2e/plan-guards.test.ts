@@ -103,7 +103,9 @@ describe('a User token where an Administrator token is needed', () => {
 
     // Create: refused at plan.
     const w = suite.workdir('user-plan', { token: user.value });
-    w.writeConfig({ resource: { mlp_access_token: { wanted: { name: 'wanted' } }, mlp_register_token: { handoff: { name: 'handed', ttl: '1h' } } } });
+    w.writeConfig({
+      resource: { mlp_access_token: { wanted: { name: 'wanted' } }, mlp_register_token: { handoff: { name: 'handed', ttl: '1h' } } },
+    });
     await w.init();
     emulator.resetCounters();
     const plan = await w.plan([], { check: false });
@@ -130,14 +132,23 @@ describe('a User token where an Administrator token is needed', () => {
     const minter = suite.workdir('user-minter');
     minter.writeConfig({
       resource: { mlp_register_token: { a: { name: 'redeemed-a', ttl: '1h' }, b: { name: 'redeemed-b', ttl: '1h' } } },
-      output: { a: { value: '${mlp_register_token.a.value}', sensitive: true }, b: { value: '${mlp_register_token.b.value}', sensitive: true } },
+      output: {
+        a: { value: '${mlp_register_token.a.value}', sensitive: true },
+        b: { value: '${mlp_register_token.b.value}', sensitive: true },
+      },
     });
     await minter.init();
     await minter.apply();
     const [a, b] = [await valueOf(minter, 'mlp_register_token.a'), await valueOf(minter, 'mlp_register_token.b')];
-    for (const [label, token, registration] of [['user', user.value, a], ['none', undefined, b]] as const) {
+    for (const [label, token, registration] of [
+      ['user', user.value, a],
+      ['none', undefined, b],
+    ] as const) {
       const holder = suite.workdir(`redeem-${label}`, { token, env: { TF_VAR_register_token: registration } });
-      holder.writeConfig({ variable: { register_token: { type: 'string', sensitive: true } }, resource: { mlp_access_token: { team: { register_token: '${var.register_token}' } } } });
+      holder.writeConfig({
+        variable: { register_token: { type: 'string', sensitive: true } },
+        resource: { mlp_access_token: { team: { register_token: '${var.register_token}' } } },
+      });
       await holder.init();
       expect(await holder.plan()).toMatchObject({ changes: true, add: 1 });
       await holder.apply();
@@ -235,7 +246,10 @@ describe('destroying a registration token', () => {
     const used = await valueOf(minter, 'mlp_register_token.used');
     for (const r of ['lapsed', 'spare']) await valueOf(minter, `mlp_register_token.${r}`);
     const holder = suite.workdir('forget-holder', { token: undefined, env: { TF_VAR_register_token: used } });
-    holder.writeConfig({ variable: { register_token: { type: 'string', sensitive: true } }, resource: { mlp_access_token: { team: { register_token: '${var.register_token}' } } } });
+    holder.writeConfig({
+      variable: { register_token: { type: 'string', sensitive: true } },
+      resource: { mlp_access_token: { team: { register_token: '${var.register_token}' } } },
+    });
     await holder.init();
     await holder.apply();
     await valueOf(holder, 'mlp_access_token.team');
@@ -246,7 +260,11 @@ describe('destroying a registration token', () => {
     const text = flat(`${destroyed.stdout}${destroyed.stderr}`);
     expect(text).toMatch(/Registration token already redeemed.*"used-one"/);
     expect(text).toMatch(/it had expired.*"lapsed-one" expired at/);
-    expect(text).toMatch(new RegExp(`No access token named "spare-one" exists.*stays redeemable, once, until it expires at ${spareExpiry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(text).toMatch(
+      new RegExp(
+        `No access token named "spare-one" exists.*stays redeemable, once, until it expires at ${spareExpiry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ),
+    );
     expect(text).not.toMatch(/"used-one" stays redeemable/);
     await holder.destroy([], { env: { MLP_TOKEN: emulator.adminToken } });
     expect(tokenNames()).toEqual([]);

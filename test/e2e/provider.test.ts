@@ -51,7 +51,6 @@ async function valueOf(w: E2EWorkdir, address: string): Promise<string> {
   return value;
 }
 
-
 function accessTokenConfig(resource: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { resource: { mlp_access_token: { ci: resource } }, ...extra };
 }
@@ -103,7 +102,12 @@ describe('mlp_access_token with real Terraform', () => {
     const imported = await w.run(['import', '-input=false', '-no-color', 'mlp_access_token.ci', 'ci-token']);
     expect(`${imported.stdout}${imported.stderr}`).toMatch(/Imported token has no value/);
     const state = await w.resource('mlp_access_token.ci');
-    expect(state).toMatchObject({ name: 'ci-token', ttl: '720h', value: null, id: emulator.tokens().find((t) => t.name === 'ci-token')!.id });
+    expect(state).toMatchObject({
+      name: 'ci-token',
+      ttl: '720h',
+      value: null,
+      id: emulator.tokens().find((t) => t.name === 'ci-token')!.id,
+    });
     // Only the rotation window (not stored on import) differs: an update without an API call.
     const afterImport = await w.plan();
     expect(afterImport).toMatchObject({ add: 0, change: 1, destroy: 0 });
@@ -115,7 +119,10 @@ describe('mlp_access_token with real Terraform', () => {
     // The search covers what the provider said, where Terraform logged it too.
     const texts = w.texts();
     expect(texts['provider stderr']).toMatch(/ApplyResourceChange done/);
-    expect(Object.entries(texts).filter(([label, text]) => label.startsWith('trace log') && /provider\.terraform-provider-mlp/.test(text)).length).toBeGreaterThan(5);
+    expect(
+      Object.entries(texts).filter(([label, text]) => label.startsWith('trace log') && /provider\.terraform-provider-mlp/.test(text))
+        .length,
+    ).toBeGreaterThan(5);
     await w.assertNoSecrets(secrets);
   });
 

@@ -21,16 +21,26 @@ function flat(text: string): string {
   return text.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ');
 }
 
-async function current(w: E2EWorkdir): Promise<{ name: string; value: string; retired: { name: string; id: string; revoke_after: string }[] }> {
+async function current(
+  w: E2EWorkdir,
+): Promise<{ name: string; value: string; retired: { name: string; id: string; revoke_after: string }[] }> {
   const r = await w.resource('mlp_access_token.svc');
-  return { name: String(r?.name), value: String(r?.value), retired: (r?.retired_tokens ?? []) as { name: string; id: string; revoke_after: string }[] };
+  return {
+    name: String(r?.name),
+    value: String(r?.value),
+    retired: (r?.retired_tokens ?? []) as { name: string; id: string; revoke_after: string }[],
+  };
 }
 
 test('GIVEN previous_token_grace WHEN the token rotates (triggers, then time) THEN the old one works until the grace ends, a later plan shows its revocation and the apply revokes it; destroy leaves nothing', async () => {
   const { emulator } = suite;
   const w = suite.workdir('grace');
   const config = (release: string) => ({
-    resource: { mlp_access_token: { svc: { name_prefix: 'svc-', ttl: '720h', rotate_after: '240h', previous_token_grace: '1h', rotation_triggers: { release } } } },
+    resource: {
+      mlp_access_token: {
+        svc: { name_prefix: 'svc-', ttl: '720h', rotate_after: '240h', previous_token_grace: '1h', rotation_triggers: { release } },
+      },
+    },
   });
   w.writeConfig(config('1'));
   await w.init();

@@ -15,7 +15,10 @@ import { call } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN = 'cli-admin-token-0123456789abcdefghijklmnop';
-const sourcesIn = (dir: string) => readdirSync(join(ROOT, 'lib', dir)).filter((f) => f.endsWith('.ts')).map((f) => join('lib', dir, f));
+const sourcesIn = (dir: string) =>
+  readdirSync(join(ROOT, 'lib', dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join('lib', dir, f));
 /** The sources the CLI loads at run time: the emulator, the contract and the constants (the layer rules allow it no more). */
 const SOURCES = [...sourcesIn('emulator'), ...sourcesIn('contract'), join('lib', 'constants.ts')];
 
@@ -65,7 +68,10 @@ interface Started {
   stdout(): string;
 }
 
-function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; exit: Promise<number | null>; stdout(): string; stderr(): string } {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; exit: Promise<number | null>; stdout(): string; stderr(): string } {
   const child = spawn(process.execPath, [binPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -126,7 +132,12 @@ describe('mlp-emulator CLI, machine-readable start', () => {
     const tokenFile = join(dir, 'admin-token');
     const emulator = await startMachine(['--print-env', '--admin-token-file', tokenFile]);
 
-    const printed = Object.fromEntries(emulator.announced.trimEnd().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const printed = Object.fromEntries(
+      emulator.announced
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
     expect(Object.keys(printed)).toEqual(['MLP_ENDPOINT', 'MLP_EMULATOR_PID']);
     expect(printed.MLP_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Number(printed.MLP_EMULATOR_PID)).toBe(emulator.child.pid);
@@ -161,7 +172,11 @@ describe('mlp-emulator CLI, machine-readable start', () => {
   });
 
   it.each([
-    ['--json without a token source', ['--json'], 'mlp-emulator: --admin-token-file: --json and --print-env never print the admin token: give --admin-token-file FILE'],
+    [
+      '--json without a token source',
+      ['--json'],
+      'mlp-emulator: --admin-token-file: --json and --print-env never print the admin token: give --admin-token-file FILE',
+    ],
     ['--print-env without a token source', ['--print-env'], 'never print the admin token'],
     ['both --json and --print-env', ['--json', '--print-env', '--admin-token', ADMIN], 'choose one of --json and --print-env'],
   ])('GIVEN %s WHEN it starts THEN it exits 2 with a message and prints nothing to stdout', async (_label, args, message) => {
@@ -246,7 +261,9 @@ describe('mlp-emulator CLI', () => {
       expect(await first.exit).toBe(0);
 
       const second = await start(['--state', state, '--admin-token', ADMIN]);
-      const exchanged = await call(second.url, 'POST', PATHS.exchange, { body: { refresh_token: (created.json as { value: string }).value } });
+      const exchanged = await call(second.url, 'POST', PATHS.exchange, {
+        body: { refresh_token: (created.json as { value: string }).value },
+      });
       expect(exchanged.status).toBe(200);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -256,7 +273,12 @@ describe('mlp-emulator CLI', () => {
   it.each([
     ['a port out of range', ['--port', '99999'], 1, "option '--port <port>' argument '99999' is invalid"],
     ['faults that are not JSON', ['--faults', '{'], 1, "option '--faults <json>' argument '{' is invalid"],
-    ['faults of a bad shape', ['--faults', '{"scripts":{"list":["boom"]}}'], 2, 'mlp-emulator: faults.scripts.list[0]: "boom" is not a fault step'],
+    [
+      'faults of a bad shape',
+      ['--faults', '{"scripts":{"list":["boom"]}}'],
+      2,
+      'mlp-emulator: faults.scripts.list[0]: "boom" is not a fault step',
+    ],
     ['a short admin token', ['--admin-token', 'short'], 2, 'mlp-emulator: adminToken: the admin token must be at least 32 characters'],
   ])('exits non-zero with a message when given %s', async (_label, args, code, message) => {
     const proc = run(args);
@@ -284,7 +306,9 @@ describe('mlp-emulator --host', () => {
     // 192.0.2.1 (TEST-NET-1) is on no interface: the bind fails, so nothing is ever exposed by the test.
     const proc = run(['--host', '192.0.2.1', '--port', '0', '--control']);
     await proc.exit;
-    expect(proc.stderr()).toMatch(/^mlp-emulator: warning: listening on 192\.0\.2\.1, which is not a loopback address: other machines can reach the API \(and, with --control, the control API, which mints admin tokens\)/m);
+    expect(proc.stderr()).toMatch(
+      /^mlp-emulator: warning: listening on 192\.0\.2\.1, which is not a loopback address: other machines can reach the API \(and, with --control, the control API, which mints admin tokens\)/m,
+    );
   });
 
   it.each([['127.0.0.1'], ['localhost'], ['::1']])('does not warn for %s', async (host) => {

@@ -4,7 +4,13 @@
  */
 import { durationProblem } from '../../lib/contract/duration';
 import { FIELDS, FORBIDDEN_BODIES, PATHS, SCOPE_MANAGE } from '../../lib/contract/routes';
-import { exchangeResponseSchema, mintResponseSchema, redeemResponseSchema, tokenInfoSchema, tokenListSchema } from '../../lib/contract/wire-schemas';
+import {
+  exchangeResponseSchema,
+  mintResponseSchema,
+  redeemResponseSchema,
+  tokenInfoSchema,
+  tokenListSchema,
+} from '../../lib/contract/wire-schemas';
 import { nameProblem } from '../../lib/contract/validation';
 import { ManualClock, startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { bearerFor, call, errorBody, mint } from './helpers';
@@ -124,7 +130,11 @@ describe('who am I', () => {
   it('rejects a request without a bearer with 401', async () => {
     const answer = await call(emulator.url, 'GET', PATHS.whoAmI);
     expect(answer.status).toBe(401);
-    expect(answer.json).toEqual({ status: 401, warnorCode: 'UnauthorizedException', warnorParams: { field: expect.stringContaining('Authorization header is missing') } });
+    expect(answer.json).toEqual({
+      status: 401,
+      warnorCode: 'UnauthorizedException',
+      warnorParams: { field: expect.stringContaining('Authorization header is missing') },
+    });
     expect(answer.headers.get('www-authenticate')).toBe('Bearer');
   });
 
@@ -146,7 +156,11 @@ describe('who am I', () => {
     const answer = await call(emulator.url, 'GET', PATHS.whoAmI, { bearer: adminBearer });
     // THEN
     expect(answer.status).toBe(401);
-    expect(answer.json).toEqual({ status: 401, warnorCode: 'UnauthorizedException', warnorParams: { field: 'the bearer token has expired; exchange the access token again' } });
+    expect(answer.json).toEqual({
+      status: 401,
+      warnorCode: 'UnauthorizedException',
+      warnorParams: { field: 'the bearer token has expired; exchange the access token again' },
+    });
   });
 
   it('refuses the bearer of an access token that expired meanwhile with the exact expired body', async () => {
@@ -178,7 +192,9 @@ describe('list', () => {
     const answer = await call(emulator.url, 'GET', PATHS.tokens, { bearer: await userBearer() });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(MISSING_MANAGE);
-    expect(answer.text).toBe(`{"status":403,"warnorCode":"ForbiddenException","warnorParams":{"field":"KtoTam token does not contain the following scopes: ['ml-platform:Manage']"}}`);
+    expect(answer.text).toBe(
+      `{"status":403,"warnorCode":"ForbiddenException","warnorParams":{"field":"KtoTam token does not contain the following scopes: ['ml-platform:Manage']"}}`,
+    );
   });
 
   it('keeps an expired token listed, with its name, until it is deleted', async () => {
@@ -200,7 +216,12 @@ describe('list', () => {
 
 describe('mint', () => {
   it('returns a registration token', async () => {
-    const answer = await mint(emulator, adminBearer, { client_name: 'ci-runner', access_ttl: '2h45m30s', refresh_ttl: '90m', token_type: 'ADMIN' });
+    const answer = await mint(emulator, adminBearer, {
+      client_name: 'ci-runner',
+      access_ttl: '2h45m30s',
+      refresh_ttl: '90m',
+      token_type: 'ADMIN',
+    });
     expect(answer.status).toBe(201);
     const body = mintResponseSchema.parse(answer.json);
     expect(body).toEqual({
@@ -229,14 +250,34 @@ describe('mint', () => {
 
   it.each([
     ['client_name is missing', { access_ttl: '1h', token_type: 'USER' }, 'client_name: is required'],
-    ['client_name is not a name', { client_name: 'bad name', access_ttl: '1h', token_type: 'USER' }, `client_name: ${nameProblem('bad name')}`],
-    ['client_name is too long', { client_name: 'a'.repeat(65), access_ttl: '1h', token_type: 'USER' }, `client_name: ${nameProblem('a'.repeat(65))}`],
+    [
+      'client_name is not a name',
+      { client_name: 'bad name', access_ttl: '1h', token_type: 'USER' },
+      `client_name: ${nameProblem('bad name')}`,
+    ],
+    [
+      'client_name is too long',
+      { client_name: 'a'.repeat(65), access_ttl: '1h', token_type: 'USER' },
+      `client_name: ${nameProblem('a'.repeat(65))}`,
+    ],
     ['access_ttl is missing', { client_name: 'n', token_type: 'USER' }, 'access_ttl: is required'],
     ['access_ttl is zero', { client_name: 'n', access_ttl: '0s', token_type: 'USER' }, `access_ttl: ${durationProblem('0s')}`],
     ['access_ttl is not a duration', { client_name: 'n', access_ttl: '1d', token_type: 'USER' }, `access_ttl: ${durationProblem('1d')}`],
-    ['refresh_ttl is not a duration', { client_name: 'n', access_ttl: '1h', refresh_ttl: 'soon', token_type: 'USER' }, `refresh_ttl: ${durationProblem('soon')}`],
-    ['token_type is unknown', { client_name: 'n', access_ttl: '1h', token_type: 'ROOT' }, 'token_type: "ROOT" is not a token type; use "USER" or "ADMIN"'],
-    ['token_type is lower case', { client_name: 'n', access_ttl: '1h', token_type: 'user' }, 'token_type: "user" is not a token type; use "USER" or "ADMIN"'],
+    [
+      'refresh_ttl is not a duration',
+      { client_name: 'n', access_ttl: '1h', refresh_ttl: 'soon', token_type: 'USER' },
+      `refresh_ttl: ${durationProblem('soon')}`,
+    ],
+    [
+      'token_type is unknown',
+      { client_name: 'n', access_ttl: '1h', token_type: 'ROOT' },
+      'token_type: "ROOT" is not a token type; use "USER" or "ADMIN"',
+    ],
+    [
+      'token_type is lower case',
+      { client_name: 'n', access_ttl: '1h', token_type: 'user' },
+      'token_type: "user" is not a token type; use "USER" or "ADMIN"',
+    ],
   ])('throws 400 when %s', async (_label, body, field) => {
     const answer = await mint(emulator, adminBearer, body);
     expect(answer.status).toBe(400);
@@ -276,7 +317,9 @@ describe('redeem', () => {
   it('counts the access token lifetime from the redeem', async () => {
     const minted = await mint(emulator, adminBearer, { client_name: 'later', access_ttl: '1h', refresh_ttl: '30m', token_type: 'USER' });
     emulator.clock.advance('45m');
-    const answer = await call(emulator.url, 'POST', PATHS.redeemRegisterToken, { body: { register_token: (minted.json as { register_token: string }).register_token } });
+    const answer = await call(emulator.url, 'POST', PATHS.redeemRegisterToken, {
+      body: { register_token: (minted.json as { register_token: string }).register_token },
+    });
     expect(redeemResponseSchema.parse(answer.json).exp).toBe(new Date(START.getTime() + 75 * 60_000).toISOString());
   });
 

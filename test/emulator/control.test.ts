@@ -16,7 +16,12 @@ beforeEach(() => emulator.reset());
 
 /** A control request as local clients send it: JSON typed on every state change, even without a body. */
 const control = (method: string, path: string, body?: unknown) =>
-  call(emulator.url, method, `/_emulator${path}`, body === undefined ? (method === 'GET' ? {} : { headers: { 'content-type': 'application/json' } }) : { body });
+  call(
+    emulator.url,
+    method,
+    `/_emulator${path}`,
+    body === undefined ? (method === 'GET' ? {} : { headers: { 'content-type': 'application/json' } }) : { body },
+  );
 
 describe('control API', () => {
   it('is absent unless enabled', async () => {
@@ -65,7 +70,9 @@ describe('control API', () => {
       // GIVEN
       const set = await control('POST', '/faults', { route: 'whoami', script: ['429:1', 'ok'] });
       expect(set.status).toBe(200);
-      expect((set.json as { scripts: unknown }).scripts).toEqual({ whoami: [{ kind: 'status', status: 429, retryAfterSeconds: 1 }, { kind: 'ok' }] });
+      expect((set.json as { scripts: unknown }).scripts).toEqual({
+        whoami: [{ kind: 'status', status: 429, retryAfterSeconds: 1 }, { kind: 'ok' }],
+      });
       const bearer = await bearerFor(emulator, emulator.adminToken);
       // WHEN
       const first = await call(emulator.url, 'GET', PATHS.whoAmI, { bearer });
@@ -130,7 +137,10 @@ describe('control API', () => {
       await bearerFor(emulator, body.value);
       const listed = await control('GET', '/tokens');
       expect(listed.json).toEqual({
-        tokens: [expect.objectContaining({ name: 'emulator-admin', role: 'admin', expiresAt: null }), expect.objectContaining({ id: body.id, name: 'seeded', expiresAt: body.expiresAt })],
+        tokens: [
+          expect.objectContaining({ name: 'emulator-admin', role: 'admin', expiresAt: null }),
+          expect.objectContaining({ id: body.id, name: 'seeded', expiresAt: body.expiresAt }),
+        ],
         registerTokens: [],
       });
       expect(listed.text).not.toContain(body.value);
@@ -138,7 +148,12 @@ describe('control API', () => {
     });
 
     it.each([
-      ['a taken name', { name: 'emulator-admin', role: 'admin' }, 409, 'an access token named "emulator-admin" already exists; delete it first or pick another name'],
+      [
+        'a taken name',
+        { name: 'emulator-admin', role: 'admin' },
+        409,
+        'an access token named "emulator-admin" already exists; delete it first or pick another name',
+      ],
       ['a bad name', { name: '-x', role: 'user' }, 400, 'name: "-x" is not a valid token name'],
       ['a bad role', { name: 'x', role: 'root' }, 400, 'role: "root" is not a role: use "user" or "admin"'],
       ['a bad ttl', { name: 'x', role: 'user', ttl: '0m' }, 400, 'ttl: "0m" is zero'],
@@ -170,11 +185,21 @@ describe('control API', () => {
     /** A raw HTTP request with exactly these headers (fetch would set Host and Content-Type itself). */
     function raw(method: string, target: string, headers: Record<string, string>, body = ''): Promise<{ status: number; text: string }> {
       return new Promise((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: emulator.port, method, path: target, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, setHost: false }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: emulator.port,
+            method,
+            path: target,
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+            setHost: false,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -183,7 +208,12 @@ describe('control API', () => {
     const mintBody = JSON.stringify({ name: 'from-a-web-page', role: 'admin' });
 
     it('throws 400 for a cross-origin text/plain POST that would mint an admin token, and mints nothing', async () => {
-      const answer = await raw('POST', '/_emulator/tokens', { host: own(), 'content-type': 'text/plain', origin: 'https://evil.example' }, mintBody);
+      const answer = await raw(
+        'POST',
+        '/_emulator/tokens',
+        { host: own(), 'content-type': 'text/plain', origin: 'https://evil.example' },
+        mintBody,
+      );
       expect(answer.status).toBe(400);
       expect(answer.text).toContain('application/json');
       expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
@@ -203,7 +233,10 @@ describe('control API', () => {
     });
 
     it('accepts application/json with a charset, and reads without a Content-Type', async () => {
-      expect((await raw('POST', '/_emulator/clock', { host: own(), 'content-type': 'Application/JSON; charset=utf-8' }, '{"advance":"1s"}')).status).toBe(200);
+      expect(
+        (await raw('POST', '/_emulator/clock', { host: own(), 'content-type': 'Application/JSON; charset=utf-8' }, '{"advance":"1s"}'))
+          .status,
+      ).toBe(200);
       expect((await raw('GET', '/_emulator/counters', { host: own() })).status).toBe(200);
     });
 
@@ -234,4 +267,3 @@ describe('control API', () => {
     });
   });
 });
-

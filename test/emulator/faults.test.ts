@@ -62,7 +62,11 @@ describe('scripted faults', () => {
   });
 
   it('accepts steps in object form', async () => {
-    emulator.faults.script('whoami', [{ kind: 'status', status: 503 }, { kind: 'status', status: 429, retryAfterSeconds: 7 }, { kind: 'ok' }]);
+    emulator.faults.script('whoami', [
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 429, retryAfterSeconds: 7 },
+      { kind: 'ok' },
+    ]);
     const answers = [await whoami(), await whoami(), await whoami()];
     expect(answers.map((a) => a.status)).toEqual([503, 429, 200]);
     expect(answers[1]!.headers.get('retry-after')).toBe('7');
@@ -255,8 +259,12 @@ describe('the faults option', () => {
   });
 
   it('rejects an invalid configuration', async () => {
-    await expect(startEmulator({ faults: { scripts: { list: ['nope'] } } as never })).rejects.toThrow('faults.scripts.list[0]: "nope" is not a fault step');
-    await expect(startEmulator({ faults: { probabilities: { everything: { '500': 0.1 } } } as never })).rejects.toThrow(/faults.probabilities.everything: "everything" is not a route/);
+    await expect(startEmulator({ faults: { scripts: { list: ['nope'] } } as never })).rejects.toThrow(
+      'faults.scripts.list[0]: "nope" is not a fault step',
+    );
+    await expect(startEmulator({ faults: { probabilities: { everything: { '500': 0.1 } } } as never })).rejects.toThrow(
+      /faults.probabilities.everything: "everything" is not a route/,
+    );
   });
 });
 

@@ -83,7 +83,11 @@ describe('persistence', () => {
     for (const secret of [ADMIN, user.value, bearer, (minted.json as Record<string, string>)[FIELDS.registerToken]!]) {
       expect(text).not.toContain(secret);
     }
-    expect(JSON.parse(text)).toMatchObject({ version: 1, tokens: [{ name: 'emulator-admin' }, { name: 'secretive' }], registerTokens: [{ name: 'pending' }] });
+    expect(JSON.parse(text)).toMatchObject({
+      version: 1,
+      tokens: [{ name: 'emulator-admin' }, { name: 'secretive' }],
+      registerTokens: [{ name: 'pending' }],
+    });
     expect(readdirSync(dir)).toEqual(['state.json']);
   });
 
@@ -135,7 +139,9 @@ describe('startEmulator options', () => {
     const emulator = await startEmulator({ adminToken: ADMIN, adminTokenName: 'root', issuerName: 'boss@example.ru' });
     try {
       expect(emulator.adminToken).toBe(ADMIN);
-      expect(emulator.tokens()).toEqual([expect.objectContaining({ name: 'root', role: 'admin', issuerName: 'boss@example.ru', expiresAt: null })]);
+      expect(emulator.tokens()).toEqual([
+        expect.objectContaining({ name: 'root', role: 'admin', issuerName: 'boss@example.ru', expiresAt: null }),
+      ]);
       expect(emulator.url).toBe(`http://127.0.0.1:${emulator.port}`);
     } finally {
       await emulator.close();

@@ -36,7 +36,9 @@ export function synthWithCanaries(build: () => TerraformStack): string {
 
 /** The canaries found in a text (names only, never the values). */
 export function canariesIn(text: string): string[] {
-  return Object.entries(CANARIES).filter(([, v]) => text.includes(v)).map(([k]) => k);
+  return Object.entries(CANARIES)
+    .filter(([, v]) => text.includes(v))
+    .map(([k]) => k);
 }
 
 /**

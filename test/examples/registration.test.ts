@@ -42,7 +42,10 @@ describe('examples/registration', () => {
     const json = team();
     const config = JSON.parse(json) as SynthesizedStack;
 
-    expect(json).toHaveResourceWithProperties(MlpAccessToken, { register_token: '${var.register_token}', lifecycle: { create_before_destroy: true } });
+    expect(json).toHaveResourceWithProperties(MlpAccessToken, {
+      register_token: '${var.register_token}',
+      lifecycle: { create_before_destroy: true },
+    });
     expect(config.provider!.mlp).toEqual([{}]);
     expect(config.variable!.register_token).toMatchObject({ sensitive: true });
     expect(config.variable!.register_token).not.toHaveProperty('default');

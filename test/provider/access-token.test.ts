@@ -29,22 +29,42 @@ async function setup(config: ObjectValue, start = '2026-01-01T00:00:00Z') {
   const ctx = context(clock, api);
   const plannedCreate = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
   const state = (await accessToken.create({ prior: null, planned: plannedCreate, config }, ctx))!;
-  return { clock, api, state, plan: (cfg: ObjectValue, c = context(clock, api)) => accessToken.plan({ prior: state, proposed: proposedFrom(cfg, state), config: cfg }, c) };
+  return {
+    clock,
+    api,
+    state,
+    plan: (cfg: ObjectValue, c = context(clock, api)) =>
+      accessToken.plan({ prior: state, proposed: proposedFrom(cfg, state), config: cfg }, c),
+  };
 }
 
 describe('mlp_access_token plan', () => {
   test('GIVEN no prior state WHEN planned THEN the API-decided values are unknown and role defaults to user', async () => {
     const clock = new FakeClock();
     const config = obj({ name: 'ci', ttl: '720h', early_rotation_window: '24h' });
-    const { planned, requiresReplace } = await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, new FakeMlp(clock)));
-    expect(planned).toMatchObject({ name: 'ci', role: 'user', id: UNKNOWN, value: UNKNOWN, created_at: UNKNOWN, expires_at: UNKNOWN, rotate_at: UNKNOWN });
+    const { planned, requiresReplace } = await accessToken.plan(
+      { prior: null, proposed: proposedFrom(config, null), config },
+      context(clock, new FakeMlp(clock)),
+    );
+    expect(planned).toMatchObject({
+      name: 'ci',
+      role: 'user',
+      id: UNKNOWN,
+      value: UNKNOWN,
+      created_at: UNKNOWN,
+      expires_at: UNKNOWN,
+      rotate_at: UNKNOWN,
+    });
     expect(requiresReplace).toEqual([]);
   });
 
   test('GIVEN neither rotate_after nor a window WHEN planned THEN rotate_at is null, not unknown', async () => {
     const clock = new FakeClock();
     const config = obj({ name: 'ci' });
-    const { planned } = await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, new FakeMlp(clock)));
+    const { planned } = await accessToken.plan(
+      { prior: null, proposed: proposedFrom(config, null), config },
+      context(clock, new FakeMlp(clock)),
+    );
     expect(planned.rotate_at).toBeNull();
   });
 
@@ -140,7 +160,11 @@ describe('mlp_access_token plan', () => {
     const planCtx = context(clock, api, false);
     const { requiresReplace } = await accessToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, planCtx);
     expect(requiresReplace).toEqual([]);
-    expect(planCtx.diagnostics.items[0]).toMatchObject({ severity: 'warning', summary: 'MLP token expired', attribute: ['register_token'] });
+    expect(planCtx.diagnostics.items[0]).toMatchObject({
+      severity: 'warning',
+      summary: 'MLP token expired',
+      attribute: ['register_token'],
+    });
   });
 });
 
@@ -205,30 +229,50 @@ describe('mlp_access_token apply, read, import', () => {
   test('GIVEN a token with the name that the state does not hold and replace_existing WHEN planned and created THEN the plan warns, and it is deleted and created again, with a warning saying why', async () => {
     const clock = new FakeClock();
     const api = new FakeMlp(clock);
-    const orphan = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' })).value);
+    const orphan = await api
+      .client('admin')
+      .redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' })).value);
     const config = obj({ name: 'ci', replace_existing: true });
     const ctx = context(clock, api);
     const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).planned;
-    expect(ctx.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'An MLP token outside the state will be replaced', attribute: ['replace_existing'] })]);
+    expect(ctx.diagnostics.items).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        summary: 'An MLP token outside the state will be replaced',
+        attribute: ['replace_existing'],
+      }),
+    ]);
     const applying = context(clock, api);
     const state = (await accessToken.create({ prior: null, planned, config }, applying))!;
     expect(api.tokens.size).toBe(1);
     expect(api.tokens.get('ci')!.value).toBe(state.value);
     expect(state.value).not.toBe(orphan.value.reveal());
     expect(api.calls).toMatchObject({ mint: 3, redeem: 2, delete: 1 });
-    expect(applying.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Replaced an MLP token that the state did not know' })]);
+    expect(applying.diagnostics.items).toEqual([
+      expect.objectContaining({ severity: 'warning', summary: 'Replaced an MLP token that the state did not know' }),
+    ]);
     expect(applying.diagnostics.items[0]!.detail).toMatch(/409 Conflict at mint.*terraform import/s);
   });
 
   test('GIVEN a token with the name that the state does not hold WHEN planned THEN the plan fails naming it, when and by whom it was made, and the ways out; nothing is deleted', async () => {
     const clock = new FakeClock('2026-03-01T10:00:00Z');
     const api = new FakeMlp(clock);
-    await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'prod-ci', accessTtl: '5m', role: 'user' })).value);
+    await api
+      .client('admin')
+      .redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'prod-ci', accessTtl: '5m', role: 'user' })).value);
     const config = obj({ name: 'prod-ci' });
-    const err = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, api)).catch((e: unknown) => e)) as DiagnosticError;
+    const err = (await accessToken
+      .plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, api))
+      .catch((e: unknown) => e)) as DiagnosticError;
     expect(err).toBeInstanceOf(DiagnosticError);
-    expect(err.diagnostics[0]).toMatchObject({ severity: 'error', summary: 'An MLP token of that name exists outside this state', attribute: ['name'] });
-    expect(err.diagnostics[0]!.detail).toMatch(/"prod-ci".*created 2026-03-01T10:00:00Z by "admin@example\.ru".*terraform import mlp_access_token\.<address> prod-ci.*replace_existing = true/s);
+    expect(err.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      summary: 'An MLP token of that name exists outside this state',
+      attribute: ['name'],
+    });
+    expect(err.diagnostics[0]!.detail).toMatch(
+      /"prod-ci".*created 2026-03-01T10:00:00Z by "admin@example\.ru".*terraform import mlp_access_token\.<address> prod-ci.*replace_existing = true/s,
+    );
     expect(api.calls).toMatchObject({ delete: 0, mint: 1 });
   });
 
@@ -237,8 +281,12 @@ describe('mlp_access_token apply, read, import', () => {
     const api = new FakeMlp(clock);
     const config = obj({ name: 'ci' });
     const planned = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, api))).planned;
-    const other = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' })).value);
-    const err = (await accessToken.create({ prior: null, planned, config }, context(clock, api)).catch((e: unknown) => e)) as DiagnosticError;
+    const other = await api
+      .client('admin')
+      .redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' })).value);
+    const err = (await accessToken
+      .create({ prior: null, planned, config }, context(clock, api))
+      .catch((e: unknown) => e)) as DiagnosticError;
     expect(err).toBeInstanceOf(DiagnosticError);
     expect(err.diagnostics[0]!.summary).toBe('An MLP token of that name exists outside this state');
     expect(api.tokens.get('ci')!.value).toBe(other.value.reveal());
@@ -249,24 +297,37 @@ describe('mlp_access_token apply, read, import', () => {
     const { api, clock, state } = await setup(obj({ name: 'ci', rotation_triggers: { v: '1' } }));
     const ctx = context(clock, api);
     const config = obj({ name: 'ci', rotation_triggers: { v: '2' } });
-    expect((await accessToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, ctx)).requiresReplace).toEqual(['rotation_triggers']);
+    expect((await accessToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, ctx)).requiresReplace).toEqual([
+      'rotation_triggers',
+    ]);
     // Terraform then plans the create half with no prior state.
-    await expect(accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).resolves.toMatchObject({ requiresReplace: [] });
+    await expect(accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)).resolves.toMatchObject({
+      requiresReplace: [],
+    });
   });
 
   test('GIVEN a User provider token WHEN a create, a replacement or a destroy is planned THEN the plan fails: it needs an Administrator token; a redeem plans fine', async () => {
     const { api, clock, state } = await setup(obj({ name: 'ci', rotation_triggers: { v: '1' } }));
     const user = context(clock, api, true, 'user');
-    const summaries = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as DiagnosticError).diagnostics.map((d) => d.summary);
+    const summaries = async (p: Promise<unknown>) =>
+      ((await p.catch((e: unknown) => e)) as DiagnosticError).diagnostics.map((d) => d.summary);
     const create = obj({ name: 'other' });
-    expect(await summaries(accessToken.plan({ prior: null, proposed: proposedFrom(create, null), config: create }, user))).toEqual(['Create the access token "other" needs an Administrator token']);
+    expect(await summaries(accessToken.plan({ prior: null, proposed: proposedFrom(create, null), config: create }, user))).toEqual([
+      'Create the access token "other" needs an Administrator token',
+    ]);
     const replace = obj({ name: 'ci', rotation_triggers: { v: '2' } });
-    expect(await summaries(accessToken.plan({ prior: state, proposed: proposedFrom(replace, state), config: replace }, user))).toEqual(['Delete the access token "ci" needs an Administrator token']);
+    expect(await summaries(accessToken.plan({ prior: state, proposed: proposedFrom(replace, state), config: replace }, user))).toEqual([
+      'Delete the access token "ci" needs an Administrator token',
+    ]);
     expect(await summaries(accessToken.planDestroy(state, user))).toEqual(['Delete the access token "ci" needs an Administrator token']);
     const redeem = obj({ register_token: 'r'.repeat(40) });
     await expect(accessToken.plan({ prior: null, proposed: proposedFrom(redeem, null), config: redeem }, user)).resolves.toBeDefined();
-    await expect(accessToken.plan({ prior: null, proposed: proposedFrom(redeem, null), config: redeem }, context(clock, api, false))).resolves.toBeDefined();
-    expect(await summaries(accessToken.planDestroy(state, context(clock, api, false)))).toEqual(['No MLP token configured to delete the access token "ci"']);
+    await expect(
+      accessToken.plan({ prior: null, proposed: proposedFrom(redeem, null), config: redeem }, context(clock, api, false)),
+    ).resolves.toBeDefined();
+    expect(await summaries(accessToken.planDestroy(state, context(clock, api, false)))).toEqual([
+      'No MLP token configured to delete the access token "ci"',
+    ]);
   });
 
   test('throws when two resources of one run name the same token, without deleting the first', async () => {
@@ -328,7 +389,9 @@ describe('mlp_access_token apply, read, import', () => {
 
     expect(api.tokens.get('ci')!.id).toBe(successor.id);
     expect(api.calls.delete).toBe(1); // only the reconciliation's delete of the old token
-    expect(deleting.diagnostics.items).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Left the token of that name alone: it is not the one in the state' })]);
+    expect(deleting.diagnostics.items).toEqual([
+      expect.objectContaining({ severity: 'warning', summary: 'Left the token of that name alone: it is not the one in the state' }),
+    ]);
   });
 
   test('GIVEN the token in the state WHEN deleted THEN it is deleted by name after its id is confirmed', async () => {
@@ -338,15 +401,23 @@ describe('mlp_access_token apply, read, import', () => {
     expect(api.calls.delete).toBe(1);
   });
 
-  test('throws when the name taken at create is the provider\'s own token, and deletes nothing', async () => {
+  test("throws when the name taken at create is the provider's own token, and deletes nothing", async () => {
     const clock = new FakeClock();
     const api = new FakeMlp(clock);
-    const own = await api.client('admin').redeemRegisterToken((await api.client('admin').mintRegisterToken({ clientName: ADMIN_INFO.name, accessTtl: '5m', role: 'admin' })).value);
+    const own = await api
+      .client('admin')
+      .redeemRegisterToken(
+        (await api.client('admin').mintRegisterToken({ clientName: ADMIN_INFO.name, accessTtl: '5m', role: 'admin' })).value,
+      );
     const config = obj({ name: ADMIN_INFO.name, replace_existing: true });
     const ctx = context(clock, api);
-    const refused = (await accessToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
+    const refused = (await accessToken
+      .plan({ prior: null, proposed: proposedFrom(config, null), config }, ctx)
+      .catch((e: unknown) => e)) as DiagnosticError;
     expect(refused.diagnostics[0]!.summary).toBe("The name belongs to the provider's own token");
-    const err = (await accessToken.create({ prior: null, planned: plannedCreate(proposedFrom(config, null), config), config }, ctx).catch((e: unknown) => e)) as DiagnosticError;
+    const err = (await accessToken
+      .create({ prior: null, planned: plannedCreate(proposedFrom(config, null), config), config }, ctx)
+      .catch((e: unknown) => e)) as DiagnosticError;
     expect(err).toBeInstanceOf(DiagnosticError);
     expect(err.diagnostics[0]!.summary).toBe("The name belongs to the provider's own token");
     expect(api.tokens.get(ADMIN_INFO.name)!.value).toBe(own.value.reveal());
@@ -363,7 +434,15 @@ describe('mlp_access_token apply, read, import', () => {
     const { api, clock, state } = await setup(obj({ name: 'ci', ttl: '720h' }));
     const ctx = context(clock, api);
     const imported = await accessToken.import('ci', ctx);
-    expect(imported).toMatchObject({ id: state.id, name: 'ci', role: 'user', ttl: '720h', value: null, created_at: state.created_at, expires_at: state.expires_at });
+    expect(imported).toMatchObject({
+      id: state.id,
+      name: 'ci',
+      role: 'user',
+      ttl: '720h',
+      value: null,
+      created_at: state.created_at,
+      expires_at: state.expires_at,
+    });
     expect(ctx.diagnostics.items[0]).toMatchObject({ summary: 'Imported token has no value', attribute: ['value'] });
   });
 
@@ -380,7 +459,9 @@ describe('mlp_access_token apply, read, import', () => {
     // Once adopted, a changed trigger replaces it as usual.
     const adopted = { ...imported, rotation_triggers: { rotation: '1' } };
     const changed = obj({ name: 'ci', ttl: '720h', rotation_triggers: { rotation: '2' } });
-    expect((await accessToken.plan({ prior: adopted, proposed: proposedFrom(changed, adopted), config: changed }, ctx)).requiresReplace).toEqual(['rotation_triggers']);
+    expect(
+      (await accessToken.plan({ prior: adopted, proposed: proposedFrom(changed, adopted), config: changed }, ctx)).requiresReplace,
+    ).toEqual(['rotation_triggers']);
   });
 });
 
@@ -437,7 +518,12 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
     const ctx = context(clock, api);
     const { planned, requiresReplace } = await plan(config('2'), ctx);
     expect(requiresReplace).toEqual([]);
-    expect(planned).toMatchObject({ id: UNKNOWN, value: UNKNOWN, name: UNKNOWN, retired_tokens: [{ name: state.name, id: state.id, revoke_after: UNKNOWN }] });
+    expect(planned).toMatchObject({
+      id: UNKNOWN,
+      value: UNKNOWN,
+      name: UNKNOWN,
+      retired_tokens: [{ name: state.name, id: state.id, revoke_after: UNKNOWN }],
+    });
     expect(ctx.diagnostics.items.map((d) => d.summary)).toEqual(['MLP token rotates in place, with an overlap']);
     const next = await accessToken.update({ prior: state, planned, config: config('2') }, context(clock, api));
     expect(next.name).not.toBe(state.name);
@@ -447,8 +533,12 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
 
   test('GIVEN a retired token past its grace WHEN planned THEN it leaves the list with a warning; WHEN updated THEN it is deleted; destroy deletes current and retired', async () => {
     const { api, clock, state, plan } = await setup(config('1'));
-    const rotated = await accessToken.update({ prior: state, planned: (await plan(config('2'))).planned, config: config('2') }, context(clock, api));
-    const again = (cfg: ObjectValue, c = context(clock, api)) => accessToken.plan({ prior: rotated, proposed: proposedFrom(cfg, rotated), config: cfg }, c);
+    const rotated = await accessToken.update(
+      { prior: state, planned: (await plan(config('2'))).planned, config: config('2') },
+      context(clock, api),
+    );
+    const again = (cfg: ObjectValue, c = context(clock, api)) =>
+      accessToken.plan({ prior: rotated, proposed: proposedFrom(cfg, rotated), config: cfg }, c);
     clock.advance('59m');
     expect((await again(config('2'))).planned).toEqual(rotated);
     clock.advance('1m');
@@ -462,7 +552,16 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
     expect(revoked.retired_tokens).toEqual([]);
     expect([...api.tokens.keys()]).toEqual([rotated.name]);
 
-    const third = await accessToken.update({ prior: revoked, planned: (await accessToken.plan({ prior: revoked, proposed: proposedFrom(config('3'), revoked), config: config('3') }, context(clock, api))).planned, config: config('3') }, context(clock, api));
+    const third = await accessToken.update(
+      {
+        prior: revoked,
+        planned: (
+          await accessToken.plan({ prior: revoked, proposed: proposedFrom(config('3'), revoked), config: config('3') }, context(clock, api))
+        ).planned,
+        config: config('3'),
+      },
+      context(clock, api),
+    );
     expect(api.tokens.size).toBe(2);
     await accessToken.delete(third, context(clock, api));
     expect(api.tokens.size).toBe(0);
@@ -475,10 +574,14 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
       return diagnostics.items.map((d) => d.summary);
     };
     expect(summaries(obj({ name: 'svc', previous_token_grace: '1h' }))).toEqual(['Conflicting previous_token_grace and name']);
-    expect(summaries(obj({ register_token: 'r'.repeat(40), previous_token_grace: '1h' }))).toEqual(['Conflicting previous_token_grace and register_token']);
+    expect(summaries(obj({ register_token: 'r'.repeat(40), previous_token_grace: '1h' }))).toEqual([
+      'Conflicting previous_token_grace and register_token',
+    ]);
     expect(summaries(obj({ name_prefix: 'svc-', previous_token_grace: 'a day' }))).toEqual(['Invalid previous_token_grace']);
     // An in-place rotation would store the new value unsealed.
-    expect(summaries(obj({ name_prefix: 'svc-', previous_token_grace: '1h', seal_to: ['age1x'] }))).toContain('Conflicting previous_token_grace and seal_to');
+    expect(summaries(obj({ name_prefix: 'svc-', previous_token_grace: '1h', seal_to: ['age1x'] }))).toContain(
+      'Conflicting previous_token_grace and seal_to',
+    );
   });
 
   test('throws when validated with a grace longer than the schedule leaves the retired token to live', () => {
@@ -489,12 +592,16 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
     };
     // rotate_after 167h of a 180h token leaves 13h: a 36h grace would end after its expiry.
     const tooLong = details(obj({ name_prefix: 'svc-', ttl: '180h', rotate_after: '167h', previous_token_grace: '36h' }));
-    expect(tooLong).toEqual([expect.stringMatching(/^Invalid previous_token_grace: .*longer than the 13h a retired token has left to live/)]);
+    expect(tooLong).toEqual([
+      expect.stringMatching(/^Invalid previous_token_grace: .*longer than the 13h a retired token has left to live/),
+    ]);
     // The window alone: rotation at expiry - 24h leaves 24h.
     expect(details(obj({ name_prefix: 'svc-', ttl: '720h', early_rotation_window: '24h', previous_token_grace: '25h' }))).toHaveLength(1);
     // Either schedule that leaves enough is fine: rotation comes at the earlier time, leaving the longer of the two.
     expect(details(obj({ name_prefix: 'svc-', ttl: '240h', rotate_after: '167h', previous_token_grace: '36h' }))).toEqual([]);
-    expect(details(obj({ name_prefix: 'svc-', ttl: '180h', rotate_after: '167h', early_rotation_window: '48h', previous_token_grace: '36h' }))).toEqual([]);
+    expect(
+      details(obj({ name_prefix: 'svc-', ttl: '180h', rotate_after: '167h', early_rotation_window: '48h', previous_token_grace: '36h' })),
+    ).toEqual([]);
     // No schedule (rotation by triggers only): nothing to check against.
     expect(details(obj({ name_prefix: 'svc-', ttl: '1h', previous_token_grace: '36h' }))).toEqual([]);
   });
@@ -517,7 +624,10 @@ describe('mlp_access_token generation', () => {
     const { api, clock, state } = await setup(grace('1'));
     expect(state.generation).toBe(1);
     const step = async (prior: ObjectValue, cfg: ObjectValue) => {
-      const { planned, requiresReplace } = await accessToken.plan({ prior, proposed: proposedFrom(cfg, prior), config: cfg }, context(clock, api));
+      const { planned, requiresReplace } = await accessToken.plan(
+        { prior, proposed: proposedFrom(cfg, prior), config: cfg },
+        context(clock, api),
+      );
       expect(requiresReplace).toEqual([]);
       return { planned, next: await accessToken.update({ prior, planned, config: cfg }, context(clock, api)) };
     };
@@ -557,7 +667,10 @@ describe('mlp_access_token generation', () => {
     expect((await accessToken.import(String(state.name), context(clock, api))).generation).toBe(1);
     const old = { ...state, generation: null };
     expect((await accessToken.read(old, context(clock, api)))!.generation).toBe(1);
-    const { planned } = await accessToken.plan({ prior: old, proposed: proposedFrom(grace('2'), old), config: grace('2') }, context(clock, api));
+    const { planned } = await accessToken.plan(
+      { prior: old, proposed: proposedFrom(grace('2'), old), config: grace('2') },
+      context(clock, api),
+    );
     expect(planned.generation).toBe(2);
   });
 });

@@ -7,7 +7,13 @@ import { ProviderApi, SHARED_LIST_TTL_MS } from '../../lib/provider/api';
 import { MlpServerError, MlpValidationError } from '../../lib/client/errors';
 import { DiagnosticError } from '../../lib/provider/diagnostics';
 
-const settings = { endpoint: 'http://127.0.0.1:1', token: 'admin-token-0123456789abcdefghijklmnop', requestTimeoutMs: 1000, maxRetries: 0, unknown: [] };
+const settings = {
+  endpoint: 'http://127.0.0.1:1',
+  token: 'admin-token-0123456789abcdefghijklmnop',
+  requestTimeoutMs: 1000,
+  maxRetries: 0,
+  unknown: [],
+};
 
 function fakeClientFactory() {
   const lists: Array<(tokens: TokenInfo[]) => void> = [];
@@ -121,25 +127,33 @@ describe('ProviderApi', () => {
 
   test.each([
     ['a 500', () => new MlpServerError('list tokens failed with 500', { context: listCtx, status: 500, outcomeUnknown: false }), 2, 'ok'],
-    ['a 400', () => new MlpValidationError('list tokens was rejected', { context: listCtx, status: 400, outcomeUnknown: false }), 1, 'rejected'],
-  ])('GIVEN the shared list fails with %s WHEN refreshed THEN it is tried again only after a 500 (a list is safe to repeat)', async (_label, failure, calls, outcome) => {
-    let n = 0;
-    const factory = () =>
-      ({
-        listTokens: async () => {
-          if (++n === 1) throw failure();
-          return [];
-        },
-        close: async () => undefined,
-      }) as unknown as MlpClient;
-    const api = new ProviderApi(settings, factory);
-    const result = await api.listTokensShared('refresh').then(
-      () => 'ok',
-      () => 'rejected',
-    );
-    expect(result).toBe(outcome);
-    expect(n).toBe(calls);
-  });
+    [
+      'a 400',
+      () => new MlpValidationError('list tokens was rejected', { context: listCtx, status: 400, outcomeUnknown: false }),
+      1,
+      'rejected',
+    ],
+  ])(
+    'GIVEN the shared list fails with %s WHEN refreshed THEN it is tried again only after a 500 (a list is safe to repeat)',
+    async (_label, failure, calls, outcome) => {
+      let n = 0;
+      const factory = () =>
+        ({
+          listTokens: async () => {
+            if (++n === 1) throw failure();
+            return [];
+          },
+          close: async () => undefined,
+        }) as unknown as MlpClient;
+      const api = new ProviderApi(settings, factory);
+      const result = await api.listTokensShared('refresh').then(
+        () => 'ok',
+        () => 'rejected',
+      );
+      expect(result).toBe(outcome);
+      expect(n).toBe(calls);
+    },
+  );
 
   test('throws a diagnostic when no token is configured', () => {
     const api = new ProviderApi({ ...settings, token: undefined }, fakeClientFactory().factory);
@@ -195,7 +209,11 @@ describe('ProviderApi', () => {
       upstream.pipe(client);
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const api = new ProviderApi({ ...settings, endpoint: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, token: emulator.adminToken });
+    const api = new ProviderApi({
+      ...settings,
+      endpoint: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
+      token: emulator.adminToken,
+    });
     try {
       await api.admin('who am I').whoAmI();
       await api.as(emulator.adminToken).whoAmI();

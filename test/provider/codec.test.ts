@@ -1,7 +1,27 @@
 import { ExtData, encode } from '@msgpack/msgpack';
-import { type CtyType, UNKNOWN, ValueCodecError, decodeDynamic, decodeJson, decodeMsgpack, encodeMsgpack, isWhollyKnown, valuesEqual } from '../../lib/provider/codec';
+import {
+  type CtyType,
+  UNKNOWN,
+  ValueCodecError,
+  decodeDynamic,
+  decodeJson,
+  decodeMsgpack,
+  encodeMsgpack,
+  isWhollyKnown,
+  valuesEqual,
+} from '../../lib/provider/codec';
 
-const TOKEN: CtyType = ['object', { name: 'string', ttl: 'string', count: 'number', on: 'bool', triggers: ['map', 'string'], items: ['list', ['object', { id: 'string' }]] }];
+const TOKEN: CtyType = [
+  'object',
+  {
+    name: 'string',
+    ttl: 'string',
+    count: 'number',
+    on: 'bool',
+    triggers: ['map', 'string'],
+    items: ['list', ['object', { id: 'string' }]],
+  },
+];
 
 /** cty's unknown: fixext1, extension type `type`, one data byte. */
 function unknownBytes(type: number): Uint8Array {
@@ -26,7 +46,9 @@ describe('msgpack codec', () => {
   test('unknowns nested in objects, maps and lists are read (refined unknowns too)', () => {
     // Build bytes by hand: { name: <unknown 12>, triggers: { k: <unknown 0> }, items: [ { id: <unknown 12> } ] }
     const placeholder = '\u0000PLACEHOLDER';
-    const raw = Buffer.from(encode({ name: placeholder, count: null, ttl: null, on: null, triggers: { k: placeholder }, items: [{ id: placeholder }] }));
+    const raw = Buffer.from(
+      encode({ name: placeholder, count: null, ttl: null, on: null, triggers: { k: placeholder }, items: [{ id: placeholder }] }),
+    );
     const marker = Buffer.from(encode(placeholder));
     const pieces: Buffer[] = [];
     let rest = raw;

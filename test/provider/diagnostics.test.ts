@@ -31,11 +31,14 @@ describe('diagnostics', () => {
   test('a client without a token becomes "no MLP token configured" by the error\'s reason, whatever its words', () => {
     const missing = fromClientError('list the tokens', new MlpConfigurationError('no credentials here', 'missing-token', context));
     expect(missing).toEqual(diag.missingAdminToken('list the tokens'));
-    const otherOption = fromClientError('list the tokens', new MlpConfigurationError('requestTimeoutMs needs an access token-sized number', 'invalid-option'));
+    const otherOption = fromClientError(
+      'list the tokens',
+      new MlpConfigurationError('requestTimeoutMs needs an access token-sized number', 'invalid-option'),
+    );
     expect(otherOption.summary).toBe('MLP client misconfigured');
   });
 
-  test('other client errors keep the client\'s description and name the operation', () => {
+  test("other client errors keep the client's description and name the operation", () => {
     const d = fromClientError('delete the access token "ci"', new MlpServerError(`503 with ${SECRET}`, { context, status: 503 }));
     expect(d.summary).toBe('MLP API server error');
     expect(d.detail).toMatch(/^Could not delete the access token "ci"\./);
@@ -79,6 +82,8 @@ describe('the RPC wrapper', () => {
       () => ({ new_state: { msgpack: Buffer.from([0xc0]) } }),
     );
     expect(response.new_state).toEqual({ msgpack: Buffer.from([0xc0]) });
-    expect(response.diagnostics).toEqual([expect.objectContaining({ severity: 1, summary: 'No MLP token configured to delete the access token "ci"' })]);
+    expect(response.diagnostics).toEqual([
+      expect.objectContaining({ severity: 1, summary: 'No MLP token configured to delete the access token "ci"' }),
+    ]);
   });
 });

@@ -53,14 +53,18 @@ export class FakeMlp {
         this.calls.list++;
         if (this.failLists > 0) {
           this.failLists--;
-          throw new MlpNetworkError('list tokens (GET /v1_0/auth/tokens) lost the connection', { context: { operation: 'list tokens', route: 'list', method: 'GET', path: '/v1_0/auth/tokens' }, outcomeUnknown: false });
+          throw new MlpNetworkError('list tokens (GET /v1_0/auth/tokens) lost the connection', {
+            context: { operation: 'list tokens', route: 'list', method: 'GET', path: '/v1_0/auth/tokens' },
+            outcomeUnknown: false,
+          });
         }
         const t = this.tokens.get(name);
         return t ? info(t) : undefined;
       },
       mintRegisterToken: async (req: MintRegisterTokenRequest): Promise<MintedRegisterToken> => {
         this.calls.mint++;
-        if (this.tokens.has(req.clientName)) throw new MlpConflictError('exists', { context: ctx('mint'), status: 409, tokenName: req.clientName });
+        if (this.tokens.has(req.clientName))
+          throw new MlpConflictError('exists', { context: ctx('mint'), status: 409, tokenName: req.clientName });
         const value = secret('reg');
         const expiresAt = new Date(this.clock.now().getTime() + parseDuration(req.accessTtl) * 1000);
         this.registerTokens.set(value, { name: req.clientName, role: req.role, refreshTtl: req.refreshTtl, expiresAt });

@@ -38,6 +38,13 @@ describe('the compiled protocol descriptor', () => {
     expect(fieldId('OpenEphemeralResource.Response', 'private')).toBe(4);
     expect(fieldId('RenewEphemeralResource.Response', 'private')).toBe(3);
     expect(fieldId('CloseEphemeralResource.Request', 'private')).toBe(2);
-    expect(Object.keys(tfNode('Provider').methods ?? {})).toEqual(expect.arrayContaining(['ValidateEphemeralResourceConfig', 'OpenEphemeralResource', 'RenewEphemeralResource', 'CloseEphemeralResource']));
+    expect(Object.keys(tfNode('Provider').methods ?? {})).toEqual(
+      expect.arrayContaining([
+        'ValidateEphemeralResourceConfig',
+        'OpenEphemeralResource',
+        'RenewEphemeralResource',
+        'CloseEphemeralResource',
+      ]),
+    );
   });
 });

@@ -11,7 +11,8 @@ import { FakeMlp } from './fakes';
 
 const TOKEN_TYPE = objectTypeOf(accessTokenSchema);
 const PROVIDER_TYPE = objectTypeOf(providerSchema);
-const nulls = (type: CtyType) => Object.fromEntries(Object.keys((type as readonly ['object', Record<string, CtyType>])[1]).map((k) => [k, null]));
+const nulls = (type: CtyType) =>
+  Object.fromEntries(Object.keys((type as readonly ['object', Record<string, CtyType>])[1]).map((k) => [k, null]));
 const token = (values: Record<string, unknown>) => encodeDynamic({ ...nulls(TOKEN_TYPE), ...values } as never, TOKEN_TYPE);
 
 /** A provider whose API is an in-memory fake (the plan checks ask who-am-I and list). */
@@ -21,7 +22,10 @@ function configured() {
   const provider = createProvider({ env: {}, api: (settings) => new ProviderApi(settings, () => client) });
   const reply = provider.configureProvider({
     terraform_version: '1.11.4',
-    config: encodeDynamic({ ...nulls(PROVIDER_TYPE), endpoint: 'http://127.0.0.1:1', token: 'admin-0123456789abcdefghijklmnopqrstu' }, PROVIDER_TYPE),
+    config: encodeDynamic(
+      { ...nulls(PROVIDER_TYPE), endpoint: 'http://127.0.0.1:1', token: 'admin-0123456789abcdefghijklmnopqrstu' },
+      PROVIDER_TYPE,
+    ),
   });
   expect(reply.diagnostics).toEqual([]);
   return provider;
@@ -31,7 +35,12 @@ describe('the Provider service (values over the wire)', () => {
   test('GIVEN a create WHEN planned THEN the msgpack answer holds every attribute, computed ones unknown', async () => {
     const provider = configured();
     const config = token({ name: 'ci', ttl: '720h', early_rotation_window: '24h' });
-    const reply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: encodeDynamic(null, TOKEN_TYPE), proposed_new_state: config, config });
+    const reply = await provider.planResourceChange({
+      type_name: 'mlp_access_token',
+      prior_state: encodeDynamic(null, TOKEN_TYPE),
+      proposed_new_state: config,
+      config,
+    });
     expect(reply.diagnostics).toEqual([]);
     const planned = decodeDynamic(reply.planned_state, TOKEN_TYPE) as Record<string, unknown>;
     expect(Object.keys(planned).sort()).toEqual(Object.keys(accessTokenSchema.attributes).sort());
@@ -42,12 +51,17 @@ describe('the Provider service (values over the wire)', () => {
   test('GIVEN a destroy WHEN planned THEN the planned state is null, after the handler checked the credentials can delete', async () => {
     const provider = configured();
     const prior = token({ name: 'ci', id: 'x' });
-    const reply = await provider.planResourceChange({ type_name: 'mlp_access_token', prior_state: prior, proposed_new_state: encodeDynamic(null, TOKEN_TYPE), config: encodeDynamic(null, TOKEN_TYPE) });
+    const reply = await provider.planResourceChange({
+      type_name: 'mlp_access_token',
+      prior_state: prior,
+      proposed_new_state: encodeDynamic(null, TOKEN_TYPE),
+      config: encodeDynamic(null, TOKEN_TYPE),
+    });
     expect(decodeDynamic(reply.planned_state, TOKEN_TYPE)).toBeNull();
     expect(reply.diagnostics).toEqual([]);
   });
 
-  test('GIVEN stored JSON state of the current version WHEN upgraded THEN it comes back in today\'s shape', () => {
+  test("GIVEN stored JSON state of the current version WHEN upgraded THEN it comes back in today's shape", () => {
     const provider = configured();
     const json = Buffer.from(JSON.stringify({ id: 'x', name: 'ci', value: 'v'.repeat(40), retired_attribute: 1 }));
     const reply = provider.upgradeResourceState({ type_name: 'mlp_access_token', version: 1, raw_state: { json } });
@@ -56,8 +70,10 @@ describe('the Provider service (values over the wire)', () => {
 
   test('GIVEN state from a newer provider WHEN upgraded THEN the answer is an error diagnostic, not a gRPC error', async () => {
     const provider = configured();
-    const reply = await runRpc('UpgradeResourceState', { type_name: 'mlp_access_token', version: 9, raw_state: { json: Buffer.from('{}') } }, (r) =>
-      provider.upgradeResourceState(r),
+    const reply = await runRpc(
+      'UpgradeResourceState',
+      { type_name: 'mlp_access_token', version: 9, raw_state: { json: Buffer.from('{}') } },
+      (r) => provider.upgradeResourceState(r),
     );
     expect(reply.diagnostics![0]).toMatchObject({ severity: 1, summary: 'State written by a newer provider' });
     expect(reply.diagnostics![0]!.detail).toMatch(/schema version 9/);

@@ -7,7 +7,10 @@ import { registerToken as impl } from '../../lib/provider/resources/register-tok
 const registerToken: ResourceHandler = impl;
 import { FakeMlp, context } from './fakes';
 
-const obj = (values: Record<string, Value>): ObjectValue => ({ ...Object.fromEntries(Object.keys(registerToken.schema.attributes).map((k) => [k, null])), ...values });
+const obj = (values: Record<string, Value>): ObjectValue => ({
+  ...Object.fromEntries(Object.keys(registerToken.schema.attributes).map((k) => [k, null])),
+  ...values,
+});
 const proposedFrom = (config: ObjectValue, prior: ObjectValue | null): ObjectValue => ({
   ...config,
   id: prior?.id ?? null,
@@ -56,7 +59,11 @@ describe('mlp_register_token', () => {
     expect(result).toMatchObject({ requiresReplace: [], reissues: true });
     expect(result.planned).toMatchObject({ value: UNKNOWN, id: UNKNOWN, expires_at: UNKNOWN, name: 'worker', generation: 2 });
     expect(ctx.diagnostics.items).toEqual([
-      expect.objectContaining({ severity: 'warning', summary: 'Registration token re-issued in place', detail: expect.stringMatching(/generation 1 -> 2.*cannot be revoked.*until it expires at 2026-01-01T01:00:00Z/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        summary: 'Registration token re-issued in place',
+        detail: expect.stringMatching(/generation 1 -> 2.*cannot be revoked.*until it expires at 2026-01-01T01:00:00Z/),
+      }),
     ]);
     const applyCtx = context(clock, api);
     const next = await registerToken.update({ prior: state, planned: result.planned, config }, applyCtx);
@@ -85,7 +92,9 @@ describe('mlp_register_token', () => {
     await api.client().redeemRegisterToken(state.value as string);
     const config = obj({ name: 'worker', ttl: '1h', rotation_triggers: { n: '2' } });
     const mints = api.calls.mint;
-    const err = (await registerToken.plan({ prior: state, proposed: proposedFrom(config, state), config }, context(clock, api)).catch((e: unknown) => e)) as DiagnosticError;
+    const err = (await registerToken
+      .plan({ prior: state, proposed: proposedFrom(config, state), config }, context(clock, api))
+      .catch((e: unknown) => e)) as DiagnosticError;
     expect(err).toBeInstanceOf(DiagnosticError);
     expect(err.diagnostics[0]).toMatchObject({ summary: 'An access token of that name exists', attribute: ['name'] });
     expect(err.diagnostics[0]!.detail).toMatch(/use name_prefix instead of name/);
@@ -98,7 +107,10 @@ describe('mlp_register_token', () => {
     await api.client().redeemRegisterToken(state.value as string);
     const config = obj({ name_prefix: 'worker-', ttl: '1h', rotation_triggers: { n: '2' } });
     const ctx = context(clock, api);
-    const { planned, requiresReplace } = await registerToken.plan({ prior: state, proposed: { ...proposedFrom(config, state), name: state.name! }, config }, ctx);
+    const { planned, requiresReplace } = await registerToken.plan(
+      { prior: state, proposed: { ...proposedFrom(config, state), name: state.name! }, config },
+      ctx,
+    );
     expect(requiresReplace).toEqual([]);
     expect(planned).toMatchObject({ name: UNKNOWN, generation: 2 });
     const next = await registerToken.update({ prior: state, planned, config }, ctx);
@@ -116,7 +128,9 @@ describe('mlp_register_token', () => {
   test('GIVEN a User provider token WHEN a mint is planned THEN the plan fails: it needs an Administrator token', async () => {
     const clock = new FakeClock();
     const config = obj({ name: 'worker', ttl: '1h' });
-    const err = (await registerToken.plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, new FakeMlp(clock), true, 'user')).catch((e: unknown) => e)) as DiagnosticError;
+    const err = (await registerToken
+      .plan({ prior: null, proposed: proposedFrom(config, null), config }, context(clock, new FakeMlp(clock), true, 'user'))
+      .catch((e: unknown) => e)) as DiagnosticError;
     expect(err.diagnostics.map((d) => d.summary)).toEqual(['Mint a registration token for "worker" needs an Administrator token']);
   });
 
@@ -126,7 +140,10 @@ describe('mlp_register_token', () => {
       await registerToken.delete(state, c);
       return c.diagnostics.items[0]!;
     };
-    expect(await notice()).toMatchObject({ summary: 'Registration token removed from state only', detail: expect.stringMatching(/No access token named "worker" exists.*until it expires at 2026-01-01T01:00:00Z/) });
+    expect(await notice()).toMatchObject({
+      summary: 'Registration token removed from state only',
+      detail: expect.stringMatching(/No access token named "worker" exists.*until it expires at 2026-01-01T01:00:00Z/),
+    });
     expect(await notice(context(clock, api, false))).toMatchObject({ detail: expect.stringMatching(/could not be checked/) });
     await api.client().redeemRegisterToken(state.value as string);
     expect(await notice()).toMatchObject({ summary: 'Registration token already redeemed' });

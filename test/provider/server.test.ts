@@ -61,8 +61,13 @@ describe('the plugin server (AutoMTLS, in process)', () => {
       const Controller = grpc.makeGenericClientConstructor(defs['plugin.GRPCController'], 'GRPCController');
       const creds = grpc.credentials.createSsl(Buffer.from(serverPem), Buffer.from(clientCert.keyPem), Buffer.from(clientCert.certPem));
       const options = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
-      const provider = new Provider(`unix:${socket}`, creds, options) as unknown as Record<string, (req: object, cb: (err: Error | null, res: unknown) => void) => void>;
-      const schema = await new Promise<SchemaReply>((resolve, reject) => provider.GetProviderSchema!({}, (err, res) => (err ? reject(err) : resolve(res as SchemaReply))));
+      const provider = new Provider(`unix:${socket}`, creds, options) as unknown as Record<
+        string,
+        (req: object, cb: (err: Error | null, res: unknown) => void) => void
+      >;
+      const schema = await new Promise<SchemaReply>((resolve, reject) =>
+        provider.GetProviderSchema!({}, (err, res) => (err ? reject(err) : resolve(res as SchemaReply))),
+      );
       expect(Object.keys(schema.resource_schemas).sort()).toEqual(['mlp_access_token', 'mlp_register_token']);
       expect(Object.keys(schema.data_source_schemas).sort()).toEqual(['mlp_token', 'mlp_tokens']);
       expect(schema.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true });
@@ -71,7 +76,9 @@ describe('the plugin server (AutoMTLS, in process)', () => {
 
       // An RPC before ConfigureProvider answers with a diagnostic, never a gRPC error.
       const read = await new Promise<{ diagnostics: { summary: string }[] }>((resolve, reject) =>
-        provider.ReadDataSource!({ type_name: 'mlp_token' }, (err, res) => (err ? reject(err) : resolve(res as { diagnostics: { summary: string }[] })))
+        provider.ReadDataSource!({ type_name: 'mlp_token' }, (err, res) =>
+          err ? reject(err) : resolve(res as { diagnostics: { summary: string }[] }),
+        ),
       );
       expect(read.diagnostics[0].summary).toBe('Provider not configured');
 
@@ -80,9 +87,11 @@ describe('the plugin server (AutoMTLS, in process)', () => {
       const strangerClient = new Provider(
         `unix:${socket}`,
         grpc.credentials.createSsl(Buffer.from(serverPem), Buffer.from(stranger.keyPem), Buffer.from(stranger.certPem)),
-        options
+        options,
       ) as unknown as typeof provider;
-      await expect(new Promise((resolve, reject) => strangerClient.GetProviderSchema!({}, (err, res) => (err ? reject(err) : resolve(res))))).rejects.toThrow();
+      await expect(
+        new Promise((resolve, reject) => strangerClient.GetProviderSchema!({}, (err, res) => (err ? reject(err) : resolve(res)))),
+      ).rejects.toThrow();
       (strangerClient as unknown as grpc.Client).close();
 
       const controller = new Controller(`unix:${socket}`, creds, options) as unknown as typeof provider;

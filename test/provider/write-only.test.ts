@@ -117,7 +117,8 @@ describe('register_token_wo (write-only)', () => {
     expect(same.requiresReplace).toEqual([]);
     const bumped = obj({ register_token_wo: 'n'.repeat(40), register_token_wo_version: 2 });
     // Replacing deletes the old token, which takes an Administrator token: without one the plan says so.
-    const bump = (c: ReturnType<typeof context>) => accessToken.plan({ prior: state, proposed: { ...state, register_token_wo_version: 2 }, config: bumped }, c);
+    const bump = (c: ReturnType<typeof context>) =>
+      accessToken.plan({ prior: state, proposed: { ...state, register_token_wo_version: 2 }, config: bumped }, c);
     await expect(bump(context(clock, api, false))).rejects.toThrow(/No MLP token configured to delete the access token "team"/);
     const next = await bump(context(clock, api));
     expect(next.requiresReplace).toEqual(['register_token_wo_version']);

@@ -11,6 +11,8 @@ module.exports = async function noStateInRepo() {
   const found = fs.readdirSync(root).filter((f) => /^terraform.*\.tfstate/.test(f));
   if (found.length > 0) {
     for (const f of found) fs.rmSync(path.join(root, f), { force: true });
-    throw new Error(`a test wrote Terraform state (token values) into the repository root: ${found.join(', ')} (removed); run Terraform and cdktf apps in a temp directory`);
+    throw new Error(
+      `a test wrote Terraform state (token values) into the repository root: ${found.join(', ')} (removed); run Terraform and cdktf apps in a temp directory`,
+    );
   }
 };

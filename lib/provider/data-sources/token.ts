@@ -11,8 +11,8 @@ import { formatTime } from '../values';
 
 /** The attributes every token description carries (here, and in each item of `mlp_tokens`). */
 export const TOKEN_INFO_ATTRIBUTES = {
-  [A.id]: { type: 'string', computed: true, description: 'The token\'s id.' },
-  [A.name]: { type: 'string', computed: true, description: 'The token\'s name.' },
+  [A.id]: { type: 'string', computed: true, description: "The token's id." },
+  [A.name]: { type: 'string', computed: true, description: "The token's name." },
   [A.role]: { type: 'string', computed: true, description: '`user` or `admin`.' },
   [A.issuerName]: { type: 'string', computed: true, description: 'Who issued the token.' },
   [A.createdAt]: { type: 'string', computed: true, description: 'When it was created (RFC 3339).' },
@@ -32,7 +32,7 @@ export const tokenData = {
     // Nothing to configure.
   },
   async read(_config: ObjectValue, ctx: HandlerContext): Promise<ObjectValue> {
-    const operation = 'read the provider\'s own token (who am I)';
+    const operation = "read the provider's own token (who am I)";
     try {
       return tokenInfoValue(await ctx.api.admin(operation, 'any').whoAmI());
     } catch (err) {

@@ -8,11 +8,15 @@ import type { DataSourceHandler, HandlerContext } from '../handler';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
 import { TOKEN_INFO_ATTRIBUTES, tokenInfoValue } from './token';
 
-const TOKEN_OBJECT: CtyType = ['object', Object.fromEntries(Object.entries(TOKEN_INFO_ATTRIBUTES).map(([name, attr]) => [name, attr.type]))];
+const TOKEN_OBJECT: CtyType = [
+  'object',
+  Object.fromEntries(Object.entries(TOKEN_INFO_ATTRIBUTES).map(([name, attr]) => [name, attr.type])),
+];
 
 export const tokensDataSchema = {
   version: INITIAL_SCHEMA_VERSION,
-  description: 'Every access token of the project, in creation order (metadata only; values are never readable). Needs an Administrator token.',
+  description:
+    'Every access token of the project, in creation order (metadata only; values are never readable). Needs an Administrator token.',
   attributes: {
     [A.tokens]: {
       type: ['list', TOKEN_OBJECT],
@@ -29,7 +33,7 @@ export const tokensData = {
     // Nothing to configure.
   },
   async read(_config: ObjectValue, ctx: HandlerContext): Promise<ObjectValue> {
-    const operation = 'list the project\'s tokens';
+    const operation = "list the project's tokens";
     try {
       const tokens = await ctx.api.admin(operation).listTokens();
       return { [A.tokens]: tokens.map(tokenInfoValue) };

@@ -23,7 +23,10 @@ export function compileDescriptor(dir: string = protoSourceDir()): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the .proto parser, needed by this build-time tool only
   const protobuf = require('protobufjs') as typeof import('protobufjs');
   const root = new protobuf.Root();
-  root.loadSync(PROTO_FILES.map((f) => path.join(dir, f)), { keepCase: true });
+  root.loadSync(
+    PROTO_FILES.map((f) => path.join(dir, f)),
+    { keepCase: true },
+  );
   return root.toJSON({ keepComments: false });
 }
 

@@ -26,7 +26,17 @@ import { sealAttributes } from '../sealing';
 import { redeemedToken, validateWriteOnlyRedeem, writeOnlyRedeemAttributes } from './write-only';
 import { type RetiredToken, RETIRED_TOKEN_TYPE, isDue, retiredOf, retiredValue, graceProblem, revokeAfter } from './overlap';
 import { nameLedger, noteHeld, requireAdministrator, unmanagedTokenNamed } from './preflight';
-import { type Maybe, formatTime, normalizeStored, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../values';
+import {
+  type Maybe,
+  formatTime,
+  normalizeStored,
+  getString,
+  getStringMap,
+  isKnown,
+  parseTime,
+  sameDuration,
+  triggersChanged,
+} from '../values';
 
 /** Lifetime of the registration token minted for an immediate redeem: short, so a lost one expires soon. */
 export const CREATE_REGISTER_TOKEN_TTL = '5m';
@@ -40,12 +50,13 @@ export const accessTokenSchema = {
     'An ML Platform access token. Created by an Administrator from `name` (or `name_prefix`), `role` and `ttl`, or redeemed from a `register_token` without any credentials. ' +
     'Replaced when its inputs or `rotation_triggers` change, when `rotate_at` passes, or when it expired.',
   attributes: {
-    [A.id]: { type: 'string', computed: true, description: 'The token\'s id in the API.' },
+    [A.id]: { type: 'string', computed: true, description: "The token's id in the API." },
     [A.name]: {
       type: 'string',
       optional: true,
       computed: true,
-      description: 'The token\'s name, unique in the project. Changing it replaces the token. Computed when `name_prefix` or `register_token` is used.',
+      description:
+        "The token's name, unique in the project. Changing it replaces the token. Computed when `name_prefix` or `register_token` is used.",
     },
     [A.namePrefix]: {
       type: 'string',
@@ -56,12 +67,14 @@ export const accessTokenSchema = {
       type: 'string',
       optional: true,
       computed: true,
-      description: '`user` or `admin`. Default `user`; with `register_token`, the role the registration token carries. Changing it replaces the token.',
+      description:
+        '`user` or `admin`. Default `user`; with `register_token`, the role the registration token carries. Changing it replaces the token.',
     },
     [A.ttl]: {
       type: 'string',
       optional: true,
-      description: 'The token\'s lifetime as a Go-style duration (`720h`, `90m`). Unset: the token never expires. Changing it replaces the token.',
+      description:
+        "The token's lifetime as a Go-style duration (`720h`, `90m`). Unset: the token never expires. Changing it replaces the token.",
     },
     [A.registerToken]: {
       type: 'string',
@@ -71,30 +84,39 @@ export const accessTokenSchema = {
         'A registration token to redeem instead of creating the token as an Administrator; needs no provider token. Name, role and lifetime come from it. A registration token works once: to rotate, mint a new one.',
     },
     ...writeOnlyRedeemAttributes,
-    ...sealAttributes('access token\'s value'),
+    ...sealAttributes("access token's value"),
     [A.rotationTriggers]: {
       type: ['map', 'string'],
       optional: true,
-      description: 'Arbitrary values that replace the token when they change (like the random provider\'s `keepers`).',
+      description: "Arbitrary values that replace the token when they change (like the random provider's `keepers`).",
     },
     [A.rotateAfter]: {
       type: 'string',
       optional: true,
-      description: 'Replace the token once this long has passed since it was created (Go-style duration). Changing it does not call the API.',
+      description:
+        'Replace the token once this long has passed since it was created (Go-style duration). Changing it does not call the API.',
     },
     [A.earlyRotationWindow]: {
       type: 'string',
       optional: true,
-      description: 'Replace the token once it is this close to expiring (Go-style duration, shorter than `ttl`). Changing it does not call the API.',
+      description:
+        'Replace the token once it is this close to expiring (Go-style duration, shorter than `ttl`). Changing it does not call the API.',
     },
-    [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The token\'s value. Null for an imported token (the API shows a value only at creation), and with `seal_to` (see `sealed_value`).' },
+    [A.value]: {
+      type: 'string',
+      computed: true,
+      sensitive: true,
+      description:
+        "The token's value. Null for an imported token (the API shows a value only at creation), and with `seal_to` (see `sealed_value`).",
+    },
     [A.issuerName]: { type: 'string', computed: true, description: 'Who issued the token.' },
-    [A.createdAt]: { type: 'string', computed: true, description: 'When the token was created (RFC 3339, the API\'s clock).' },
+    [A.createdAt]: { type: 'string', computed: true, description: "When the token was created (RFC 3339, the API's clock)." },
     [A.expiresAt]: { type: 'string', computed: true, description: 'When the token expires (RFC 3339); null if it never does.' },
     [A.rotateAt]: {
       type: 'string',
       computed: true,
-      description: 'When a plan will replace the token: the earlier of `created_at + rotate_after` and `expires_at - early_rotation_window`; null if neither is set.',
+      description:
+        'When a plan will replace the token: the earlier of `created_at + rotate_after` and `expires_at - early_rotation_window`; null if neither is set.',
     },
     [A.previousTokenGrace]: {
       type: 'string',
@@ -106,7 +128,8 @@ export const accessTokenSchema = {
     [A.retiredTokens]: {
       type: ['list', RETIRED_TOKEN_TYPE],
       computed: true,
-      description: 'Tokens this resource rotated away from that still work until `revoke_after` (with `previous_token_grace`): each `name`, `id` and `revoke_after` (RFC 3339). Never their values.',
+      description:
+        'Tokens this resource rotated away from that still work until `revoke_after` (with `previous_token_grace`): each `name`, `id` and `revoke_after` (RFC 3339). Never their values.',
     },
     [A.replaceExisting]: {
       type: 'bool',
@@ -120,7 +143,7 @@ export const accessTokenSchema = {
       computed: true,
       description:
         'Counts the rotations: 1 at creation (and import), one more at every rotation done in place, that is with `previous_token_grace` (when `rotate_at` passes, the token expires, `rotation_triggers` or another input changes). An update that is not a rotation leaves it. ' +
-        'Without `previous_token_grace` a rotation is a replacement, a new resource object Terraform tells nothing of the old one, so it starts again at 1: pair `generation` with another provider\'s `*_wo_version` only together with `previous_token_grace`.',
+        "Without `previous_token_grace` a rotation is a replacement, a new resource object Terraform tells nothing of the old one, so it starts again at 1: pair `generation` with another provider's `*_wo_version` only together with `previous_token_grace`.",
     },
   },
 } as const satisfies BlockSchema;
@@ -147,12 +170,20 @@ export const accessToken = {
     const window = getString(config, A.earlyRotationWindow);
     const rotateAfter = getString(config, A.rotateAfter);
 
-    if (name !== null && prefix !== null) d.add(diag.conflictingAttributes(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'));
-    if (registerToken !== null && prefix !== null) d.add(diag.conflictingAttributes(A.namePrefix, A.registerToken, 'the registration token fixes the name'));
-    if (registerToken !== null && ttl !== null) d.add(diag.conflictingAttributes(A.ttl, A.registerToken, 'the registration token fixes the lifetime'));
+    if (name !== null && prefix !== null)
+      d.add(diag.conflictingAttributes(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'));
+    if (registerToken !== null && prefix !== null)
+      d.add(diag.conflictingAttributes(A.namePrefix, A.registerToken, 'the registration token fixes the name'));
+    if (registerToken !== null && ttl !== null)
+      d.add(diag.conflictingAttributes(A.ttl, A.registerToken, 'the registration token fixes the lifetime'));
     validateWriteOnlyRedeem(config, ctx);
     if (name === null && prefix === null && redeems === null) {
-      d.add(diag.missingOneOf([A.name, A.namePrefix, A.registerToken], 'an Administrator creates a token by name (or name prefix), anyone can redeem a registration token'));
+      d.add(
+        diag.missingOneOf(
+          [A.name, A.namePrefix, A.registerToken],
+          'an Administrator creates a token by name (or name prefix), anyone can redeem a registration token',
+        ),
+      );
     }
     if (isKnown(name)) {
       const problem = nameProblem(name);
@@ -166,7 +197,13 @@ export const accessToken = {
       d.add(diag.invalidAttribute([A.role], `${JSON.stringify(role)} is not a role`, 'Use "user" or "admin"'));
     }
     if (isKnown(registerToken) && registerToken.trim() === '') {
-      d.add(diag.invalidAttribute([A.registerToken], 'register_token is empty', 'Set it to a registration token value, or remove it to create the token as an Administrator'));
+      d.add(
+        diag.invalidAttribute(
+          [A.registerToken],
+          'register_token is empty',
+          'Set it to a registration token value, or remove it to create the token as an Administrator',
+        ),
+      );
     }
     const durations: [string, Maybe<string>][] = [
       [A.ttl, ttl],
@@ -201,19 +238,52 @@ export const accessToken = {
       );
     }
     const grace = getString(config, A.previousTokenGrace);
-    if (grace !== null && name !== null) d.add(diag.conflictingAttributes(A.previousTokenGrace, A.name, 'the new token must exist beside the old one during the grace, and names are unique: use name_prefix'));
-    if (grace !== null && redeems !== null) d.add(diag.conflictingAttributes(A.previousTokenGrace, registerToken !== null ? A.registerToken : A.registerTokenWo, 'a registration token works once, so the provider cannot make the next token by itself'));
+    if (grace !== null && name !== null)
+      d.add(
+        diag.conflictingAttributes(
+          A.previousTokenGrace,
+          A.name,
+          'the new token must exist beside the old one during the grace, and names are unique: use name_prefix',
+        ),
+      );
+    if (grace !== null && redeems !== null)
+      d.add(
+        diag.conflictingAttributes(
+          A.previousTokenGrace,
+          registerToken !== null ? A.registerToken : A.registerTokenWo,
+          'a registration token works once, so the provider cannot make the next token by itself',
+        ),
+      );
     if (isKnown(grace)) {
       const problem = durationProblem(grace);
       if (problem) d.add(diag.invalidAttribute([A.previousTokenGrace], problem));
       else if (durationsValid && isKnown(ttl) && rotateAfter !== UNKNOWN && window !== UNKNOWN) {
         const tooLong = graceProblem(grace, ttl, rotateAfter, window);
-        if (tooLong) d.add(diag.invalidAttribute([A.previousTokenGrace], tooLong, 'Make previous_token_grace shorter, rotate earlier (a shorter rotate_after, a longer early_rotation_window), or give the token a longer ttl; leave a scheduled run of slack too'));
+        if (tooLong)
+          d.add(
+            diag.invalidAttribute(
+              [A.previousTokenGrace],
+              tooLong,
+              'Make previous_token_grace shorter, rotate earlier (a shorter rotate_after, a longer early_rotation_window), or give the token a longer ttl; leave a scheduled run of slack too',
+            ),
+          );
       }
     }
-    if (grace !== null && (config[A.sealTo] ?? null) !== null) d.add(diag.conflictingAttributes(A.previousTokenGrace, A.sealTo, 'an in-place rotation would store the new value unsealed; seal_to works with replacement rotation'));
+    if (grace !== null && (config[A.sealTo] ?? null) !== null)
+      d.add(
+        diag.conflictingAttributes(
+          A.previousTokenGrace,
+          A.sealTo,
+          'an in-place rotation would store the new value unsealed; seal_to works with replacement rotation',
+        ),
+      );
     if (window !== null && ttl === null && redeems === null) {
-      d.add(diag.uselessAttribute(A.earlyRotationWindow, 'Without ttl the token never expires, so there is no expiry to rotate ahead of. Set ttl, or use rotate_after.'));
+      d.add(
+        diag.uselessAttribute(
+          A.earlyRotationWindow,
+          'Without ttl the token never expires, so there is no expiry to rotate ahead of. Set ttl, or use rotate_after.',
+        ),
+      );
     }
   },
 
@@ -240,10 +310,16 @@ export const accessToken = {
     // Inputs unchanged (or rotating in place): time decides (rotate_at, expiry, retired tokens' grace).
     const rotateAt = rotateAtOf(prior, proposed);
     // A state from before retired_tokens existed (or imported) holds null: keep it while nothing is retired.
-    const retiredAttr = (list: readonly RetiredToken[]): Value => (list.length === 0 && (prior[A.retiredTokens] ?? null) === null ? null : retiredValue(list));
-    const planned: Record<string, Value> = { ...proposed, [A.rotateAt]: rotateAt === UNKNOWN ? UNKNOWN : formatTime(rotateAt), [A.retiredTokens]: retiredAttr(retired) };
+    const retiredAttr = (list: readonly RetiredToken[]): Value =>
+      list.length === 0 && (prior[A.retiredTokens] ?? null) === null ? null : retiredValue(list);
+    const planned: Record<string, Value> = {
+      ...proposed,
+      [A.rotateAt]: rotateAt === UNKNOWN ? UNKNOWN : formatTime(rotateAt),
+      [A.retiredTokens]: retiredAttr(retired),
+    };
     const expiresAt = parseTime(getString(prior, A.expiresAt));
-    if (replace.length === 0 && expiresAt === null && !(rotateAt instanceof Date) && retired.length === 0) return { planned, requiresReplace: [] };
+    if (replace.length === 0 && expiresAt === null && !(rotateAt instanceof Date) && retired.length === 0)
+      return { planned, requiresReplace: [] };
     await ctx.api.syncClock();
     const now = ctx.clock.now();
     const name = String(getString(prior, A.name));
@@ -254,7 +330,14 @@ export const accessToken = {
     if (due.length > 0) await preflightDelete(prior, ctx);
     planned[A.retiredTokens] = retiredAttr(kept);
 
-    const reason = replace.length > 0 ? 'inputs' : expiresAt !== null && now >= expiresAt ? 'expired' : rotateAt instanceof Date && now >= rotateAt ? 'rotation' : undefined;
+    const reason =
+      replace.length > 0
+        ? 'inputs'
+        : expiresAt !== null && now >= expiresAt
+          ? 'expired'
+          : rotateAt instanceof Date && now >= rotateAt
+            ? 'rotation'
+            : undefined;
     if (reason === undefined) return { planned, requiresReplace: [] };
 
     if (reason !== 'inputs') {
@@ -267,14 +350,18 @@ export const accessToken = {
       ctx.diagnostics.add(diag.rotationDue(name, when, reason));
     }
     await preflightDelete(prior, ctx);
-    if (!overlap) return { planned: plannedReplacement(proposed, config), requiresReplace: [reason === 'expired' ? A.expiresAt : A.rotateAt] };
+    if (!overlap)
+      return { planned: plannedReplacement(proposed, config), requiresReplace: [reason === 'expired' ? A.expiresAt : A.rotateAt] };
 
     // In place: a new token takes this one's place; this one joins retired_tokens until the grace ends.
     await preflightCreate(config, ctx);
     const rotating = plannedCreate(proposed, config);
     const retiring: RetiredToken = { name, id: isKnown(priorId) ? priorId : null, revokeAfter: UNKNOWN };
     ctx.diagnostics.add(diag.rotatingWithGrace(name, grace));
-    return { planned: { ...rotating, [A.retiredTokens]: retiredValue([...kept, retiring]), [A.generation]: generationOf(prior) + 1 }, requiresReplace: [] };
+    return {
+      planned: { ...rotating, [A.retiredTokens]: retiredValue([...kept, retiring]), [A.generation]: generationOf(prior) + 1 },
+      requiresReplace: [],
+    };
   },
 
   async planDestroy(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
@@ -301,7 +388,12 @@ export const accessToken = {
       let step: 'mint' | 'redeem' = 'mint';
       let issued: IssuedAccessToken;
       try {
-        const minted = await api.mintRegisterToken({ clientName: name, accessTtl: CREATE_REGISTER_TOKEN_TTL, refreshTtl: isKnown(ttl) ? ttl : undefined, role });
+        const minted = await api.mintRegisterToken({
+          clientName: name,
+          accessTtl: CREATE_REGISTER_TOKEN_TTL,
+          refreshTtl: isKnown(ttl) ? ttl : undefined,
+          role,
+        });
         step = 'redeem';
         issued = await api.redeemRegisterToken(minted.value);
       } catch (err) {
@@ -329,7 +421,8 @@ export const accessToken = {
           attempt--;
           continue;
         }
-        if (!(err instanceof MlpError && err.outcomeUnknown && err.route === 'redeem')) throw new DiagnosticError(fromClientError(operation, err));
+        if (!(err instanceof MlpError && err.outcomeUnknown && err.route === 'redeem'))
+          throw new DiagnosticError(fromClientError(operation, err));
         // The redeem may have created the token, with a value nobody received: remove it, start over.
         ctx.log(`redeem answer lost for ${name} (attempt ${attempt}); reconciling by name`);
         let removed: boolean;
@@ -338,7 +431,9 @@ export const accessToken = {
         } catch (checkErr) {
           // Whether the token exists is unknown: keep it in the state, tainted, so the next apply
           // deletes it by name (also a name_prefix one, whose name only this state knows).
-          ctx.diagnostics.add(diag.createOutcomeUnknown(name, fromClientError(`${operation} (checking whether a lost attempt created it)`, checkErr).detail));
+          ctx.diagnostics.add(
+            diag.createOutcomeUnknown(name, fromClientError(`${operation} (checking whether a lost attempt created it)`, checkErr).detail),
+          );
           return unsettledState(planned, name);
         }
         if (removed) ctx.diagnostics.add(diag.lostRedeemRecovered(name));
@@ -365,7 +460,8 @@ export const accessToken = {
         tokens = await ctx.api.listTokensShared(`refresh the access token ${JSON.stringify(name)}`);
       } catch (err) {
         // A User provider token cannot list; a redeemed token (which holds its value) reads itself instead.
-        if (!(isKnown(value) && lacksManageScope(err))) throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
+        if (!(isKnown(value) && lacksManageScope(err)))
+          throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
       }
     }
     if (tokens) {
@@ -379,7 +475,8 @@ export const accessToken = {
       try {
         info = await ctx.api.as(value).whoAmI();
       } catch (err) {
-        if (!(err instanceof MlpForbiddenError)) throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
+        if (!(err instanceof MlpForbiddenError))
+          throw new DiagnosticError(fromClientError(`refresh the access token ${JSON.stringify(name)}`, err));
         const expiresAt = parseTime(getString(state, A.expiresAt));
         // Refused: deleted, or expired. An expired one stays so the plan can say so and replace it.
         if (expiresAt !== null && ctx.clock.now() >= expiresAt) return state;
@@ -419,7 +516,10 @@ export const accessToken = {
     if (created === null || ctx.diagnostics.hasErrors) {
       // The new token may exist (its name is in `created`): keep the old one current, and list the
       // new one as retired at once, so the next apply deletes it by name. Nothing is left behind.
-      const maybe = created && isKnown(getString(created, A.name)) ? [{ name: String(getString(created, A.name)), id: null, revokeAfter: formatTime(now)! }] : [];
+      const maybe =
+        created && isKnown(getString(created, A.name))
+          ? [{ name: String(getString(created, A.name)), id: null, revokeAfter: formatTime(now)! }]
+          : [];
       return { ...prior!, [A.retiredTokens]: retiredValue([...before.filter((t) => !revoke.includes(t)), ...maybe]) };
     }
     return { ...created, [A.retiredTokens]: retiredValue(retired) };
@@ -483,7 +583,6 @@ function nullState(): Record<Attr, Value> {
   return Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])) as Record<Attr, Value>;
 }
 
-
 function knownOr<T>(v: Maybe<T>, fallback: T): T {
   return isKnown(v) ? v : fallback;
 }
@@ -497,7 +596,9 @@ export function plannedCreate(proposed: ObjectValue, config: ObjectValue): Objec
   out[A.name] = name !== null ? name : UNKNOWN;
   const role = getString(config, A.role);
   out[A.role] = role !== null ? role : registerToken !== null ? UNKNOWN : 'user';
-  const rotates = getString(config, A.rotateAfter) !== null || (getString(config, A.earlyRotationWindow) !== null && (getString(config, A.ttl) !== null || registerToken !== null));
+  const rotates =
+    getString(config, A.rotateAfter) !== null ||
+    (getString(config, A.earlyRotationWindow) !== null && (getString(config, A.ttl) !== null || registerToken !== null));
   out[A.rotateAt] = rotates ? UNKNOWN : null;
   out[A.retiredTokens] = [];
   // A replacement's new object is planned (again at apply) with no prior state: it starts over too.
@@ -525,7 +626,12 @@ function plannedReplacement(proposed: ObjectValue, config: ObjectValue): ObjectV
 }
 
 /** Whether a replacing input differs between the prior state and the plan. */
-export function inputChanged(attr: (typeof REPLACING_INPUTS)[number], prior: ObjectValue, proposed: ObjectValue, config: ObjectValue): boolean {
+export function inputChanged(
+  attr: (typeof REPLACING_INPUTS)[number],
+  prior: ObjectValue,
+  proposed: ObjectValue,
+  config: ObjectValue,
+): boolean {
   const before = prior[attr] ?? null;
   switch (attr) {
     case A.name:
@@ -550,7 +656,6 @@ export function inputChanged(attr: (typeof REPLACING_INPUTS)[number], prior: Obj
   }
 }
 
-
 /**
  * When the token is due for rotation: the earlier of created + rotate_after and
  * expires - early_rotation_window; null when neither applies, UNKNOWN when a duration is not known yet.
@@ -562,7 +667,12 @@ export function rotateAtOf(timesFrom: ObjectValue, settingsFrom: ObjectValue): D
   return computeRotateAt(parseTime(getString(timesFrom, A.createdAt)), parseTime(getString(timesFrom, A.expiresAt)), rotateAfter, window);
 }
 
-export function computeRotateAt(createdAt: Date | null, expiresAt: Date | null, rotateAfter: string | null, window: string | null): Date | null {
+export function computeRotateAt(
+  createdAt: Date | null,
+  expiresAt: Date | null,
+  rotateAfter: string | null,
+  window: string | null,
+): Date | null {
   const candidates: number[] = [];
   if (createdAt && rotateAfter && !durationProblem(rotateAfter)) candidates.push(createdAt.getTime() + parseDuration(rotateAfter) * 1000);
   if (expiresAt && window && !durationProblem(window)) candidates.push(expiresAt.getTime() - parseDuration(window) * 1000);
@@ -647,7 +757,9 @@ async function deleteChecked(api: TokenApi, name: string, id: string | null, ctx
       // With the provider's token, from a list that started after this point (a cached or earlier
       // one could predate a successor and delete it), shared with the deletes that run beside
       // this one: a destroy of N tokens at -parallelism=P is then about 2N/P lists, not N.
-      const current = ctx.api.hasToken ? (await ctx.api.listTokensStartedNow(operation)).find((t) => t.name === name) : await api.findToken(name);
+      const current = ctx.api.hasToken
+        ? (await ctx.api.listTokensStartedNow(operation)).find((t) => t.name === name)
+        : await api.findToken(name);
       if (current === undefined) {
         ctx.log(`${name} was already gone`);
         return;

@@ -45,7 +45,11 @@ export function retiredOf(obj: ObjectValue): RetiredToken[] {
 
 /** The attribute value of a list of retired tokens. */
 export function retiredValue(tokens: readonly RetiredToken[]): Value {
-  return tokens.map((t) => ({ [RETIRED_TOKEN_ATTRS.name]: t.name, [RETIRED_TOKEN_ATTRS.id]: t.id, [RETIRED_TOKEN_ATTRS.revokeAfter]: t.revokeAfter }));
+  return tokens.map((t) => ({
+    [RETIRED_TOKEN_ATTRS.name]: t.name,
+    [RETIRED_TOKEN_ATTRS.id]: t.id,
+    [RETIRED_TOKEN_ATTRS.revokeAfter]: t.revokeAfter,
+  }));
 }
 
 /** Whether a retired token's grace has passed at `now` (an unknown time never has). */
@@ -71,8 +75,16 @@ export function revokeAfter(now: Date, grace: string, expiresAt: Date | null): s
  */
 export function graceProblem(grace: string, ttl: string, rotateAfter: string | null, window: string | null): string | undefined {
   if (rotateAfter === null && window === null) return undefined;
-  const life = Math.max(rotateAfter === null ? 0 : parseDuration(ttl) - parseDuration(rotateAfter), window === null ? 0 : parseDuration(window));
+  const life = Math.max(
+    rotateAfter === null ? 0 : parseDuration(ttl) - parseDuration(rotateAfter),
+    window === null ? 0 : parseDuration(window),
+  );
   if (parseDuration(grace) <= life) return undefined;
-  const schedule = [rotateAfter === null ? undefined : `rotate_after (${rotateAfter})`, window === null ? undefined : `early_rotation_window (${window})`].filter(Boolean).join(' and ');
+  const schedule = [
+    rotateAfter === null ? undefined : `rotate_after (${rotateAfter})`,
+    window === null ? undefined : `early_rotation_window (${window})`,
+  ]
+    .filter(Boolean)
+    .join(' and ');
   return `previous_token_grace (${grace}) is longer than the ${formatDuration(life)} a retired token has left to live when ${schedule} rotate it before ttl (${ttl}) ends it, so consumers would hold an expired token while the grace promised it valid`;
 }

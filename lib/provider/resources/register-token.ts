@@ -52,14 +52,27 @@ export const registerTokenSchema = {
       optional: true,
       description: `Names the access token it creates with this prefix and ${NAME_PREFIX_SUFFIX_LENGTH} random lowercase letters and digits, new for every registration token minted, so re-issuing (\`rotation_triggers\`) works while the token redeemed from the previous one exists. Conflicts with \`name\`.`,
     },
-    [A.role]: { type: 'string', optional: true, computed: true, description: 'The role of the access token it creates: `user` (default) or `admin`.' },
+    [A.role]: {
+      type: 'string',
+      optional: true,
+      computed: true,
+      description: 'The role of the access token it creates: `user` (default) or `admin`.',
+    },
     [A.accessTokenTtl]: {
       type: 'string',
       optional: true,
       description: 'The lifetime of the access token it creates (Go-style duration). Unset: that token never expires.',
     },
-    [A.ttl]: { type: 'string', required: true, description: 'The registration token\'s own lifetime (Go-style duration): it cannot be redeemed after that.' },
-    [A.rotationTriggers]: { type: ['map', 'string'], optional: true, description: 'Arbitrary values that mint a new registration token when they change.' },
+    [A.ttl]: {
+      type: 'string',
+      required: true,
+      description: "The registration token's own lifetime (Go-style duration): it cannot be redeemed after that.",
+    },
+    [A.rotationTriggers]: {
+      type: ['map', 'string'],
+      optional: true,
+      description: 'Arbitrary values that mint a new registration token when they change.',
+    },
     [A.value]: { type: 'string', computed: true, sensitive: true, description: 'The registration token. Null when `seal_to` is set.' },
     ...sealAttributes('registration token'),
     [A.expiresAt]: { type: 'string', computed: true, description: 'When the registration token stops being redeemable (RFC 3339).' },
@@ -67,7 +80,7 @@ export const registerTokenSchema = {
       type: 'number',
       computed: true,
       description:
-        'Counts the issues: 1 at the first mint, one more at every re-issue (`rotation_triggers` or another input changed). A re-issue is an in-place update, so the number carries over; for pairing with another provider\'s `*_wo_version`.',
+        "Counts the issues: 1 at the first mint, one more at every re-issue (`rotation_triggers` or another input changed). A re-issue is an in-place update, so the number carries over; for pairing with another provider's `*_wo_version`.",
     },
   },
 } as const satisfies BlockSchema;
@@ -83,8 +96,10 @@ export const registerToken = {
   validate(config: ObjectValue, ctx: ValidateContext): void {
     const name = getString(config, A.name);
     const prefix = getString(config, A.namePrefix);
-    if (name !== null && prefix !== null) ctx.diagnostics.add(diag.conflictingAttributes(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'));
-    if (name === null && prefix === null) ctx.diagnostics.add(diag.missingOneOf([A.name, A.namePrefix], 'the registration token creates an access token of that name'));
+    if (name !== null && prefix !== null)
+      ctx.diagnostics.add(diag.conflictingAttributes(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'));
+    if (name === null && prefix === null)
+      ctx.diagnostics.add(diag.missingOneOf([A.name, A.namePrefix], 'the registration token creates an access token of that name'));
     if (isKnown(name)) {
       const problem = nameProblem(name);
       if (problem) ctx.diagnostics.add(diag.invalidAttribute([A.name], problem));
@@ -130,7 +145,13 @@ export const registerToken = {
     // the old one, which cannot be revoked. A refused mint fails here, leaving the old one in the state.
     await preflightMint(config, ctx);
     const generation = generationOf(prior) + 1;
-    ctx.diagnostics.add(diag.registerTokenReissued(String(getString(prior, A.name)), formatTime(parseTime(getString(prior, A.expiresAt))) ?? 'its expiry', generation));
+    ctx.diagnostics.add(
+      diag.registerTokenReissued(
+        String(getString(prior, A.name)),
+        formatTime(parseTime(getString(prior, A.expiresAt))) ?? 'its expiry',
+        generation,
+      ),
+    );
     return { planned: { ...fresh(), [A.generation]: generation }, requiresReplace: [], reissues: true };
   },
 
@@ -158,7 +179,14 @@ export const registerToken = {
       if (err instanceof MlpConflictError) throw new DiagnosticError(diag.registerTokenNameTaken(name, undefined));
       throw new DiagnosticError(fromClientError(operation, err));
     }
-    return { ...planned, [A.id]: randomUUID(), [A.name]: name, [A.role]: minted.role, [A.value]: minted.value.reveal(), [A.expiresAt]: formatTime(minted.expiresAt) };
+    return {
+      ...planned,
+      [A.id]: randomUUID(),
+      [A.name]: name,
+      [A.role]: minted.role,
+      [A.value]: minted.value.reveal(),
+      [A.expiresAt]: formatTime(minted.expiresAt),
+    };
   },
 
   // ---- read -------------------------------------------------------------------------------------
@@ -264,7 +292,8 @@ async function destroyNotice(prior: ObjectValue, ctx: HandlerContext): Promise<D
       const tokens = await ctx.api.listTokensShared(`check whether the registration token for ${JSON.stringify(name)} was redeemed`);
       checked = true;
       const made = tokens.find((t) => t.name === name);
-      if (made && mintedAt !== null && made.createdAt.getTime() >= mintedAt - MINT_TIME_SLACK_MS) return diag.registerTokenRedeemed(name, formatTime(made.createdAt)!);
+      if (made && mintedAt !== null && made.createdAt.getTime() >= mintedAt - MINT_TIME_SLACK_MS)
+        return diag.registerTokenRedeemed(name, formatTime(made.createdAt)!);
       if (made) checked = false; // a token older than the mint: nothing can be said about this one
     } catch (err) {
       ctx.log(`could not check whether the registration token for ${name} was redeemed: ${fromClientError('list tokens', err).summary}`);

@@ -52,7 +52,10 @@ test(`GIVEN an apply of ${N} tokens WHEN terraform and its provider are killed (
   const stateFile = path.join(w.dir, 'terraform.tfstate');
   // The local backend writes the state file as each resource completes: count the instances recorded.
   const stateAfterKill = fs.existsSync(stateFile)
-    ? ((JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { resources?: { instances?: unknown[] }[] }).resources ?? []).reduce((n, r) => n + (r.instances?.length ?? 0), 0)
+    ? ((JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { resources?: { instances?: unknown[] }[] }).resources ?? []).reduce(
+        (n, r) => n + (r.instances?.length ?? 0),
+        0,
+      )
     : 'no state file';
   const afterKill = await reconcile(emulator, w);
   const redeemsAtKill = emulator.counters().redeem;
@@ -77,7 +80,12 @@ test(`GIVEN an apply of ${N} tokens WHEN terraform and its provider are killed (
   expect(`${next.stdout}\n${next.stderr}`).toMatch(/Warning: Replaced an MLP token that the state did not know/);
   const warnings = fs.readFileSync(w.providerStderrFile, 'utf8').match(/is not in the state \(409 at (mint|redeem)\)/g)?.length ?? 0;
   const after = await reconcile(emulator, w);
-  expect({ orphans: after.orphans, duplicates: after.duplicates, missing: after.missing, inState: after.inState }).toEqual({ orphans: [], duplicates: [], missing: [], inState: N });
+  expect({ orphans: after.orphans, duplicates: after.duplicates, missing: after.missing, inState: after.inState }).toEqual({
+    orphans: [],
+    duplicates: [],
+    missing: [],
+    inState: N,
+  });
   expect(warnings).toBe(afterKill.orphans.length);
   expect(emulator.counters().delete).toBe(afterKill.orphans.length);
   expect((await w.plan()).changes).toBe(false);
@@ -114,7 +122,10 @@ test('GIVEN a lost redeem answer and a failing check WHEN a name_prefix token is
   // retried on 500 (it changes nothing): script more 500s than the client's retries and the
   // provider's second try of the shared list can use up.
   emulator.faults.script('redeem', ['lost']);
-  emulator.faults.script('list', Array.from({ length: 12 }, () => '500'));
+  emulator.faults.script(
+    'list',
+    Array.from({ length: 12 }, () => '500'),
+  );
   const failed = await w.apply([], { check: false });
   const text = `${failed.stdout}\n${failed.stderr}`;
   expect(failed.code).not.toBe(0);
@@ -132,7 +143,11 @@ test('GIVEN a lost redeem answer and a failing check WHEN a name_prefix token is
   expect(after).toMatchObject({ orphans: [], duplicates: [], missing: [], inState: 1, inApi: 1 });
   expect(emulator.tokens().some((t) => t.name === orphan!.name)).toBe(false);
   const secrets = await w.stateSecrets();
-  report('crash-tainted', { failedCreate: 'lost redeem + failed check', keptInStateTainted: true, orphansAfterNextApply: after.orphans.length });
+  report('crash-tainted', {
+    failedCreate: 'lost redeem + failed check',
+    keptInStateTainted: true,
+    orphansAfterNextApply: after.orphans.length,
+  });
   await w.destroy();
   await w.assertNoSecrets([emulator.adminToken, ...secrets]);
 });

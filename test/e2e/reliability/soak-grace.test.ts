@@ -40,7 +40,8 @@ test(`GIVEN ${N} tokens with previous_token_grace and 20% faults WHEN rotated, r
   const w = suite.workdir('soak-grace');
   const config = (release: string) => {
     const resources: Record<string, unknown> = {};
-    for (let i = 0; i < N; i++) resources[`g${i}`] = { name_prefix: `grace-${i}-`, previous_token_grace: '1h', rotation_triggers: { release } };
+    for (let i = 0; i < N; i++)
+      resources[`g${i}`] = { name_prefix: `grace-${i}-`, previous_token_grace: '1h', rotation_triggers: { release } };
     return { resource: { mlp_access_token: resources } };
   };
   w.writeConfig(config('1'));
@@ -54,7 +55,13 @@ test(`GIVEN ${N} tokens with previous_token_grace and 20% faults WHEN rotated, r
     const runs = await untilConverged(run, MAX_APPLIES);
     const tally = await heldAndLive(w);
     for (const v of await w.stateSecrets()) secrets.add(v);
-    phases.push({ phase: label, runs: runs.length, failedRunErrors: runs.filter((r) => r.code !== 0).map(errorSummaries), live: tally.live.length, retired: tally.retired });
+    phases.push({
+      phase: label,
+      runs: runs.length,
+      failedRunErrors: runs.filter((r) => r.code !== 0).map(errorSummaries),
+      live: tally.live.length,
+      retired: tally.retired,
+    });
     expect(tally.live).toEqual(tally.held);
     expect({ live: tally.live.length, retired: tally.retired }).toEqual(expected);
   };

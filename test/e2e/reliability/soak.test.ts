@@ -59,7 +59,13 @@ test(`GIVEN ${N} tokens and 20% 5xx/429, 5% resets, 1% lost answers WHEN applied
       tokens: tally.inApi,
     };
     phases.push(figures);
-    expect({ orphans: tally.orphans, duplicates: tally.duplicates, missing: tally.missing, inState: tally.inState, inApi: tally.inApi }).toEqual({
+    expect({
+      orphans: tally.orphans,
+      duplicates: tally.duplicates,
+      missing: tally.missing,
+      inState: tally.inState,
+      inApi: tally.inApi,
+    }).toEqual({
       orphans: [],
       duplicates: [],
       missing: [],
@@ -76,7 +82,12 @@ test(`GIVEN ${N} tokens and 20% 5xx/429, 5% resets, 1% lost answers WHEN applied
   // Rotate: a new trigger replaces every token.
   w.writeConfig(config('2'));
   await phase('rotate', () => w!.apply(['-parallelism=10'], { check: false }), N);
-  expect(emulator.tokens().filter((t) => firstIds.has(t.id)).map((t) => t.name)).toEqual(['emulator-admin']);
+  expect(
+    emulator
+      .tokens()
+      .filter((t) => firstIds.has(t.id))
+      .map((t) => t.name),
+  ).toEqual(['emulator-admin']);
   const values = await w.stateSecrets();
   expect(new Set(values).size).toBe(N);
 
@@ -87,7 +98,16 @@ test(`GIVEN ${N} tokens and 20% 5xx/429, 5% resets, 1% lost answers WHEN applied
   const faults = injectedFaults(emulator.seed, probabilities, counters);
   const retries = retriesLogged(w);
   emulator.faults.clear();
-  report('soak', { tokens: N, seed: emulator.seed, requests: faults.requests, counters, faultsInjected: faults.total, faultsByRoute: faults.byRoute, retries, phases });
+  report('soak', {
+    tokens: N,
+    seed: emulator.seed,
+    requests: faults.requests,
+    counters,
+    faultsInjected: faults.total,
+    faultsByRoute: faults.byRoute,
+    retries,
+    phases,
+  });
 
   // No value of any token issued here, nor the admin token, in any text the runs produced.
   await w.assertNoSecrets(secrets);

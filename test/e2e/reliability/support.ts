@@ -44,9 +44,15 @@ export async function reconcile(emulator: RunningEmulator, w: E2EWorkdir): Promi
   const apiById = new Map(api.map((t) => [t.id, t.name]));
   const heldIds = new Set(held.map((h) => h.id));
   return {
-    orphans: api.filter((t) => !heldIds.has(t.id)).map((t) => t.name).sort(),
+    orphans: api
+      .filter((t) => !heldIds.has(t.id))
+      .map((t) => t.name)
+      .sort(),
     duplicates: [...new Set(duplicates)].sort(),
-    missing: held.filter((h) => apiById.get(h.id) !== h.name).map((h) => h.name).sort(),
+    missing: held
+      .filter((h) => apiById.get(h.id) !== h.name)
+      .map((h) => h.name)
+      .sort(),
     inState: held.length,
     inApi: api.length,
   };
@@ -87,7 +93,11 @@ export type FaultKind = '500' | '502' | '503' | '504' | '429' | 'reset' | 'lost'
  * probabilities and how many requests each route saw, so replaying them from the counters gives the
  * exact outcomes it drew (valid while no script was set and the faults were not cleared).
  */
-export function injectedFaults(seed: number, probabilities: FaultConfig['probabilities'], counters: Record<RouteName, number>): {
+export function injectedFaults(
+  seed: number,
+  probabilities: FaultConfig['probabilities'],
+  counters: Record<RouteName, number>,
+): {
   total: Record<FaultKind, number>;
   byRoute: Partial<Record<RouteName, Partial<Record<FaultKind, number>>>>;
   requests: number;
@@ -112,7 +122,16 @@ export function injectedFaults(seed: number, probabilities: FaultConfig['probabi
 }
 
 /** The soak's fault mix: 20% 5xx/429 (429 with Retry-After 1 s), 5% connection resets, 1% lost answers. */
-export const SOAK_FAULTS: FaultProbabilities = { '500': 0.02, '502': 0.04, '503': 0.05, '504': 0.03, '429': 0.06, reset: 0.05, lost: 0.01, retryAfterSeconds: 1 };
+export const SOAK_FAULTS: FaultProbabilities = {
+  '500': 0.02,
+  '502': 0.04,
+  '503': 0.05,
+  '504': 0.03,
+  '429': 0.06,
+  reset: 0.05,
+  lost: 0.01,
+  retryAfterSeconds: 1,
+};
 
 /** Retries the provider's clients made, by the error that caused them, from the provider's stderr. */
 export function retriesLogged(w: E2EWorkdir): { total: number; byCause: Record<string, number> } {

@@ -4,12 +4,11 @@
  * provider reaches its handshake without loading zod, undici, cdktf or constructs (they are loaded
  * lazily, by `require()` inside the function that first needs them).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createServerCertificate } from '../../lib/provider/cert';
-import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../lib/provider/server';
+import { runUntilHandshake } from '../support/handshake';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CONFIG = path.join(ROOT, '.dependency-cruiser.cjs');
@@ -164,24 +163,8 @@ process.stdout.write = function (...args) {
 };
 `,
       );
-      const line = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--require', preload, main], {
-          env: {
-            PATH: process.env.PATH ?? '',
-            [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
-            PLUGIN_PROTOCOL_VERSIONS: '6',
-            PLUGIN_CLIENT_CERT: createServerCertificate().certPem,
-            TMPDIR: dir,
-          },
-          stdio: ['ignore', 'pipe', 'ignore'],
-        });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) child.kill('SIGTERM');
-        });
-        child.on('error', reject);
-        child.on('exit', () => resolve(out.split('\n')[0]!));
+      const { line } = await runUntilHandshake(process.execPath, ['--require', preload, main], {
+        env: { PATH: process.env.PATH ?? '', TMPDIR: dir },
       });
       expect(line).toMatch(/^1\|6\|unix\|/);
       const loaded = JSON.parse(fs.readFileSync(report, 'utf8')) as string[];

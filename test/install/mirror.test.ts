@@ -7,8 +7,7 @@ import { buildProgram } from '../../lib/cli/mlp-tokens';
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from '../../lib/constants';
 import { installProvider, launcherPath, packageHashV1, terraformPlatform, writeLockFile } from '../../lib/install/mirror';
 import { builtCodeDir } from '../../lib/install/provider-package';
-import { createServerCertificate } from '../../lib/provider/cert';
-import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../lib/provider/server';
+import { type HandshakeRun, runUntilHandshake } from '../support/handshake';
 
 const tfEnv = (dir: string) => {
   const rc = path.join(dir, 'terraformrc');
@@ -166,26 +165,8 @@ describe('provider mirror', () => {
 });
 
 /** Runs a launcher as Terraform would until the handshake line; resolves with that line ('' when none) and the exit code. */
-function handshake(launcher: string, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ line: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(launcher, [], {
-      cwd: options.cwd,
-      env: {
-        ...options.env,
-        [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
-        PLUGIN_PROTOCOL_VERSIONS: '6',
-        PLUGIN_CLIENT_CERT: createServerCertificate().certPem,
-      },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) child.kill('SIGTERM');
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ line: out.split('\n')[0]!, code }));
-  });
+function handshake(launcher: string, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<HandshakeRun> {
+  return runUntilHandshake(launcher, [], options);
 }
 
 describe('how the launchers find Node.js (issue 10, item 13)', () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,15 +9,13 @@ import {
   privateDirectoryProblem,
   readCache,
 } from '../../lib/provider/bundle/start';
-import { createServerCertificate } from '../../lib/provider/cert';
-import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../lib/provider/server';
+import { runUntilHandshake } from '../support/handshake';
 
 // The built loader and bundle (`npm test` builds first).
 const BUILT = path.join(__dirname, '../../dist/lib/provider/bundle');
 const START = path.join(BUILT, 'start.js');
 const CODE_FILES = ['start.js', 'progress.js', 'terraform-provider-mlp.js'];
 const HEADER_LENGTH = cacheHeader('0'.repeat(64)).length;
-const CERT = createServerCertificate().certPem;
 
 interface Run {
   readonly line: string;
@@ -27,19 +24,7 @@ interface Run {
 
 /** Starts a loader like Terraform would, waits for the handshake line, then SIGTERM; resolves at exit. */
 function startOnce(env: NodeJS.ProcessEnv, options: { start?: string; nodeArgs?: string[] } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.start ?? START], {
-      env: { ...env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: CERT },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) child.kill('SIGTERM');
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ line: out.split('\n')[0]!, code }));
-  });
+  return runUntilHandshake(process.execPath, [...(options.nodeArgs ?? []), options.start ?? START], { env });
 }
 
 /** Every file under `dir`, relative. */

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir, tokenAccepted } from './harness';
+import { E2EWorkdir, tokenAccepted, projectTokenNames } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -41,14 +41,6 @@ function synth(example: string): string {
   return path.join(outdir, 'stacks');
 }
 
-/** The project's tokens other than the emulator's own admin token. */
-function projectTokens(): string[] {
-  return emulator
-    .tokens()
-    .map((t) => t.name)
-    .filter((n) => n !== 'emulator-admin');
-}
-
 async function valueOf(w: E2EWorkdir, address: string): Promise<{ name: string; value: string }> {
   const values = await w.resource(address);
   return { name: String(values?.name), value: String(values?.value) };
@@ -64,7 +56,7 @@ test('GIVEN examples/rotation WHEN applied, due by time, and triggered by hand T
   await w.apply();
   const first = await valueOf(w, 'mlp_access_token.inference');
   expect(first.name).toMatch(/^inference-[a-z0-9]{12}$/);
-  expect(projectTokens()).toEqual([first.name]);
+  expect(projectTokenNames(emulator)).toEqual([first.name]);
   expect((await w.plan()).changes).toBe(false);
 
   // A week later (rotateAfter 168h), by the API's clock: the plan replaces it, the new one first.
@@ -75,7 +67,7 @@ test('GIVEN examples/rotation WHEN applied, due by time, and triggered by hand T
   expect(applied.stdout.indexOf('Creation complete')).toBeLessThan(applied.stdout.indexOf('Destruction complete'));
   const second = await valueOf(w, 'mlp_access_token.inference');
   expect(second.name).not.toBe(first.name);
-  expect(projectTokens()).toEqual([second.name]);
+  expect(projectTokenNames(emulator)).toEqual([second.name]);
   expect(await tokenAccepted(emulator.url, first.value)).toBe(false);
   expect(await tokenAccepted(emulator.url, second.value)).toBe(true);
   expect((await w.plan()).changes).toBe(false);
@@ -83,12 +75,12 @@ test('GIVEN examples/rotation WHEN applied, due by time, and triggered by hand T
   // By hand: a new `release`.
   await w.apply(['-var', 'release=2025-06']);
   const third = await valueOf(w, 'mlp_access_token.inference');
-  expect(projectTokens()).toEqual([third.name]);
+  expect(projectTokenNames(emulator)).toEqual([third.name]);
   expect(await tokenAccepted(emulator.url, third.value)).toBe(true);
   expect((await w.plan(['-var', 'release=2025-06'])).changes).toBe(false);
 
   await w.destroy(['-var', 'release=2025-06']);
-  expect(projectTokens()).toEqual([]);
+  expect(projectTokenNames(emulator)).toEqual([]);
   await w.assertNoSecrets([emulator.adminToken, first.value, second.value, third.value]);
 });
 
@@ -102,7 +94,7 @@ test('GIVEN examples/registration WHEN the admin stack mints and the team stack,
   await admin.init();
   await admin.apply();
   const handoff = String((await admin.tf.outputs()).handoff_value!.value);
-  expect(projectTokens()).toEqual([]);
+  expect(projectTokenNames(emulator)).toEqual([]);
 
   const team = E2EWorkdir.at(path.join(stacks, 'registration-team'), {
     name: 'registration-team',
@@ -136,7 +128,7 @@ test('GIVEN examples/registration WHEN the admin stack mints and the team stack,
   const rotated = await valueOf(team, 'mlp_access_token.team');
   expect(rotated.name).toMatch(/^team-analytics-[a-z0-9]{12}$/);
   expect(rotated.name).not.toBe(token.name);
-  expect(projectTokens()).toEqual([rotated.name]);
+  expect(projectTokenNames(emulator)).toEqual([rotated.name]);
   expect(await tokenAccepted(emulator.url, token.value)).toBe(false);
   expect(await tokenAccepted(emulator.url, rotated.value)).toBe(true);
   expect((await team.plan([], withAdmin)).changes).toBe(false);
@@ -145,7 +137,7 @@ test('GIVEN examples/registration WHEN the admin stack mints and the team stack,
   await team.destroy([], withAdmin);
   const forgotten = await admin.destroy(['-var', 'issue=2']);
   expect(forgotten.stdout + forgotten.stderr).toMatch(/cannot be revoked/i);
-  expect(projectTokens()).toEqual([]);
+  expect(projectTokenNames(emulator)).toEqual([]);
   const secrets = [emulator.adminToken, handoff, reissued, token.value, rotated.value];
   await team.assertNoSecrets(secrets);
   await admin.assertNoSecrets(secrets);

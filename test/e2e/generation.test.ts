@@ -6,16 +6,12 @@
  * update that is not a rotation. A replacement (no `previous_token_grace`) starts over at 1.
  */
 import { MlpClient } from '../../lib/client';
-import { E2EWorkdir, emulatorSuite, tokenAccepted } from './harness';
+import { E2EWorkdir, emulatorSuite, tokenAccepted, oneLine } from './harness';
 import { ageDecrypt, ageKeyPair } from './secrets-harness';
 
 jest.setTimeout(300_000);
 
 const suite = emulatorSuite();
-
-function flat(text: string): string {
-  return text.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ');
-}
 
 async function attrs(w: E2EWorkdir, address: string): Promise<Record<string, unknown>> {
   const r = await w.resource(address);
@@ -129,9 +125,9 @@ test('GIVEN a registration token (plain, and sealed) WHEN rotation_triggers chan
   const reissue = await w.plan();
   expect(reissue).toMatchObject({ changes: true, add: 0, change: 2, destroy: 0 });
   expect(reissue.text).toMatch(/generation\s+= 1 -> 2/);
-  expect(flat(reissue.text)).toMatch(new RegExp(`Registration token re-issued in place.*"${String(first.name)}".*cannot be revoked`));
+  expect(oneLine(reissue.text)).toMatch(new RegExp(`Registration token re-issued in place.*"${String(first.name)}".*cannot be revoked`));
   const applied = await w.apply();
-  expect(flat(`${applied.stdout}\n${applied.stderr}`)).toMatch(/Registration token removed from state only/);
+  expect(oneLine(`${applied.stdout}\n${applied.stderr}`)).toMatch(/Registration token removed from state only/);
   const second = await attrs(w, 'mlp_register_token.handoff');
   expect(second.generation).toBe(2);
   expect(second.value).not.toBe(first.value);

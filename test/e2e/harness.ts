@@ -348,6 +348,20 @@ export function emulatorSuite(options: EmulatorOptions = {}): EmulatorSuite {
   return suite;
 }
 
+/** Names of the emulator's tokens other than its own Administrator token, sorted. */
+export function projectTokenNames(emulator: RunningEmulator): string[] {
+  return emulator
+    .tokens()
+    .map((t) => t.name)
+    .filter((n) => n !== 'emulator-admin')
+    .sort();
+}
+
+/** Terraform's diagnostic text as one line (it wraps details at the terminal width, behind "│"). */
+export function oneLine(text: string): string {
+  return text.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ');
+}
+
 /** Whether the API at `endpoint` accepts a token value (who-am-I with it, no retries). */
 export async function tokenAccepted(endpoint: string, value: string): Promise<boolean> {
   const client = new MlpClient({ endpoint, token: value, maxRetries: 0 });

@@ -5,7 +5,7 @@
  * exists (and the `name_prefix` that makes re-issuing work); and what destroying a registration token
  * says: redeemed, expired, or possibly still redeemable. Every scenario ends with the leak check.
  */
-import { E2EWorkdir, emulatorSuite, tokenAccepted } from './harness';
+import { E2EWorkdir, emulatorSuite, tokenAccepted, projectTokenNames, oneLine } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -14,20 +14,6 @@ const secrets = new Set<string>();
 beforeAll(() => {
   secrets.add(suite.emulator.adminToken);
 });
-
-/** Names of the emulator's tokens other than the admin's. */
-function tokenNames(): string[] {
-  return suite.emulator
-    .tokens()
-    .map((t) => t.name)
-    .filter((n) => n !== 'emulator-admin')
-    .sort();
-}
-
-/** Terraform's diagnostic text as one line (it wraps details at the terminal width, behind "│"). */
-function flat(text: string): string {
-  return text.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ');
-}
 
 async function valueOf(w: E2EWorkdir, address: string): Promise<string> {
   const value = (await w.resource(address))?.value;
@@ -47,7 +33,7 @@ describe('a create that names a token the state does not hold', () => {
     await w.init();
 
     const plan = await w.plan([], { check: false });
-    const text = flat(plan.text);
+    const text = oneLine(plan.text);
     expect(plan.changes).toBe(false);
     expect(text).toMatch(/Error: An MLP token of that name exists outside this state/);
     expect(text).toMatch(/"prod-ci"/);
@@ -65,7 +51,7 @@ describe('a create that names a token the state does not hold', () => {
     expect((await w.plan()).changes).toBe(false);
     expect(await tokenAccepted(emulator.url, live.value)).toBe(true);
     await w.destroy();
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(suite.emulator)).toEqual([]);
     await w.assertNoSecrets(secrets);
   });
 
@@ -84,12 +70,12 @@ describe('a create that names a token the state does not hold', () => {
     const applied = await w.apply();
     expect(`${applied.stdout}${applied.stderr}`).toMatch(/Replaced an MLP token that the state did not know/);
     const value = await valueOf(w, 'mlp_access_token.fleet');
-    expect(tokenNames()).toEqual(['fleet-7']);
+    expect(projectTokenNames(suite.emulator)).toEqual(['fleet-7']);
     expect(await tokenAccepted(emulator.url, orphan.value)).toBe(false);
     expect(await tokenAccepted(emulator.url, value)).toBe(true);
     expect((await w.plan()).changes).toBe(false);
     await w.destroy();
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(suite.emulator)).toEqual([]);
     await w.assertNoSecrets(secrets);
   });
 });
@@ -125,7 +111,7 @@ describe('a User token where an Administrator token is needed', () => {
     expect(destroy.code).not.toBe(0);
     expect(`${destroy.stdout}${destroy.stderr}`).toMatch(/Delete the access token "wanted" needs an Administrator token/);
     expect(`${destroy.stdout}${destroy.stderr}`).not.toMatch(/Destroying\.\.\./);
-    expect(tokenNames()).toEqual(['just-a-user', 'wanted']);
+    expect(projectTokenNames(suite.emulator)).toEqual(['just-a-user', 'wanted']);
     await w.destroy([], { env: { MLP_TOKEN: emulator.adminToken } });
 
     // Redeem: needs no credentials; a User token or none plans and applies.
@@ -161,7 +147,7 @@ describe('a User token where an Administrator token is needed', () => {
       await holder.assertNoSecrets(secrets);
     }
     await minter.destroy();
-    expect(tokenNames()).toEqual(['just-a-user']);
+    expect(projectTokenNames(suite.emulator)).toEqual(['just-a-user']);
     for (const dir of [w, minter]) await dir.assertNoSecrets(secrets);
   });
 });
@@ -187,7 +173,7 @@ describe('re-issuing a registration token', () => {
     await holder.init();
     await holder.apply();
     await valueOf(holder, 'mlp_access_token.team');
-    expect(tokenNames()).toEqual(['worker']);
+    expect(projectTokenNames(suite.emulator)).toEqual(['worker']);
 
     // Fixed name, re-issued: refused at plan (the mint would be refused after the old one was destroyed).
     minter.writeConfig(fixed('2'));
@@ -220,10 +206,10 @@ describe('re-issuing a registration token', () => {
     const withAdmin = { env: { TF_VAR_register_token: third, MLP_TOKEN: emulator.adminToken } };
     await holder.apply([], withAdmin);
     await valueOf(holder, 'mlp_access_token.team');
-    expect(tokenNames()).toEqual([thirdName]);
+    expect(projectTokenNames(suite.emulator)).toEqual([thirdName]);
     await holder.destroy([], withAdmin);
     await minter.destroy();
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(suite.emulator)).toEqual([]);
     for (const w of [minter, holder]) await w.assertNoSecrets([...secrets, second]);
   });
 });
@@ -257,7 +243,7 @@ describe('destroying a registration token', () => {
     const spareExpiry = String((await minter.resource('mlp_register_token.spare'))?.expires_at);
 
     const destroyed = await minter.destroy();
-    const text = flat(`${destroyed.stdout}${destroyed.stderr}`);
+    const text = oneLine(`${destroyed.stdout}${destroyed.stderr}`);
     expect(text).toMatch(/Registration token already redeemed.*"used-one"/);
     expect(text).toMatch(/it had expired.*"lapsed-one" expired at/);
     expect(text).toMatch(
@@ -267,7 +253,7 @@ describe('destroying a registration token', () => {
     );
     expect(text).not.toMatch(/"used-one" stays redeemable/);
     await holder.destroy([], { env: { MLP_TOKEN: emulator.adminToken } });
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(suite.emulator)).toEqual([]);
     for (const w of [minter, holder]) await w.assertNoSecrets(secrets);
   });
 });

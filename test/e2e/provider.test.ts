@@ -5,7 +5,7 @@
  */
 import { MlpClient } from '../../lib/client';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir, tokenAccepted } from './harness';
+import { E2EWorkdir, tokenAccepted, projectTokenNames } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -33,15 +33,6 @@ function workdir(name: string, options: { token?: string | null; env?: Record<st
   return w;
 }
 
-/** Names of the emulator's tokens other than the admin's. */
-function tokenNames(): string[] {
-  return emulator
-    .tokens()
-    .map((t) => t.name)
-    .filter((n) => n !== 'emulator-admin')
-    .sort();
-}
-
 /** Reads a resource's value from the state and remembers it as a secret. */
 async function valueOf(w: E2EWorkdir, address: string): Promise<string> {
   const values = await w.resource(address);
@@ -63,7 +54,7 @@ describe('mlp_access_token with real Terraform', () => {
 
     // Create.
     await w.apply();
-    expect(tokenNames()).toEqual(['ci-token']);
+    expect(projectTokenNames(emulator)).toEqual(['ci-token']);
     const first = await valueOf(w, 'mlp_access_token.ci');
     expect(await tokenAccepted(emulator.url, first)).toBe(true);
 
@@ -78,7 +69,7 @@ describe('mlp_access_token with real Terraform', () => {
     expect(drift.text).toMatch(/MLP token no longer exists/);
     await w.apply();
     const second = await valueOf(w, 'mlp_access_token.ci');
-    expect(tokenNames()).toEqual(['ci-token']);
+    expect(projectTokenNames(emulator)).toEqual(['ci-token']);
 
     // Before the window: nothing to do. Inside it (by the API's clock): replace.
     emulator.clock.advance('695h');
@@ -94,7 +85,7 @@ describe('mlp_access_token with real Terraform', () => {
     expect(third).not.toBe(second);
     expect(await tokenAccepted(emulator.url, third)).toBe(true);
     expect(await tokenAccepted(emulator.url, second)).toBe(false);
-    expect(tokenNames()).toEqual(['ci-token']);
+    expect(projectTokenNames(emulator)).toEqual(['ci-token']);
     expect((await w.plan()).changes).toBe(false);
 
     // Import by name: metadata only, with a warning.
@@ -114,7 +105,7 @@ describe('mlp_access_token with real Terraform', () => {
 
     await w.show();
     await w.destroy();
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
     await admin.close();
     // The search covers what the provider said, where Terraform logged it too.
     const texts = w.texts();
@@ -134,7 +125,7 @@ describe('mlp_access_token with real Terraform', () => {
     await w.init();
     await w.apply();
     const before = await valueOf(w, 'mlp_access_token.ci');
-    const [firstName] = tokenNames();
+    const [firstName] = projectTokenNames(emulator);
     expect(firstName).toMatch(/^svc-[a-z0-9]{12}$/);
 
     w.writeConfig(config('2'));
@@ -143,14 +134,14 @@ describe('mlp_access_token with real Terraform', () => {
     expect(plan.text).toMatch(/create replacement and then destroy/);
     await w.apply();
     const after = await valueOf(w, 'mlp_access_token.ci');
-    const names = tokenNames();
+    const names = projectTokenNames(emulator);
     expect(names).toHaveLength(1);
     expect(names[0]).not.toBe(firstName);
     expect(await tokenAccepted(emulator.url, after)).toBe(true);
     expect(await tokenAccepted(emulator.url, before)).toBe(false);
 
     await w.destroy();
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
     await w.assertNoSecrets(secrets);
   });
 
@@ -161,11 +152,11 @@ describe('mlp_access_token with real Terraform', () => {
     emulator.faults.script('redeem', ['lost']);
     const applied = await w.apply();
     expect(`${applied.stdout}${applied.stderr}`).toMatch(/Recovered from a lost answer/);
-    expect(tokenNames()).toEqual(['lost-answer']);
+    expect(projectTokenNames(emulator)).toEqual(['lost-answer']);
     expect(await tokenAccepted(emulator.url, await valueOf(w, 'mlp_access_token.ci'))).toBe(true);
     expect(emulator.counters()).toMatchObject({ redeem: 2, delete: 1 });
     await w.destroy();
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
     await w.assertNoSecrets(secrets);
   });
 });
@@ -176,13 +167,13 @@ describe('refresh cost', () => {
     w.writeConfig({ resource: { mlp_access_token: { many: { count: 5, name: 'many-${count.index}' } } } });
     await w.init();
     await w.apply();
-    expect(tokenNames()).toHaveLength(5);
+    expect(projectTokenNames(emulator)).toHaveLength(5);
     emulator.resetCounters();
     expect((await w.plan()).changes).toBe(false);
     expect(emulator.counters()).toMatchObject({ exchange: 1, list: 1, whoami: 0, mint: 0, redeem: 0, delete: 0 });
     for (let i = 0; i < 5; i++) await valueOf(w, `mlp_access_token.many[${i}]`);
     await w.destroy();
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
     await w.assertNoSecrets(secrets);
   });
 });
@@ -208,7 +199,7 @@ describe('mlp_register_token with real Terraform', () => {
     await holder.apply();
     const redeemed = await valueOf(holder, 'mlp_access_token.ci');
     expect(await holder.resource('mlp_access_token.ci')).toMatchObject({ name: 'worker', role: 'user' });
-    expect(tokenNames()).toEqual(['worker']);
+    expect(projectTokenNames(emulator)).toEqual(['worker']);
     expect(await tokenAccepted(emulator.url, redeemed)).toBe(true);
     // The holder refreshes with the token's own value (no provider token): no change.
     expect((await holder.plan()).changes).toBe(false);
@@ -227,7 +218,7 @@ describe('mlp_register_token with real Terraform', () => {
     if (refused.code === 0) throw new Error(`destroy without an admin token succeeded:\n${refused.stdout}\n${refused.stderr}`);
     expect(refused.stderr).toMatch(/needs an Administrator token/);
     await holder.destroy([], { env: { MLP_TOKEN: emulator.adminToken } });
-    expect(tokenNames()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
 
     for (const w of [minter, holder]) await w.assertNoSecrets(secrets);
   });
@@ -264,7 +255,7 @@ describe('data sources and provider configuration with real Terraform', () => {
     const failed = await w.apply([], { check: false });
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toMatch(/needs an Administrator token/);
-    expect(tokenNames()).toEqual(['just-a-user']);
+    expect(projectTokenNames(emulator)).toEqual(['just-a-user']);
     await w.assertNoSecrets(secrets);
   });
 });

@@ -3,23 +3,11 @@
  * a rotation replaces the token in place and the old one keeps working, listed in `retired_tokens`;
  * a plan after the grace shows its revocation, and that apply deletes it; destroy leaves nothing.
  */
-import { E2EWorkdir, emulatorSuite, tokenAccepted } from './harness';
+import { E2EWorkdir, emulatorSuite, tokenAccepted, projectTokenNames, oneLine } from './harness';
 
 jest.setTimeout(240_000);
 
 const suite = emulatorSuite();
-
-function tokenNames(): string[] {
-  return suite.emulator
-    .tokens()
-    .map((t) => t.name)
-    .filter((n) => n !== 'emulator-admin')
-    .sort();
-}
-
-function flat(text: string): string {
-  return text.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ');
-}
 
 async function current(
   w: E2EWorkdir,
@@ -53,14 +41,14 @@ test('GIVEN previous_token_grace WHEN the token rotates (triggers, then time) TH
   w.writeConfig(config('2'));
   const rotation = await w.plan();
   expect(rotation).toMatchObject({ changes: true, add: 0, change: 1, destroy: 0 });
-  expect(flat(rotation.text)).toMatch(/MLP token rotates in place, with an overlap/);
+  expect(oneLine(rotation.text)).toMatch(/MLP token rotates in place, with an overlap/);
   const at = emulator.clock.now().getTime();
   await w.apply();
   const second = await current(w);
   expect(second.name).not.toBe(first.name);
   expect(second.retired).toEqual([{ name: first.name, id: expect.any(String), revoke_after: expect.any(String) }]);
   expect(Date.parse(second.retired[0]!.revoke_after) - at).toBeGreaterThanOrEqual(3_600_000 - 5_000);
-  expect(tokenNames()).toEqual([first.name, second.name].sort());
+  expect(projectTokenNames(suite.emulator)).toEqual([first.name, second.name].sort());
   expect(await tokenAccepted(emulator.url, first.value)).toBe(true);
   expect(await tokenAccepted(emulator.url, second.value)).toBe(true);
   expect((await w.plan()).changes).toBe(false);
@@ -72,13 +60,13 @@ test('GIVEN previous_token_grace WHEN the token rotates (triggers, then time) TH
   emulator.clock.advance('31m');
   const revocation = await w.plan();
   expect(revocation).toMatchObject({ changes: true, add: 0, change: 1, destroy: 0 });
-  expect(flat(revocation.text)).toMatch(new RegExp(`Retired MLP token will be revoked.*"${first.name}"`));
-  expect(flat(revocation.text)).toMatch(/retired_tokens/);
+  expect(oneLine(revocation.text)).toMatch(new RegExp(`Retired MLP token will be revoked.*"${first.name}"`));
+  expect(oneLine(revocation.text)).toMatch(/retired_tokens/);
   await w.apply();
   expect(await tokenAccepted(emulator.url, first.value)).toBe(false);
   expect(await tokenAccepted(emulator.url, second.value)).toBe(true);
   expect((await current(w)).retired).toEqual([]);
-  expect(tokenNames()).toEqual([second.name]);
+  expect(projectTokenNames(suite.emulator)).toEqual([second.name]);
   expect((await w.plan()).changes).toBe(false);
 
   // Time-based rotation (rotate_after) keeps the overlap too; destroy then deletes current and retired.
@@ -89,9 +77,9 @@ test('GIVEN previous_token_grace WHEN the token rotates (triggers, then time) TH
   const third = await current(w);
   expect(third.retired.map((r) => r.name)).toEqual([second.name]);
   expect(await tokenAccepted(emulator.url, second.value)).toBe(true);
-  expect(tokenNames()).toEqual([second.name, third.name].sort());
+  expect(projectTokenNames(suite.emulator)).toEqual([second.name, third.name].sort());
   await w.destroy();
-  expect(tokenNames()).toEqual([]);
+  expect(projectTokenNames(suite.emulator)).toEqual([]);
   await w.assertNoSecrets([emulator.adminToken, first.value, second.value, third.value]);
 });
 
@@ -100,7 +88,7 @@ test('GIVEN previous_token_grace with a fixed name WHEN validated THEN it is ref
   w.writeConfig({ resource: { mlp_access_token: { svc: { name: 'svc', previous_token_grace: '1h' } } } });
   await w.init();
   const plan = await w.plan([], { check: false });
-  expect(flat(plan.text)).toMatch(/Conflicting previous_token_grace and name/);
+  expect(oneLine(plan.text)).toMatch(/Conflicting previous_token_grace and name/);
   expect(suite.emulator.counters()).toMatchObject({ mint: 0, redeem: 0 });
   await w.assertNoSecrets([suite.emulator.adminToken]);
 });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
-import { E2EWorkdir, assertNoSecrets, killMarked, processesMarked, tokenAccepted } from './harness';
+import { E2EWorkdir, assertNoSecrets, killMarked, processesMarked, tokenAccepted, projectTokenNames } from './harness';
 import { type RecordingProxy, addStoredTexts, ageDecrypt, ageKeyPair, startRecordingProxy } from './secrets-harness';
 
 jest.setTimeout(240_000);
@@ -43,14 +43,6 @@ function workdir(name: string, token: string | undefined = emulator.adminToken, 
   return w;
 }
 
-function projectTokens(): string[] {
-  return emulator
-    .tokens()
-    .map((t) => t.name)
-    .filter((n) => n !== 'emulator-admin')
-    .sort();
-}
-
 /** Every secret of the scenario: the admin token and whatever the API answered with. */
 function allSecrets(): string[] {
   return [emulator.adminToken, ...proxy.secrets()];
@@ -71,9 +63,9 @@ describe('ephemeral mlp_access_token with real Terraform', () => {
     await w.run(['plan', '-input=false', '-no-color', `-out=${planFile}`]);
     // The plan minted a token (opened), read who-am-I with it, and deleted it (closed).
     expect(emulator.counters().redeem).toBeGreaterThan(redeemsBefore);
-    expect(projectTokens()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
     await w.apply([planFile]);
-    expect(projectTokens()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
 
     const outputs = await w.tf.outputs();
     expect(outputs.eph_name!.value).toMatch(/^eph-[a-z0-9]{12}$/);
@@ -83,7 +75,7 @@ describe('ephemeral mlp_access_token with real Terraform', () => {
 
     // A plain apply (no plan file) opens and closes again: still nothing left.
     await w.apply();
-    expect(projectTokens()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
 
     const secrets = allSecrets();
     expect(proxy.secrets().length).toBeGreaterThanOrEqual(4);
@@ -112,13 +104,13 @@ describe('ephemeral mlp_access_token redeeming a registration token', () => {
     expect(plan.text).not.toMatch(/Error/);
     // Redeemed by the plan's open, deleted by its close.
     expect(emulator.registerTokens().map((r) => r.name)).not.toContain('eph-redeemed');
-    expect(projectTokens()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
 
     const minted = await w.run(['apply', '-input=false', '-no-color', '-auto-approve'], { env: { TF_VAR_reg: reg }, check: false });
     expect(minted.code).toBe(1);
     expect(minted.stderr).toMatch(/Registration token cannot be redeemed/);
     expect(minted.stderr.replace(/\s+/g, ' ')).toMatch(/opens an ephemeral resource at plan and again at apply/);
-    expect(projectTokens()).toEqual([]);
+    expect(projectTokenNames(emulator)).toEqual([]);
     await w.assertNoSecrets(allSecrets());
   });
 });
@@ -180,7 +172,7 @@ describe('register_token_wo with real Terraform', () => {
     await team.apply([planFile]);
     const state = (await team.resource('mlp_access_token.team'))!;
     expect(state).toMatchObject({ name: 'team-ci', role: 'user', register_token_wo: null, register_token_wo_version: 1 });
-    expect(projectTokens()).toEqual(['team-ci']);
+    expect(projectTokenNames(emulator)).toEqual(['team-ci']);
     expect(emulator.tokens().find((t) => t.name === 'team-ci')!.id).toBe(state.id);
     expect((await team.plan()).changes).toBe(false);
 
@@ -301,7 +293,7 @@ describe('sealed values with real Terraform and the age CLI', () => {
     await team.apply([teamPlan]);
     const value = ageDecrypt((await team.run(['output', '-raw', 'team_sealed_value'])).stdout, consumerKey.identityFile);
     expect(await tokenAccepted(emulator.url, value)).toBe(true);
-    expect(projectTokens()).toEqual(['handoff-team']);
+    expect(projectTokenNames(emulator)).toEqual(['handoff-team']);
     expect(await team.resource('mlp_access_token.team')).toMatchObject({ name: 'handoff-team', value: null, register_token_wo: null });
 
     const secrets = allSecrets();

@@ -311,6 +311,21 @@ export function killMarked(marker: string): void {
   }
 }
 
+/**
+ * Kills what {@link processesMarked} finds until nothing is left, for a run killed on purpose: the
+ * process that was killed may have started another one in between (Terraform starting a provider).
+ * Resolves with what is still there after `timeoutMs` (nothing, normally).
+ */
+export async function killMarkedUntilGone(marker: string, timeoutMs = 5_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    killMarked(marker);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const left = processesMarked(marker);
+    if (left.length === 0 || Date.now() >= deadline) return left;
+  }
+}
+
 /** What {@link emulatorSuite} gives a test file. */
 export interface EmulatorSuite {
   /** The running emulator (from the file's first `beforeAll` on). */

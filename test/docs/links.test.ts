@@ -1,6 +1,6 @@
 /**
  * Every document the project links to lives in the project: each relative link in each Markdown
- * file of the repository resolves to a file or folder inside the repository (no `../shared/...`, no
+ * file of the repository resolves to a file or folder inside the repository (nothing above the repository root, no
  * page that was renamed away), and no document points at a path outside it in prose either.
  */
 import * as fs from 'node:fs';

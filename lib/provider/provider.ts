@@ -4,27 +4,19 @@
  * this module never makes a decision about tokens.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { ENV_TOKEN, PROVIDER_ATTRS } from '../constants';
-import { registerSecret } from '../contract/redact';
-import { warnIfTlsVerificationDisabled } from '../client/tls-warning';
 import { ProviderApi } from './api';
 import { readyForApiCalls } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
-import { type CtyType, type ObjectValue, type Value, conformJson, decodeDynamic, encodeDynamic, UNKNOWN } from './codec';
-import {
-  providerSchema,
-  resolveProviderSettings,
-  tokenShapeProblem,
-  validateProviderConfig,
-  endpointProblem,
-  type ProviderSettings,
-} from './config';
+import { type ObjectValue, conformJson, decodeDynamic, encodeDynamic, UNKNOWN } from './codec';
+import { providerSchema, validateProviderConfig, type ProviderSettings } from './config';
+import { configure, providerConfigOf } from './configure';
 import { type Diagnostic, DiagnosticError, Diagnostics, diag } from './diagnostics';
 import type { DataSourceHandler, EphemeralResourceHandler, HandlerContext, ResourceHandler } from './handler';
 import { log } from './log';
 import type * as proto from './protocol';
+import { type Registered, decodeNullable, decodeObject, encodeState, register, registerSecrets } from './registered';
 import { type Reply, unary } from './rpc';
-import { type BlockSchema, objectTypeOf, sensitiveAttributes, toProtoSchema, writeOnlyAttributes } from './schema';
+import { objectTypeOf, toProtoSchema } from './schema';
 import { secretsDiag } from './secrets-diagnostics';
 import { SEALED_VALUE, isSealable, planSealing, sealCreated, validateSealTo } from './sealing';
 
@@ -38,13 +30,6 @@ export interface ProviderOptions {
   /** Builds the API access from the settings. @default {@link ProviderApi} */
   readonly api?: (settings: ProviderSettings) => ProviderApi;
   readonly env?: NodeJS.ProcessEnv;
-}
-
-interface Registered<H> {
-  readonly handler: H;
-  readonly type: CtyType;
-  readonly sensitive: readonly string[];
-  readonly writeOnly: readonly string[];
 }
 
 export const SERVER_CAPABILITIES: proto.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: true };
@@ -100,34 +85,8 @@ export class Provider {
   }
 
   configureProvider(req: proto.ConfigureProviderRequest): Reply<proto.WithDiagnostics> {
-    const config = this.#decodeProviderConfig(req.config);
-    const problems = validateProviderConfig(config);
-    if (problems.some((d) => d.severity === 'error')) return { diagnostics: problems };
-    const settings = resolveProviderSettings(config, this.#env);
-    if (!settings.unknown.includes('endpoint')) {
-      const problem = endpointProblem(settings.endpoint);
-      if (problem)
-        return {
-          diagnostics: [...problems, diag.invalidEndpoint(`${problem} (from ${config.endpoint === null ? 'MLP_ENDPOINT' : 'endpoint'})`)],
-        };
-    }
-    // A token from MLP_TOKEN was not seen by validate; judge its shape here, before any API call.
-    const tokenProblem = settings.token !== undefined && config.token === null ? tokenShapeProblem(settings.token) : undefined;
-    if (tokenProblem) {
-      return {
-        diagnostics: [
-          ...problems,
-          diag.invalidAttribute(
-            [PROVIDER_ATTRS.token],
-            `${tokenProblem} (from ${ENV_TOKEN})`,
-            `Set ${ENV_TOKEN} to the access token's value exactly as the console or the API showed it`,
-          ),
-        ],
-      };
-    }
-    // Once per process: in the log (stderr, as hclog) and as a warning Terraform shows, since
-    // Terraform keeps plugin stderr in its own log only.
-    if (warnIfTlsVerificationDisabled(this.#env, (line) => log('warn', line.trimEnd()))) problems.push(diag.tlsVerificationDisabled());
+    const { diagnostics: problems, settings } = configure(this.#decodeProviderConfig(req.config), this.#env);
+    if (!settings) return { diagnostics: problems };
     void this.#api?.close();
     this.#api = this.#makeApi(settings);
     log(
@@ -141,7 +100,7 @@ export class Provider {
 
   validateResourceConfig(req: proto.ValidateResourceConfigRequest): Reply<proto.WithDiagnostics> {
     const r = this.#resource(req.type_name);
-    const config = this.#decodeObject(r, req.config);
+    const config = decodeObject(r, req.config);
     const diagnostics = new Diagnostics();
     // A client that does not announce write-only attributes (Terraform < 1.11) would store the
     // value in the state like any other: refuse before anything is planned.
@@ -170,22 +129,22 @@ export class Provider {
       req.version === current
         ? (conformJson(stored, r.type) as ObjectValue)
         : r.handler.upgrade(Number(req.version), stored, { diagnostics });
-    this.#registerSecrets(r, upgraded);
-    return { upgraded_state: encodeDynamic(withoutWriteOnly(r, upgraded), r.type), diagnostics: diagnostics.items };
+    registerSecrets(r, upgraded);
+    return { upgraded_state: encodeState(r, upgraded), diagnostics: diagnostics.items };
   }
 
   async readResource(req: proto.ReadResourceRequest): Promise<Reply<proto.ReadResourceResponse>> {
     const r = this.#resource(req.type_name);
-    const state = this.#decodeObject(r, req.current_state);
+    const state = decodeObject(r, req.current_state);
     const ctx = this.#context('read');
     const next = await r.handler.read(state, ctx);
-    return { new_state: encodeDynamic(withoutWriteOnly(r, next), r.type), private: req.private, diagnostics: ctx.diagnostics.items };
+    return { new_state: encodeState(r, next), private: req.private, diagnostics: ctx.diagnostics.items };
   }
 
   async planResourceChange(req: proto.PlanResourceChangeRequest): Promise<Reply<proto.PlanResourceChangeResponse>> {
     const r = this.#resource(req.type_name);
-    const prior = this.#decodeNullable(r, req.prior_state);
-    const proposed = this.#decodeNullable(r, req.proposed_new_state);
+    const prior = decodeNullable(r, req.prior_state);
+    const proposed = decodeNullable(r, req.proposed_new_state);
     if (proposed === null) {
       // Destroy: nothing to decide (deletion itself is forgiving), but a destroy the credentials
       // cannot carry out fails here, at plan, rather than halfway through the apply.
@@ -193,7 +152,7 @@ export class Provider {
       if (prior !== null) await r.handler.planDestroy(prior, ctx);
       return { planned_state: encodeDynamic(null, r.type), planned_private: req.prior_private, diagnostics: ctx.diagnostics.items };
     }
-    const config = this.#decodeObject(r, req.config);
+    const config = decodeObject(r, req.config);
     const ctx = this.#context('plan');
     const result = await r.handler.plan({ prior, proposed, config }, ctx);
     const replaces = prior !== null && result.requiresReplace.length > 0;
@@ -201,7 +160,7 @@ export class Provider {
       ? planSealing(prior, result.planned, replaces || result.reissues === true, ctx.diagnostics)
       : result.planned;
     return {
-      planned_state: encodeDynamic(withoutWriteOnly(r, planned), r.type),
+      planned_state: encodeState(r, planned),
       requires_replace: prior === null ? [] : result.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })),
       planned_private: req.prior_private,
       diagnostics: ctx.diagnostics.items,
@@ -210,9 +169,9 @@ export class Provider {
 
   async applyResourceChange(req: proto.ApplyResourceChangeRequest): Promise<Reply<proto.ApplyResourceChangeResponse>> {
     const r = this.#resource(req.type_name);
-    const prior = this.#decodeNullable(r, req.prior_state);
-    const planned = this.#decodeNullable(r, req.planned_state);
-    const config = this.#decodeNullable(r, req.config) ?? {};
+    const prior = decodeNullable(r, req.prior_state);
+    const planned = decodeNullable(r, req.planned_state);
+    const config = decodeNullable(r, req.config) ?? {};
     const ctx = this.#context('apply');
     let next: ObjectValue | null;
     if (planned === null) {
@@ -227,15 +186,15 @@ export class Provider {
       // A secret made in place (a re-issue) is sealed as at create: planned unknown means a new one.
       if (next && isSealable(r.handler.schema) && planned[SEALED_VALUE] === UNKNOWN) next = await sealCreated(next, ctx.diagnostics);
     }
-    if (next) this.#registerSecrets(r, next);
-    return { new_state: encodeDynamic(withoutWriteOnly(r, next), r.type), diagnostics: ctx.diagnostics.items };
+    if (next) registerSecrets(r, next);
+    return { new_state: encodeState(r, next), diagnostics: ctx.diagnostics.items };
   }
 
   /** When apply throws, Terraform keeps what existed before: the prior state (null for a create). */
   applyFallback(req: proto.ApplyResourceChangeRequest): Omit<proto.ApplyResourceChangeResponse, 'diagnostics'> {
     const r = this.#resources.get(req.type_name);
     if (!r) return {};
-    return { new_state: encodeDynamic(this.#decodeNullable(r, req.prior_state), r.type) };
+    return { new_state: encodeDynamic(decodeNullable(r, req.prior_state), r.type) };
   }
 
   /** When read throws, the state stays as it was. */
@@ -247,9 +206,9 @@ export class Provider {
     const r = this.#resource(req.type_name);
     const ctx = this.#context('import');
     const state = await r.handler.import(req.id, ctx);
-    this.#registerSecrets(r, state);
+    registerSecrets(r, state);
     return {
-      imported_resources: [{ type_name: req.type_name, state: encodeDynamic(withoutWriteOnly(r, state), r.type) }],
+      imported_resources: [{ type_name: req.type_name, state: encodeState(r, state) }],
       diagnostics: ctx.diagnostics.items,
     };
   }
@@ -258,7 +217,7 @@ export class Provider {
 
   validateDataResourceConfig(req: proto.ValidateDataResourceConfigRequest): Reply<proto.WithDiagnostics> {
     const d = this.#dataSource(req.type_name);
-    const config = this.#decodeObject(d, req.config);
+    const config = decodeObject(d, req.config);
     const diagnostics = new Diagnostics();
     d.handler.validate(config, { diagnostics });
     return { diagnostics: diagnostics.items };
@@ -266,10 +225,10 @@ export class Provider {
 
   async readDataSource(req: proto.ReadDataSourceRequest): Promise<Reply<proto.ReadDataSourceResponse>> {
     const d = this.#dataSource(req.type_name);
-    const config = this.#decodeObject(d, req.config);
+    const config = decodeObject(d, req.config);
     const ctx = this.#context('read data source');
     const state = await d.handler.read(config, ctx);
-    this.#registerSecrets(d, state);
+    registerSecrets(d, state);
     return { state: encodeDynamic(state, d.type), diagnostics: ctx.diagnostics.items };
   }
 
@@ -277,7 +236,7 @@ export class Provider {
 
   validateEphemeralResourceConfig(req: proto.ValidateEphemeralResourceConfigRequest): Reply<proto.WithDiagnostics> {
     const e = this.#ephemeralResource(req.type_name);
-    const config = this.#decodeObject(e, req.config);
+    const config = decodeObject(e, req.config);
     const diagnostics = new Diagnostics();
     e.handler.validate(config, { diagnostics });
     return { diagnostics: diagnostics.items };
@@ -285,7 +244,7 @@ export class Provider {
 
   async openEphemeralResource(req: proto.OpenEphemeralResourceRequest): Promise<Reply<proto.OpenEphemeralResourceResponse>> {
     const e = this.#ephemeralResource(req.type_name);
-    const config = this.#decodeObject(e, req.config);
+    const config = decodeObject(e, req.config);
     // Terraform opens only with a wholly known configuration; validation runs again, since an
     // unknown ttl at validate time was not checked then.
     const diagnostics = new Diagnostics();
@@ -293,7 +252,7 @@ export class Provider {
     if (diagnostics.hasErrors) return { diagnostics: diagnostics.items };
     const ctx = this.#context('open');
     const opened = await e.handler.open(config, ctx);
-    this.#registerSecrets(e, opened.result);
+    registerSecrets(e, opened.result);
     return {
       result: encodeDynamic(opened.result, e.type),
       private: opened.private,
@@ -402,67 +361,8 @@ export class Provider {
   }
 
   #decodeProviderConfig(dv: proto.DynamicValue | undefined): ObjectValue {
-    const value = decodeDynamic(dv, this.#providerType);
-    const config = asObject(value, providerSchema);
-    const token = config.token;
-    if (typeof token === 'string') registerSecret(token);
-    return config;
+    return providerConfigOf(decodeDynamic(dv, this.#providerType));
   }
-
-  #decodeNullable(
-    r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>,
-    dv: proto.DynamicValue | undefined,
-  ): ObjectValue | null {
-    const value = decodeDynamic(dv, r.type);
-    if (value === null) return null;
-    const obj = asObject(value, r.handler.schema);
-    this.#registerSecrets(r, obj);
-    return obj;
-  }
-
-  #decodeObject(
-    r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>,
-    dv: proto.DynamicValue | undefined,
-  ): ObjectValue {
-    return this.#decodeNullable(r, dv) ?? nullObject(r.handler.schema);
-  }
-
-  /** Every sensitive value this process sees joins the redactor before anything could print it. */
-  #registerSecrets(r: Registered<ResourceHandler | DataSourceHandler | EphemeralResourceHandler>, obj: ObjectValue | null): void {
-    if (!obj) return;
-    for (const name of r.sensitive) {
-      const v = obj[name];
-      if (typeof v === 'string') registerSecret(v);
-    }
-  }
-}
-
-function register<H extends { schema: BlockSchema }>(handler: H): Registered<H> {
-  return {
-    handler,
-    type: objectTypeOf(handler.schema),
-    sensitive: sensitiveAttributes(handler.schema),
-    writeOnly: writeOnlyAttributes(handler.schema),
-  };
-}
-
-/** Terraform never plans or stores a write-only attribute: every planned and new state holds null for it. */
-function withoutWriteOnly<T extends ObjectValue | null>(r: { readonly writeOnly: readonly string[] }, obj: T): T {
-  if (obj === null || r.writeOnly.length === 0) return obj;
-  const out: Record<string, Value> = { ...obj };
-  for (const name of r.writeOnly) out[name] = null;
-  return out as T;
-}
-
-/** A wholly unknown object (config during validation) reads as an object of unknowns. */
-function asObject(value: Value, schema: BlockSchema): ObjectValue {
-  if (value === UNKNOWN) return Object.fromEntries(Object.keys(schema.attributes).map((k) => [k, UNKNOWN]));
-  if (value === null) return nullObject(schema);
-  return value as ObjectValue;
-}
-
-function nullObject(schema: BlockSchema): ObjectValue {
-  return Object.fromEntries(Object.keys(schema.attributes).map((k) => [k, null]));
 }
 
 export type { Diagnostic };

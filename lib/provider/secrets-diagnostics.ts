@@ -1,16 +1,9 @@
 /**
  * The named diagnostics of the secrets-out-of-state features (the ephemeral access token, write-only
- * inputs, sealed values), beside the provider's main set in `diagnostics.ts`: the same shape, the
- * same redaction on the way out (every diagnostic passes `toProtoDiagnostic`).
+ * inputs, sealed values), beside the provider's main set in `diagnostics/messages.ts`: the same
+ * shape, the same redaction on the way out (every diagnostic passes `toProtoDiagnostic`).
  */
-import type { Diagnostic } from './diagnostics';
-
-function error(summary: string, detail: string, attribute?: readonly string[]): Diagnostic {
-  return { severity: 'error', summary, detail, attribute };
-}
-function warning(summary: string, detail: string, attribute?: readonly string[]): Diagnostic {
-  return { severity: 'warning', summary, detail, attribute };
-}
+import { type Diagnostic, errorDiagnostic as error, warningDiagnostic as warning } from './diagnostics/model';
 
 export const secretsDiag = {
   // ---- write-only attributes ----

@@ -1,58 +1,9 @@
 /**
- * Every diagnostic the provider reports comes from a named factory here: a short summary, a detail
- * that says what to do, and optionally the attribute it is about (so Terraform points at the line of
- * configuration). Everything passes the redactor on the way out, so no secret reaches Terraform's
- * output, its logs or our stderr (the random provider's `internal/diagnostics`, cdktf's `lib/errors.ts`).
+ * The named factories, one per thing that can go wrong or deserves a notice: each says what happened
+ * and what to do, in the words a Terraform user reads, so a message is written once and changed in
+ * one place. The model they build is `model.ts`'s; redaction happens on the way out, in `proto.ts`.
  */
-import { MlpConfigurationError, MlpError, MlpForbiddenError, MlpUnauthorizedError, describeError } from '../client/errors';
-import { redact } from '../contract/redact';
-import { escapeControls } from '../contract/text';
-import { SCOPE_MANAGE } from '../contract/routes';
-import type * as proto from './protocol';
-import { SEVERITY } from './protocol';
-
-export type Severity = 'error' | 'warning';
-/** Attribute names and list indexes/map keys, from the root of the object. */
-export type AttributePathSteps = readonly (string | number)[];
-
-export interface Diagnostic {
-  readonly severity: Severity;
-  readonly summary: string;
-  readonly detail: string;
-  readonly attribute?: AttributePathSteps | undefined;
-}
-
-/** Thrown by handlers to stop with one or more diagnostics (the RPC wrapper reports them). */
-export class DiagnosticError extends Error {
-  readonly code = 'DIAGNOSTIC';
-  readonly diagnostics: readonly Diagnostic[];
-  constructor(...diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.summary).join('; '));
-    this.name = 'DiagnosticError';
-    this.diagnostics = diagnostics;
-  }
-}
-
-/** A per-call collection handlers add warnings (and non-fatal errors) to. */
-export class Diagnostics {
-  readonly #items: Diagnostic[] = [];
-  add(...items: readonly Diagnostic[]): void {
-    this.#items.push(...items);
-  }
-  get hasErrors(): boolean {
-    return this.#items.some((d) => d.severity === 'error');
-  }
-  get items(): readonly Diagnostic[] {
-    return this.#items;
-  }
-}
-
-function error(summary: string, detail: string, attribute?: AttributePathSteps): Diagnostic {
-  return { severity: 'error', summary, detail, attribute };
-}
-function warning(summary: string, detail: string, attribute?: AttributePathSteps): Diagnostic {
-  return { severity: 'warning', summary, detail, attribute };
-}
+import { type AttributePathSteps, type Diagnostic, describeThrown, errorDiagnostic as error, warningDiagnostic as warning } from './model';
 
 const ADMIN_TOKEN_HOW =
   'Set `token` in the provider "mlp" block (or the MLP_TOKEN environment variable) to an Administrator token: one made in the VK Cloud console with the Administrator role, or redeemed from a registration token minted with role "admin".';
@@ -359,45 +310,6 @@ export const diag = {
     );
   },
 };
-
-/**
- * The diagnostic for an error the client threw while trying to `operation` (e.g. "delete the token
- * \"ci\""); anything that is not a client error is returned as an internal error.
- */
-export function fromClientError(operation: string, err: unknown): Diagnostic {
-  if (err instanceof DiagnosticError) return err.diagnostics[0] ?? diag.internal(operation, err);
-  if (!(err instanceof MlpError)) return diag.internal(operation, err);
-  if (err instanceof MlpForbiddenError && err.reason === 'missing-scope' && err.missingScopes.includes(SCOPE_MANAGE)) {
-    return diag.needsAdministrator(operation);
-  }
-  if (err instanceof MlpConfigurationError && err.reason === 'missing-token') return diag.missingAdminToken(operation);
-  if (err instanceof MlpUnauthorizedError || (err instanceof MlpForbiddenError && err.route === 'exchange')) {
-    return diag.providerTokenRejected(operation, describeError(err).detail);
-  }
-  return diag.apiError(operation, describeError(err));
-}
-
-/** `error.name: message` for anything thrown, redacted. */
-export function describeThrown(err: unknown): string {
-  if (err instanceof Error) return redact(`${err.name}: ${err.message}`);
-  return redact(String(err));
-}
-
-/** The protocol form, redacted (the only way a diagnostic leaves the provider). */
-export function toProtoDiagnostic(d: Diagnostic, extraSecrets: readonly string[] = []): proto.Diagnostic {
-  const out: proto.Diagnostic = {
-    severity: d.severity === 'error' ? SEVERITY.ERROR : SEVERITY.WARNING,
-    // Control characters (from API text, or a name) are escaped: none reaches Terraform's output raw.
-    summary: escapeControls(redact(d.summary, extraSecrets)),
-    detail: escapeControls(redact(d.detail, extraSecrets), { keepNewlines: true }),
-  };
-  if (d.attribute && d.attribute.length > 0) {
-    out.attribute = {
-      steps: d.attribute.map((step) => (typeof step === 'number' ? { element_key_int: step } : { attribute_name: step })),
-    };
-  }
-  return out;
-}
 
 /** What a diagnostic tells about a token that exists outside the state (never its value). */
 export interface ExistingToken {

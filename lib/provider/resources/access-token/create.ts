@@ -12,20 +12,20 @@
  * rotation is an in-place update that keeps the old token working for a while (see `overlap.ts`).
  */
 import { randomInt } from 'node:crypto';
-import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, ROLES } from '../../constants';
-import { durationProblem, formatDuration, parseDuration } from '../../contract/duration';
-import { MlpConflictError, MlpError, MlpForbiddenError } from '../../client/errors';
-import type { IssuedAccessToken, TokenInfo } from '../../client/types';
-import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../contract/validation';
-import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../codec';
-import { tokenInfoValue } from '../data-sources/token';
-import { type Diagnostic, DiagnosticError, diag, fromClientError } from '../diagnostics';
-import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../handler';
-import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
-import { sealAttributes } from '../sealing';
-import { redeemedToken, validateWriteOnlyRedeem, writeOnlyRedeemAttributes } from './write-only';
-import { type RetiredToken, RETIRED_TOKEN_TYPE, isDue, retiredOf, retiredValue, graceProblem, revokeAfter } from './overlap';
-import { nameLedger, noteHeld, requireAdministrator, unmanagedTokenNamed } from './preflight';
+import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, ROLES } from '../../../constants';
+import { durationProblem, formatDuration, parseDuration } from '../../../contract/duration';
+import { MlpConflictError, MlpError, MlpForbiddenError } from '../../../client/errors';
+import type { IssuedAccessToken, TokenInfo } from '../../../client/types';
+import { NAME_PREFIX_SUFFIX_LENGTH, nameProblem, namePrefixProblem } from '../../../contract/validation';
+import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../../codec';
+import { tokenInfoValue } from '../../data-sources/token';
+import { type Diagnostic, DiagnosticError, diag, fromClientError } from '../../diagnostics';
+import type { ApplyRequest, HandlerContext, PlanRequest, PlanResult, ResourceHandler, TokenApi, ValidateContext } from '../../handler';
+import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../../schema';
+import { sealAttributes } from '../../sealing';
+import { redeemedToken, validateWriteOnlyRedeem, writeOnlyRedeemAttributes } from '../write-only';
+import { type RetiredToken, RETIRED_TOKEN_TYPE, isDue, retiredOf, retiredValue, graceProblem, revokeAfter } from '../overlap';
+import { nameLedger, noteHeld, requireAdministrator, unmanagedTokenNamed } from '../preflight';
 import {
   type Maybe,
   formatTime,
@@ -36,7 +36,7 @@ import {
   parseTime,
   sameDuration,
   triggersChanged,
-} from '../values';
+} from '../../values';
 
 /** Lifetime of the registration token minted for an immediate redeem: short, so a lost one expires soon. */
 export const CREATE_REGISTER_TOKEN_TTL = '5m';

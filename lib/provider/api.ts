@@ -11,6 +11,7 @@ import { MlpForbiddenError } from '../client/errors';
 import { DiagnosticError, diag } from './diagnostics';
 import type { ApiAccess, TokenApi } from './handler';
 import { log } from './log';
+import { type NameLedger, newNameLedger } from './name-ledger';
 
 /** How long a settled list is reused: long enough for one refresh walk, short enough to see changes. */
 export const SHARED_LIST_TTL_MS = 2_000;
@@ -62,6 +63,7 @@ export class ProviderApi implements ApiAccess {
   #nextFreshList: Promise<TokenInfo[]> | undefined;
   #whoAmI: Promise<TokenInfo> | undefined;
   #firstList: Promise<readonly TokenInfo[]> | undefined;
+  readonly names: NameLedger = newNameLedger();
 
   // `#private`: the settings hold the provider's token, which must not show in util.inspect or
   // JSON.stringify of this object (a test failure print, a debugger, a logger).

@@ -10,6 +10,7 @@ import type { Secret } from '../client/secret';
 import type { Clock } from './clock';
 import type { ObjectValue } from './codec';
 import type { Diagnostic, Diagnostics } from './diagnostics';
+import type { NameLedger } from './name-ledger';
 import type { BlockSchema } from './schema';
 
 /** The part of the MLP client the resources use (the real `MlpClient` fits it; tests pass fakes). */
@@ -68,6 +69,8 @@ export interface ApiAccess {
    * (e.g. `plan -refresh=false`), asks who-am-I once. Never fails; the local clock is the fallback.
    */
   syncClock(): Promise<void>;
+  /** What this process learned about token names since its first list (see {@link tokensOnce}). */
+  readonly names: NameLedger;
 }
 
 /** What every handler method gets. */

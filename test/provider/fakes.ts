@@ -6,6 +6,7 @@ import { parseDuration } from '../../lib/contract/duration';
 import type { Clock } from '../../lib/provider/clock';
 import { DiagnosticError, Diagnostics, diag } from '../../lib/provider/diagnostics';
 import type { ApiAccess, HandlerContext, TokenApi } from '../../lib/provider/handler';
+import { newNameLedger } from '../../lib/provider/name-ledger';
 
 type Route = 'whoami' | 'list' | 'mint' | 'redeem' | 'delete';
 
@@ -131,6 +132,7 @@ export function fakeAccess(api: FakeMlp, hasToken = true, role: 'admin' | 'user'
     listTokensStartedNow: () => admin.listTokens(),
     invalidateList: () => undefined,
     syncClock: async () => undefined,
+    names: newNameLedger(),
   };
 }
 

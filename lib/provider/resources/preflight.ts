@@ -5,29 +5,17 @@
  * applied fails here, with the message the apply would have given, before anything changed.
  *
  * What this process itself learned about names (tokens the state holds, tokens it created or deleted)
- * lives in a ledger per provider configuration: the first list is a snapshot, and the ledger is what
- * keeps it true while the process works.
+ * lives in the ledger that the provider configuration's API access owns (see `name-ledger.ts`): the
+ * first list is a snapshot, and the ledger is what keeps it true while the process works.
  */
 import type { TokenInfo } from '../../client/types';
 import { DiagnosticError, diag, fromClientError } from '../diagnostics';
-import type { ApiAccess, HandlerContext } from '../handler';
+import type { HandlerContext } from '../handler';
+import type { NameLedger } from '../name-ledger';
 
-/** What one provider process learned about names, per provider configuration. */
-export interface NameLedger {
-  /** Names this process created: a conflict on one is a second resource with the same name. */
-  readonly created: Set<string>;
-  /** Names this process deleted: the first list's entry of that name is gone. */
-  readonly deleted: Set<string>;
-  /** Names the state holds (seen in a refresh or a plan), with the ids it holds them with (null: not known yet). */
-  readonly held: Map<string, Set<string | null>>;
-}
-
-const ledgers = new WeakMap<ApiAccess, NameLedger>();
-
+/** This provider configuration's ledger of names (it belongs to the configuration's API access). */
 export function nameLedger(ctx: HandlerContext): NameLedger {
-  let ledger = ledgers.get(ctx.api);
-  if (!ledger) ledgers.set(ctx.api, (ledger = { created: new Set(), deleted: new Set(), held: new Map() }));
-  return ledger;
+  return ctx.api.names;
 }
 
 /** Notes that the state holds a token of `name` (with `id`, or none recorded yet). */

@@ -27,7 +27,7 @@ import {
   sensitiveString,
   stringMapToTerraform,
   checkSameCdktf,
-} from './internal';
+} from './private/validation';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 import {
   type MlpSealProps,

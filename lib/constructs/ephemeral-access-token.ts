@@ -26,7 +26,7 @@ import {
   hclString,
   sensitiveString,
   checkSameCdktf,
-} from './internal';
+} from './private/validation';
 import type { MlpRole } from './options';
 
 export interface MlpEphemeralAccessTokenProps {

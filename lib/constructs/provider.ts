@@ -19,7 +19,7 @@ import {
   isReference,
   literal,
   checkSameCdktf,
-} from './internal';
+} from './private/validation';
 
 /** Configuration of the `mlp` Terraform provider. Every field is optional. */
 export interface MlpProviderProps {

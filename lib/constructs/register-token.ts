@@ -23,7 +23,7 @@ import {
   sensitiveString,
   stringMapToTerraform,
   checkSameCdktf,
-} from './internal';
+} from './private/validation';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
 

@@ -7,7 +7,7 @@ import { TerraformOutput, type TerraformElement, Token } from 'cdktf';
 import { ACCESS_TOKEN_ATTRS as A } from '../constants';
 import { recipientProblem } from '../seal/recipients';
 import * as errors from './errors';
-import { checkSecretIsReference, isReference } from './internal';
+import { checkSecretIsReference, isReference } from './private/validation';
 
 /** Sealing the value to age recipients (both token constructs). */
 export interface MlpSealProps {

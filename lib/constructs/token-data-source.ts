@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformDataSource } from 'cdktf';
 import { TOKEN_DATA_ATTRS as T, TOKEN_DATA_SOURCE } from '../constants';
-import { GENERATOR_METADATA, checkSameCdktf, metaArguments } from './internal';
+import { GENERATOR_METADATA, checkSameCdktf, metaArguments } from './private/validation';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokenDataSource}; it has no arguments of its own. */

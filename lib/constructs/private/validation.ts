@@ -26,12 +26,12 @@ import {
 } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { z } from 'zod';
-import { PROVIDER_TYPE, PROVIDER_VERSION } from '../constants';
-import { parseDuration } from '../contract/duration';
-import { durationSchema, namePrefixSchema, roleSchema, tokenNameSchema } from '../contract/rule-schemas';
-import * as errors from './errors';
-import type { MlpElementOptions, MlpValueOutputOptions } from './options';
-import { secretSourceProblem } from './secret-source';
+import { PROVIDER_TYPE, PROVIDER_VERSION } from '../../constants';
+import { parseDuration } from '../../contract/duration';
+import { durationSchema, namePrefixSchema, roleSchema, tokenNameSchema } from '../../contract/rule-schemas';
+import * as errors from '../errors';
+import type { MlpElementOptions, MlpValueOutputOptions } from '../options';
+import { secretSourceProblem } from '../secret-source';
 
 /** The generator metadata every mlp element carries (cdktf records it in the stack's metadata). */
 export const GENERATOR_METADATA: TerraformProviderGeneratorMetadata = {

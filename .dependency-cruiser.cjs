@@ -60,6 +60,14 @@ module.exports = {
       to: { path: '^lib/seal/seal\\.ts$' },
     },
     {
+      name: 'constructs-private-stays-private',
+      comment:
+        "lib/constructs/private/ is the construct files' shared plumbing (prop checks, value outputs, synth mapping), as aws-cdk's lib/private is: only the construct files and their tests import it, and lib/constructs/index.ts never re-exports it, so it is no part of the public API.",
+      severity: 'error',
+      from: { pathNot: '^(lib/constructs/(?!index\\.ts$)|test/)' },
+      to: { path: '^lib/constructs/private/' },
+    },
+    {
       name: 'provider-not-cdktf',
       comment:
         'The provider is a plain Node process started by Terraform: it never loads cdktf or constructs (peer dependencies of the construct library only, absent where the provider runs).',

@@ -2,16 +2,9 @@ import type { Construct } from 'constructs';
 import { TerraformResource, Token, type TerraformOutput } from 'cdktf';
 import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE } from '../constants';
 import * as errors from './errors';
+import { checkSameCdktf } from './private/cdktf-release';
 import {
   GENERATOR_METADATA,
-  addValueOutput,
-  checkDuration,
-  checkName,
-  checkNamePrefix,
-  checkRole,
-  checkRotationTriggers,
-  checkSecretIsReference,
-  checkSecretSource,
   definedAttributes,
   definedHcl,
   hclNumber,
@@ -19,15 +12,21 @@ import {
   hclString,
   hclStringList,
   hclStringMap,
-  instancesReference,
-  instancesValue,
   lifecycleWith,
-  literal,
   metaArguments,
-  sensitiveString,
   stringMapToTerraform,
-  checkSameCdktf,
+} from './private/synth';
+import {
+  checkDuration,
+  checkName,
+  checkNamePrefix,
+  checkRole,
+  checkRotationTriggers,
+  checkSecretIsReference,
+  checkSecretSource,
+  literal,
 } from './private/validation';
+import { addValueOutput, instancesReference, instancesValue, sensitiveString } from './private/value-output';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 import {
   type MlpSealProps,

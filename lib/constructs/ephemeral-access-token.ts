@@ -15,18 +15,10 @@ import { type ITerraformDependable, TerraformElement, type TerraformProvider } f
 import { EPHEMERAL_ACCESS_TOKEN_ATTRS as E, EPHEMERAL_MAX_TTL } from '../constants';
 import { parseDuration } from '../contract/duration';
 import * as errors from './errors';
-import {
-  GENERATOR_METADATA,
-  checkDuration,
-  checkNamePrefix,
-  checkRole,
-  checkSecretIsReference,
-  definedAttributes,
-  definedHcl,
-  hclString,
-  sensitiveString,
-  checkSameCdktf,
-} from './private/validation';
+import { checkSameCdktf } from './private/cdktf-release';
+import { GENERATOR_METADATA, definedAttributes, definedHcl, hclString } from './private/synth';
+import { checkDuration, checkNamePrefix, checkRole, checkSecretIsReference } from './private/validation';
+import { sensitiveString } from './private/value-output';
 import type { MlpRole } from './options';
 
 export interface MlpEphemeralAccessTokenProps {

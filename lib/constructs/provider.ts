@@ -6,20 +6,9 @@ import { MAX_RETRIES_LIMIT, endpointProblem } from '../contract/validation';
 import { timeoutSchema } from '../contract/rule-schemas';
 import { installProvider } from '../install/mirror';
 import * as errors from './errors';
-import {
-  GENERATOR_METADATA,
-  checkDuration,
-  checkIdentifier,
-  checkSecretIsReference,
-  checkSecretSource,
-  definedAttributes,
-  definedHcl,
-  hclNumber,
-  hclString,
-  isReference,
-  literal,
-  checkSameCdktf,
-} from './private/validation';
+import { checkSameCdktf } from './private/cdktf-release';
+import { GENERATOR_METADATA, definedAttributes, definedHcl, hclNumber, hclString } from './private/synth';
+import { checkDuration, checkIdentifier, checkSecretIsReference, checkSecretSource, isReference, literal } from './private/validation';
 
 /** Configuration of the `mlp` Terraform provider. Every field is optional. */
 export interface MlpProviderProps {

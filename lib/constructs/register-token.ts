@@ -2,28 +2,20 @@ import type { Construct } from 'constructs';
 import { TerraformResource, Token, type TerraformOutput } from 'cdktf';
 import { REGISTER_TOKEN_ATTRS as R, REGISTER_TOKEN_RESOURCE } from '../constants';
 import * as errors from './errors';
+import { checkSameCdktf } from './private/cdktf-release';
 import {
   GENERATOR_METADATA,
-  addValueOutput,
-  checkDuration,
-  checkName,
-  checkNamePrefix,
-  checkRole,
-  checkRotationTriggers,
   definedAttributes,
   definedHcl,
   hclString,
   hclStringMap,
   hclStringList,
-  instancesReference,
-  instancesValue,
   lifecycleWith,
-  literal,
   metaArguments,
-  sensitiveString,
   stringMapToTerraform,
-  checkSameCdktf,
-} from './private/validation';
+} from './private/synth';
+import { checkDuration, checkName, checkNamePrefix, checkRole, checkRotationTriggers, literal } from './private/validation';
+import { addValueOutput, instancesReference, instancesValue, sensitiveString } from './private/value-output';
 import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
 import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
 

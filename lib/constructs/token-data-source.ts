@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
 import { TerraformDataSource } from 'cdktf';
 import { TOKEN_DATA_ATTRS as T, TOKEN_DATA_SOURCE } from '../constants';
-import { GENERATOR_METADATA, checkSameCdktf, metaArguments } from './private/validation';
+import { checkSameCdktf } from './private/cdktf-release';
+import { GENERATOR_METADATA, metaArguments } from './private/synth';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokenDataSource}; it has no arguments of its own. */

@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
 import { ComplexList, ComplexObject, TerraformDataSource, type IInterpolatingParent } from 'cdktf';
 import { TOKENS_DATA_ATTRS, TOKENS_DATA_SOURCE, TOKEN_DATA_ATTRS as T } from '../constants';
-import { GENERATOR_METADATA, checkSameCdktf, metaArguments } from './private/validation';
+import { checkSameCdktf } from './private/cdktf-release';
+import { GENERATOR_METADATA, metaArguments } from './private/synth';
 import type { MlpElementOptions } from './options';
 
 /** Options of {@link MlpTokensDataSource}; it has no arguments of its own. */

@@ -76,6 +76,10 @@ describe('the layers, as dependency-cruiser checks them', () => {
       'lib/constructs/seals.ts':
         "export function s(): number {\n  return (require('../seal/seal') as { sealValue: number }).sealValue;\n}\n",
     },
+    'constructs-private-stays-private': {
+      'lib/constructs/private/validation.ts': 'export const literal = 1;\n',
+      'lib/constructs/index.ts': "export { literal } from './private/validation';\n",
+    },
     'provider-not-cdktf': { 'lib/provider/uses-cdktf.ts': "import { App } from 'cdktf';\nexport const app = App;\n" },
     'contract-is-the-bottom-layer': {
       'lib/contract/uses-client.ts': "import { client } from '../client/index';\nexport const c = client;\n",
@@ -100,6 +104,7 @@ describe('the layers, as dependency-cruiser checks them', () => {
     'install-and-seal-not-client-or-provider': 'lib/install/uses-client.ts',
     'synth-time-packages': 'lib/constructs/uses-undici.ts',
     'constructs-do-not-seal': 'lib/constructs/seals.ts',
+    'constructs-private-stays-private': 'lib/constructs/index.ts',
     'provider-not-cdktf': 'lib/provider/uses-cdktf.ts',
     'contract-is-the-bottom-layer': 'lib/contract/uses-client.ts',
     'contract-rules-without-zod': 'lib/contract/duration.ts',

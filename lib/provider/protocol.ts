@@ -1,6 +1,6 @@
 /**
  * The protocol messages as TypeScript sees them, and the gRPC service definitions built from the
- * compiled descriptor of `proto/*.proto`.
+ * compiled descriptor of `vendor/proto/*.proto` (`proto/descriptor.ts`).
  *
  * Field names are snake_case exactly as on the wire (`keepCase`); int64 fields read as numbers (no
  * value we exchange comes near 2^53); enums are numbers; repeated fields always arrive as arrays;

@@ -1,5 +1,5 @@
 import { DESCRIPTOR } from '../../lib/provider/proto/descriptor';
-import { compileDescriptor } from '../../lib/provider/proto/generate';
+import { compileDescriptor } from '../../tools/generate-proto';
 
 /** A namespace or message of the descriptor, as protobufjs writes it. */
 interface DescriptorNode {
@@ -20,7 +20,7 @@ function tfNode(dotted: string): DescriptorNode {
 const fieldId = (message: string, field: string): number | undefined => tfNode(message).fields?.[field]?.id;
 
 describe('the compiled protocol descriptor', () => {
-  test('matches the .proto files (regenerate with node dist/lib/provider/proto/generate.js)', () => {
+  test('matches the .proto files (regenerate with npm run generate:proto)', () => {
     expect(JSON.parse(JSON.stringify(compileDescriptor()))).toEqual(JSON.parse(JSON.stringify(DESCRIPTOR)));
   });
 

@@ -1,11 +1,10 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, type Value, decodeDynamic, encodeDynamic } from '../../lib/provider/codec';
-import { providerSchema } from '../../lib/provider/config';
 import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
 import { ephemeralAccessToken, ephemeralAccessTokenSchema } from '../../lib/provider/ephemeral/access-token';
 import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
-import { FakeMlp, context } from './fakes';
+import { FakeMlp, configureInProcess, context } from './fakes';
 
 const obj = (values: Record<string, Value>): ObjectValue => ({
   ...Object.fromEntries(Object.keys(ephemeralAccessTokenSchema.attributes).map((k) => [k, null])),
@@ -116,17 +115,9 @@ describe('ephemeral mlp_access_token', () => {
 
   test('GIVEN a ttl too long WHEN opened through the provider THEN nothing is minted', async () => {
     const provider = createProvider({ env: {} });
-    const providerType = objectTypeOf(providerSchema);
-    provider.configureProvider({
-      terraform_version: '1.11.4',
-      config: encodeDynamic(
-        {
-          ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])),
-          endpoint: 'http://127.0.0.1:1',
-          token: 'admin-0123456789abcdefghijklmnopqrstu',
-        },
-        providerType,
-      ),
+    configureInProcess(provider, {
+      endpoint: 'http://127.0.0.1:1',
+      token: 'admin-0123456789abcdefghijklmnopqrstu',
     });
     const type = objectTypeOf(ephemeralAccessTokenSchema);
     const reply = await provider.openEphemeralResource({ type_name: 'mlp_access_token', config: encodeDynamic(obj({ ttl: '48h' }), type) });

@@ -4,9 +4,13 @@ import { Secret } from '../../lib/client/secret';
 import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, TokenInfo } from '../../lib/client/types';
 import { parseDuration } from '../../lib/contract/duration';
 import type { Clock } from '../../lib/provider/clock';
+import { type Value, encodeDynamic } from '../../lib/provider/codec';
+import { providerSchema } from '../../lib/provider/config';
 import { DiagnosticError, Diagnostics, diag } from '../../lib/provider/diagnostics';
 import type { ApiAccess, HandlerContext, TokenApi } from '../../lib/provider/handler';
 import { newNameLedger } from '../../lib/provider/name-ledger';
+import type { Provider } from '../../lib/provider/provider';
+import { objectTypeOf } from '../../lib/provider/schema';
 
 type Route = 'whoami' | 'list' | 'mint' | 'redeem' | 'delete';
 
@@ -138,4 +142,13 @@ export function fakeAccess(api: FakeMlp, hasToken = true, role: 'admin' | 'user'
 
 export function context(clock: Clock, api: FakeMlp, hasToken = true, role: 'admin' | 'user' = 'admin'): HandlerContext {
   return { clock, api: fakeAccess(api, hasToken, role), diagnostics: new Diagnostics(), log: () => undefined };
+}
+
+/**
+ * Sends ConfigureProvider to an in-process provider as Terraform does: every provider attribute
+ * present, null unless `settings` gives it.
+ */
+export function configureInProcess(provider: Provider, settings: Readonly<Record<string, Value>>): void {
+  const config = { ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), ...settings };
+  provider.configureProvider({ terraform_version: '1.11.4', config: encodeDynamic(config, objectTypeOf(providerSchema)) });
 }

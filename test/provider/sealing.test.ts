@@ -4,14 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { recipientProblem } from '../../lib/seal/recipients';
 import { UNKNOWN, type ObjectValue, type Value, decodeDynamic, encodeDynamic } from '../../lib/provider/codec';
-import { providerSchema } from '../../lib/provider/config';
 import { Diagnostics } from '../../lib/provider/diagnostics';
 import { accessTokenSchema } from '../../lib/provider/resources/access-token';
 import { registerTokenSchema } from '../../lib/provider/resources/register-token';
 import { createProvider } from '../../lib/provider/registry';
 import { ProviderApi } from '../../lib/provider/api';
 import type { MlpClient } from '../../lib/client/client';
-import { FakeMlp } from './fakes';
+import { FakeMlp, configureInProcess } from './fakes';
 import { FakeClock } from '../../lib/provider/clock';
 import { objectTypeOf } from '../../lib/provider/schema';
 import { planSealing, sealCreated, validateSealTo } from '../../lib/provider/sealing';
@@ -66,17 +65,9 @@ describe('age recipients (seal_to)', () => {
     // The plan asks who-am-I and lists names: an in-memory API answers.
     const fake = { ...new FakeMlp(new FakeClock()).client('admin'), close: async () => undefined } as unknown as MlpClient;
     const provider = createProvider({ env: {}, api: (settings) => new ProviderApi(settings, () => fake) });
-    const providerType = objectTypeOf(providerSchema);
-    provider.configureProvider({
-      terraform_version: '1.11.4',
-      config: encodeDynamic(
-        {
-          ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])),
-          endpoint: 'http://127.0.0.1:1',
-          token: 'admin-0123456789abcdefghijklmnopqrstu',
-        },
-        providerType,
-      ),
+    configureInProcess(provider, {
+      endpoint: 'http://127.0.0.1:1',
+      token: 'admin-0123456789abcdefghijklmnopqrstu',
     });
     const sealed = encodeDynamic(obj({ name: 'ci', seal_to: [recipient] }), TYPE);
     const reply = await provider.planResourceChange({

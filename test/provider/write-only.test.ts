@@ -1,12 +1,11 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value, decodeDynamic, encodeDynamic } from '../../lib/provider/codec';
-import { providerSchema } from '../../lib/provider/config';
 import { Diagnostics } from '../../lib/provider/diagnostics';
 import type { ResourceHandler } from '../../lib/provider/handler';
 import { accessToken as impl, accessTokenSchema } from '../../lib/provider/resources/access-token';
 import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
-import { FakeMlp, context } from './fakes';
+import { FakeMlp, configureInProcess, context } from './fakes';
 
 const accessToken: ResourceHandler = impl;
 const TYPE = objectTypeOf(accessTokenSchema);
@@ -23,14 +22,7 @@ function validate(config: ObjectValue) {
 
 function configuredProvider() {
   const provider = createProvider({ env: {} });
-  const providerType = objectTypeOf(providerSchema);
-  provider.configureProvider({
-    terraform_version: '1.11.4',
-    config: encodeDynamic(
-      { ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), endpoint: 'http://127.0.0.1:1' },
-      providerType,
-    ),
-  });
+  configureInProcess(provider, { endpoint: 'http://127.0.0.1:1' });
   return provider;
 }
 

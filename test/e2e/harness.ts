@@ -282,6 +282,34 @@ export function crashSigns(text: string): string[] {
   return signs.filter(([re]) => re.test(text)).map(([, what]) => what);
 }
 
+/** Terraform's diagnostics, one block each, whitespace folded: `Error: <summary> with <address>, ... <detail>`. */
+export function diagnosticBlocks(text: string): string[] {
+  return text
+    .split(/\n(?=(?:Error|Warning): )/)
+    .filter((b) => /^(Error|Warning): /.test(b))
+    .map((b) => b.replace(/\s+/g, ' '));
+}
+
+/**
+ * For a configuration refused before any change: runs `terraform validate`, then `plan`; each must
+ * exit non-zero with no sign of a crash. Resolves each command's diagnostic blocks, to be checked one
+ * by one.
+ */
+export async function refusedAtValidateAndPlan(w: E2EWorkdir): Promise<{ command: string; blocks: string[] }[]> {
+  const runs: { command: string; blocks: string[] }[] = [];
+  for (const command of [
+    ['validate', '-no-color'],
+    ['plan', '-input=false', '-no-color'],
+  ]) {
+    const r = await w.run(command, { check: false });
+    const text = `${r.stdout}\n${r.stderr}`;
+    expect(r.code).not.toBe(0);
+    expect(crashSigns(text)).toEqual([]);
+    runs.push({ command: command[0]!, blocks: diagnosticBlocks(text) });
+  }
+  return runs;
+}
+
 /**
  * Processes whose environment holds `marker` (`NAME=value`), for suites whose tools start processes
  * outside the test's own process group (cdktf runs Terraform in a pseudo-terminal). Linux only.

@@ -16,7 +16,7 @@ import {
 } from '../../../lib/constructs';
 import { MlpClient } from '../../../lib/client';
 import { startEmulator, type RunningEmulator } from '../../../lib/emulator';
-import { E2EWorkdir, crashSigns } from '../harness';
+import { E2EWorkdir, crashSigns, refusedAtValidateAndPlan } from '../harness';
 import { report } from './support';
 
 jest.setTimeout(180_000);
@@ -43,14 +43,6 @@ function workdir(name: string, token: string | undefined = emulator.adminToken):
 
 function noApiCalls(): void {
   expect(emulator.counters()).toEqual({ exchange: 0, whoami: 0, list: 0, mint: 0, redeem: 0, delete: 0 });
-}
-
-/** Terraform's diagnostics, one block each, whitespace folded: `Error: <summary> with <address>, ... <detail>`. */
-function diagnosticBlocks(text: string): string[] {
-  return text
-    .split(/\n(?=(?:Error|Warning): )/)
-    .filter((b) => /^(Error|Warning): /.test(b))
-    .map((b) => b.replace(/\s+/g, ' '));
 }
 
 // ---- constructs (synth time) ----------------------------------------------------------------------
@@ -164,15 +156,7 @@ describe('provider block: checked before any API call', () => {
       data: { mlp_token: Object.fromEntries(PROVIDER_CASES.map(([alias]) => [alias, { provider: `mlp.${alias}` }])) },
     });
     await w.init();
-    for (const command of [
-      ['validate', '-no-color'],
-      ['plan', '-input=false', '-no-color'],
-    ]) {
-      const r = await w.run(command, { check: false });
-      const text = `${r.stdout}\n${r.stderr}`;
-      expect(r.code).not.toBe(0);
-      expect(crashSigns(text)).toEqual([]);
-      const blocks = diagnosticBlocks(text);
+    for (const { blocks } of await refusedAtValidateAndPlan(w)) {
       for (const [alias, , summary, fragments] of PROVIDER_CASES) {
         const mine = blocks.filter((b) => b.includes(`provider["terraform.local/mlp-tokens/mlp"].${alias},`));
         expect({ alias, found: mine.length > 0 && mine[0]!.startsWith(`Error: ${summary}`) }).toEqual({ alias, found: true });
@@ -288,15 +272,7 @@ describe('resource arguments: checked before any API call', () => {
     for (const [type, name, args] of RESOURCE_CASES) (resource[type] ??= {})[name] = args;
     w.writeConfig({ variable: { rt: { type: 'string', sensitive: true, default: 'r'.repeat(40) } }, resource });
     await w.init();
-    for (const command of [
-      ['validate', '-no-color'],
-      ['plan', '-input=false', '-no-color'],
-    ]) {
-      const r = await w.run(command, { check: false });
-      const text = `${r.stdout}\n${r.stderr}`;
-      expect(r.code).not.toBe(0);
-      expect(crashSigns(text)).toEqual([]);
-      const blocks = diagnosticBlocks(text);
+    for (const { blocks } of await refusedAtValidateAndPlan(w)) {
       for (const [type, name, , summary, fragments] of RESOURCE_CASES) {
         const mine = blocks.filter((b) => b.includes(`with ${type}.${name},`) && b.startsWith(summary));
         expect({ at: `${type}.${name}`, found: mine.length }).toEqual({ at: `${type}.${name}`, found: 1 });

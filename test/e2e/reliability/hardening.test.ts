@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { exchangeAnswer, startStub, wireToken, type Stub } from '../../client/stub-server';
-import { E2EWorkdir, crashSigns, emulatorSuite } from '../harness';
+import { E2EWorkdir, crashSigns, diagnosticBlocks, emulatorSuite, refusedAtValidateAndPlan } from '../harness';
 
 jest.setTimeout(240_000);
 
@@ -27,14 +27,6 @@ function workdirAt(name: string, endpoint: string): E2EWorkdir {
   return w;
 }
 const noApiCalls = { exchange: 0, whoami: 0, list: 0, mint: 0, redeem: 0, delete: 0 };
-
-/** Terraform's diagnostics, one block each, whitespace folded: `Error: <summary> with <address>, ... <detail>`. */
-function diagnosticBlocks(text: string): string[] {
-  return text
-    .split(/\n(?=(?:Error|Warning): )/)
-    .filter((b) => /^(Error|Warning): /.test(b))
-    .map((b) => b.replace(/\s+/g, ' '));
-}
 
 describe('refused at validate, before any API call', () => {
   test('GIVEN ttl = "999999999999h", rotate_after and access_token_ttl past 100 years, request_timeout = "597h" and an http endpoint off loopback THEN validate and plan fail at each, naming the limit or https, and the API is never called', async () => {
@@ -55,15 +47,7 @@ describe('refused at validate, before any API call', () => {
       data: { mlp_token: { slow: { provider: 'mlp.slow' }, clear: { provider: 'mlp.clear' } } },
     });
     await w.init();
-    for (const command of [
-      ['validate', '-no-color'],
-      ['plan', '-input=false', '-no-color'],
-    ]) {
-      const r = await w.run(command, { check: false });
-      const text = `${r.stdout}\n${r.stderr}`;
-      expect(r.code).not.toBe(0);
-      expect(crashSigns(text)).toEqual([]);
-      const blocks = diagnosticBlocks(text);
+    for (const { command, blocks } of await refusedAtValidateAndPlan(w)) {
       const expectations: [at: string, summary: string, fragment: string][] = [
         [
           'with mlp_access_token.forever,',
@@ -82,7 +66,7 @@ describe('refused at validate, before any API call', () => {
       ];
       for (const [at, summary, fragment] of expectations) {
         const mine = blocks.filter((b) => b.includes(at) && b.startsWith(summary));
-        expect({ command: command[0], at, found: mine.length }).toEqual({ command: command[0], at, found: 1 });
+        expect({ command, at, found: mine.length }).toEqual({ command, at, found: 1 });
         expect({ at, text: mine[0] }).toEqual({ at, text: expect.stringContaining(fragment) });
       }
     }

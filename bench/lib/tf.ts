@@ -38,10 +38,8 @@ const CLI_CONFIG = (): string => {
 
 /** A working dir with `count = var.n` `mlp_access_token`s, the provider in its implied mirror, initialised. */
 export async function mlpDir(name: string, endpoint: Endpoint): Promise<TerraformWorkdir> {
-  const dir = path.join(WORK, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'main.tf'),
+  const dir = writeConfig(
+    name,
     `terraform {
   required_providers {
     mlp = {
@@ -49,11 +47,6 @@ export async function mlpDir(name: string, endpoint: Endpoint): Promise<Terrafor
       version = "${PROVIDER_VERSION}"
     }
   }
-}
-
-variable "n" {
-  type    = number
-  default = 0
 }
 
 resource "mlp_access_token" "t" {
@@ -70,16 +63,9 @@ resource "mlp_access_token" "t" {
 
 /** The same setup with `count = var.n` built-in `terraform_data` resources (no provider to install). */
 export async function dataDir(name: string, endpoint: Endpoint): Promise<TerraformWorkdir> {
-  const dir = path.join(WORK, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'main.tf'),
-    `variable "n" {
-  type    = number
-  default = 0
-}
-
-resource "terraform_data" "t" {
+  const dir = writeConfig(
+    name,
+    `resource "terraform_data" "t" {
   count = var.n
   input = "bench-${name}-\${count.index}"
 }
@@ -95,16 +81,9 @@ resource "terraform_data" "t" {
  * `output` repeats `input`, so Terraform holds the value twice per instance (an upper bound).
  */
 export async function shapedDataDir(name: string, endpoint: Endpoint): Promise<TerraformWorkdir> {
-  const dir = path.join(WORK, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'main.tf'),
-    `variable "n" {
-  type    = number
-  default = 0
-}
-
-resource "terraform_data" "t" {
+  const dir = writeConfig(
+    name,
+    `resource "terraform_data" "t" {
   count = var.n
   input = {
     created_at            = "2026-12-01T08:00:00Z"
@@ -139,6 +118,14 @@ export function terraformEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
     MLP_ENDPOINT: endpoint.url,
     MLP_TOKEN: endpoint.adminToken,
   };
+}
+
+/** A working dir under bench/.work with `main.tf`: the `n` variable every figure sets, then `config`. */
+function writeConfig(name: string, config: string): string {
+  const dir = path.join(WORK, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'main.tf'), `variable "n" {\n  type    = number\n  default = 0\n}\n\n${config}`);
+  return dir;
 }
 
 async function init(dir: string, endpoint: Endpoint): Promise<TerraformWorkdir> {

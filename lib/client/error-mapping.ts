@@ -24,7 +24,7 @@ import {
 } from './errors';
 import { MAX_RESPONSE_BYTES, type classifyTransportError, type HttpResponse } from './http';
 import { redact } from '../contract/redact';
-import { ERROR_CODES, ROUTES, SCOPE_MANAGE, parseMissingScopes, type RouteName } from '../contract/routes';
+import { ERROR_CODES, ROUTES, SCOPE_MANAGE, parseMissingScopes } from '../contract/routes';
 import { errorBodySchema } from '../contract/wire-schemas';
 import { escapeControls, quoteValue } from '../contract/text';
 import { ENDPOINT_EXAMPLE } from '../contract/validation';
@@ -145,7 +145,7 @@ export function errorForStatus(answer: ErrorAnswer): MlpApiError {
     }
     case status >= 500:
       return new MlpServerError(
-        `${call} failed with ${status}${warnorCode ? ` ${warnorCode}` : ''}${after}${said}. The API is having trouble; try again later.${outcomeAdvice(ctx.route, outcomeUnknown)}`,
+        `${call} failed with ${status}${warnorCode ? ` ${warnorCode}` : ''}${after}${said}. The API is having trouble; try again later.`,
         details,
       );
     default:
@@ -163,7 +163,6 @@ export function errorForTransportFailure(
   const { attempts, outcomeUnknown, cause } = attempt;
   const call = describeCall(ctx);
   const after = attempts > 1 ? ` (${attempts} attempts)` : '';
-  const advice = outcomeAdvice(ctx.route, outcomeUnknown);
   if (failure.timeout) {
     const timeoutMs =
       failure.timeout === 'headers' ? target.headersTimeoutMs : failure.timeout === 'body' ? target.bodyTimeoutMs : target.connectTimeoutMs;
@@ -173,7 +172,7 @@ export function errorForTransportFailure(
         : failure.timeout === 'headers'
           ? 'waiting for the answer of'
           : 'reading the answer of';
-    return new MlpTimeoutError(`${call} timed out after ${formatMs(timeoutMs)} ${what} ${target.origin}${after}.${advice}`, {
+    return new MlpTimeoutError(`${call} timed out after ${formatMs(timeoutMs)} ${what} ${target.origin}${after}.`, {
       context: ctx,
       attempts,
       outcomeUnknown,
@@ -188,7 +187,7 @@ export function errorForTransportFailure(
         ? `. The project has more access tokens than one answer of that size holds (about 21,000), and the API has no paging the client could use: delete tokens that are no longer needed`
         : '; the endpoint may not be an MLP API';
     return new MlpResponseTooLargeError(
-      `${call}: the answer from ${target.origin} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB (${MAX_RESPONSE_BYTES} bytes), the most the client reads; it stopped reading there${what}.${advice}`,
+      `${call}: the answer from ${target.origin} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB (${MAX_RESPONSE_BYTES} bytes), the most the client reads; it stopped reading there${what}.`,
       { context: ctx, attempts, outcomeUnknown, limitBytes: MAX_RESPONSE_BYTES, status: failure.status ?? 0, cause },
     );
   }
@@ -203,7 +202,7 @@ export function errorForTransportFailure(
     failure.sent === 'no'
       ? `could not connect to ${target.origin} (${failure.errno ?? 'connection failed'}); check the endpoint and the network`
       : `lost the connection to ${target.origin} before the answer arrived (${failure.errno ?? 'connection closed'})`;
-  return new MlpNetworkError(`${call} ${reason}${after}.${advice}`, {
+  return new MlpNetworkError(`${call} ${reason}${after}.`, {
     context: ctx,
     attempts,
     outcomeUnknown,
@@ -217,7 +216,7 @@ export function errorForTransportFailure(
 export function errorForDeadline(ctx: MlpCallContext, timeoutMs: number, attempt: FailedAttempt): MlpTimeoutError {
   const { attempts, outcomeUnknown, cause } = attempt;
   return new MlpTimeoutError(
-    `${describeCall(ctx)} timed out after ${formatMs(timeoutMs)}${attempts > 1 ? ` (${attempts} attempts)` : ''}.${outcomeAdvice(ctx.route, outcomeUnknown)}`,
+    `${describeCall(ctx)} timed out after ${formatMs(timeoutMs)}${attempts > 1 ? ` (${attempts} attempts)` : ''}.`,
     { context: ctx, attempts, outcomeUnknown, kind: 'deadline', timeoutMs, cause },
   );
 }
@@ -229,21 +228,6 @@ export function isContractNotFound(response: HttpResponse): boolean {
     return parsed.success && parsed.data.status === 404 && parsed.data.warnorCode === ERROR_CODES[404];
   } catch {
     return false;
-  }
-}
-
-/** What a message adds when a state-changing request may have landed: how to find out, per route. */
-export function outcomeAdvice(route: RouteName, outcomeUnknown: boolean): string {
-  if (!outcomeUnknown) return '';
-  switch (route) {
-    case 'redeem':
-      return ' The outcome is unknown: the registration token may have been used and the access token created, with a value nobody received. Look the token up by name (findToken); if it exists, delete it and redeem a freshly minted registration token.';
-    case 'delete':
-      return ' The outcome is unknown: the token may have been deleted. List the tokens to check.';
-    case 'mint':
-      return ' The outcome is unknown: a registration token may have been minted; it expires unused, so minting again is safe.';
-    default:
-      return ' The outcome is unknown.';
   }
 }
 

@@ -9,6 +9,7 @@ import type { RouteName } from '../contract/routes';
 import { SCOPE_MANAGE } from '../contract/routes';
 import { redact } from '../contract/redact';
 import { escapeControls } from '../contract/text';
+import { withOutcomeAdvice } from './outcome-advice';
 
 /** Stable error codes: switch on these, not on messages or class names. */
 export type MlpErrorCode =
@@ -59,7 +60,8 @@ export class MlpError extends Error {
   /**
    * `true` when a state-changing request may have been applied but its answer was lost (reset,
    * timeout, dropped connection). For a redeem this means an access token may exist whose value
-   * nobody holds: look it up by name, delete it and start over.
+   * nobody holds: look it up by name, delete it and start over. The message then ends with what to
+   * do about it (see `outcome-advice.ts`).
    */
   readonly outcomeUnknown: boolean;
   readonly operation: string | undefined;
@@ -69,7 +71,8 @@ export class MlpError extends Error {
   readonly attempts: number | undefined;
 
   constructor(code: MlpErrorCode, message: string, options: MlpErrorOptions = {}) {
-    super(escapeControls(redact(message)));
+    const advised = options.outcomeUnknown === true ? withOutcomeAdvice(message, options.context?.route) : message;
+    super(escapeControls(redact(advised)));
     this.code = code;
     this.outcomeUnknown = options.outcomeUnknown ?? false;
     this.operation = options.context?.operation;
@@ -331,11 +334,8 @@ export interface ErrorDescription {
 /** Turns anything thrown into a secret-free summary and detail. */
 export function describeError(error: unknown): ErrorDescription {
   if (error instanceof MlpError) {
-    let detail = error.message;
-    if (error.outcomeUnknown && !/outcome is unknown/.test(detail)) {
-      detail += ' The request may have been applied: its outcome is unknown.';
-    }
-    return { summary: summaryOf(error), detail: escapeControls(redact(detail)) };
+    // The message already says what to do when the outcome is unknown (the MlpError constructor adds it).
+    return { summary: summaryOf(error), detail: escapeControls(redact(error.message)) };
   }
   if (error instanceof Error) return { summary: 'Unexpected error', detail: escapeControls(redact(`${error.name}: ${error.message}`)) };
   return { summary: 'Unexpected error', detail: escapeControls(redact(String(error))) };

@@ -4,7 +4,6 @@
  * redactor before the schema runs, so a value in a malformed answer is already redacted when zod's
  * message (which may quote it) becomes part of the error.
  */
-import { outcomeAdvice } from './error-mapping';
 import { MlpProtocolError, type MlpCallContext, describeCall } from './errors';
 import type { HttpResponse } from './http';
 import { registerSecret } from '../contract/redact';
@@ -50,7 +49,7 @@ export function parseResponseBody<T>(
     json = JSON.parse(response.text);
   } catch {
     throw new MlpProtocolError(
-      `${describeCall(ctx)}: the API answered ${response.status} with a body that is not JSON (${response.text.length} bytes)${outcomeAdvice(ctx.route, unknownOutcome)}`,
+      `${describeCall(ctx)}: the API answered ${response.status} with a body that is not JSON (${response.text.length} bytes)`,
       { context: ctx, attempts, fieldPath: '(body)', status: response.status, outcomeUnknown: unknownOutcome },
     );
   }
@@ -66,7 +65,7 @@ export function parseResponseBody<T>(
   const fieldPath = formatPath(issue.path);
   throw new MlpProtocolError(
     `${describeCall(ctx)}: the API's answer does not match the expected contract at ${fieldPath}: ${issue.message}. ` +
-      `The endpoint may not be an MLP API, or the API changed${outcomeAdvice(ctx.route, unknownOutcome)}`,
+      `The endpoint may not be an MLP API, or the API changed`,
     { context: ctx, attempts, fieldPath, status: response.status, outcomeUnknown: unknownOutcome },
   );
 }

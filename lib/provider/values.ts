@@ -3,7 +3,7 @@
  * or {@link UNKNOWN} for a value not known until apply.
  */
 import { durationProblem, parseDuration } from '../contract/duration';
-import { type ObjectValue, type Unknown, UNKNOWN, type Value, valuesEqual } from './codec';
+import { type CtyType, type ObjectValue, type Unknown, UNKNOWN, type Value, valuesEqual } from './codec';
 import type { BlockSchema } from './schema';
 
 export type Maybe<T> = T | null | Unknown;
@@ -58,22 +58,46 @@ export function parseTime(v: Maybe<string>): Date | null {
 }
 
 /**
- * Today's shape from stored JSON state (UpgradeResourceState): every attribute of the schema, strings
- * and string maps kept where they have the right kind, anything else null.
+ * Today's shape from stored JSON state (UpgradeResourceState from an older schema version): every
+ * attribute of the schema, each value kept where it has the right kind, anything else null.
  */
 export function normalizeStored(schema: BlockSchema, stored: Record<string, unknown>): ObjectValue {
   const out: Record<string, Value> = {};
-  for (const [name, attr] of Object.entries(schema.attributes)) {
-    const v = stored[name];
-    if (attr.type === 'string') out[name] = typeof v === 'string' ? v : null;
-    else if (attr.type === 'number') out[name] = typeof v === 'number' && Number.isFinite(v) ? v : null;
-    else if (Array.isArray(attr.type) && attr.type[0] === 'list')
-      out[name] = Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : null;
-    else if (v && typeof v === 'object' && !Array.isArray(v)) {
-      out[name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, s]) => typeof s === 'string')) as ObjectValue;
-    } else out[name] = null;
-  }
+  for (const [name, attr] of Object.entries(schema.attributes)) out[name] = storedAs(stored[name], attr.type);
   return out;
+}
+
+/**
+ * A stored JSON value read as `type`, keeping what fits: a value of the wrong kind becomes null, a
+ * collection keeps the elements that fit, an object keeps its attributes (each read the same way).
+ * Driven by the type alone, so a new attribute kind (a bool, a list of objects such as
+ * `retired_tokens`) survives an upgrade without a case written for it.
+ */
+function storedAs(v: unknown, type: CtyType): Value {
+  if (v === null || v === undefined) return null;
+  if (typeof type === 'string') {
+    if (type === 'string') return typeof v === 'string' ? v : null;
+    if (type === 'number') return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    return typeof v === 'boolean' ? v : null;
+  }
+  const [kind, inner] = type;
+  if (kind === 'object') {
+    if (typeof v !== 'object' || Array.isArray(v)) return null;
+    const attributes = inner as Readonly<Record<string, CtyType>>;
+    const out: Record<string, Value> = {};
+    for (const [name, t] of Object.entries(attributes)) out[name] = storedAs((v as Record<string, unknown>)[name], t);
+    return out;
+  }
+  if (kind === 'list' || kind === 'set') {
+    if (!Array.isArray(v)) return null;
+    return v.map((e) => storedAs(e, inner as CtyType)).filter((e) => e !== null);
+  }
+  if (kind === 'map') {
+    if (typeof v !== 'object' || Array.isArray(v)) return null;
+    const entries = Object.entries(v as Record<string, unknown>).map(([k, e]) => [k, storedAs(e, inner as CtyType)] as const);
+    return Object.fromEntries(entries.filter(([, e]) => e !== null)) as ObjectValue;
+  }
+  return null;
 }
 
 /** Two durations of the same length are the same lifetime, however they are spelled (`60m`, `1h`). */

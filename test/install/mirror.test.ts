@@ -78,13 +78,13 @@ describe('provider mirror', () => {
     expect(text).toContain('h1:second=');
   });
 
-  test('GIVEN `mlp-tokens mirror DIR --no-lock` THEN the implied mirror is laid out and no lock file is written', async () => {
+  test('GIVEN an empty DIR WHEN `mlp-tokens mirror DIR --no-lock` runs THEN the implied mirror is laid out and no lock file is written', async () => {
     await buildProgram(() => undefined).parseAsync(['node', 'mlp-tokens', 'mirror', dir, '--no-lock']);
     expect(fs.existsSync(path.join(dir, 'terraform.d/plugins', PROVIDER_SOURCE, ARCHIVE))).toBe(true);
     expect(fs.existsSync(path.join(dir, '.terraform.lock.hcl'))).toBe(false);
   });
 
-  test('GIVEN two laid-out mirrors in different places THEN their hashes are equal (nothing in the package depends on where it is)', () => {
+  test('GIVEN two directories in different places WHEN a mirror is laid out in each THEN their hashes are equal (nothing in the package depends on where it is)', () => {
     const a = installProvider(path.join(dir, 'a'));
     const b = installProvider(path.join(dir, 'b', 'deeper'));
     expect(a.hash).toBe(b.hash);
@@ -132,7 +132,7 @@ describe('provider mirror', () => {
     expect(fs.readdirSync(path.join(dir, 'terraform.d/plugins', PROVIDER_SOURCE))).toEqual([ARCHIVE]);
   });
 
-  test('GIVEN `mlp-tokens mirror DIR --filesystem-mirror` THEN it lays out the mirror and prints both HCL blocks', async () => {
+  test('GIVEN an empty DIR WHEN `mlp-tokens mirror DIR --filesystem-mirror` runs THEN it lays out the mirror and prints both HCL blocks', async () => {
     const lines: string[] = [];
     await buildProgram((t) => lines.push(t)).parseAsync(['node', 'mlp-tokens', 'mirror', dir, '--filesystem-mirror']);
     const out = lines.join('\n');
@@ -156,7 +156,7 @@ describe('provider mirror', () => {
     expect(fs.existsSync(path.join(work, '.terraform/providers', PROVIDER_SOURCE))).toBe(true);
   });
 
-  test('GIVEN `mlp-tokens mirror DIR` THEN terraform init in DIR finds the provider', async () => {
+  test('GIVEN a DIR whose configuration requires the provider WHEN `mlp-tokens mirror DIR` runs THEN terraform init in DIR finds the provider', async () => {
     fs.writeFileSync(path.join(dir, 'main.tf.json'), requiredProviders);
     await buildProgram(() => undefined).parseAsync(['node', 'mlp-tokens', 'mirror', dir]);
     execFileSync('terraform', ['init', '-input=false', '-no-color', '-lockfile=readonly'], { cwd: dir, env: tfEnv(dir), stdio: 'pipe' });

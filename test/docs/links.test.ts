@@ -29,13 +29,13 @@ function linksOf(markdown: string): string[] {
 
 const files = markdownFiles(ROOT);
 
-test('the repository has the documents the README and the docs index point to', () => {
+test('GIVEN the repository WHEN its documents are listed THEN it has the ones the README and the docs index point to', () => {
   const relative = files.map((f) => path.relative(ROOT, f));
   expect(relative).toEqual(expect.arrayContaining(['README.md', 'docs/api-contract.md', 'lib/emulator/README.md', 'docs/index.md']));
 });
 
 test.each(files.map((f) => [path.relative(ROOT, f), f]))(
-  'every relative link in %s resolves to a file in the repository',
+  'GIVEN %s WHEN its relative links are followed THEN each resolves to a file in the repository',
   (_name, file) => {
     const broken = linksOf(fs.readFileSync(file, 'utf8'))
       .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#'))
@@ -46,7 +46,7 @@ test.each(files.map((f) => [path.relative(ROOT, f), f]))(
   },
 );
 
-test('no document points at the session-shared folder outside the project', () => {
+test("GIVEN the project's documents WHEN they are searched for the session-shared folder THEN none points at it", () => {
   expect(
     files.filter((f) => /(^|[\s`(/])shared\/(docs|seeds)\//.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f)),
   ).toEqual([]);

@@ -116,7 +116,7 @@ describe('read-only', () => {
     }
   });
 
-  userTokenTest('throws when a User token lists tokens: missing-scope', async () => {
+  userTokenTest('GIVEN a User token WHEN it lists tokens THEN it throws MlpForbiddenError missing-scope', async () => {
     const err = await newClient(target.userToken)
       .listTokens()
       .catch((e: unknown) => e);
@@ -124,7 +124,7 @@ describe('read-only', () => {
     expect((err as MlpForbiddenError).reason).toBe('missing-scope');
   });
 
-  test('throws when the token is unknown: the exchange is refused as expired-or-revoked', async () => {
+  test('GIVEN an unknown token WHEN it is exchanged THEN it throws MlpForbiddenError expired-or-revoked, without the token in the message', async () => {
     const bogus = new Secret(`mlp-contract-bogus-${randomBytes(24).toString('hex')}`);
     const err = await newClient(bogus)
       .whoAmI()
@@ -163,7 +163,7 @@ describe('writes (emulator, or MLP_CONTRACT_WRITE=1)', () => {
     expect(await admin.deleteToken(name)).toBe(false);
   });
 
-  writeTest('throws when a registration token is redeemed twice: expired-or-revoked', async () => {
+  writeTest('GIVEN a redeemed registration token WHEN redeemed again THEN it throws MlpForbiddenError expired-or-revoked', async () => {
     const name = uniqueName();
     const minted = await admin.mintRegisterToken({ clientName: name, accessTtl: '5m', refreshTtl: '10m', role: 'user' });
     await newClient(undefined).redeemRegisterToken(minted.value);
@@ -175,7 +175,7 @@ describe('writes (emulator, or MLP_CONTRACT_WRITE=1)', () => {
     expect((err as MlpForbiddenError).reason).toBe('expired-or-revoked');
   });
 
-  writeTest('throws when minting for a name that exists: MlpConflictError', async () => {
+  writeTest('GIVEN a name that has a token WHEN a registration token is minted for it THEN it throws MlpConflictError', async () => {
     const name = uniqueName();
     const minted = await admin.mintRegisterToken({ clientName: name, accessTtl: '5m', refreshTtl: '10m', role: 'user' });
     await newClient(undefined).redeemRegisterToken(minted.value);

@@ -175,33 +175,33 @@ describe('mlp_access_token validation', () => {
     return diagnostics.items;
   };
 
-  test('accepts a name with a lifetime and a window shorter than it', () => {
+  test('GIVEN a name, a ttl and a window shorter than it WHEN validated THEN there is no diagnostic', () => {
     expect(validate({ name: 'ci', ttl: '720h', early_rotation_window: '24h' })).toEqual([]);
   });
 
-  test('throws when the window is not shorter than the ttl, pointing at the window', () => {
+  test('GIVEN a window not shorter than the ttl WHEN validated THEN it reports an error at early_rotation_window', () => {
     const [d] = validate({ name: 'ci', ttl: '24h', early_rotation_window: '24h' });
     expect(d).toMatchObject({ severity: 'error', attribute: ['early_rotation_window'] });
   });
 
-  test('throws when rotate_after is not shorter than the ttl (as the constructs do), pointing at rotate_after', () => {
+  test('GIVEN rotate_after not shorter than the ttl WHEN validated THEN it reports an error at rotate_after (as the constructs do)', () => {
     const [d] = validate({ name: 'ci', ttl: '24h', rotate_after: '1440m' });
     expect(d).toMatchObject({ severity: 'error', attribute: ['rotate_after'] });
     expect(validate({ name: 'ci', ttl: '24h', rotate_after: '12h' })).toEqual([]);
   });
 
-  test('reports name with name_prefix, and neither of name, name_prefix, register_token', () => {
+  test('GIVEN name with name_prefix, or none of name, name_prefix, register_token WHEN validated THEN it reports the conflict or the missing name', () => {
     expect(validate({ name: 'a', name_prefix: 'b' })[0]!.summary).toMatch(/Conflicting name and name_prefix/);
     expect(validate({})[0]!.summary).toMatch(/Missing name or name_prefix or register_token/);
   });
 
-  test('reports a bad duration with the attribute and how to write one', () => {
+  test('GIVEN a bad duration WHEN validated THEN it reports the attribute and how to write one', () => {
     const [d] = validate({ name: 'ci', ttl: '30d' });
     expect(d).toMatchObject({ attribute: ['ttl'] });
     expect(d!.detail).toMatch(/2h45m30s/);
   });
 
-  test('skips unknown values (they are checked again at apply)', () => {
+  test('GIVEN unknown values WHEN validated THEN they are skipped (they are checked again at apply)', () => {
     expect(validate({ name: UNKNOWN, ttl: UNKNOWN, early_rotation_window: '24h' })).toEqual([]);
   });
 });
@@ -330,7 +330,7 @@ describe('mlp_access_token apply, read, import', () => {
     ]);
   });
 
-  test('throws when two resources of one run name the same token, without deleting the first', async () => {
+  test('GIVEN two resources of one run that name the same token WHEN both are created THEN the second throws and the first is not deleted', async () => {
     const clock = new FakeClock();
     const api = new FakeMlp(clock);
     const config = obj({ name: 'ci' });
@@ -401,7 +401,7 @@ describe('mlp_access_token apply, read, import', () => {
     expect(api.calls.delete).toBe(1);
   });
 
-  test("throws when the name taken at create is the provider's own token, and deletes nothing", async () => {
+  test("GIVEN replace_existing and the name of the provider's own token WHEN planned and created THEN both throw and nothing is deleted", async () => {
     const clock = new FakeClock();
     const api = new FakeMlp(clock);
     const own = await api
@@ -474,10 +474,10 @@ describe('computeRotateAt', () => {
     [null, '24h', '2026-01-30T00:00:00.000Z'],
     ['720h', '24h', '2026-01-30T00:00:00.000Z'],
     ['24h', '24h', '2026-01-02T00:00:00.000Z'],
-  ])('rotate_after %s, window %s -> %s', (after, window, expected) => {
+  ])('GIVEN rotate_after %s and window %s WHEN the rotation time is computed THEN it is %s', (after, window, expected) => {
     expect(computeRotateAt(created, expires, after, window)?.toISOString() ?? null).toBe(expected);
   });
-  test('a window without an expiry does not apply', () => {
+  test('GIVEN a window and no expiry WHEN the rotation time is computed THEN the window does not apply (none)', () => {
     expect(computeRotateAt(created, null, null, '24h')).toBeNull();
   });
 });
@@ -567,7 +567,7 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
     expect(api.tokens.size).toBe(0);
   });
 
-  test('throws when validated with a fixed name or a register_token, or a bad duration', () => {
+  test('GIVEN previous_token_grace with a fixed name, a register_token or a bad duration WHEN validated THEN each is an error', () => {
     const summaries = (c: ObjectValue) => {
       const diagnostics = new Diagnostics();
       accessToken.validate(c, { diagnostics });
@@ -584,7 +584,7 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
     );
   });
 
-  test('throws when validated with a grace longer than the schedule leaves the retired token to live', () => {
+  test('GIVEN a grace longer than the schedule leaves the retired token to live WHEN validated THEN it is an error', () => {
     const details = (c: ObjectValue) => {
       const diagnostics = new Diagnostics();
       accessToken.validate(c, { diagnostics });

@@ -115,7 +115,7 @@ describe('ProviderApi', () => {
     expect(lists).toHaveLength(2);
   });
 
-  test('the clock source is the client that heard from the API last', async () => {
+  test('GIVEN no API answer yet WHEN a list is answered THEN the client that heard from the API last is the clock source', async () => {
     const { factory, lists } = fakeClientFactory();
     const api = new ProviderApi(settings, factory);
     expect(api.timeSource()).toBeUndefined();
@@ -155,7 +155,7 @@ describe('ProviderApi', () => {
     },
   );
 
-  test('throws a diagnostic when no token is configured', () => {
+  test('GIVEN no token configured WHEN the admin client is asked for THEN it throws a DiagnosticError', () => {
     const api = new ProviderApi({ ...settings, token: undefined }, fakeClientFactory().factory);
     expect(() => api.admin('list tokens')).toThrow(DiagnosticError);
   });

@@ -34,7 +34,7 @@ describe('msgpack codec', () => {
     expect(decodeMsgpack(encodeMsgpack(value, TOKEN), TOKEN)).toEqual(value);
   });
 
-  test('unknown values are written as cty writes them (fixext1 type 0)', () => {
+  test('GIVEN an unknown value WHEN encoded THEN it is written as cty writes it (fixext1 type 0)', () => {
     const bytes = encodeMsgpack(UNKNOWN, 'string');
     expect([...bytes]).toEqual([0xd4, 0, 0]);
   });
@@ -43,7 +43,7 @@ describe('msgpack codec', () => {
     expect(decodeMsgpack(unknownBytes(type), 'string')).toBe(UNKNOWN);
   });
 
-  test('unknowns nested in objects, maps and lists are read (refined unknowns too)', () => {
+  test('GIVEN unknowns nested in objects, maps and lists (refined ones too) WHEN decoded THEN each reads as UNKNOWN', () => {
     // Build bytes by hand: { name: <unknown 12>, triggers: { k: <unknown 0> }, items: [ { id: <unknown 12> } ] }
     const placeholder = '\u0000PLACEHOLDER';
     const raw = Buffer.from(
@@ -64,42 +64,42 @@ describe('msgpack codec', () => {
     expect(isWhollyKnown(value)).toBe(false);
   });
 
-  test('a refined unknown with a refinement payload (ext 12, several bytes) is unknown', () => {
+  test('GIVEN a refined unknown with a refinement payload (ext 12, several bytes) WHEN decoded THEN it is UNKNOWN', () => {
     // Terraform writes refinements (e.g. "not null", a string prefix) as a msgpack map inside ext 12.
     const refinements = encode({ 1: false, 2: 'ci-' });
     expect(decodeMsgpack(encode(new ExtData(12, refinements)), 'string')).toBe(UNKNOWN);
   });
 
-  test('a wholly unknown object decodes as UNKNOWN', () => {
+  test('GIVEN a wholly unknown object WHEN decoded THEN it is UNKNOWN', () => {
     expect(decodeMsgpack(unknownBytes(0), TOKEN)).toBe(UNKNOWN);
   });
 
-  test('null and empty DynamicValues read as null', () => {
+  test('GIVEN null and empty DynamicValues WHEN decoded THEN they read as null', () => {
     expect(decodeMsgpack(encodeMsgpack(null, TOKEN), TOKEN)).toBeNull();
     expect(decodeDynamic({}, TOKEN)).toBeNull();
     expect(decodeDynamic(undefined, TOKEN)).toBeNull();
   });
 
-  test('attributes missing from a decoded object read as null; unknown attributes are dropped', () => {
+  test('GIVEN an object missing schema attributes and with unknown ones WHEN decoded THEN the missing read as null and the unknown are dropped', () => {
     const bytes = encode({ name: 'ci', surprise: 1 });
     expect(decodeMsgpack(bytes, TOKEN)).toEqual({ name: 'ci', ttl: null, count: null, on: null, triggers: null, items: null });
   });
 
-  test('numbers cty wrote as decimal strings are read as numbers', () => {
+  test('GIVEN a number cty wrote as a decimal string WHEN decoded THEN it reads as a number', () => {
     expect(decodeMsgpack(encode('12.5'), 'number')).toBe(12.5);
   });
 
-  test('throws when an object to encode lacks a schema attribute (Terraform would reject it)', () => {
+  test('GIVEN an object that lacks a schema attribute WHEN encoded THEN it throws ValueCodecError (Terraform would reject it)', () => {
     expect(() => encodeMsgpack({ name: 'ci' }, TOKEN)).toThrow(ValueCodecError);
     expect(() => encodeMsgpack({ name: 'ci' }, TOKEN)).toThrow(/attribute "ttl" is missing/);
   });
 
-  test('throws when an object to encode has an attribute the schema does not know', () => {
+  test('GIVEN an object with an attribute the schema does not know WHEN encoded THEN it throws naming the attribute', () => {
     const value = { name: 'ci', ttl: null, count: null, on: null, triggers: null, items: null, extra: 'x' };
     expect(() => encodeMsgpack(value, TOKEN)).toThrow(/extra are not in the schema/);
   });
 
-  test('throws when a value has the wrong type, naming the path but not the value', () => {
+  test('GIVEN a value of the wrong type WHEN encoded THEN it throws naming the path but not the value', () => {
     const value = { name: 'ci', ttl: null, count: null, on: null, triggers: null, items: [{ id: 42 }] };
     let message = '';
     try {
@@ -113,7 +113,7 @@ describe('msgpack codec', () => {
 });
 
 describe('JSON codec (stored state for UpgradeResourceState)', () => {
-  test('reads stored JSON against the type, filling absent attributes with null', () => {
+  test('GIVEN stored JSON WHEN decoded against the type THEN absent attributes are filled with null', () => {
     const json = Buffer.from(JSON.stringify({ name: 'ci', count: 2, triggers: { a: 'b' } }));
     expect(decodeJson(json, TOKEN)).toEqual({ name: 'ci', ttl: null, count: 2, on: null, triggers: { a: 'b' }, items: null });
     expect(decodeDynamic({ json }, TOKEN)).toEqual(decodeJson(json, TOKEN));
@@ -121,7 +121,7 @@ describe('JSON codec (stored state for UpgradeResourceState)', () => {
 });
 
 describe('valuesEqual', () => {
-  test('compares structurally; unknown equals only unknown', () => {
+  test('GIVEN two values WHEN compared THEN they are compared structurally and unknown equals only unknown', () => {
     expect(valuesEqual({ a: ['x'] }, { a: ['x'] })).toBe(true);
     expect(valuesEqual({ a: 'x' }, { a: 'y' })).toBe(false);
     expect(valuesEqual(UNKNOWN, UNKNOWN)).toBe(true);

@@ -11,24 +11,24 @@ const context = { operation: 'list tokens', route: 'list' as const, method: 'GET
 describe('diagnostics', () => {
   beforeAll(() => registerSecret(SECRET));
 
-  test('a registered secret never leaves in a summary or detail', () => {
+  test('GIVEN a registered secret in a summary or detail WHEN the diagnostic is converted THEN the secret never leaves', () => {
     const d = toProtoDiagnostic({ severity: 'error', summary: `bad ${SECRET}`, detail: `the value ${SECRET} leaked` });
     expect(JSON.stringify(d)).not.toContain(SECRET);
     expect(d.detail).toContain('[secret]');
   });
 
-  test('an attribute path becomes protocol steps', () => {
+  test('GIVEN an attribute path WHEN the diagnostic is converted THEN the path becomes protocol steps', () => {
     expect(toProtoDiagnostic(diag.invalidAttribute(['ttl'], 'bad')).attribute).toEqual({ steps: [{ attribute_name: 'ttl' }] });
   });
 
-  test('a missing Manage scope becomes "needs an Administrator token"', () => {
+  test('GIVEN a missing Manage scope WHEN the client error is mapped THEN it becomes "needs an Administrator token"', () => {
     const err = new MlpForbiddenError('x', { context, status: 403, reason: 'missing-scope', missingScopes: ['ml-platform:Manage'] });
     const d = fromClientError('list the tokens', err);
     expect(d.summary).toBe('List the tokens needs an Administrator token');
     expect(d.detail).toMatch(/MLP_TOKEN/);
   });
 
-  test('a client without a token becomes "no MLP token configured" by the error\'s reason, whatever its words', () => {
+  test('GIVEN a client without a token WHEN its error is mapped THEN it becomes "no MLP token configured" by the error\'s reason, whatever its words', () => {
     const missing = fromClientError('list the tokens', new MlpConfigurationError('no credentials here', 'missing-token', context));
     expect(missing).toEqual(diag.missingAdminToken('list the tokens'));
     const otherOption = fromClientError(
@@ -38,14 +38,14 @@ describe('diagnostics', () => {
     expect(otherOption.summary).toBe('MLP client misconfigured');
   });
 
-  test("other client errors keep the client's description and name the operation", () => {
+  test("GIVEN another client error WHEN it is mapped THEN it keeps the client's description and names the operation", () => {
     const d = fromClientError('delete the access token "ci"', new MlpServerError(`503 with ${SECRET}`, { context, status: 503 }));
     expect(d.summary).toBe('MLP API server error');
     expect(d.detail).toMatch(/^Could not delete the access token "ci"\./);
     expect(d.detail).not.toContain(SECRET);
   });
 
-  test('anything else is an internal error, redacted', () => {
+  test('GIVEN an error that is not a client error WHEN it is mapped THEN it is an internal error, redacted', () => {
     const d = fromClientError('x', new TypeError(`oops ${SECRET}`));
     expect(d.summary).toBe('Internal provider error');
     expect(d.detail).not.toContain(SECRET);

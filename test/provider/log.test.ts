@@ -57,7 +57,7 @@ describe('provider log level', () => {
     [{ TF_LOG: 'trace', TF_LOG_PROVIDER: 'error' }, 4],
     [{ TF_LOG: 'trace', TF_LOG_PROVIDER: 'error', TF_LOG_PROVIDER_MLP: 'debug' }, 1],
     [{}, 3],
-  ])('the threshold of %j is %d (trace 0 .. error 4, off 5)', (env, rank) => {
+  ])('GIVEN the environment %j WHEN the log threshold is read THEN it is %d (trace 0 .. error 4, off 5)', (env, rank) => {
     expect(logThreshold(env)).toBe(rank);
   });
 });

@@ -20,11 +20,11 @@ function tfNode(dotted: string): DescriptorNode {
 const fieldId = (message: string, field: string): number | undefined => tfNode(message).fields?.[field]?.id;
 
 describe('the compiled protocol descriptor', () => {
-  test('matches the .proto files (regenerate with npm run generate:proto)', () => {
+  test('GIVEN the .proto files WHEN compiled THEN they match the descriptor (regenerate with npm run generate:proto)', () => {
     expect(JSON.parse(JSON.stringify(compileDescriptor()))).toEqual(JSON.parse(JSON.stringify(DESCRIPTOR)));
   });
 
-  test('keeps the tfplugin6 field numbers Terraform uses', () => {
+  test('GIVEN the compiled descriptor WHEN its field numbers are read THEN they are the tfplugin6 ones Terraform uses', () => {
     expect(fieldId('PlanResourceChange.Response', 'requires_replace')).toBe(2);
     expect(fieldId('PlanResourceChange.Response', 'diagnostics')).toBe(4);
     expect(fieldId('ServerCapabilities', 'get_provider_schema_optional')).toBe(2);

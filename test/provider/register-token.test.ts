@@ -152,7 +152,7 @@ describe('mlp_register_token', () => {
     expect(await notice()).toMatchObject({ summary: 'Registration token removed from state; it had expired' });
   });
 
-  test('throws when imported: there is nothing to import', async () => {
+  test('GIVEN a registration token name WHEN imported THEN it throws a DiagnosticError (there is nothing to import)', async () => {
     const clock = new FakeClock();
     await expect(registerToken.import('worker', context(clock, new FakeMlp(clock)))).rejects.toBeInstanceOf(DiagnosticError);
   });

@@ -19,7 +19,7 @@ interface SchemaReply {
 }
 
 describe('the provider executable', () => {
-  test('throws (exit 1) with a human message when run without the magic cookie, and prints nothing on stdout', () => {
+  test('GIVEN no magic cookie WHEN the executable runs THEN it exits 1 with a human message and prints nothing on stdout', () => {
     const result = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
@@ -29,7 +29,7 @@ describe('the provider executable', () => {
 });
 
 describe('handshakeLine', () => {
-  test('is core|app|unix|socket|grpc|base64 DER without padding', () => {
+  test('GIVEN a socket path and a DER certificate WHEN the handshake line is made THEN it is core|app|unix|socket|grpc|base64 DER without padding', () => {
     const der = Buffer.from([1, 2, 3, 4]);
     expect(handshakeLine('/tmp/x/plugin.sock', der)).toBe('1|6|unix|/tmp/x/plugin.sock|grpc|AQIDBA');
   });
@@ -106,7 +106,7 @@ describe('the plugin server (AutoMTLS, in process)', () => {
     }
   });
 
-  test('the certificate is what Go accepts: CA, localhost, positive minimal serial, server and client auth', () => {
+  test('GIVEN fresh server certificates WHEN inspected THEN each is what Go accepts: CA, localhost, positive minimal serial, server and client auth', () => {
     for (let i = 0; i < 50; i++) {
       const cert = new X509Certificate(createServerCertificate().der);
       expect(cert.ca).toBe(true);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ENV_TIMING, RpcTiming, timing } from '../../lib/provider/timing';
 
 describe('the internal timing hook', () => {
-  test(`is off unless ${ENV_TIMING} is set (every hook is skipped)`, () => {
+  test(`GIVEN ${ENV_TIMING} unset WHEN the hook is loaded THEN it is off (every hook is skipped)`, () => {
     expect(process.env[ENV_TIMING]).toBeUndefined();
     expect(timing).toBeUndefined();
   });

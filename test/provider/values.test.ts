@@ -4,7 +4,7 @@ import { tokenShapeProblem, validateProviderConfig } from '../../lib/provider/co
 import { normalizeStored } from '../../lib/provider/values';
 
 describe('normalizeStored (UpgradeResourceState for every resource)', () => {
-  test('GIVEN stored JSON with unknown keys, wrong kinds and missing attributes THEN every schema attribute comes back, right kinds only', () => {
+  test('GIVEN stored JSON with unknown keys, wrong kinds and missing attributes WHEN normalized THEN every schema attribute comes back, right kinds only', () => {
     const out = normalizeStored(registerTokenSchema, {
       name: 'ci',
       ttl: 3600,
@@ -16,7 +16,7 @@ describe('normalizeStored (UpgradeResourceState for every resource)', () => {
     expect(out).not.toHaveProperty('removed_in_v2');
   });
 
-  test('GIVEN a map attribute stored as a list THEN it becomes null', () => {
+  test('GIVEN a map attribute stored as a list WHEN normalized THEN it becomes null', () => {
     expect(normalizeStored(accessTokenSchema, { rotation_triggers: ['1'] }).rotation_triggers).toBeNull();
   });
 });
@@ -26,7 +26,7 @@ describe('provider token shape (checked before any API call, never echoed)', () 
     ['abcdefghijklmnopqrstuvwxyz0123456789', undefined],
     ['short', 'at least 32'],
     ['two words abcdefghijklmnopqrstuvwxyz012345', 'white space'],
-  ])('tokenShapeProblem(%j) mentions %j', (token, expected) => {
+  ])('GIVEN the token %j WHEN its shape is checked THEN the problem mentions %j', (token, expected) => {
     const problem = tokenShapeProblem(token);
     if (expected === undefined) expect(problem).toBeUndefined();
     else {
@@ -35,7 +35,7 @@ describe('provider token shape (checked before any API call, never echoed)', () 
     }
   });
 
-  test('throws when the provider block sets a token that cannot be one, pointing at token', () => {
+  test('GIVEN a provider block token that cannot be one WHEN validated THEN it reports an error at token', () => {
     const diagnostics = validateProviderConfig({ endpoint: null, token: 'too-short', request_timeout: null, max_retries: null });
     expect(diagnostics).toEqual([expect.objectContaining({ severity: 'error', attribute: ['token'] })]);
   });

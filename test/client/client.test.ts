@@ -140,7 +140,7 @@ describe('operations', () => {
     expect(err.reason).toBe('expired-or-revoked');
   });
 
-  test('throws when a registration token is redeemed twice: MlpForbiddenError expired-or-revoked', async () => {
+  test('GIVEN a redeemed registration token WHEN redeemed again THEN it throws MlpForbiddenError expired-or-revoked, saying to mint a new one', async () => {
     const admin = client();
     const { minted } = await mintAndRedeem(admin, 'once');
     const err = await failure<MlpForbiddenError>(client(undefined).redeemRegisterToken(minted.value));
@@ -150,7 +150,7 @@ describe('operations', () => {
     expect(err.message).toContain('mint a new one');
   });
 
-  test('throws when a registration token expired before its redeem', async () => {
+  test('GIVEN a registration token past its lifetime WHEN redeemed THEN it throws MlpForbiddenError expired-or-revoked', async () => {
     const minted = await client().mintRegisterToken({ clientName: 'late', accessTtl: '1m', role: 'user' });
     secrets.add(minted.value.reveal());
     emu.clock.advance('2m');
@@ -158,14 +158,14 @@ describe('operations', () => {
     expect(err.reason).toBe('expired-or-revoked');
   });
 
-  test('throws when minting for a name already taken: MlpConflictError naming it', async () => {
+  test('GIVEN a name already taken WHEN a registration token is minted for it THEN it throws MlpConflictError naming it', async () => {
     userToken('taken');
     const err = await failure<MlpConflictError>(client().mintRegisterToken({ clientName: 'taken', accessTtl: '15m', role: 'user' }));
     expect(err).toBeInstanceOf(MlpConflictError);
     expect(err.message).toContain('an access token named "taken" already exists; choose another name or delete it');
   });
 
-  test('throws when a User token lists tokens: missing-scope, with the Administrator message', async () => {
+  test('GIVEN a User token WHEN it lists tokens THEN it throws MlpForbiddenError missing-scope, with the Administrator message', async () => {
     const err = await failure<MlpForbiddenError>(client(userToken()).listTokens());
     expect(err).toBeInstanceOf(MlpForbiddenError);
     expect(err.reason).toBe('missing-scope');
@@ -175,7 +175,7 @@ describe('operations', () => {
     );
   });
 
-  test('throws when a User token deletes or mints: missing-scope', async () => {
+  test('GIVEN a User token WHEN it deletes or mints THEN it throws MlpForbiddenError missing-scope', async () => {
     const user = client(userToken());
     expect((await failure<MlpForbiddenError>(user.deleteToken('emulator-admin'))).reason).toBe('missing-scope');
     expect((await failure<MlpForbiddenError>(user.mintRegisterToken({ clientName: 'x', accessTtl: '1m', role: 'admin' }))).reason).toBe(
@@ -183,7 +183,7 @@ describe('operations', () => {
     );
   });
 
-  test('throws when the configured token has expired: the exchange is refused', async () => {
+  test('GIVEN a configured token that has expired WHEN it is exchanged THEN it throws MlpForbiddenError expired-or-revoked at the exchange', async () => {
     const { value } = emu.createToken({ name: 'short', role: 'admin', ttl: '1h' });
     secrets.add(value);
     emu.clock.advance('2h');
@@ -360,7 +360,7 @@ describe('retries, counted by the emulator', () => {
     }
   }
 
-  test.each(cases)('$name: $requests request(s)', async (c) => {
+  test.each(cases)('GIVEN $name WHEN $route runs THEN the emulator counts $requests request(s)', async (c) => {
     emu.faults.script(c.route, c.script);
     const pending = run(c.route, c.maxRetries);
     if (c.outcome === 'ok') {
@@ -404,7 +404,7 @@ describe('retries, counted by the emulator', () => {
     expect(requests('list')).toBe(2);
   });
 
-  test('throws when Retry-After asks for longer than the deadline leaves: MlpRateLimitError at once, with retryAfterMs', async () => {
+  test('GIVEN a Retry-After longer than the deadline leaves WHEN the client would wait THEN it throws MlpRateLimitError at once, with retryAfterMs', async () => {
     const c = client(emu.adminToken, { requestTimeoutMs: 2_000 });
     await c.whoAmI();
     emu.faults.script('list', ['429:30', 'ok']);
@@ -417,7 +417,7 @@ describe('retries, counted by the emulator', () => {
     expect(requests('list')).toBe(1);
   });
 
-  test('throws when the endpoint refuses connections: MlpNetworkError after every retry, outcome known even for redeem', async () => {
+  test('GIVEN an endpoint that refuses connections WHEN a redeem runs THEN it throws MlpNetworkError after every retry, outcome known even for redeem', async () => {
     const closed = await startEmulator({ port: 0 });
     const url = closed.url;
     await closed.close();
@@ -433,7 +433,7 @@ describe('retries, counted by the emulator', () => {
 });
 
 describe('timeouts', () => {
-  test('throws when the answer takes longer than requestTimeoutMs: MlpTimeoutError naming the operation', async () => {
+  test('GIVEN an answer slower than requestTimeoutMs WHEN tokens are listed THEN it throws MlpTimeoutError naming the operation', async () => {
     const c = client(emu.adminToken, { requestTimeoutMs: 300 });
     emu.faults.script('list', ['delay:3000']);
     const started = performance.now();
@@ -445,7 +445,7 @@ describe('timeouts', () => {
     expect(err.outcomeUnknown).toBe(false);
   });
 
-  test('throws when a redeem times out: outcome unknown', async () => {
+  test('GIVEN a redeem answer slower than requestTimeoutMs WHEN redeemed THEN it throws MlpTimeoutError with the outcome unknown', async () => {
     const minted = await client().mintRegisterToken({ clientName: 'slow', accessTtl: '5m', role: 'user' });
     secrets.add(minted.value.reveal());
     emu.faults.script('redeem', ['delay:3000']);
@@ -462,7 +462,7 @@ describe('timeouts', () => {
     expect(requests('list')).toBe(2);
   });
 
-  test('throws when the exchange hangs: the timeout names the call that waited for it', async () => {
+  test('GIVEN an exchange that hangs WHEN who-am-I waits for it THEN it throws MlpTimeoutError naming who-am-I', async () => {
     emu.faults.script('exchange', ['delay:3000']);
     const err = await failure<MlpTimeoutError>(client(emu.adminToken, { requestTimeoutMs: 300 }).whoAmI());
     expect(err.message).toBe('who am I (GET /v1_0/auth/whoami) timed out after 300ms.');

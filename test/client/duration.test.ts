@@ -15,8 +15,8 @@ describe('Go-style durations', () => {
     ['01m', 60],
     ['36000s', 36000],
     ['100000h', 360_000_000],
-  ])('GIVEN the valid duration %j', (text, seconds) => {
-    test(`WHEN parsed THEN it is ${seconds} seconds, and every check accepts it`, () => {
+  ])('the valid duration %j', (text, seconds) => {
+    test(`GIVEN this duration WHEN parsed THEN it is ${seconds} seconds, and every check accepts it`, () => {
       expect(parseDuration(text)).toBe(seconds);
       expect(parseDurationMs(text)).toBe(seconds * 1000);
       expect(durationProblem(text)).toBeUndefined();
@@ -46,8 +46,8 @@ describe('Go-style durations', () => {
     ['1e3s', /not a duration/],
     ['１h', /not a duration/],
     [`${'9'.repeat(400)}h`, /too long/],
-  ])('GIVEN the invalid duration %j', (text, problem) => {
-    test('throws when parsed, with words a user can act on, and every check rejects it', () => {
+  ])('the invalid duration %j', (text, problem) => {
+    test('GIVEN this duration WHEN parsed THEN it throws RangeError with words a user can act on, and every check rejects it', () => {
       expect(() => parseDuration(text)).toThrow(RangeError);
       expect(() => parseDuration(text)).toThrow(problem);
       expect(durationProblem(text)).toMatch(problem);
@@ -65,18 +65,18 @@ describe('Go-style durations', () => {
     [1, '1s'],
     [86400, '24h'],
     [3601, '1h1s'],
-  ])('GIVEN %j seconds', (seconds, text) => {
-    test(`WHEN formatted THEN it is ${text}, which parses back to the same number`, () => {
+  ])('%j seconds', (seconds, text) => {
+    test(`GIVEN this many seconds WHEN formatted THEN it is ${text}, which parses back to the same number`, () => {
       expect(formatDuration(seconds)).toBe(text);
       expect(parseDuration(formatDuration(seconds))).toBe(seconds);
     });
   });
 
-  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('throws when formatting %j seconds', (seconds) => {
+  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('GIVEN %j seconds WHEN formatted THEN it throws RangeError', (seconds) => {
     expect(() => formatDuration(seconds)).toThrow(RangeError);
   });
 
-  test('throws when parsing a non-string (from untyped input) instead of crashing', () => {
+  test('GIVEN a non-string (from untyped input) WHEN parsed THEN it throws RangeError instead of crashing', () => {
     expect(() => parseDuration(42 as unknown as string)).toThrow(RangeError);
     expect(durationProblem(42 as unknown as string)).toMatch(/must be a string/);
   });

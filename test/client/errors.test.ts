@@ -65,7 +65,7 @@ async function caught(promise: Promise<unknown>): Promise<MlpError> {
 }
 
 describe('403 bodies of the product documentation', () => {
-  test('throws when a User token lists tokens: MlpForbiddenError, missing-scope, with the Administrator advice', async () => {
+  test('GIVEN a User token WHEN it lists tokens THEN it throws MlpForbiddenError missing-scope, with the Administrator advice', async () => {
     const c = await apiAnswering({ status: 403, body: FORBIDDEN_BODIES.missingScopes([SCOPE_MANAGE]) });
     const err = await caught(c.listTokens());
     expect(err).toBeInstanceOf(MlpForbiddenError);
@@ -84,7 +84,7 @@ describe('403 bodies of the product documentation', () => {
     expect(describeError(f).summary).toBe('MLP token lacks the Administrator role');
   });
 
-  test('throws when two scopes are missing: both are parsed, and the message names them', async () => {
+  test('GIVEN a 403 naming two missing scopes WHEN who-am-I runs THEN it throws with both parsed, and the message names them', async () => {
     const c = await apiAnswering({ status: 403, body: FORBIDDEN_BODIES.missingScopes([SCOPE_USE, 'ml-platform:Other']) });
     const err = (await caught(c.whoAmI())) as MlpForbiddenError;
     expect(err.reason).toBe('missing-scope');
@@ -92,7 +92,7 @@ describe('403 bodies of the product documentation', () => {
     expect(err.message).toContain(`needs the scopes ${SCOPE_USE}, ml-platform:Other`);
   });
 
-  test('throws when the token is expired: MlpForbiddenError expired-or-revoked, saying to create a new one', async () => {
+  test('GIVEN an expired token WHEN who-am-I runs THEN it throws MlpForbiddenError expired-or-revoked, saying to create a new one', async () => {
     const c = await apiAnswering({ status: 403, body: FORBIDDEN_BODIES.expired });
     const err = (await caught(c.whoAmI())) as MlpForbiddenError;
     expect(err).toBeInstanceOf(MlpForbiddenError);
@@ -101,7 +101,7 @@ describe('403 bodies of the product documentation', () => {
     expect(err.message).toMatch(/the token is expired, revoked, or the registration token was already used\. .*create a new one/);
   });
 
-  test('throws when the exchange itself is refused: the configured token is expired', async () => {
+  test('GIVEN the exchange itself refused WHEN tokens are listed THEN it throws expired-or-revoked at the exchange, and sends nothing else', async () => {
     stub = await startStub(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
     client = new MlpClient({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
     const err = (await caught(client.listTokens())) as MlpForbiddenError;
@@ -111,7 +111,7 @@ describe('403 bodies of the product documentation', () => {
     expect(stub.requests.map((r) => r.url)).toEqual([PATHS.exchange]);
   });
 
-  test('throws when a used registration token is redeemed: the advice is to mint a new one', async () => {
+  test('GIVEN a used registration token WHEN redeemed THEN it throws expired-or-revoked with the advice to mint a new one', async () => {
     stub = await startStub(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
     client = new MlpClient({ endpoint: stub.url, maxRetries: 0 });
     const err = (await caught(client.redeemRegisterToken('register-token-0123456789abcdef0123456789'))) as MlpForbiddenError;
@@ -127,7 +127,7 @@ describe('other statuses', () => {
     body: JSON.stringify({ status, warnorCode: code, warnorParams: { field } }),
   });
 
-  test('throws when minting a taken name: MlpConflictError naming it, with the fix', async () => {
+  test('GIVEN a taken name WHEN a registration token is minted for it THEN it throws MlpConflictError naming it, with the fix', async () => {
     const c = await apiAnswering(body(409, 'ConflictException', 'client_name'));
     const err = (await caught(c.mintRegisterToken({ clientName: 'ci', accessTtl: '15m', role: 'user' }))) as MlpConflictError;
     expect(err).toBeInstanceOf(MlpConflictError);
@@ -136,7 +136,7 @@ describe('other statuses', () => {
     expect(err.message).toContain('an access token named "ci" already exists; choose another name or delete it');
   });
 
-  test('throws when the API rejects a field: MlpValidationError carrying the field', async () => {
+  test('GIVEN an API that rejects a field WHEN minting THEN it throws MlpValidationError carrying the field', async () => {
     const c = await apiAnswering(body(400, 'ValidationException', 'access_ttl: must be at most 24h'));
     const err = (await caught(c.mintRegisterToken({ clientName: 'ci', accessTtl: '25h', role: 'user' }))) as MlpValidationError;
     expect(err).toBeInstanceOf(MlpValidationError);
@@ -144,7 +144,7 @@ describe('other statuses', () => {
     expect(err.message).toContain('access_ttl: must be at most 24h');
   });
 
-  test('throws when who-am-I gets 404: MlpRouteNotFoundError (not a token not found) that points at the endpoint', async () => {
+  test('GIVEN a 404 for who-am-I WHEN it runs THEN it throws MlpRouteNotFoundError (not a token not found) that points at the endpoint', async () => {
     const c = await apiAnswering(body(404, 'NotFoundException', 'no route'));
     const err = await caught(c.whoAmI());
     expect(err).toBeInstanceOf(MlpRouteNotFoundError);
@@ -153,14 +153,14 @@ describe('other statuses', () => {
     expect(err.message).toMatch(/does not serve the MLP token API at this path .*Check the endpoint/);
   });
 
-  test('throws when a 401 survives a fresh exchange: MlpUnauthorizedError after exactly one re-exchange', async () => {
+  test('GIVEN a 401 that survives a fresh exchange WHEN who-am-I runs THEN it throws MlpUnauthorizedError after exactly one re-exchange', async () => {
     const c = await apiAnswering(body(401, 'UnauthorizedException', 'bad bearer'));
     const err = await caught(c.whoAmI());
     expect(err).toBeInstanceOf(MlpUnauthorizedError);
     expect(stub!.requests.map((r) => r.url)).toEqual([PATHS.exchange, PATHS.whoAmI, PATHS.exchange, PATHS.whoAmI]);
   });
 
-  test('throws when a proxy answers 500 with HTML: MlpServerError with no warnorCode', async () => {
+  test('GIVEN a proxy that answers 500 with HTML WHEN tokens are listed THEN it throws MlpServerError with no warnorCode and no HTML', async () => {
     const c = await apiAnswering({ status: 500, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' });
     const err = (await caught(c.listTokens())) as MlpServerError;
     expect(err).toBeInstanceOf(MlpServerError);
@@ -169,7 +169,7 @@ describe('other statuses', () => {
     expect(err.message).not.toContain('<html>');
   });
 
-  test('throws when the status is unexpected (418): a plain MlpApiError', async () => {
+  test('GIVEN an unexpected status (418) WHEN who-am-I runs THEN it throws a plain MlpApiError', async () => {
     const c = await apiAnswering({ status: 418, body: '{}' });
     const err = await caught(c.whoAmI());
     expect(err.constructor).toBe(MlpApiError);
@@ -178,7 +178,7 @@ describe('other statuses', () => {
 });
 
 describe('values the API echoes back', () => {
-  test('throws when a 400 field echoes the bearer and the registration token: neither survives in any rendering', async () => {
+  test('GIVEN a 400 field that echoes the bearer and the registration token WHEN the calls fail THEN neither survives in any rendering of the error', async () => {
     const registerToken = 'echoed-register-token-0123456789abcdef012';
     stub = await startStub((req) => {
       if (req.url.endsWith(PATHS.exchange)) return exchangeAnswer();
@@ -215,7 +215,7 @@ describe('values the API echoes back', () => {
 });
 
 describe('protocol errors', () => {
-  test('throws when a listed token has a malformed exp: MlpProtocolError naming tokens[1].exp', async () => {
+  test('GIVEN a listed token with a malformed exp WHEN tokens are listed THEN it throws MlpProtocolError naming tokens[1].exp', async () => {
     const c = await apiAnswering({
       status: 200,
       body: JSON.stringify({ tokens: [wireToken('a'), wireToken('b', { exp: 'next tuesday' })] }),
@@ -229,19 +229,19 @@ describe('protocol errors', () => {
     expect(err.message).not.toContain('next tuesday');
   });
 
-  test('throws when a body is not JSON at all', async () => {
+  test('GIVEN a body that is not JSON at all WHEN who-am-I runs THEN it throws MlpProtocolError at (body)', async () => {
     const c = await apiAnswering({ status: 200, body: 'hello' });
     const err = (await caught(c.whoAmI())) as MlpProtocolError;
     expect(err.fieldPath).toBe('(body)');
   });
 
-  test('throws when a role is unknown: the field path is token_type', async () => {
+  test('GIVEN an unknown role WHEN who-am-I runs THEN it throws MlpProtocolError at token_type', async () => {
     const c = await apiAnswering({ status: 200, body: JSON.stringify(wireToken('me', { token_type: 'ROOT' })) });
     const err = (await caught(c.whoAmI())) as MlpProtocolError;
     expect(err.fieldPath).toBe('token_type');
   });
 
-  test('throws when a redeem answer is malformed: outcome unknown, and the half-read value never shows', async () => {
+  test('GIVEN a malformed redeem answer WHEN redeemed THEN it throws with the outcome unknown, and the half-read value never shows', async () => {
     const value = 'half-read-refresh-token-0123456789abcdef';
     stub = await startStub(() => ({ status: 201, body: JSON.stringify({ ...wireToken('x'), created_at: 'never', refresh_token: value }) }));
     client = new MlpClient({ endpoint: stub.url, maxRetries: 0 });
@@ -321,7 +321,7 @@ describe('arguments and configuration', () => {
     [{ clientName: 'ok', accessTtl: '15', role: 'user' }, 'accessTtl'],
     [{ clientName: 'ok', accessTtl: '15m', refreshTtl: '0s', role: 'user' }, 'refreshTtl'],
     [{ clientName: 'ok', accessTtl: '15m', role: 'root' }, 'role'],
-  ])('throws when minting with %j, before any request, naming %s', async (req, argument) => {
+  ])('GIVEN the request %j WHEN minting THEN it throws MlpArgumentError naming %s, before any request', async (req, argument) => {
     const c = await apiAnswering({ status: 500 });
     const err = (await caught(c.mintRegisterToken(req as never))) as MlpArgumentError;
     expect(err).toBeInstanceOf(MlpArgumentError);
@@ -329,24 +329,27 @@ describe('arguments and configuration', () => {
     expect(stub!.requests).toHaveLength(0);
   });
 
-  test.each(['', 'not a url', 'ftp://x', 'https://user:pw@host', 'https://host/?q=1'])('throws when the endpoint is %j', (endpoint) => {
-    expect(() => new MlpClient({ endpoint })).toThrow(MlpConfigurationError);
-    expect(configurationReason(() => new MlpClient({ endpoint }))).toBe('invalid-endpoint');
-  });
+  test.each(['', 'not a url', 'ftp://x', 'https://user:pw@host', 'https://host/?q=1'])(
+    'GIVEN the endpoint %j WHEN a client is made THEN it throws MlpConfigurationError invalid-endpoint',
+    (endpoint) => {
+      expect(() => new MlpClient({ endpoint })).toThrow(MlpConfigurationError);
+      expect(configurationReason(() => new MlpClient({ endpoint }))).toBe('invalid-endpoint');
+    },
+  );
 
   test.each([{ requestTimeoutMs: 0 }, { maxRetries: -1 }, { maxRetries: 1.5 }, { retryBaseDelayMs: Number.NaN }])(
-    'throws when an option is out of range: %j',
+    'GIVEN the option %j out of range WHEN a client is made THEN it throws MlpConfigurationError invalid-option',
     (opts) => {
       expect(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts })).toThrow(MlpConfigurationError);
       expect(configurationReason(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', ...opts }))).toBe('invalid-option');
     },
   );
 
-  test('throws with reason invalid-token when the token is only white space', () => {
+  test('GIVEN a token that is only white space WHEN a client is made THEN it throws MlpConfigurationError invalid-token', () => {
     expect(configurationReason(() => new MlpClient({ endpoint: 'http://127.0.0.1:1', token: ' \n' }))).toBe('invalid-token');
   });
 
-  test('throws when an operation that needs a token runs on a client without one, without any request', async () => {
+  test('GIVEN a client without a token WHEN an operation that needs one runs THEN it throws MlpConfigurationError missing-token, without any request', async () => {
     await apiAnswering({ status: 200 }, {}); // starts the stub server that must see no request
     const bare = new MlpClient({ endpoint: stub!.url });
     const err = await caught(bare.listTokens());
@@ -357,7 +360,7 @@ describe('arguments and configuration', () => {
     await bare.close();
   });
 
-  test('throws when called after close()', async () => {
+  test('GIVEN a closed client WHEN who-am-I runs THEN it throws an error with code closed', async () => {
     const c = await apiAnswering({ status: 200, body: JSON.stringify(wireToken('me')) });
     await c.close();
     const err = await caught(c.whoAmI());

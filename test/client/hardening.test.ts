@@ -155,7 +155,7 @@ describe('white space around the token (item 7)', () => {
 
 describe('names are checked in every call, before anything is sent (item 11)', () => {
   test.each(['..', '.', 'a/b', '', '../admin', 'x'.repeat(65), 'bad\u001bname'])(
-    'GIVEN deleteToken(%j) THEN it throws MlpArgumentError and sends nothing',
+    'GIVEN the name %j WHEN deleteToken runs THEN it throws MlpArgumentError and sends nothing',
     async (name) => {
       const c = await apiAnswering(() => ({ status: 204 }));
       const err = await caught(c.deleteToken(name));
@@ -165,7 +165,7 @@ describe('names are checked in every call, before anything is sent (item 11)', (
     },
   );
 
-  test.each(['..', 'a/b'])('GIVEN findToken(%j) THEN it throws MlpArgumentError and sends nothing', async (name) => {
+  test.each(['..', 'a/b'])('GIVEN the name %j WHEN findToken runs THEN it throws MlpArgumentError and sends nothing', async (name) => {
     const c = await apiAnswering(() => ({ status: 200, body: '{"tokens":[]}' }));
     expect(await caught(c.findToken(name))).toBeInstanceOf(MlpArgumentError);
     expect(stub!.requests).toHaveLength(0);
@@ -228,13 +228,13 @@ describe('what a 404 means (item 18)', () => {
     expect(describeError(err).summary).toBe('MLP token API not found at the endpoint');
   });
 
-  test('GIVEN a delete answered 404 with a page that is not the contract body THEN it is not taken as "no such token" (deleteToken throws instead of returning false)', async () => {
+  test('GIVEN a 404 with a page that is not the contract body WHEN deleting THEN it throws instead of returning false (not "no such token")', async () => {
     const c = await apiAnswering(() => ({ status: 404, body: '{"detail":"Not Found"}' }));
     const err = await caught(c.deleteToken('ci'));
     expect(err).toBeInstanceOf(MlpRouteNotFoundError);
   });
 
-  test('GIVEN a delete answered with the contract NotFoundException THEN it means no such token (false)', async () => {
+  test('GIVEN a 404 with the contract NotFoundException WHEN deleting THEN it means no such token (false)', async () => {
     const c = await apiAnswering(() => errorBody(404, 'NotFoundException', 'no access token named "ci"'));
     await expect(c.deleteToken('ci')).resolves.toBe(false);
   });

@@ -46,7 +46,7 @@ describe('partial echoes of a known secret', () => {
     expect(r.redact(`a ${eleven} b`)).toBe(`a ${eleven} b`);
   });
 
-  test('GIVEN two echoes of one secret with text between THEN each is replaced once, and the text between stays', () => {
+  test('GIVEN two echoes of one secret with text between WHEN redacted THEN each is replaced once, and the text between stays', () => {
     expect(r.redact(`[${value.slice(0, 13)}] and [${value.slice(-13)}]`)).toBe(`[${REDACTED}] and [${REDACTED}]`);
   });
 

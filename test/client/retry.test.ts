@@ -37,11 +37,11 @@ describe('the retry matrix', () => {
     },
   );
 
-  describe.each(cases)('GIVEN an attempt that ended with %s', (_label, outcome, whenSafe, forRedeem) => {
-    test.each(safe)(`WHEN the operation is %s THEN it is ${whenSafe ? '' : 'not '}retried`, (route) => {
+  describe.each(cases)('an attempt that ended with %s', (_label, outcome, whenSafe, forRedeem) => {
+    test.each(safe)(`GIVEN this attempt WHEN the operation is %s THEN it is ${whenSafe ? '' : 'not '}retried`, (route) => {
       expect(isRetryable(route, outcome)).toBe(whenSafe);
     });
-    test(`WHEN the operation is redeem THEN it is ${forRedeem ? '' : 'not '}retried`, () => {
+    test(`GIVEN this attempt WHEN the operation is redeem THEN it is ${forRedeem ? '' : 'not '}retried`, () => {
       expect(isRetryable('redeem', outcome)).toBe(forRedeem);
     });
   });
@@ -54,7 +54,7 @@ describe('the retry matrix', () => {
     [status(409), false],
     [notSent, false],
     [maybeSent, true],
-  ])('GIVEN %j THEN may-have-applied is %j', (outcome, expected) => {
+  ])('GIVEN the outcome %j WHEN asked whether it may have applied THEN the answer is %j', (outcome, expected) => {
     expect(mayHaveApplied(outcome)).toBe(expected);
   });
 });
@@ -64,7 +64,7 @@ describe('backoff with full jitter', () => {
     const one = (): number => 1;
     expect([0, 1, 2, 3, 4, 10].map((i) => backoffDelay(i, 200, 1000, one))).toEqual([200, 400, 800, 1000, 1000, 1000]);
   });
-  test('GIVEN random 0 or 0.5 THEN the wait is 0 or half the ceiling', () => {
+  test('GIVEN random 0 or 0.5 WHEN the backoff is computed THEN the wait is 0 or half the ceiling', () => {
     expect(backoffDelay(3, 200, 10_000, () => 0)).toBe(0);
     expect(backoffDelay(3, 200, 10_000, () => 0.5)).toBe(800);
   });
@@ -83,7 +83,7 @@ describe('Retry-After', () => {
     ['', undefined],
     ['soon', undefined],
     ['-1', undefined],
-  ])('GIVEN %j THEN the wait is %j ms', (header, expected) => {
+  ])('GIVEN the Retry-After %j WHEN parsed THEN the wait is %j ms', (header, expected) => {
     expect(parseRetryAfter(header, now)).toBe(expected);
   });
 });
@@ -94,7 +94,7 @@ describe('bearer refresh margin', () => {
     [60_000, 6_000],
     [300_000, 30_000],
     [1_000, 100],
-  ])('GIVEN a %j ms bearer THEN it is refreshed %j ms early', (lifetime, margin) => {
+  ])('GIVEN a %j ms bearer WHEN its refresh margin is computed THEN it is refreshed %j ms early', (lifetime, margin) => {
     expect(bearerRefreshMargin(lifetime)).toBe(margin);
   });
 });

@@ -34,7 +34,7 @@ describe('Secret', () => {
     expect(secret.equals(VALUE.replace('0', '1'))).toBe(false);
   });
 
-  test('throws when wrapping something that is not a string', () => {
+  test('GIVEN something that is not a string WHEN wrapped in a Secret THEN it throws TypeError', () => {
     expect(() => new Secret(42 as unknown as string)).toThrow(TypeError);
   });
 });

@@ -12,7 +12,7 @@ describe('endpoint rule (shared by client, provider and constructs)', () => {
     ['https://me:pw@example.com', 'carries credentials'],
     ['https://example.com/?a=1', 'query or fragment'],
     ['https://example.com/#top', 'query or fragment'],
-  ])('endpointProblem(%j) mentions %j', (endpoint, expected) => {
+  ])('GIVEN the endpoint %j WHEN checked THEN the problem mentions %j', (endpoint, expected) => {
     const problem = endpointProblem(endpoint);
     if (expected === undefined) expect(problem).toBeUndefined();
     else expect(problem).toContain(expected);
@@ -29,7 +29,7 @@ describe('endpoint rule (shared by client, provider and constructs)', () => {
     expect(showEndpoint('https://me:hunter2@example.com')).toBe('"https://***@example.com"');
   });
 
-  test('throws when an MlpClient is given a token as its endpoint, without echoing it', () => {
+  test('GIVEN a token as the endpoint WHEN an MlpClient is made THEN it throws MlpConfigurationError without echoing it', () => {
     const pasted = 'c2VjcmV0LXRva2VuLXZhbHVlLXRoYXQtaXMtbG9uZw';
     let caught: unknown;
     try {

@@ -209,7 +209,7 @@ describe('MlpAccessToken', () => {
       });
     });
 
-    test('throws when two outputs get the same name (at validation)', () => {
+    test('GIVEN two tokens whose outputs have the same name WHEN the stack is synthesized THEN validation throws naming both', () => {
       const stack = stackWithProvider();
       new MlpAccessToken(stack, 'a', { name: 'a', output: { name: 'token' } });
       new MlpAccessToken(stack, 'b', { name: 'b', output: { name: 'token' } });
@@ -222,35 +222,35 @@ describe('MlpAccessToken', () => {
     // As JavaScript callers write them: the props type itself refuses some of these shapes.
     const build = (props: MlpAccessTokenOptions) => () => new MlpAccessToken(stackWithProvider(), 'ci', props as MlpAccessTokenProps);
 
-    test('throws when neither name, namePrefix nor registerToken is given', () => {
+    test('GIVEN neither name, namePrefix nor registerToken WHEN an MlpAccessToken is made THEN it throws NAME_MISSING', () => {
       expectConstructError(build({ ttl: '1h' }), 'NAME_MISSING', 'namePrefix', 'registerToken');
     });
 
-    test('throws when both name and namePrefix are given', () => {
+    test('GIVEN both name and namePrefix WHEN an MlpAccessToken is made THEN it throws NAME_AND_NAME_PREFIX naming both', () => {
       expectConstructError(build({ name: 'ci', namePrefix: 'ci-' }), 'NAME_AND_NAME_PREFIX', 'name ("ci")', 'namePrefix ("ci-")');
     });
 
-    test('throws when the name has a space', () => {
+    test('GIVEN a name with a space WHEN an MlpAccessToken is made THEN it throws INVALID_NAME', () => {
       expectConstructError(build({ name: 'ci bot' }), 'INVALID_NAME', '"ci bot" is not a valid token name');
     });
 
-    test('throws when the name is empty', () => {
+    test('GIVEN an empty name WHEN an MlpAccessToken is made THEN it throws INVALID_NAME', () => {
       expectConstructError(build({ name: '' }), 'INVALID_NAME', 'cannot be empty');
     });
 
-    test('throws when the name is longer than 64 characters', () => {
+    test('GIVEN a name longer than 64 characters WHEN an MlpAccessToken is made THEN it throws INVALID_NAME saying at most 64', () => {
       expectConstructError(build({ name: 'a'.repeat(65) }), 'INVALID_NAME', '65 characters', 'at most 64');
     });
 
-    test('throws when the name prefix leaves no room for the unique suffix', () => {
+    test('GIVEN a name prefix that leaves no room for the unique suffix WHEN an MlpAccessToken is made THEN it throws INVALID_NAME_PREFIX', () => {
       expectConstructError(build({ namePrefix: 'p'.repeat(53) }), 'INVALID_NAME_PREFIX', 'at most 52');
     });
 
-    test('throws when the name prefix starts with a dash', () => {
+    test('GIVEN a name prefix that starts with a dash WHEN an MlpAccessToken is made THEN it throws INVALID_NAME_PREFIX', () => {
       expectConstructError(build({ namePrefix: '-ci' }), 'INVALID_NAME_PREFIX', '"-ci"');
     });
 
-    test('throws when the role is neither user nor admin', () => {
+    test('GIVEN a role that is neither user nor admin WHEN an MlpAccessToken is made THEN it throws INVALID_ROLE', () => {
       expectConstructError(
         build({ name: 'ci', role: 'Administrator' }),
         'INVALID_ROLE',
@@ -259,19 +259,19 @@ describe('MlpAccessToken', () => {
       );
     });
 
-    test('throws when the ttl is written in days', () => {
+    test('GIVEN a ttl written in days WHEN an MlpAccessToken is made THEN it throws INVALID_DURATION saying how to write it in hours', () => {
       expectConstructError(build({ name: 'ci', ttl: '30d' }), 'INVALID_DURATION', 'ttl: "30d"', 'write 30 days as "720h"');
     });
 
-    test('throws when the ttl is zero', () => {
+    test('GIVEN a zero ttl WHEN an MlpAccessToken is made THEN it throws INVALID_DURATION', () => {
       expectConstructError(build({ name: 'ci', ttl: '0s' }), 'INVALID_DURATION', '"0s" is zero');
     });
 
-    test('throws when rotateAfter has its units out of order', () => {
+    test('GIVEN rotateAfter with its units out of order WHEN an MlpAccessToken is made THEN it throws INVALID_DURATION', () => {
       expectConstructError(build({ name: 'ci', rotateAfter: '30m1h' }), 'INVALID_DURATION', 'rotateAfter: "30m1h"');
     });
 
-    test('throws when earlyRotationWindow is not a duration', () => {
+    test('GIVEN an earlyRotationWindow that is not a duration WHEN an MlpAccessToken is made THEN it throws INVALID_DURATION', () => {
       expectConstructError(
         build({ name: 'ci', ttl: '1h', earlyRotationWindow: 'soon' }),
         'INVALID_DURATION',
@@ -279,7 +279,7 @@ describe('MlpAccessToken', () => {
       );
     });
 
-    test('throws when earlyRotationWindow is as long as ttl', () => {
+    test('GIVEN an earlyRotationWindow as long as ttl WHEN an MlpAccessToken is made THEN it throws ROTATION_WINDOW_TOO_LONG', () => {
       expectConstructError(
         build({ name: 'ci', ttl: '24h', earlyRotationWindow: '1440m' }),
         'ROTATION_WINDOW_TOO_LONG',
@@ -288,15 +288,15 @@ describe('MlpAccessToken', () => {
       );
     });
 
-    test('throws when earlyRotationWindow is longer than ttl', () => {
+    test('GIVEN an earlyRotationWindow longer than ttl WHEN an MlpAccessToken is made THEN it throws ROTATION_WINDOW_TOO_LONG', () => {
       expectConstructError(build({ name: 'ci', ttl: '1h', earlyRotationWindow: '2h' }), 'ROTATION_WINDOW_TOO_LONG');
     });
 
-    test('throws when earlyRotationWindow is set on a token that never expires', () => {
+    test('GIVEN an earlyRotationWindow on a token that never expires WHEN an MlpAccessToken is made THEN it throws ROTATION_WINDOW_WITHOUT_TTL', () => {
       expectConstructError(build({ name: 'ci', earlyRotationWindow: '24h' }), 'ROTATION_WINDOW_WITHOUT_TTL', 'no ttl', 'rotateAfter');
     });
 
-    test('throws when rotateAfter is not shorter than ttl', () => {
+    test('GIVEN rotateAfter not shorter than ttl WHEN an MlpAccessToken is made THEN it throws ROTATE_AFTER_TOO_LONG', () => {
       expectConstructError(
         build({ name: 'ci', ttl: '24h', rotateAfter: '48h' }),
         'ROTATE_AFTER_TOO_LONG',
@@ -305,11 +305,11 @@ describe('MlpAccessToken', () => {
       );
     });
 
-    test('throws when createBeforeDestroy is combined with a fixed name', () => {
+    test('GIVEN createBeforeDestroy with a fixed name WHEN an MlpAccessToken is made THEN it throws CREATE_BEFORE_DESTROY_WITH_FIXED_NAME', () => {
       expectConstructError(build({ name: 'ci', createBeforeDestroy: true }), 'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME', '"ci"', 'namePrefix');
     });
 
-    test('throws when registerToken is a literal string, without showing it', () => {
+    test('GIVEN registerToken as a literal string WHEN an MlpAccessToken is made THEN it throws LITERAL_SECRET without showing it', () => {
       const secret = 'reg-0123456789abcdef0123456789abcdef';
       const error = expectConstructError(
         build({ registerToken: secret }),
@@ -320,7 +320,7 @@ describe('MlpAccessToken', () => {
       expect(error.message).not.toContain(secret);
     });
 
-    test('throws when registerToken is combined with namePrefix, role and ttl', () => {
+    test('GIVEN registerToken with namePrefix, role and ttl WHEN an MlpAccessToken is made THEN it throws REGISTER_TOKEN_CONFLICT naming them', () => {
       const registerToken = Fn.sensitive('${var.invite}') as string;
       expectConstructError(
         build({ registerToken, namePrefix: 'ci-', role: 'admin', ttl: '1h' }),
@@ -330,14 +330,14 @@ describe('MlpAccessToken', () => {
       );
     });
 
-    test('throws when registerToken is combined with a ttl alone', () => {
+    test('GIVEN registerToken with a ttl alone WHEN an MlpAccessToken is made THEN it throws REGISTER_TOKEN_CONFLICT', () => {
       const stack = stackWithProvider();
       const registerToken = secretVariable(stack, 'invite');
       const props: MlpAccessTokenOptions = { registerToken, ttl: '1h' };
       expectConstructError(() => new MlpAccessToken(stack, 'ci', props as MlpAccessTokenProps), 'REGISTER_TOKEN_CONFLICT', 'with ttl');
     });
 
-    test('throws when a rotation trigger is not a string', () => {
+    test('GIVEN a rotation trigger that is not a string WHEN an MlpAccessToken is made THEN it throws INVALID_ROTATION_TRIGGER', () => {
       const rotationTriggers = { release: 2025 } as unknown as Record<string, string>;
       expectConstructError(
         build({ name: 'ci', rotationTriggers }),
@@ -346,7 +346,7 @@ describe('MlpAccessToken', () => {
       );
     });
 
-    test('throws when the output name is not a Terraform name', () => {
+    test('GIVEN an output name that is not a Terraform name WHEN an MlpAccessToken is made THEN it throws INVALID_IDENTIFIER', () => {
       expectConstructError(build({ name: 'ci', output: { name: 'ci token' } }), 'INVALID_IDENTIFIER', 'output.name "ci token"');
     });
   });

@@ -38,7 +38,7 @@ describe('constructs in a stack of another cdktf release', () => {
     ['MlpRegisterToken', (s) => new MlpRegisterToken(s, 'handoff', { name: 'team', ttl: '1h' })],
     ['MlpTokenDataSource', (s) => new MlpTokenDataSource(s, 'me')],
     ['MlpTokensDataSource', (s) => new MlpTokensDataSource(s, 'all')],
-  ])('throws when a %s is created in it, naming the install that fixes it', (_name, build) => {
+  ])('GIVEN a stack of another cdktf release WHEN a %s is made in it THEN it throws naming the install that fixes it', (_name, build) => {
     expect(other.App).not.toBe(jest.requireActual<typeof cdktf>('cdktf').App);
     let thrown: unknown;
     try {

@@ -71,20 +71,23 @@ describe('meta-arguments in props', () => {
     test.each([
       [true, false],
       [false, true],
-    ])('throws when createBeforeDestroy is %s and lifecycle.createBeforeDestroy is %s', (shorthand, explicit) => {
-      expectConstructError(
-        () =>
-          new MlpAccessToken(stackWithProvider(), 'ci', {
-            namePrefix: 'ci-',
-            createBeforeDestroy: shorthand,
-            lifecycle: { createBeforeDestroy: explicit },
-          }),
-        'CREATE_BEFORE_DESTROY_CONFLICT',
-        'set it in one place',
-      );
-    });
+    ])(
+      'GIVEN createBeforeDestroy %s and lifecycle.createBeforeDestroy %s WHEN an MlpAccessToken is made THEN it throws CREATE_BEFORE_DESTROY_CONFLICT',
+      (shorthand, explicit) => {
+        expectConstructError(
+          () =>
+            new MlpAccessToken(stackWithProvider(), 'ci', {
+              namePrefix: 'ci-',
+              createBeforeDestroy: shorthand,
+              lifecycle: { createBeforeDestroy: explicit },
+            }),
+          'CREATE_BEFORE_DESTROY_CONFLICT',
+          'set it in one place',
+        );
+      },
+    );
 
-    test('throws when lifecycle.createBeforeDestroy is set with a fixed name', () => {
+    test('GIVEN lifecycle.createBeforeDestroy with a fixed name WHEN an MlpAccessToken is made THEN it throws CREATE_BEFORE_DESTROY_WITH_FIXED_NAME', () => {
       expectConstructError(
         () => new MlpAccessToken(stackWithProvider(), 'ci', { name: 'ci', lifecycle: { createBeforeDestroy: true } }),
         'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME',

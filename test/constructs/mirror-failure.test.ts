@@ -8,7 +8,7 @@ jest.mock('../../lib/install/mirror', () => ({
 }));
 
 describe('MlpProvider mirror hook', () => {
-  test('throws when the mirror cannot be laid out, saying why and how to opt out', () => {
+  test('GIVEN a mirror that cannot be laid out WHEN the stack is synthesized THEN it throws saying why and how to opt out', () => {
     const stack = new TerraformStack(Testing.app(), 'stack');
     new MlpProvider(stack, 'mlp');
 

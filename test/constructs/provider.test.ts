@@ -87,7 +87,7 @@ describe('MlpProvider', () => {
     const build = (props: ConstructorParameters<typeof MlpProvider>[2]) => () =>
       new MlpProvider(new TerraformStack(Testing.app(), 'stack'), 'mlp', props);
 
-    test('throws when the token is a literal string, without showing it', () => {
+    test('GIVEN the token as a literal string WHEN an MlpProvider is made THEN it throws LITERAL_SECRET without showing it', () => {
       const secret = 'mlp-secret-0123456789abcdef0123456789abcdef';
       const error = expectConstructError(
         build({ token: secret }),
@@ -101,11 +101,11 @@ describe('MlpProvider', () => {
       expect(error.constructPath).toBe('stack/mlp');
     });
 
-    test('throws when the token is an empty literal string', () => {
+    test('GIVEN the token as an empty literal string WHEN an MlpProvider is made THEN it throws LITERAL_SECRET', () => {
       expectConstructError(build({ token: '' }), 'LITERAL_SECRET');
     });
 
-    test('throws when the endpoint is not a URL', () => {
+    test('GIVEN an endpoint that is not a URL WHEN an MlpProvider is made THEN it throws INVALID_ENDPOINT with an example', () => {
       expectConstructError(
         build({ endpoint: 'msk.cloud.vk.com' }),
         'INVALID_ENDPOINT',
@@ -114,46 +114,46 @@ describe('MlpProvider', () => {
       );
     });
 
-    test('throws when the endpoint is not http or https', () => {
+    test('GIVEN an endpoint that is not http or https WHEN an MlpProvider is made THEN it throws INVALID_ENDPOINT', () => {
       expectConstructError(build({ endpoint: 'ftp://example.com' }), 'INVALID_ENDPOINT', 'uses ftp');
     });
 
-    test('throws when the endpoint carries credentials, without showing them', () => {
+    test('GIVEN an endpoint that carries credentials WHEN an MlpProvider is made THEN it throws INVALID_ENDPOINT without showing them', () => {
       const error = expectConstructError(build({ endpoint: 'https://me:hunter2@example.com/' }), 'INVALID_ENDPOINT', 'credentials');
       expect(error.message).not.toContain('hunter2');
     });
 
-    test('throws when requestTimeout is not a Go duration', () => {
+    test('GIVEN a requestTimeout that is not a Go duration WHEN an MlpProvider is made THEN it throws INVALID_DURATION', () => {
       expectConstructError(build({ requestTimeout: '30 seconds' }), 'INVALID_DURATION', 'requestTimeout', '"30 seconds"', '"90m"');
     });
 
-    test('throws when maxRetries is negative', () => {
+    test('GIVEN a negative maxRetries WHEN an MlpProvider is made THEN it throws INVALID_MAX_RETRIES', () => {
       expectConstructError(build({ maxRetries: -1 }), 'INVALID_MAX_RETRIES', 'maxRetries is -1');
     });
 
-    test('throws when maxRetries is above the provider limit of 20', () => {
+    test('GIVEN maxRetries above the provider limit of 20 WHEN an MlpProvider is made THEN it throws INVALID_MAX_RETRIES', () => {
       expectConstructError(build({ maxRetries: 21 }), 'INVALID_MAX_RETRIES', '21', 'to 20');
     });
 
-    test('throws when the endpoint has a query or fragment, as the provider would', () => {
+    test('GIVEN an endpoint with a query or fragment WHEN an MlpProvider is made THEN it throws INVALID_ENDPOINT, as the provider would', () => {
       expectConstructError(build({ endpoint: 'https://msk.cloud.vk.com/infra/mlplatform?x=1' }), 'INVALID_ENDPOINT', 'query or fragment');
     });
 
-    test('throws when the endpoint looks like a token (swapped variables), without showing it', () => {
+    test('GIVEN an endpoint that looks like a token (swapped variables) WHEN an MlpProvider is made THEN it throws without showing it', () => {
       const pasted = 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5';
       const error = expectConstructError(build({ endpoint: pasted }), 'INVALID_ENDPOINT', 'looks like a token');
       expect(error.message).not.toContain(pasted);
     });
 
-    test('throws when maxRetries is not a whole number', () => {
+    test('GIVEN a maxRetries that is not a whole number WHEN an MlpProvider is made THEN it throws INVALID_MAX_RETRIES', () => {
       expectConstructError(build({ maxRetries: 1.5 }), 'INVALID_MAX_RETRIES', '1.5');
     });
 
-    test('throws when the alias is not a Terraform name', () => {
+    test('GIVEN an alias that is not a Terraform name WHEN an MlpProvider is made THEN it throws INVALID_IDENTIFIER', () => {
       expectConstructError(build({ alias: 'other project' }), 'INVALID_IDENTIFIER', 'alias "other project"');
     });
 
-    test('throws when an alias set after construction is not a Terraform name', () => {
+    test('GIVEN an MlpProvider WHEN an alias that is not a Terraform name is set THEN it throws INVALID_IDENTIFIER', () => {
       const provider = new MlpProvider(new TerraformStack(Testing.app(), 'stack'), 'mlp');
       expect(constructError(() => (provider.alias = '1st')).code).toBe('INVALID_IDENTIFIER');
     });

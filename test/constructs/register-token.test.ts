@@ -108,42 +108,42 @@ describe('MlpRegisterToken', () => {
   describe('refuses', () => {
     const build = (props: MlpRegisterTokenProps) => () => new MlpRegisterToken(stackWithProvider(), 'invite', props);
 
-    test('throws when the access token name is invalid', () => {
+    test('GIVEN an invalid access token name WHEN an MlpRegisterToken is made THEN it throws INVALID_NAME', () => {
       expectConstructError(build({ name: 'bot/1', ttl: '1h' }), 'INVALID_NAME', 'name: "bot/1" is not a valid token name');
     });
 
-    test('throws when the role is invalid', () => {
+    test('GIVEN an invalid role WHEN an MlpRegisterToken is made THEN it throws INVALID_ROLE', () => {
       expectConstructError(build({ name: 'bot', role: 'USER', ttl: '1h' }), 'INVALID_ROLE', '"USER" is not a role');
     });
 
-    test('throws when the registration token ttl is not a duration', () => {
+    test('GIVEN a ttl that is not a duration WHEN an MlpRegisterToken is made THEN it throws INVALID_DURATION', () => {
       expectConstructError(build({ name: 'bot', ttl: '1 hour' }), 'INVALID_DURATION', 'ttl: "1 hour"');
     });
 
-    test('throws when accessTokenTtl is written in days', () => {
+    test('GIVEN an accessTokenTtl written in days WHEN an MlpRegisterToken is made THEN it throws INVALID_DURATION in hours', () => {
       expectConstructError(build({ name: 'bot', ttl: '1h', accessTokenTtl: '7d' }), 'INVALID_DURATION', 'accessTokenTtl', '"168h"');
     });
 
-    test('throws when ttl is missing (JavaScript callers)', () => {
+    test('GIVEN no ttl (JavaScript callers) WHEN an MlpRegisterToken is made THEN it throws MISSING_PROPERTY', () => {
       const props = { name: 'bot' } as MlpRegisterTokenProps;
       expectConstructError(build(props), 'MISSING_PROPERTY', 'ttl is required');
     });
 
-    test('throws when neither name nor namePrefix is given (JavaScript callers)', () => {
+    test('GIVEN neither name nor namePrefix (JavaScript callers) WHEN an MlpRegisterToken is made THEN it throws NAME_MISSING', () => {
       const props = { ttl: '1h' } as MlpRegisterTokenProps;
       expectConstructError(build(props), 'NAME_MISSING', 'neither name nor namePrefix', 'namePrefix: "ci-"');
     });
 
-    test('throws when both name and namePrefix are given (JavaScript callers)', () => {
+    test('GIVEN both name and namePrefix (JavaScript callers) WHEN an MlpRegisterToken is made THEN it throws NAME_AND_NAME_PREFIX', () => {
       const props = { name: 'bot', namePrefix: 'bot-', ttl: '1h' } as MlpRegisterTokenOptions as MlpRegisterTokenProps;
       expectConstructError(build(props), 'NAME_AND_NAME_PREFIX', 'name ("bot")', 'namePrefix ("bot-")');
     });
 
-    test('throws when the name prefix is too long', () => {
+    test('GIVEN a name prefix that is too long WHEN an MlpRegisterToken is made THEN it throws INVALID_NAME_PREFIX', () => {
       expectConstructError(build({ namePrefix: 'p'.repeat(53), ttl: '1h' }), 'INVALID_NAME_PREFIX', 'at most 52');
     });
 
-    test('throws when createBeforeDestroy is set with a fixed name', () => {
+    test('GIVEN createBeforeDestroy with a fixed name WHEN an MlpRegisterToken is made THEN it throws CREATE_BEFORE_DESTROY_WITH_FIXED_NAME', () => {
       expectConstructError(
         build({ name: 'bot', ttl: '1h', createBeforeDestroy: true }),
         'CREATE_BEFORE_DESTROY_WITH_FIXED_NAME',
@@ -152,7 +152,7 @@ describe('MlpRegisterToken', () => {
       );
     });
 
-    test('throws when the output name is not a Terraform name', () => {
+    test('GIVEN an output name that is not a Terraform name WHEN an MlpRegisterToken is made THEN it throws INVALID_IDENTIFIER', () => {
       expectConstructError(build({ name: 'bot', ttl: '1h', output: { name: '9lives' } }), 'INVALID_IDENTIFIER', 'output.name "9lives"');
     });
   });

@@ -63,7 +63,7 @@ describe.each<Prop>(['token', 'registerToken', 'registerTokenWo'])('the %s prop'
         (stack) => new TerraformVariable(stack, 'held', { type: 'string', sensitive: true, default: SECRET }).stringValue,
         'whose default',
       ],
-    ])('throws LITERAL_SECRET for %s', (_label, value, reason) => {
+    ])('GIVEN %s WHEN the stack is synthesized THEN it throws LITERAL_SECRET', (_label, value, reason) => {
       const error = expectConstructError(synthOf(value), 'LITERAL_SECRET', prop, reason, 'clear text', fix);
       expect(error.property).toBe(prop);
       expect(error.message).not.toContain(SECRET.slice(0, 12));
@@ -87,12 +87,12 @@ describe.each<Prop>(['token', 'registerToken', 'registerTokenWo'])('the %s prop'
         'which is not sensitive',
       ],
       ['nonsensitive() of a sensitive variable', (stack) => Fn.nonsensitive(secretVariable(stack, 'held')), 'nonsensitive()'],
-    ])('throws NON_SENSITIVE_SECRET for %s', (_label, value, reason) => {
+    ])('GIVEN %s WHEN the stack is synthesized THEN it throws NON_SENSITIVE_SECRET', (_label, value, reason) => {
       const error = expectConstructError(synthOf(value), 'NON_SENSITIVE_SECRET', prop, reason, 'would show the secret in plans', fix);
       expect(error.message).not.toContain(SECRET.slice(0, 12));
     });
 
-    test('throws for a TerraformLocal declared after the construct (checked when synthesized)', () => {
+    test('GIVEN a TerraformLocal that gets its literal after the construct WHEN the stack is synthesized THEN it throws LITERAL_SECRET', () => {
       const stack = new TerraformStack(Testing.app(), 'stack');
       // The local's reference is taken first; its value is set afterwards, as cdktf allows.
       const local = new TerraformLocal(stack, 'late', 'placeholder');
@@ -115,7 +115,7 @@ describe.each<Prop>(['token', 'registerToken', 'registerTokenWo'])('the %s prop'
         (stack) => new TerraformLocal(stack, 'via', Fn.trimspace(secretVariable(stack, 'held'))).asString,
       ],
       ['a resource attribute', (stack) => new MlpRegisterToken(stack, 'invite', { name: 'bot', ttl: '1h', output: false }).value],
-    ])('%s', (_label, value) => {
+    ])('GIVEN %s WHEN the stack is synthesized THEN it is accepted and the secret is not in the output', (_label, value) => {
       const synth = Testing.synth(stackWith(prop, value));
       expect(synth).not.toContain(SECRET);
     });
@@ -132,7 +132,7 @@ describe('registerToken from each.value', () => {
     return Testing.synth(stack);
   };
 
-  test('throws LITERAL_SECRET when the forEach is a literal list of secrets', () => {
+  test('GIVEN a forEach over a literal list of secrets WHEN the stack is synthesized THEN it throws LITERAL_SECRET naming the forEach', () => {
     const error = expectConstructError(
       withForEach(() => TerraformIterator.fromList([SECRET])),
       'LITERAL_SECRET',
@@ -141,7 +141,7 @@ describe('registerToken from each.value', () => {
     expect(error.message).not.toContain(SECRET.slice(0, 12));
   });
 
-  test('accepts a forEach over a map of registration tokens by literal keys', () => {
+  test('GIVEN a forEach over a map of registration tokens by literal keys WHEN the stack is synthesized THEN it is accepted', () => {
     const build = withForEach((stack) =>
       TerraformIterator.fromMap({ a: new MlpRegisterToken(stack, 'invite', { namePrefix: 'bot-', ttl: '1h', output: false }).value }),
     );

@@ -195,7 +195,7 @@ describe('mlp-emulator CLI, machine-readable start', () => {
 });
 
 describe('mlp-emulator CLI', () => {
-  it('prints one URL line, serves the API, and exits 0 on SIGTERM', async () => {
+  it('GIVEN an admin token WHEN the emulator starts and gets SIGTERM THEN it prints one URL line, serves the API, and exits 0', async () => {
     // GIVEN
     const emulator = await start(['--port', '0', '--admin-token', ADMIN]);
     // THEN stdout is exactly the URL line
@@ -209,13 +209,13 @@ describe('mlp-emulator CLI', () => {
     expect(await emulator.exit).toBe(0);
   });
 
-  it('exits 0 on SIGINT', async () => {
+  it('GIVEN a running emulator WHEN it gets SIGINT THEN it exits 0', async () => {
     const emulator = await start(['--admin-token', ADMIN]);
     emulator.child.kill('SIGINT');
     expect(await emulator.exit).toBe(0);
   });
 
-  it('generates an admin token and prints it to stderr, labelled', async () => {
+  it('GIVEN no admin token WHEN the emulator starts THEN it generates one and prints it to stderr, labelled', async () => {
     const emulator = await start([]);
     const m = /^mlp-emulator admin token \(generated, shown once; pass --admin-token to choose it\): (\S+)$/m.exec(emulator.stderr());
     expect(m).not.toBeNull();
@@ -223,7 +223,7 @@ describe('mlp-emulator CLI', () => {
     expect(emulator.stdout()).not.toContain(m![1]);
   });
 
-  it('takes the admin token from MLP_EMULATOR_ADMIN_TOKEN or from a file', async () => {
+  it('GIVEN MLP_EMULATOR_ADMIN_TOKEN or --admin-token-file WHEN the emulator starts THEN it takes the admin token from there', async () => {
     const fromEnv = await start([], { MLP_EMULATOR_ADMIN_TOKEN: ADMIN });
     expect((await call(fromEnv.url, 'POST', PATHS.exchange, { body: { refresh_token: ADMIN } })).status).toBe(200);
     const dir = mkdtempSync(join(tmpdir(), 'mlp-emulator-cli-'));
@@ -236,7 +236,7 @@ describe('mlp-emulator CLI', () => {
     }
   });
 
-  it('serves the control API and starts with faults from a file', async () => {
+  it('GIVEN --control, a fault file and a seed WHEN the emulator starts THEN it serves the control API with those faults', async () => {
     // GIVEN a fault file and a seed
     const dir = mkdtempSync(join(tmpdir(), 'mlp-emulator-cli-'));
     try {
@@ -251,7 +251,7 @@ describe('mlp-emulator CLI', () => {
     }
   });
 
-  it('keeps its tokens across runs with --state', async () => {
+  it('GIVEN --state WHEN the emulator is restarted THEN it keeps its tokens across runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlp-emulator-cli-'));
     try {
       const state = join(dir, 'state.json');
@@ -280,14 +280,14 @@ describe('mlp-emulator CLI', () => {
       'mlp-emulator: faults.scripts.list[0]: "boom" is not a fault step',
     ],
     ['a short admin token', ['--admin-token', 'short'], 2, 'mlp-emulator: adminToken: the admin token must be at least 32 characters'],
-  ])('exits non-zero with a message when given %s', async (_label, args, code, message) => {
+  ])('GIVEN %s WHEN the emulator starts THEN it exits non-zero with a message', async (_label, args, code, message) => {
     const proc = run(args);
     expect(await proc.exit).toBe(code);
     expect(proc.stderr()).toContain(message);
     expect(proc.stdout()).toBe('');
   });
 
-  it('exits 1 when the port is taken', async () => {
+  it('GIVEN a port that is taken WHEN the emulator starts on it THEN it exits 1 saying the address is in use', async () => {
     const first = await start(['--admin-token', ADMIN]);
     const port = new URL(first.url).port;
     const proc = run(['--port', port]);
@@ -295,14 +295,14 @@ describe('mlp-emulator CLI', () => {
     expect(proc.stderr()).toContain('the address is in use');
   });
 
-  it('uses the real bin file', () => {
+  it('GIVEN the package WHEN the CLI under test is located THEN it is the real, executable bin file', () => {
     expect(relative(ROOT, binPath).endsWith(join('bin', 'mlp-emulator.js'))).toBe(true);
     expect(statSync(join(ROOT, 'bin', 'mlp-emulator.js')).mode & 0o111).not.toBe(0);
   });
 });
 
 describe('mlp-emulator --host', () => {
-  it('warns on stderr, before listening, when --host is not a loopback address', async () => {
+  it('GIVEN --host that is not a loopback address WHEN the emulator starts THEN it warns on stderr before listening', async () => {
     // 192.0.2.1 (TEST-NET-1) is on no interface: the bind fails, so nothing is ever exposed by the test.
     const proc = run(['--host', '192.0.2.1', '--port', '0', '--control']);
     await proc.exit;
@@ -311,7 +311,7 @@ describe('mlp-emulator --host', () => {
     );
   });
 
-  it.each([['127.0.0.1'], ['localhost'], ['::1']])('does not warn for %s', async (host) => {
+  it.each([['127.0.0.1'], ['localhost'], ['::1']])('GIVEN --host %s WHEN the emulator starts THEN it does not warn', async (host) => {
     const emulator = await start(['--host', host, '--port', '0']);
     expect(emulator.stderr()).not.toContain('warning');
   });

@@ -2,7 +2,7 @@ import { EmulatorError, ManualClock, SettableClock } from '../../lib/emulator';
 import { thrownBy } from './helpers';
 
 describe('SettableClock', () => {
-  it('follows real time plus an offset that advance and set move', () => {
+  it('GIVEN a SettableClock over a real clock WHEN advanced and set THEN it follows real time plus the offset they move', () => {
     // GIVEN a real clock frozen at t=1000 s
     let real = 1_000_000;
     const clock = new SettableClock(0, () => real);
@@ -19,7 +19,7 @@ describe('SettableClock', () => {
 });
 
 describe('ManualClock', () => {
-  it('stands still until moved, by durations or milliseconds', () => {
+  it('GIVEN a ManualClock WHEN moved by durations or milliseconds THEN it moves by exactly that and otherwise stands still', () => {
     const clock = new ManualClock(new Date('2030-01-01T00:00:00Z'));
     clock.advance('2h45m30s');
     clock.advance(-30_000);
@@ -31,7 +31,7 @@ describe('ManualClock', () => {
     ['a zero duration', () => new ManualClock().advance('0s'), /^advance: "0s" is zero/],
     ['NaN milliseconds', () => new ManualClock().advance(Number.NaN), /^advance: NaN is not a number of milliseconds/],
     ['an invalid date', () => new ManualClock().set(new Date('nope')), /^set: Invalid Date is not a valid instant/],
-  ])('throws when given %s', async (_label, act, message) => {
+  ])('GIVEN %s WHEN the ManualClock is moved THEN it throws EmulatorError', async (_label, act, message) => {
     const thrown = await thrownBy(act);
     expect(thrown).toBeInstanceOf(EmulatorError);
     expect((thrown as EmulatorError).message).toMatch(message);

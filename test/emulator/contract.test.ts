@@ -46,7 +46,7 @@ async function mintAndRedeem(body: Record<string, unknown>) {
 }
 
 describe('exchange', () => {
-  it('returns a bearer for a valid access token', async () => {
+  it('GIVEN a valid access token WHEN exchanged THEN the answer is a bearer', async () => {
     // WHEN
     const answer = await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: emulator.adminToken } });
     // THEN
@@ -58,13 +58,13 @@ describe('exchange', () => {
     expect(answer.headers.get('content-type')).toBe('application/json');
   });
 
-  it('rejects an unknown access token with the exact expired body', async () => {
+  it('GIVEN an unknown access token WHEN exchanged THEN it is refused with the exact expired body', async () => {
     const answer = await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: 'x'.repeat(43) } });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(FORBIDDEN_BODIES.expired);
   });
 
-  it('rejects an access token after it expired', async () => {
+  it('GIVEN an access token past its lifetime WHEN exchanged THEN it is refused', async () => {
     // GIVEN a token that lives one hour
     const { value } = emulator.createToken({ name: 'short', role: 'user', ttl: '1h' });
     await bearerFor(emulator, value);
@@ -79,7 +79,7 @@ describe('exchange', () => {
   it.each([
     ['no field', {}, 'refresh_token: is required'],
     ['a number', { refresh_token: 5 }, 'refresh_token: expected a string, got number'],
-  ])('rejects a body with %s', async (_label, body, field) => {
+  ])('GIVEN an exchange body with %s WHEN sent THEN it is refused with 400 naming the field', async (_label, body, field) => {
     const answer = await call(emulator.url, 'POST', PATHS.exchange, { body });
     expect(answer.status).toBe(400);
     expect(answer.text).toBe(errorBody(400, 'ValidationException', field));
@@ -89,13 +89,13 @@ describe('exchange', () => {
     ['invalid JSON', '{"refresh_token":', 'body: the body is not valid JSON; send a JSON object'],
     ['an empty body', '', 'body: the request has no body; send a JSON object'],
     ['a JSON array', '[]', 'body: expected a JSON object'],
-  ])('rejects %s', async (_label, rawBody, field) => {
+  ])('GIVEN %s as the exchange body WHEN sent THEN it is refused with 400', async (_label, rawBody, field) => {
     const answer = await call(emulator.url, 'POST', PATHS.exchange, { rawBody });
     expect(answer.status).toBe(400);
     expect(answer.text).toBe(errorBody(400, 'ValidationException', field));
   });
 
-  it('honours bearerTtlSeconds', async () => {
+  it('GIVEN bearerTtlSeconds WHEN a token is exchanged THEN the bearer lives that long', async () => {
     const short = await startEmulator({ bearerTtlSeconds: 60 });
     try {
       const answer = await call(short.url, 'POST', PATHS.exchange, { body: { refresh_token: short.adminToken } });
@@ -107,7 +107,7 @@ describe('exchange', () => {
 });
 
 describe('who am I', () => {
-  it('describes the caller', async () => {
+  it('GIVEN an admin bearer WHEN who-am-I is asked THEN it describes the caller', async () => {
     const answer = await call(emulator.url, 'GET', PATHS.whoAmI, { bearer: adminBearer });
     expect(answer.status).toBe(200);
     const info = tokenInfoSchema.parse(answer.json);
@@ -121,13 +121,13 @@ describe('who am I', () => {
     });
   });
 
-  it('serves a USER token too', async () => {
+  it('GIVEN a USER bearer WHEN who-am-I is asked THEN it describes that token too', async () => {
     const answer = await call(emulator.url, 'GET', PATHS.whoAmI, { bearer: await userBearer() });
     expect(answer.status).toBe(200);
     expect(tokenInfoSchema.parse(answer.json)).toMatchObject({ client_name: 'alice', token_type: 'USER' });
   });
 
-  it('rejects a request without a bearer with 401', async () => {
+  it('GIVEN no bearer WHEN who-am-I is asked THEN it is refused with 401', async () => {
     const answer = await call(emulator.url, 'GET', PATHS.whoAmI);
     expect(answer.status).toBe(401);
     expect(answer.json).toEqual({
@@ -141,13 +141,13 @@ describe('who am I', () => {
   it.each([
     ['an unknown bearer', { authorization: `Bearer ${'u'.repeat(43)}` }],
     ['a header that is not Bearer', { authorization: 'Basic abc' }],
-  ])('rejects %s with 401', async (_label, headers) => {
+  ])('GIVEN %s WHEN who-am-I is asked THEN it is refused with 401', async (_label, headers) => {
     const answer = await call(emulator.url, 'GET', PATHS.whoAmI, { headers });
     expect(answer.status).toBe(401);
     expect((answer.json as { warnorCode: string }).warnorCode).toBe('UnauthorizedException');
   });
 
-  it('rejects a bearer once it is older than its lifetime with 401', async () => {
+  it('GIVEN a bearer older than its lifetime WHEN who-am-I is asked THEN it is refused with 401', async () => {
     // GIVEN a bearer that lives 900 s
     emulator.clock.advance(899_000);
     expect((await call(emulator.url, 'GET', PATHS.whoAmI, { bearer: adminBearer })).status).toBe(200);
@@ -163,7 +163,7 @@ describe('who am I', () => {
     });
   });
 
-  it('refuses the bearer of an access token that expired meanwhile with the exact expired body', async () => {
+  it('GIVEN the bearer of an access token that expired meanwhile WHEN who-am-I is asked THEN it is refused with the exact expired body', async () => {
     // GIVEN a token that lives 10 minutes and a bearer from it
     const { value } = emulator.createToken({ name: 'brief', role: 'user', ttl: '10m' });
     const bearer = await bearerFor(emulator, value);
@@ -177,7 +177,7 @@ describe('who am I', () => {
 });
 
 describe('list', () => {
-  it('lists every access token', async () => {
+  it('GIVEN several access tokens WHEN listed THEN every one is in the list', async () => {
     emulator.createToken({ name: 'bob', role: 'user', ttl: '2h' });
     const answer = await call(emulator.url, 'GET', PATHS.tokens, { bearer: adminBearer });
     expect(answer.status).toBe(200);
@@ -188,7 +188,7 @@ describe('list', () => {
     ]);
   });
 
-  it('rejects a USER token with the exact missing-scope body', async () => {
+  it('GIVEN a USER token WHEN it lists THEN it is refused with the exact missing-scope body', async () => {
     const answer = await call(emulator.url, 'GET', PATHS.tokens, { bearer: await userBearer() });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(MISSING_MANAGE);
@@ -197,7 +197,7 @@ describe('list', () => {
     );
   });
 
-  it('keeps an expired token listed, with its name, until it is deleted', async () => {
+  it('GIVEN an expired token WHEN listed THEN it is still there with its name, until it is deleted', async () => {
     // GIVEN a token that expired
     emulator.createToken({ name: 'old', role: 'user', ttl: '1m' });
     emulator.clock.advance('5m');
@@ -215,7 +215,7 @@ describe('list', () => {
 });
 
 describe('mint', () => {
-  it('returns a registration token', async () => {
+  it('GIVEN an admin WHEN it mints THEN the answer is a registration token', async () => {
     const answer = await mint(emulator, adminBearer, {
       client_name: 'ci-runner',
       access_ttl: '2h45m30s',
@@ -237,12 +237,12 @@ describe('mint', () => {
     expect(JSON.stringify(emulator.registerTokens())).not.toContain(body.register_token);
   });
 
-  it('answers refresh_ttl null when it was left out', async () => {
+  it('GIVEN a mint without refresh_ttl WHEN answered THEN refresh_ttl is null', async () => {
     const answer = await mint(emulator, adminBearer, { client_name: 'forever', access_ttl: '1h', token_type: 'USER' });
     expect(mintResponseSchema.parse(answer.json).refresh_ttl).toBeNull();
   });
 
-  it('rejects a USER token with the exact missing-scope body', async () => {
+  it('GIVEN a USER token WHEN it mints THEN it is refused with the exact missing-scope body', async () => {
     const answer = await mint(emulator, await userBearer(), { client_name: 'x', access_ttl: '1h', token_type: 'USER' });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(MISSING_MANAGE);
@@ -278,14 +278,14 @@ describe('mint', () => {
       { client_name: 'n', access_ttl: '1h', token_type: 'user' },
       'token_type: "user" is not a token type; use "USER" or "ADMIN"',
     ],
-  ])('throws 400 when %s', async (_label, body, field) => {
+  ])('GIVEN a mint where %s WHEN sent THEN it is refused with 400 naming the field, and nothing is minted', async (_label, body, field) => {
     const answer = await mint(emulator, adminBearer, body);
     expect(answer.status).toBe(400);
     expect(answer.text).toBe(errorBody(400, 'ValidationException', field));
     expect(emulator.registerTokens()).toEqual([]);
   });
 
-  it('throws 409 when an access token of that name exists', async () => {
+  it('GIVEN an access token of that name WHEN a registration token is minted for it THEN it is refused with 409', async () => {
     emulator.createToken({ name: 'taken', role: 'user' });
     const answer = await mint(emulator, adminBearer, { client_name: 'taken', access_ttl: '1h', token_type: 'USER' });
     expect(answer.status).toBe(409);
@@ -294,7 +294,7 @@ describe('mint', () => {
 });
 
 describe('redeem', () => {
-  it('creates the access token the registration token describes, without credentials', async () => {
+  it('GIVEN a registration token WHEN redeemed THEN the access token it describes is created, without credentials', async () => {
     // WHEN
     const answer = await mintAndRedeem({ client_name: 'worker', refresh_ttl: '2h', token_type: 'USER' });
     // THEN
@@ -314,7 +314,7 @@ describe('redeem', () => {
     expect((await call(emulator.url, 'GET', PATHS.whoAmI, { bearer })).json).toMatchObject({ id: body.id });
   });
 
-  it('counts the access token lifetime from the redeem', async () => {
+  it('GIVEN a registration token redeemed late WHEN the access token is made THEN its lifetime counts from the redeem', async () => {
     const minted = await mint(emulator, adminBearer, { client_name: 'later', access_ttl: '1h', refresh_ttl: '30m', token_type: 'USER' });
     emulator.clock.advance('45m');
     const answer = await call(emulator.url, 'POST', PATHS.redeemRegisterToken, {
@@ -323,12 +323,12 @@ describe('redeem', () => {
     expect(redeemResponseSchema.parse(answer.json).exp).toBe(new Date(START.getTime() + 75 * 60_000).toISOString());
   });
 
-  it('creates a token that never expires when refresh_ttl was left out', async () => {
+  it('GIVEN a registration token without refresh_ttl WHEN redeemed THEN the token never expires', async () => {
     const answer = await mintAndRedeem({ client_name: 'eternal' });
     expect(redeemResponseSchema.parse(answer.json).exp).toBeNull();
   });
 
-  it("gives the new token the minting admin's issuer_name", async () => {
+  it('GIVEN a second admin with its own issuer WHEN it mints and the token is redeemed THEN the new token has that issuer_name', async () => {
     // GIVEN a second admin with its own issuer
     const other = emulator.createToken({ name: 'other-admin', role: 'admin', issuerName: 'ops@example.ru' });
     adminBearer = await bearerFor(emulator, other.value);
@@ -338,7 +338,7 @@ describe('redeem', () => {
     expect(redeemResponseSchema.parse(answer.json).issuer_name).toBe('ops@example.ru');
   });
 
-  it('rejects a second redeem with the exact expired body', async () => {
+  it('GIVEN a redeemed registration token WHEN redeemed again THEN it is refused with the exact expired body', async () => {
     const minted = await mint(emulator, adminBearer, { client_name: 'once', access_ttl: '1h', token_type: 'USER' });
     const body = { register_token: (minted.json as { register_token: string }).register_token };
     expect((await call(emulator.url, 'POST', PATHS.redeemRegisterToken, { body })).status).toBe(201);
@@ -347,13 +347,13 @@ describe('redeem', () => {
     expect(second.text).toBe(FORBIDDEN_BODIES.expired);
   });
 
-  it('rejects an unknown registration token with the exact expired body', async () => {
+  it('GIVEN an unknown registration token WHEN redeemed THEN it is refused with the exact expired body', async () => {
     const answer = await call(emulator.url, 'POST', PATHS.redeemRegisterToken, { body: { register_token: 'r'.repeat(43) } });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(FORBIDDEN_BODIES.expired);
   });
 
-  it('rejects a registration token once its access_ttl has passed', async () => {
+  it('GIVEN a registration token past its access_ttl WHEN redeemed THEN it is refused', async () => {
     // GIVEN a registration token that lives 2h45m30s
     const minted = await mint(emulator, adminBearer, { client_name: 'slow', access_ttl: '2h45m30s', token_type: 'USER' });
     const body = { register_token: (minted.json as { register_token: string }).register_token };
@@ -367,7 +367,7 @@ describe('redeem', () => {
     expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
   });
 
-  it('throws 409 when the name was taken after minting, and leaves the registration token usable', async () => {
+  it('GIVEN a name taken after minting WHEN the registration token is redeemed THEN it is refused with 409 and stays usable', async () => {
     // GIVEN a registration token for "dup", and then a token named "dup" made another way
     const minted = await mint(emulator, adminBearer, { client_name: 'dup', access_ttl: '1h', token_type: 'USER' });
     const body = { register_token: (minted.json as { register_token: string }).register_token };
@@ -382,14 +382,14 @@ describe('redeem', () => {
     expect((await call(emulator.url, 'POST', PATHS.redeemRegisterToken, { body })).status).toBe(201);
   });
 
-  it('throws 400 when register_token is missing', async () => {
+  it('GIVEN no register_token WHEN a redeem is sent THEN it is refused with 400', async () => {
     const answer = await call(emulator.url, 'POST', PATHS.redeemRegisterToken, { body: {} });
     expect(answer.text).toBe(errorBody(400, 'ValidationException', 'register_token: is required'));
   });
 });
 
 describe('delete', () => {
-  it('deletes by name, and the bearer of the deleted token stops working at once', async () => {
+  it('GIVEN a user token with a live bearer WHEN it is deleted by name THEN the bearer stops working at once', async () => {
     // GIVEN a user token with a live bearer
     const { value } = emulator.createToken({ name: 'doomed', role: 'user' });
     const bearer = await bearerFor(emulator, value);
@@ -406,20 +406,20 @@ describe('delete', () => {
     expect(exchange.text).toBe(FORBIDDEN_BODIES.expired);
   });
 
-  it('throws 404 for an unknown name', async () => {
+  it('GIVEN an unknown name WHEN deleted THEN the answer is 404', async () => {
     const answer = await call(emulator.url, 'DELETE', PATHS.tokenByName('ghost'), { bearer: adminBearer });
     expect(answer.status).toBe(404);
     expect(answer.text).toBe(errorBody(404, 'NotFoundException', 'no access token named "ghost"'));
   });
 
-  it('rejects a USER token with the exact missing-scope body', async () => {
+  it('GIVEN a USER token WHEN it deletes THEN it is refused with the exact missing-scope body', async () => {
     const answer = await call(emulator.url, 'DELETE', PATHS.tokenByName('emulator-admin'), { bearer: await userBearer() });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(MISSING_MANAGE);
     expect(emulator.tokens()).toHaveLength(2);
   });
 
-  it('frees the name for a new token', async () => {
+  it('GIVEN a deleted token WHEN a new token takes its name THEN the name is free', async () => {
     emulator.createToken({ name: 'reused', role: 'user' });
     await call(emulator.url, 'DELETE', PATHS.tokenByName('reused'), { bearer: adminBearer });
     expect(() => emulator.createToken({ name: 'reused', role: 'admin' })).not.toThrow();
@@ -433,7 +433,7 @@ describe('routing', () => {
     ['PUT', PATHS.tokens],
     ['GET', '/_emulator/clock'],
     ['DELETE', `${PATHS.tokens}/`],
-  ])('throws 404 for %s %s and counts nothing', async (method, path) => {
+  ])('GIVEN %s %s WHEN requested THEN the answer is 404 and nothing is counted', async (method, path) => {
     emulator.resetCounters();
     const answer = await call(emulator.url, method, path, { bearer: adminBearer });
     expect(answer.status).toBe(404);
@@ -441,7 +441,7 @@ describe('routing', () => {
     expect(Object.values(emulator.counters()).every((n) => n === 0)).toBe(true);
   });
 
-  it("stamps every answer with the emulator's clock in the Date header", async () => {
+  it("GIVEN a set emulator clock WHEN any request is answered THEN the Date header is that clock's time", async () => {
     emulator.clock.set(new Date('2031-06-15T12:34:56.789Z'));
     for (const answer of [
       await call(emulator.url, 'GET', '/nowhere'),
@@ -452,7 +452,7 @@ describe('routing', () => {
     }
   });
 
-  it('ignores a query string', async () => {
+  it('GIVEN a query string WHEN who-am-I is asked THEN it is ignored', async () => {
     const answer = await call(emulator.url, 'GET', `${PATHS.whoAmI}?x=1`, { bearer: adminBearer });
     expect(answer.status).toBe(200);
   });

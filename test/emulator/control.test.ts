@@ -24,7 +24,7 @@ const control = (method: string, path: string, body?: unknown) =>
   );
 
 describe('control API', () => {
-  it('is absent unless enabled', async () => {
+  it('GIVEN an emulator without --control WHEN the control API is called THEN the answer is 404', async () => {
     const off = await startEmulator();
     try {
       const answer = await call(off.url, 'GET', '/_emulator/counters');
@@ -36,7 +36,7 @@ describe('control API', () => {
   });
 
   describe('clock', () => {
-    it('reads, advances and sets the clock', async () => {
+    it('GIVEN the control API WHEN the clock is read, advanced and set THEN it moves as asked', async () => {
       // GIVEN
       const before = new Date(((await control('GET', '/clock')).json as { now: string }).now).getTime();
       // WHEN advanced by 1h
@@ -58,7 +58,7 @@ describe('control API', () => {
       ['both keys', { advance: '1h', set: '2030-01-01T00:00:00Z' }, 'body: send exactly one of'],
       ['a bad duration', { advance: '1 hour' }, 'advance: "1 hour" is not a duration'],
       ['a bad instant', { set: 'tomorrow' }, 'set: "tomorrow" is not an ISO 8601 instant'],
-    ])('throws 400 when given %s', async (_label, body, start) => {
+    ])('GIVEN %s WHEN the clock is set THEN the answer is 400', async (_label, body, start) => {
       const answer = await control('POST', '/clock', body);
       expect(answer.status).toBe(400);
       expect((answer.json as { warnorParams: { field: string } }).warnorParams.field.startsWith(start)).toBe(true);
@@ -66,7 +66,7 @@ describe('control API', () => {
   });
 
   describe('faults', () => {
-    it('scripts a route, shows the state and clears it', async () => {
+    it('GIVEN a scripted route WHEN requested and cleared THEN the state shows the script, then nothing', async () => {
       // GIVEN
       const set = await control('POST', '/faults', { route: 'whoami', script: ['429:1', 'ok'] });
       expect(set.status).toBe(200);
@@ -83,7 +83,7 @@ describe('control API', () => {
       expect((await control('GET', '/faults')).json).toEqual({ seed: emulator.seed, scripts: {}, probabilities: {} });
     });
 
-    it('sets probabilities for every route', async () => {
+    it('GIVEN probabilities for "*" WHEN any route is called THEN it gets the fault', async () => {
       await control('POST', '/faults', { route: '*', probabilities: { '503': 1 } });
       const answer = await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: emulator.adminToken } });
       expect(answer.status).toBe(503);
@@ -95,21 +95,21 @@ describe('control API', () => {
       ['a script for "*"', { route: '*', script: ['ok'] }, /^route: "\*" is not a route/],
       ['bad probabilities', { route: 'list', probabilities: { '500': 2 } }, /^probabilities: 500:/],
       ['an unknown key', { route: 'list', scripts: ['ok'] }, /^scripts: unknown key/],
-    ])('throws 400 when given %s, changing nothing', async (_label, body, pattern) => {
+    ])('GIVEN %s WHEN faults are set THEN the answer is 400 and nothing changes', async (_label, body, pattern) => {
       const answer = await control('POST', '/faults', body);
       expect(answer.status).toBe(400);
       expect((answer.json as { warnorParams: { field: string } }).warnorParams.field).toMatch(pattern);
       expect(emulator.faults.state()).toMatchObject({ scripts: {}, probabilities: {} });
     });
 
-    it('changes nothing when the script is fine but the probabilities are not', async () => {
+    it('GIVEN a good script with bad probabilities WHEN faults are set THEN nothing changes', async () => {
       await control('POST', '/faults', { route: 'list', script: ['503'], probabilities: { '500': 2 } });
       expect(emulator.faults.state().scripts).toEqual({});
     });
   });
 
   describe('counters', () => {
-    it('reports and zeroes the counters, never counting itself', async () => {
+    it('GIVEN traffic WHEN the counters are read and deleted THEN they count the token API but never the control API, and zero', async () => {
       await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: emulator.adminToken } });
       await control('GET', '/clock');
       const counters = await control('GET', '/counters');
@@ -118,7 +118,7 @@ describe('control API', () => {
       expect(emulator.counters().exchange).toBe(0);
     });
 
-    it('is never faulted', async () => {
+    it('GIVEN faults for every route WHEN the control API is called THEN it is never faulted', async () => {
       emulator.faults.probabilities('*', { reset: 1 });
       expect((await control('GET', '/counters')).status).toBe(200);
       expect((await control('POST', '/reset')).status).toBe(204);
@@ -126,7 +126,7 @@ describe('control API', () => {
   });
 
   describe('tokens', () => {
-    it('creates a token whose value works, and lists metadata without secrets', async () => {
+    it('GIVEN the control API WHEN a token is created THEN its value works and the list shows metadata without secrets', async () => {
       // WHEN
       const created = await control('POST', '/tokens', { name: 'seeded', role: 'user', ttl: '2h' });
       // THEN
@@ -157,26 +157,26 @@ describe('control API', () => {
       ['a bad name', { name: '-x', role: 'user' }, 400, 'name: "-x" is not a valid token name'],
       ['a bad role', { name: 'x', role: 'root' }, 400, 'role: "root" is not a role: use "user" or "admin"'],
       ['a bad ttl', { name: 'x', role: 'user', ttl: '0m' }, 400, 'ttl: "0m" is zero'],
-    ])('throws when given %s', async (_label, body, status, start) => {
+    ])('GIVEN %s WHEN a token is created THEN it is refused', async (_label, body, status, start) => {
       const answer = await control('POST', '/tokens', body);
       expect(answer.status).toBe(status);
       expect((answer.json as { warnorParams: { field: string } }).warnorParams.field.startsWith(start)).toBe(true);
     });
   });
 
-  it('resets the emulator', async () => {
+  it('GIVEN an extra token WHEN the emulator is reset THEN only the admin token is left', async () => {
     emulator.createToken({ name: 'gone-soon', role: 'user' });
     expect((await control('POST', '/reset')).status).toBe(204);
     expect(emulator.tokens().map((t) => t.name)).toEqual(['emulator-admin']);
   });
 
-  it('throws 404 for an unknown control route', async () => {
+  it('GIVEN an unknown control route WHEN called THEN the answer is 404', async () => {
     const answer = await control('GET', '/nothing');
     expect(answer.status).toBe(404);
     expect(answer.text).toBe(errorBody(404, 'NotFoundException', 'no route GET /_emulator/nothing'));
   });
 
-  it('throws 400 for a body that is not JSON', async () => {
+  it('GIVEN a body that is not JSON WHEN sent to the control API THEN the answer is 400', async () => {
     const answer = await call(emulator.url, 'POST', '/_emulator/clock', { rawBody: '{', headers: { 'content-type': 'application/json' } });
     expect(answer.text).toBe(errorBody(400, 'ValidationException', 'body: not valid JSON'));
   });
@@ -207,7 +207,7 @@ describe('control API', () => {
     const own = () => `127.0.0.1:${emulator.port}`;
     const mintBody = JSON.stringify({ name: 'from-a-web-page', role: 'admin' });
 
-    it('throws 400 for a cross-origin text/plain POST that would mint an admin token, and mints nothing', async () => {
+    it('GIVEN a cross-origin text/plain POST that would mint an admin token WHEN sent THEN the answer is 400 and nothing is minted', async () => {
       const answer = await raw(
         'POST',
         '/_emulator/tokens',
@@ -224,7 +224,7 @@ describe('control API', () => {
       ['a form post', 'POST', '/_emulator/clock', { 'content-type': 'application/x-www-form-urlencoded' }],
       ['a multipart post', 'POST', '/_emulator/faults', { 'content-type': 'multipart/form-data; boundary=x' }],
       ['a DELETE without Content-Type', 'DELETE', '/_emulator/faults', {}],
-    ])('throws 400 for %s', async (_label, method, target, headers) => {
+    ])('GIVEN %s WHEN sent to the control API THEN the answer is 400 and nothing changes', async (_label, method, target, headers) => {
       emulator.createToken({ name: 'stays', role: 'user' });
       const answer = await raw(method, target, { host: own(), ...headers });
       expect(answer.status).toBe(400);
@@ -232,7 +232,7 @@ describe('control API', () => {
       expect(emulator.tokens().map((t) => t.name)).toContain('stays');
     });
 
-    it('accepts application/json with a charset, and reads without a Content-Type', async () => {
+    it('GIVEN application/json with a charset, or a read without Content-Type WHEN sent THEN it is accepted', async () => {
       expect(
         (await raw('POST', '/_emulator/clock', { host: own(), 'content-type': 'Application/JSON; charset=utf-8' }, '{"advance":"1s"}'))
           .status,
@@ -245,7 +245,7 @@ describe('control API', () => {
       ['another port', (port: number) => `127.0.0.1:${port === 65535 ? 1 : port + 1}`],
       ['a missing port', () => '127.0.0.1'],
       ['a look-alike of localhost', (port: number) => `localhost.attacker.example:${port}`],
-    ])('throws 403 for %s in Host, even for reads', async (_label, host) => {
+    ])('GIVEN %s in Host WHEN the control API is read or written THEN the answer is 403', async (_label, host) => {
       const read = await raw('GET', '/_emulator/tokens', { host: host(emulator.port) });
       const write = await raw('POST', '/_emulator/tokens', { host: host(emulator.port), 'content-type': 'application/json' }, mintBody);
       expect([read.status, write.status]).toEqual([403, 403]);
@@ -257,11 +257,11 @@ describe('control API', () => {
       ['127.0.0.1', (port: number) => `127.0.0.1:${port}`],
       ['localhost', (port: number) => `localhost:${port}`],
       ['[::1]', (port: number) => `[::1]:${port}`],
-    ])('accepts %s in Host', async (_label, host) => {
+    ])('GIVEN %s in Host WHEN the control API is read THEN it is accepted', async (_label, host) => {
       expect((await raw('GET', '/_emulator/clock', { host: host(emulator.port) })).status).toBe(200);
     });
 
-    it('leaves the token API alone (its clients send no such headers; it needs the admin token anyway)', async () => {
+    it('GIVEN a foreign Host and text/plain WHEN the token API is called THEN it is not refused (its clients send no such headers; it needs the admin token anyway)', async () => {
       const answer = await raw('POST', PATHS.exchange, { host: `attacker.example:${emulator.port}`, 'content-type': 'text/plain' }, '{}');
       expect(answer.status).not.toBe(403);
     });

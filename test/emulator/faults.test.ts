@@ -29,7 +29,7 @@ describe('scripted faults', () => {
     ['502', 'BadGatewayException'],
     ['503', 'ServiceUnavailableException'],
     ['504', 'GatewayTimeoutException'],
-  ] as const)('answers %s with its error body before processing', async (step, code) => {
+  ] as const)('GIVEN a scripted %s WHEN a mint is sent THEN it is answered with that error body before processing', async (step, code) => {
     // GIVEN
     emulator.faults.script('mint', [step]);
     // WHEN
@@ -41,7 +41,7 @@ describe('scripted faults', () => {
     expect(emulator.registerTokens()).toEqual([]);
   });
 
-  it('consumes one step per request, then serves normally; the counter sees every attempt', async () => {
+  it('GIVEN a script of 429, 503, ok WHEN requests follow THEN one step is used per request, then it serves normally, and the counter sees every attempt', async () => {
     // GIVEN 429 (Retry-After 2), then 503, then ok
     emulator.faults.script('list', ['429:2', '503', 'ok']);
     // WHEN
@@ -54,14 +54,14 @@ describe('scripted faults', () => {
     expect(emulator.counters()).toEqual({ exchange: 0, whoami: 0, list: 4, mint: 0, redeem: 0, delete: 0 });
   });
 
-  it('sends Retry-After: 1 for a bare 429', async () => {
+  it('GIVEN a bare 429 WHEN answered THEN it sends Retry-After: 1', async () => {
     emulator.faults.script('whoami', ['429']);
     const answer = await whoami();
     expect(answer.status).toBe(429);
     expect(answer.headers.get('retry-after')).toBe('1');
   });
 
-  it('accepts steps in object form', async () => {
+  it('GIVEN steps in object form WHEN scripted THEN they are answered as the string forms are', async () => {
     emulator.faults.script('whoami', [
       { kind: 'status', status: 503 },
       { kind: 'status', status: 429, retryAfterSeconds: 7 },
@@ -72,19 +72,19 @@ describe('scripted faults', () => {
     expect(answers[1]!.headers.get('retry-after')).toBe('7');
   });
 
-  it('keeps scripts per route', async () => {
+  it('GIVEN a script for one route WHEN another route is called THEN it is not faulted', async () => {
     emulator.faults.script('list', ['503']);
     expect((await whoami()).status).toBe(200);
     expect((await list()).status).toBe(503);
   });
 
-  it('replaces a script set earlier', async () => {
+  it('GIVEN a script set earlier WHEN a new one is set THEN it replaces the first', async () => {
     emulator.faults.script('whoami', ['503', '503']);
     emulator.faults.script('whoami', ['502']);
     expect([(await whoami()).status, (await whoami()).status]).toEqual([502, 200]);
   });
 
-  it('rejects a reset without applying the change', async () => {
+  it('GIVEN a reset scripted for delete WHEN a token is deleted THEN the connection fails and the change is not applied', async () => {
     // GIVEN a token and a reset scripted for delete
     emulator.createToken({ name: 'victim', role: 'user' });
     emulator.faults.script('delete', ['reset']);
@@ -95,7 +95,7 @@ describe('scripted faults', () => {
     expect(emulator.counters().delete).toBe(1);
   });
 
-  it('applies the change of a lost request, then drops the answer', async () => {
+  it('GIVEN a lost scripted for delete WHEN a token is deleted THEN the change is applied and the answer dropped', async () => {
     // GIVEN
     emulator.createToken({ name: 'victim', role: 'user' });
     emulator.faults.script('delete', ['lost']);
@@ -107,7 +107,7 @@ describe('scripted faults', () => {
     expect(emulator.counters().delete).toBe(2);
   });
 
-  it('makes a lost redeem unrepeatable: the token exists and the repeat is refused', async () => {
+  it('GIVEN a lost redeem WHEN it is repeated THEN the token exists and the repeat is refused', async () => {
     const minted = await mint(emulator, adminBearer, { client_name: 'orphan', access_ttl: '1h', token_type: 'USER' });
     const body = { [FIELDS.registerToken]: (minted.json as Record<string, string>)[FIELDS.registerToken] };
     emulator.faults.script('redeem', ['lost']);
@@ -116,7 +116,7 @@ describe('scripted faults', () => {
     expect((await call(emulator.url, 'POST', PATHS.redeemRegisterToken, { body })).status).toBe(403);
   });
 
-  it('delays, then processes normally', async () => {
+  it('GIVEN a scripted delay WHEN a request is sent THEN it is answered normally after the delay', async () => {
     emulator.faults.script('whoami', ['delay:150']);
     const started = performance.now();
     const answer = await whoami();
@@ -124,13 +124,13 @@ describe('scripted faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
-  it('takes precedence over probabilities until used up', async () => {
+  it('GIVEN a script and probabilities WHEN requests are sent THEN the script wins until used up', async () => {
     emulator.faults.probabilities('*', { '503': 1 });
     emulator.faults.script('whoami', ['ok', '502']);
     expect([(await whoami()).status, (await whoami()).status, (await whoami()).status]).toEqual([200, 502, 503]);
   });
 
-  it('shows the remaining steps in state()', async () => {
+  it('GIVEN a script partly used WHEN state() is read THEN it shows the remaining steps', async () => {
     emulator.faults.script('list', ['503', 'delay:5', 'ok']);
     await list();
     expect(emulator.faults.state().scripts).toEqual({ list: [{ kind: 'delay', ms: 5 }, { kind: 'ok' }] });
@@ -142,13 +142,13 @@ describe('scripted faults', () => {
     ['an unknown route', () => emulator.faults.script('nope' as RouteName, ['ok'])],
     ['a script for "*"', () => emulator.faults.script('*' as RouteName, ['ok'])],
     ['an object step of an unknown kind', () => emulator.faults.script('list', [{ kind: 'explode' } as never])],
-  ])('throws when given %s', async (_label, act) => {
+  ])('GIVEN %s WHEN scripted THEN it throws EmulatorError validation', async (_label, act) => {
     const thrown = await thrownBy(act);
     expect(thrown).toBeInstanceOf(EmulatorError);
     expect((thrown as EmulatorError).code).toBe('validation');
   });
 
-  it('names the step and the grammar in the error', () => {
+  it('GIVEN a bad step WHEN scripted THEN the error names the step and the grammar', () => {
     expect(() => emulator.faults.script('list', ['ok', '418'])).toThrow(/^script\[1\]: "418" is not a fault step; use one of "500", "502"/);
   });
 });
@@ -163,7 +163,7 @@ describe('probabilistic faults', () => {
     return out;
   }
 
-  it('replays the same sequence from the same seed', async () => {
+  it('GIVEN two emulators with the same seed WHEN each answers the same requests THEN the fault sequences are the same', async () => {
     // GIVEN two emulators with seed 42 and the same probabilities
     const a = await startEmulator({ seed: 42, faults: { probabilities: { whoami: P } } });
     const b = await startEmulator({ seed: 42, faults: { probabilities: { whoami: P } } });
@@ -181,7 +181,7 @@ describe('probabilistic faults', () => {
     }
   });
 
-  it("keeps a route's sequence independent of other routes' traffic", async () => {
+  it('GIVEN traffic on other routes WHEN a route is faulted by chance THEN its sequence does not change', async () => {
     const a = await startEmulator({ seed: 9, faults: { probabilities: { whoami: P } } });
     const b = await startEmulator({ seed: 9, faults: { probabilities: { whoami: P } } });
     try {
@@ -197,7 +197,7 @@ describe('probabilistic faults', () => {
     }
   });
 
-  it('starts the sequence over after clear()', async () => {
+  it('GIVEN probabilities WHEN cleared and set again THEN the sequence starts over', async () => {
     const a = await startEmulator({ seed: 5 });
     try {
       a.faults.probabilities('*', P);
@@ -210,14 +210,14 @@ describe('probabilistic faults', () => {
     }
   });
 
-  it('lets a route override "*"', async () => {
+  it('GIVEN probabilities for "*" WHEN a route sets its own THEN the route\'s win', async () => {
     emulator.faults.probabilities('*', { '503': 1 });
     emulator.faults.probabilities('whoami', {});
     expect((await whoami()).status).toBe(200);
     expect((await list()).status).toBe(503);
   });
 
-  it('draws roughly the configured share', async () => {
+  it('GIVEN a 25% share WHEN many requests are sent THEN roughly that share is faulted', async () => {
     emulator.faults.probabilities('whoami', { '503': 0.25, delay: { p: 0.5, ms: 1 } });
     const results = [];
     for (let i = 0; i < 200; i += 1) results.push((await whoami()).status);
@@ -227,7 +227,7 @@ describe('probabilistic faults', () => {
     expect(emulator.counters().whoami).toBe(200);
   });
 
-  it('applies reset and lost drawn by chance', async () => {
+  it('GIVEN reset, then lost, with probability 1 WHEN requested THEN each request fails and is counted', async () => {
     emulator.faults.probabilities('whoami', { reset: 1 });
     await expect(whoami()).rejects.toThrow();
     emulator.faults.probabilities('whoami', { lost: 1 });
@@ -240,13 +240,13 @@ describe('probabilistic faults', () => {
     ['exclusive probabilities adding up to more than 1', { '500': 0.6, reset: 0.6 }, /add up to 1.2/],
     ['an unknown key', { '418': 0.1 }, /probabilities: /],
     ['a negative delay', { delay: { p: 0.1, ms: -1 } }, /delay\.ms/],
-  ])('throws when given %s', (_label, p, message) => {
+  ])('GIVEN %s WHEN probabilities are set THEN it throws', (_label, p, message) => {
     expect(() => emulator.faults.probabilities('*', p as FaultProbabilities)).toThrow(message);
   });
 });
 
 describe('the faults option', () => {
-  it('starts with the configured faults', async () => {
+  it('GIVEN faults in the options WHEN the emulator starts THEN they apply from the first request', async () => {
     const e = await startEmulator({ faults: { scripts: { whoami: ['503'] }, probabilities: { list: { '502': 1 } } } });
     try {
       const bearer = await bearerFor(e, e.adminToken);
@@ -258,7 +258,7 @@ describe('the faults option', () => {
     }
   });
 
-  it('rejects an invalid configuration', async () => {
+  it('GIVEN an invalid faults option WHEN the emulator starts THEN it rejects naming the bad entry', async () => {
     await expect(startEmulator({ faults: { scripts: { list: ['nope'] } } as never })).rejects.toThrow(
       'faults.scripts.list[0]: "nope" is not a fault step',
     );
@@ -269,7 +269,7 @@ describe('the faults option', () => {
 });
 
 describe('counters and reset', () => {
-  it('counts every route, and resetCounters() zeroes them', async () => {
+  it('GIVEN one request per route WHEN counted and then resetCounters() THEN each counts 1, then 0', async () => {
     await call(emulator.url, 'POST', PATHS.exchange, { body: { refresh_token: 'bad' } });
     await whoami();
     await list();
@@ -281,7 +281,7 @@ describe('counters and reset', () => {
     expect(emulator.counters()).toEqual(Object.fromEntries(ROUTE_NAMES.map((r) => [r, 0])));
   });
 
-  it('reset() brings back just the admin token, without faults or counts', async () => {
+  it('GIVEN tokens, faults and counts WHEN reset() THEN just the admin token is back, without faults or counts', async () => {
     // GIVEN tokens, faults and counts
     emulator.createToken({ name: 'extra', role: 'admin' });
     await mint(emulator, adminBearer, { client_name: 'pending', access_ttl: '1h', token_type: 'USER' });
@@ -299,7 +299,7 @@ describe('counters and reset', () => {
 });
 
 describe('mulberry32', () => {
-  it('is deterministic per seed and stays in [0, 1)', () => {
+  it('GIVEN a seed WHEN mulberry32 draws THEN it is deterministic and stays in [0, 1)', () => {
     const a = mulberry32(1);
     const b = mulberry32(1);
     const draws = Array.from({ length: 1000 }, () => a());

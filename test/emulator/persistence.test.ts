@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 describe('persistence', () => {
-  it('restores tokens, registration tokens, bearers and the clock offset after a restart', async () => {
+  it('GIVEN tokens, a registration token, a bearer and a clock offset WHEN the emulator restarts THEN all are restored', async () => {
     // GIVEN an emulator with a user token, an outstanding registration token, a bearer, and a clock 1h ahead
     const first = await start();
     const user = first.createToken({ name: 'kept', role: 'user', ttl: '5h' });
@@ -58,7 +58,7 @@ describe('persistence', () => {
     expect(redeemResponseSchema.parse(redeemed.json).client_name).toBe('later');
   });
 
-  it('remembers deletions and used registration tokens', async () => {
+  it('GIVEN a deleted token and a used registration token WHEN the emulator restarts THEN both stay so', async () => {
     const first = await start();
     first.createToken({ name: 'doomed', role: 'user' });
     const adminBearer = await bearerFor(first, ADMIN);
@@ -74,7 +74,7 @@ describe('persistence', () => {
     expect(again.text).toBe(FORBIDDEN_BODIES.expired);
   });
 
-  it('keeps only hashes in the file, and leaves no temporary files behind', async () => {
+  it('GIVEN tokens, bearers and registration tokens WHEN the state file is written THEN it holds only hashes, and no temporary file is left', async () => {
     const emulator = await start();
     const user = emulator.createToken({ name: 'secretive', role: 'admin' });
     const bearer = await bearerFor(emulator, user.value);
@@ -91,7 +91,7 @@ describe('persistence', () => {
     expect(readdirSync(dir)).toEqual(['state.json']);
   });
 
-  it('re-binds the admin token to a new value when restarted without one', async () => {
+  it('GIVEN a state with one admin value WHEN restarted without one THEN the admin token is bound to a new value', async () => {
     // GIVEN a state written with one admin value
     const first = await start();
     const adminId = first.tokens()[0]!.id;
@@ -106,19 +106,19 @@ describe('persistence', () => {
     expect(old.text).toBe(FORBIDDEN_BODIES.expired);
   });
 
-  it('rejects a state file that is not JSON', async () => {
+  it('GIVEN a state file that is not JSON WHEN the emulator starts THEN it rejects it', async () => {
     writeFileSync(statePath, '{ nope');
     await expect(startEmulator({ statePath })).rejects.toThrow(/^cannot use the state file .*state\.json: it is not JSON/);
   });
 
-  it('rejects a state file of another shape', async () => {
+  it('GIVEN a state file of another shape WHEN the emulator starts THEN it rejects it with EmulatorError state', async () => {
     writeFileSync(statePath, JSON.stringify({ version: 2 }));
     const thrown = await thrownBy(() => startEmulator({ statePath }));
     expect(thrown).toBeInstanceOf(EmulatorError);
     expect((thrown as EmulatorError).code).toBe('state');
   });
 
-  it('starts from nothing when the file does not exist yet, and creates it', async () => {
+  it('GIVEN no state file yet WHEN the emulator starts THEN it starts from nothing and creates it', async () => {
     const emulator = await start();
     expect(emulator.tokens()).toHaveLength(1);
     expect(JSON.parse(readFileSync(statePath, 'utf8')).tokens).toHaveLength(1);
@@ -131,11 +131,11 @@ describe('startEmulator options', () => {
     ['a port out of range', { port: 70000 }, /^port: 70000 is not a port/],
     ['a zero bearer lifetime', { bearerTtlSeconds: 0 }, /^bearerTtlSeconds: 0 is not a lifetime/],
     ['a bad admin token name', { adminTokenName: 'bad name' }, /^adminTokenName: "bad name" is not a valid token name/],
-  ])('throws when given %s', async (_label, options, message) => {
+  ])('GIVEN %s WHEN startEmulator runs THEN it rejects with the message', async (_label, options, message) => {
     await expect(startEmulator(options)).rejects.toThrow(message);
   });
 
-  it('uses the given admin token, name and issuer', async () => {
+  it('GIVEN an admin token, name and issuer WHEN startEmulator runs THEN it uses them', async () => {
     const emulator = await startEmulator({ adminToken: ADMIN, adminTokenName: 'root', issuerName: 'boss@example.ru' });
     try {
       expect(emulator.adminToken).toBe(ADMIN);
@@ -148,7 +148,7 @@ describe('startEmulator options', () => {
     }
   });
 
-  it('closes idempotently', async () => {
+  it('GIVEN a closed emulator WHEN closed again THEN it is fine and serves nothing', async () => {
     const emulator = await startEmulator();
     await emulator.close();
     await emulator.close();

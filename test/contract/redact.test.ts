@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { REDACTED, REDACT_WINDOW, Redactor, spellingsOf } from '../../lib/contract/redact';
 import { MlpClient, MlpValidationError } from '../../lib/client';
 import { redact, registerSecret } from '../../lib/contract/redact';
-import { exchangeAnswer, startStub, type Stub } from './stub-server';
+import { exchangeAnswer, startStub, type Stub } from '../client/stub-server';
 
 /** A secret as the API makes them: 32 random bytes, base64url (43 characters). */
 function secret(): string {

@@ -1,21 +1,9 @@
 import type { Construct } from 'constructs';
-import { TerraformResource, Token, type TerraformOutput } from 'cdktf';
-import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE } from '../constants';
+import { Token, type TerraformOutput } from 'cdktf';
 import * as errors from './errors';
+import { AccessTokenBase, type AccessTokenConfig, ATTRIBUTES as A } from './generated/access-token';
 import { checkSameCdktf } from './private/cdktf-release';
-import {
-  GENERATOR_METADATA,
-  definedAttributes,
-  definedHcl,
-  hclNumber,
-  hclBoolean,
-  hclString,
-  hclStringList,
-  hclStringMap,
-  lifecycleWith,
-  metaArguments,
-  stringMapToTerraform,
-} from './private/synth';
+import { lifecycleWith } from './private/synth';
 import {
   checkDuration,
   checkName,
@@ -26,8 +14,8 @@ import {
   checkSecretSource,
   literal,
 } from './private/validation';
-import { addValueOutput, instancesReference, instancesValue, sensitiveString } from './private/value-output';
-import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
+import { addValueOutput, instancesReference, instancesValue } from './private/value-output';
+import type { MlpRole, MlpValueOutputOptions } from './options';
 import {
   type MlpSealProps,
   type MlpWriteOnlyRedeemProps,
@@ -35,7 +23,6 @@ import {
   checkSealTo,
   checkWriteOnlyRedeem,
   noteWriteOnlyUsage,
-  secretAttributes,
 } from './secrets';
 
 /**
@@ -43,7 +30,7 @@ import {
  *
  * Durations are Go-style strings with the units `h`, `m` and `s`: `"90m"`, `"720h"`, `"2h45m30s"`.
  */
-export interface MlpAccessTokenOptions extends MlpElementOptions, MlpSealProps, MlpWriteOnlyRedeemProps {
+export interface MlpAccessTokenOptions extends AccessTokenConfig, MlpSealProps, MlpWriteOnlyRedeemProps {
   /**
    * The token's name: letters, digits, `.`, `_` and `-`, at most 64 characters, unique in the
    * project. Exactly one of `name` and `namePrefix` is required, unless `registerToken` is given
@@ -184,28 +171,18 @@ export type MlpAccessTokenProps = MlpAccessTokenOptions &
  *   createBeforeDestroy: true,
  * });
  */
-export class MlpAccessToken extends TerraformResource {
-  /** The Terraform resource type, `mlp_access_token` (also what the cdktf jest matchers look up). */
-  public static readonly tfResourceType = ACCESS_TOKEN_RESOURCE;
-
+export class MlpAccessToken extends AccessTokenBase {
   /** The sensitive output carrying `value`, unless turned off with `output: false` (or replaced by the sealed one with `sealTo`). */
   public readonly valueOutput?: TerraformOutput;
 
   /** With `sealTo`: the plain output `<id>_sealed_value` carrying `sealedValue`. */
   public readonly sealedValueOutput?: TerraformOutput;
 
-  private readonly props: MlpAccessTokenProps;
-
   constructor(scope: Construct, id: string, props: MlpAccessTokenProps) {
-    super(scope, id, {
-      terraformResourceType: ACCESS_TOKEN_RESOURCE,
-      terraformGeneratorMetadata: GENERATOR_METADATA,
-      ...metaArguments(props),
-    });
+    super(scope, id, props);
     checkSameCdktf(this);
     this.lifecycle = lifecycleWith(this.node.path, props.lifecycle, props.createBeforeDestroy);
     validate(this.node.path, props, this.lifecycle?.createBeforeDestroy === true);
-    this.props = props;
     this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, A.value), props.output) : undefined;
     this.sealedValueOutput = addSealedValueOutput(
       this,
@@ -216,95 +193,20 @@ export class MlpAccessToken extends TerraformResource {
     noteWriteOnlyUsage(this, props.registerTokenWo !== undefined);
   }
 
-  /** With `sealTo`: the value, age-encrypted to those recipients (ASCII armor; not sensitive). */
-  public get sealedValue(): string {
-    return this.getStringAttribute(A.sealedValue);
-  }
-
-  /** The token's id in the ML Platform. */
-  public get id(): string {
-    return this.getStringAttribute(A.id);
-  }
-
-  /** The token's name (with the provider's suffix when made from `namePrefix`). */
-  public get name(): string {
-    return this.getStringAttribute(A.name);
-  }
-
-  /** `user` or `admin`. */
-  public get role(): string {
-    return this.getStringAttribute(A.role);
-  }
-
-  /** The secret, as a sensitive reference (Terraform redacts it in plans and outputs). */
-  public get value(): string {
-    return sensitiveString(this.getStringAttribute(A.value));
-  }
-
-  /** Who created the token (the e-mail of the account behind the provider's credentials). */
-  public get issuerName(): string {
-    return this.getStringAttribute(A.issuerName);
-  }
-
-  /** When the token was created (RFC 3339). */
-  public get createdAt(): string {
-    return this.getStringAttribute(A.createdAt);
-  }
-
-  /** When the token expires (RFC 3339), or null if it never does. */
-  public get expiresAt(): string {
-    return this.getStringAttribute(A.expiresAt);
-  }
-
-  /** From when the next plan replaces the token (RFC 3339), or null if nothing schedules it. */
-  public get rotateAt(): string {
-    return this.getStringAttribute(A.rotateAt);
-  }
-
-  /**
-   * 1 at creation, one more at every rotation done in place (with `previousTokenGrace`); a replacement
-   * (a rotation without it) starts again at 1. For another provider's `*_wo_version`.
-   */
-  public get generation(): number {
-    return this.getNumberAttribute(A.generation);
-  }
-
   protected override synthesizeAttributes(): Record<string, unknown> {
-    const p = this.props;
-    checkSecretSource(this, 'registerToken', p.registerToken);
-    checkSecretSource(this, 'registerTokenWo', p.registerTokenWo);
-    return definedAttributes({
-      [A.name]: p.name,
-      [A.namePrefix]: p.namePrefix,
-      [A.role]: p.role,
-      [A.ttl]: p.ttl,
-      [A.registerToken]: p.registerToken,
-      [A.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
-      [A.rotateAfter]: p.rotateAfter,
-      [A.earlyRotationWindow]: p.earlyRotationWindow,
-      ...secretAttributes(p),
-      [A.replaceExisting]: p.replaceExisting,
-    });
+    this.checkSecretSources();
+    return super.synthesizeAttributes();
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    const p = this.props;
-    checkSecretSource(this, 'registerToken', p.registerToken);
-    checkSecretSource(this, 'registerTokenWo', p.registerTokenWo);
-    return definedHcl({
-      [A.name]: hclString(p.name),
-      [A.namePrefix]: hclString(p.namePrefix),
-      [A.role]: hclString(p.role),
-      [A.ttl]: hclString(p.ttl),
-      [A.registerToken]: hclString(p.registerToken),
-      [A.rotationTriggers]: hclStringMap(p.rotationTriggers),
-      [A.rotateAfter]: hclString(p.rotateAfter),
-      [A.earlyRotationWindow]: hclString(p.earlyRotationWindow),
-      [A.sealTo]: hclStringList(p.sealTo),
-      [A.registerTokenWo]: hclString(p.registerTokenWo),
-      [A.registerTokenWoVersion]: hclNumber(p.registerTokenWoVersion),
-      [A.replaceExisting]: hclBoolean(p.replaceExisting),
-    });
+    this.checkSecretSources();
+    return super.synthesizeHclAttributes();
+  }
+
+  /** Where the registration token comes from is known only once the stack is complete: checked at synth. */
+  private checkSecretSources(): void {
+    checkSecretSource(this, 'registerToken', this.config.registerToken);
+    checkSecretSource(this, 'registerTokenWo', this.config.registerTokenWo);
   }
 }
 
@@ -328,6 +230,7 @@ function validate(where: string, p: MlpAccessTokenOptions, createBeforeDestroy: 
   const ttl = checkDuration(where, 'ttl', p.ttl);
   const rotateAfter = checkDuration(where, 'rotateAfter', p.rotateAfter);
   const window = checkDuration(where, 'earlyRotationWindow', p.earlyRotationWindow);
+  checkDuration(where, 'previousTokenGrace', p.previousTokenGrace);
   // With registerToken the lifetime comes from the registration token, known only to the provider.
   if (window !== undefined && p.ttl === undefined && p.registerToken === undefined && p.registerTokenWo === undefined) {
     throw errors.rotationWindowWithoutTtl(where, p.earlyRotationWindow!);

@@ -10,18 +10,16 @@
  * throws a synth-time error that names the alternative, rather than writing something invalid.
  */
 import type { Construct } from 'constructs';
-import * as cdktf from 'cdktf';
-import { type ITerraformDependable, TerraformElement, type TerraformProvider } from 'cdktf';
-import { EPHEMERAL_ACCESS_TOKEN_ATTRS as E, EPHEMERAL_MAX_TTL } from '../constants';
+import type { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { EPHEMERAL_MAX_TTL } from '../constants';
 import { parseDuration } from '../contract/duration';
 import * as errors from './errors';
+import { EphemeralAccessTokenBase, type EphemeralAccessTokenConfig } from './generated/ephemeral-access-token';
 import { checkSameCdktf } from './private/cdktf-release';
-import { GENERATOR_METADATA, definedAttributes, definedHcl, hclString } from './private/synth';
 import { checkDuration, checkNamePrefix, checkRole, checkSecretIsReference } from './private/validation';
-import { sensitiveString } from './private/value-output';
 import type { MlpRole } from './options';
 
-export interface MlpEphemeralAccessTokenProps {
+export interface MlpEphemeralAccessTokenProps extends EphemeralAccessTokenConfig {
   /**
    * The token's lifetime (Go-style duration, at most 24h). It expires by itself then, even when a
    * killed run never deleted it; make it long enough for the plan or apply that uses it.
@@ -59,43 +57,6 @@ export interface MlpEphemeralAccessTokenProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** What this module needs of cdktn's TerraformEphemeralResource. */
-interface EphemeralResourceInstance extends TerraformElement {
-  getStringAttribute(terraformAttribute: string): string;
-}
-type EphemeralResourceClass = new (
-  scope: Construct,
-  id: string,
-  config: {
-    terraformResourceType: string;
-    terraformGeneratorMetadata?: unknown;
-    provider?: TerraformProvider;
-    dependsOn?: ITerraformDependable[];
-  },
-) => EphemeralResourceInstance;
-
-const NATIVE = (cdktf as unknown as { TerraformEphemeralResource?: EphemeralResourceClass }).TerraformEphemeralResource;
-
-function cdktfVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read only when a message names the cdktf version; a JSON import would load it with the module
-    const pkg = require('cdktf/package.json') as { name?: string; version?: string };
-    return `${pkg.name ?? 'cdktf'} ${pkg.version ?? ''}`.trim();
-  } catch {
-    return 'cdktf';
-  }
-}
-
-/** On cdktf 0.21: a base that refuses at construction, before anything joins the tree. */
-class NoEphemeralResources extends TerraformElement {
-  constructor(scope: Construct, id: string) {
-    if (NATIVE === undefined) throw errors.ephemeralUnsupported(`${scope.node.path}/${id}`, cdktfVersion());
-    super(scope, id);
-  }
-}
-
-const Base: EphemeralResourceClass = NATIVE ?? (NoEphemeralResources as unknown as EphemeralResourceClass);
-
 /**
  * An ML Platform access token that lives only while a Terraform run uses it
  * (`ephemeral "mlp_access_token"`). Its `value` is an ephemeral reference: use it where Terraform
@@ -105,57 +66,16 @@ const Base: EphemeralResourceClass = NATIVE ?? (NoEphemeralResources as unknown 
  * const eph = new MlpEphemeralAccessToken(this, 'deploy', { ttl: '1h' });
  * new MlpProvider(this, 'as-deploy', { alias: 'deploy', token: eph.value });
  */
-export class MlpEphemeralAccessToken extends Base {
-  /** The Terraform ephemeral resource type, `mlp_access_token`. */
-  public static readonly tfResourceType = 'mlp_access_token';
-
-  private readonly props: MlpEphemeralAccessTokenProps;
-
+export class MlpEphemeralAccessToken extends EphemeralAccessTokenBase {
   constructor(scope: Construct, id: string, props: MlpEphemeralAccessTokenProps) {
-    super(scope, id, {
-      terraformResourceType: MlpEphemeralAccessToken.tfResourceType,
-      terraformGeneratorMetadata: GENERATOR_METADATA,
-      provider: props.provider,
-      dependsOn: props.dependsOn,
-    });
+    super(scope, id, props);
     checkSameCdktf(this);
     validate(this.node.path, props);
-    this.props = props;
   }
 
-  /** The token's value (ephemeral and sensitive: in no plan or state). */
-  public get value(): string {
-    return sensitiveString(this.getStringAttribute(E.value));
-  }
-
-  /** The token's name (`namePrefix` plus a random suffix). */
-  public get name(): string {
-    return this.getStringAttribute(E.name);
-  }
-
-  /** The token's id in the ML Platform. */
+  /** The token's id in the ML Platform (also `id`). */
   public get tokenId(): string {
-    return this.getStringAttribute(E.id);
-  }
-
-  /** When the token expires (RFC 3339). */
-  public get expiresAt(): string {
-    return this.getStringAttribute(E.expiresAt);
-  }
-
-  protected synthesizeAttributes(): Record<string, unknown> {
-    const p = this.props;
-    return definedAttributes({ [E.namePrefix]: p.namePrefix, [E.role]: p.role, [E.ttl]: p.ttl, [E.registerToken]: p.registerToken });
-  }
-
-  protected synthesizeHclAttributes(): Record<string, unknown> {
-    const p = this.props;
-    return definedHcl({
-      [E.namePrefix]: hclString(p.namePrefix),
-      [E.role]: hclString(p.role),
-      [E.ttl]: hclString(p.ttl),
-      [E.registerToken]: hclString(p.registerToken),
-    });
+    return this.id;
   }
 }
 

@@ -1,17 +1,16 @@
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
-import { TerraformProvider, TerraformStack, type ISynthesisSession } from 'cdktf';
-import { PROVIDER_ATTRS, PROVIDER_SOURCE, PROVIDER_TYPE } from '../constants';
+import { TerraformStack, type ISynthesisSession } from 'cdktf';
 import { MAX_RETRIES_LIMIT, endpointProblem } from '../contract/validation';
 import { timeoutSchema } from '../contract/rule-schemas';
 import { installProvider } from '../install/mirror';
 import * as errors from './errors';
+import { ProviderBase, type ProviderConfig } from './generated/provider';
 import { checkSameCdktf } from './private/cdktf-release';
-import { GENERATOR_METADATA, definedAttributes, definedHcl, hclNumber, hclString } from './private/synth';
 import { checkDuration, checkIdentifier, checkSecretIsReference, checkSecretSource, isReference, literal } from './private/validation';
 
 /** Configuration of the `mlp` Terraform provider. Every field is optional. */
-export interface MlpProviderProps {
+export interface MlpProviderProps extends ProviderConfig {
   /**
    * The ML Platform API base URL (`http://127.0.0.1:PORT` for the local emulator).
    *
@@ -79,19 +78,11 @@ const laidOut = new WeakMap<object, Set<string>>();
  * const token = new TerraformVariable(this, 'mlp_token', { type: 'string', sensitive: true });
  * new MlpProvider(this, 'mlp', { token: token.stringValue });
  */
-export class MlpProvider extends TerraformProvider {
-  /** The provider's Terraform type name, `mlp` (also what the cdktf jest matchers look up). */
-  public static readonly tfResourceType = PROVIDER_TYPE;
-
+export class MlpProvider extends ProviderBase {
   private _alias: string | undefined;
-  private readonly props: MlpProviderProps;
 
   constructor(scope: Construct, id: string, props: MlpProviderProps = {}) {
-    super(scope, id, {
-      terraformResourceType: PROVIDER_TYPE,
-      terraformGeneratorMetadata: GENERATOR_METADATA,
-      terraformProviderSource: PROVIDER_SOURCE,
-    });
+    super(scope, id, props);
     checkSameCdktf(this);
     const where = this.node.path;
     checkSecretIsReference(props.token, (length) => errors.literalProviderToken(where, length));
@@ -99,7 +90,6 @@ export class MlpProvider extends TerraformProvider {
     checkDuration(where, 'requestTimeout', props.requestTimeout, timeoutSchema);
     checkMaxRetries(where, props.maxRetries);
     checkIdentifier(where, 'alias', props.alias, 'other_project');
-    this.props = props;
     this._alias = props.alias;
 
     if (props.installMirror !== false) {
@@ -120,23 +110,13 @@ export class MlpProvider extends TerraformProvider {
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    checkSecretSource(this, 'token', this.props.token);
-    return definedAttributes({
-      [PROVIDER_ATTRS.endpoint]: this.props.endpoint,
-      [PROVIDER_ATTRS.token]: this.props.token,
-      [PROVIDER_ATTRS.requestTimeout]: this.props.requestTimeout,
-      [PROVIDER_ATTRS.maxRetries]: this.props.maxRetries,
-    });
+    checkSecretSource(this, 'token', this.config.token);
+    return super.synthesizeAttributes();
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    checkSecretSource(this, 'token', this.props.token);
-    return definedHcl({
-      [PROVIDER_ATTRS.endpoint]: hclString(this.props.endpoint),
-      [PROVIDER_ATTRS.token]: hclString(this.props.token),
-      [PROVIDER_ATTRS.requestTimeout]: hclString(this.props.requestTimeout),
-      [PROVIDER_ATTRS.maxRetries]: hclNumber(this.props.maxRetries),
-    });
+    checkSecretSource(this, 'token', this.config.token);
+    return super.synthesizeHclAttributes();
   }
 
   /** Runs during `app.synth()` (and `Testing.fullSynth`), after the stack's directory exists. */

@@ -1,28 +1,18 @@
 import type { Construct } from 'constructs';
-import { TerraformResource, Token, type TerraformOutput } from 'cdktf';
-import { REGISTER_TOKEN_ATTRS as R, REGISTER_TOKEN_RESOURCE } from '../constants';
+import { Token, type TerraformOutput } from 'cdktf';
 import * as errors from './errors';
+import { ATTRIBUTES as R, RegisterTokenBase, type RegisterTokenConfig } from './generated/register-token';
 import { checkSameCdktf } from './private/cdktf-release';
-import {
-  GENERATOR_METADATA,
-  definedAttributes,
-  definedHcl,
-  hclString,
-  hclStringMap,
-  hclStringList,
-  lifecycleWith,
-  metaArguments,
-  stringMapToTerraform,
-} from './private/synth';
+import { lifecycleWith } from './private/synth';
 import { checkDuration, checkName, checkNamePrefix, checkRole, checkRotationTriggers, literal } from './private/validation';
-import { addValueOutput, instancesReference, instancesValue, sensitiveString } from './private/value-output';
-import type { MlpElementOptions, MlpRole, MlpValueOutputOptions } from './options';
+import { addValueOutput, instancesReference, instancesValue } from './private/value-output';
+import type { MlpRole, MlpValueOutputOptions } from './options';
 import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
 
 /**
  * Every prop of a registration token; {@link MlpRegisterTokenProps} says which may go together.
  */
-export interface MlpRegisterTokenOptions extends MlpElementOptions, MlpSealProps {
+export interface MlpRegisterTokenOptions extends RegisterTokenConfig, MlpSealProps {
   /**
    * The name of the access token it will create: letters, digits, `.`, `_` and `-`, at most 64
    * characters, unique in the project when redeemed. Exactly one of `name` and `namePrefix`.
@@ -107,24 +97,15 @@ export type MlpRegisterTokenProps = MlpRegisterTokenOptions &
  * const invite = new MlpRegisterToken(this, 'invite', { name: 'analytics-bot', accessTokenTtl: '720h', ttl: '1h' });
  * new MlpAccessToken(this, 'bot', { registerToken: invite.value });
  */
-export class MlpRegisterToken extends TerraformResource {
-  /** The Terraform resource type, `mlp_register_token` (also what the cdktf jest matchers look up). */
-  public static readonly tfResourceType = REGISTER_TOKEN_RESOURCE;
-
+export class MlpRegisterToken extends RegisterTokenBase {
   /** The sensitive output carrying `value`, unless turned off with `output: false`. */
   public readonly valueOutput?: TerraformOutput;
 
   /** With `sealTo`: the plain output `<id>_sealed_value` carrying `sealedValue`. */
   public readonly sealedValueOutput?: TerraformOutput;
 
-  private readonly props: MlpRegisterTokenProps;
-
   constructor(scope: Construct, id: string, props: MlpRegisterTokenProps) {
-    super(scope, id, {
-      terraformResourceType: REGISTER_TOKEN_RESOURCE,
-      terraformGeneratorMetadata: GENERATOR_METADATA,
-      ...metaArguments(props),
-    });
+    super(scope, id, props);
     checkSameCdktf(this);
     const where = this.node.path;
     this.lifecycle = lifecycleWith(where, props.lifecycle, props.createBeforeDestroy);
@@ -143,7 +124,6 @@ export class MlpRegisterToken extends TerraformResource {
     checkDuration(where, 'accessTokenTtl', props.accessTokenTtl);
     checkDuration(where, 'ttl', props.ttl);
     checkRotationTriggers(where, props.rotationTriggers);
-    this.props = props;
     checkSealTo(this.node.path, props.sealTo);
     this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, R.value), props.output) : undefined;
     this.sealedValueOutput = addSealedValueOutput(
@@ -152,61 +132,5 @@ export class MlpRegisterToken extends TerraformResource {
       props.sealTo,
       props.output,
     );
-  }
-
-  /** With `sealTo`: the registration token, age-encrypted to those recipients (ASCII armor; not sensitive). */
-  public get sealedValue(): string {
-    return this.getStringAttribute(R.sealedValue);
-  }
-
-  /** The registration token's id. */
-  public get id(): string {
-    return this.getStringAttribute(R.id);
-  }
-
-  /** The name of the access token it will create (with the provider's suffix when made from `namePrefix`). */
-  public get name(): string {
-    return this.getStringAttribute(R.name);
-  }
-
-  /** The secret, as a sensitive reference: pass it to an MlpAccessToken's `registerToken`. */
-  public get value(): string {
-    return sensitiveString(this.getStringAttribute(R.value));
-  }
-
-  /** Until when it can be redeemed (RFC 3339). */
-  public get expiresAt(): string {
-    return this.getStringAttribute(R.expiresAt);
-  }
-
-  /** 1 at the first mint, one more at every re-issue (in place). For another provider's `*_wo_version`. */
-  public get generation(): number {
-    return this.getNumberAttribute(R.generation);
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    const p = this.props;
-    return definedAttributes({
-      [R.name]: p.name,
-      [R.namePrefix]: p.namePrefix,
-      [R.role]: p.role,
-      [R.accessTokenTtl]: p.accessTokenTtl,
-      [R.ttl]: p.ttl,
-      [R.rotationTriggers]: stringMapToTerraform(p.rotationTriggers),
-      [R.sealTo]: p.sealTo,
-    });
-  }
-
-  protected override synthesizeHclAttributes(): Record<string, unknown> {
-    const p = this.props;
-    return definedHcl({
-      [R.name]: hclString(p.name),
-      [R.namePrefix]: hclString(p.namePrefix),
-      [R.role]: hclString(p.role),
-      [R.accessTokenTtl]: hclString(p.accessTokenTtl),
-      [R.ttl]: hclString(p.ttl),
-      [R.rotationTriggers]: hclStringMap(p.rotationTriggers),
-      [R.sealTo]: hclStringList(p.sealTo),
-    });
   }
 }

@@ -4,7 +4,6 @@
  * replaces the sensitive value output when a value is sealed.
  */
 import { TerraformOutput, type TerraformElement, Token } from 'cdktf';
-import { ACCESS_TOKEN_ATTRS as A } from '../constants';
 import { recipientProblem } from '../seal/recipients';
 import * as errors from './errors';
 import { checkSecretIsReference, isReference } from './private/validation';
@@ -69,11 +68,6 @@ export function checkWriteOnlyRedeem(path: string, p: MlpWriteOnlyRedeemProps & 
   if (p.registerTokenWoVersion === undefined) throw errors.writeOnlyVersionMissing(path);
   const version = p.registerTokenWoVersion;
   if (!Token.isUnresolved(version) && (!Number.isSafeInteger(version) || version < 0)) throw errors.writeOnlyVersionInvalid(path, version);
-}
-
-/** The attributes the props write (JSON). */
-export function secretAttributes(p: MlpSealProps & MlpWriteOnlyRedeemProps): Record<string, unknown> {
-  return { [A.sealTo]: p.sealTo, [A.registerTokenWo]: p.registerTokenWo, [A.registerTokenWoVersion]: p.registerTokenWoVersion };
 }
 
 /**

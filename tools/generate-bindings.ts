@@ -1,0 +1,116 @@
+/**
+ * Generates the construct bindings in `lib/constructs/generated/` from the provider's own schemas
+ * (the `BlockSchema` objects the provider serves over GetProviderSchema), the way cdktf's provider
+ * generator writes `@cdktf/provider-*` packages: per element a `<Name>Config` interface of the
+ * configurable attributes (extending the meta-arguments), the attribute-name map, and an abstract
+ * base class with `tfResourceType`, a typed getter per attribute and both synthesize methods (JSON
+ * and HCL). The construct files extend those bases and keep what is ours: the props' union types,
+ * synth-time checks, outputs, shorthands and docs.
+ *
+ *   npm run generate      (builds, then runs dist/tools/generate-bindings.js)
+ *
+ * Unlike cdktf's bindings there are no setters or `reset*()`: the constructs check their props once,
+ * at construction, so a prop set later would skip the checks. The generated files import only cdktf,
+ * constructs and `lib/constructs` plumbing, never the provider (a synth loads no gRPC).
+ * `test/constructs/generated-bindings.test.ts` fails when the committed files differ from what this
+ * renders, so a schema change without `npm run generate` is caught in review.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PROVIDER_TYPE } from '../lib/constants';
+import { providerSchema } from '../lib/provider/config';
+import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/registry';
+import { type BindingKind, type BindingSpec, type SchemaLike, renderBinding } from './bindings/render';
+import { repositoryRoot } from './repository-root';
+
+export type { BindingSpec, SchemaLike };
+
+/** Where the generated modules go, relative to the repository root. */
+export const BINDINGS_FOLDER = 'lib/constructs/generated';
+
+/**
+ * The order the hand-written `mlp_access_token` binding wrote its attributes in, kept so the HCL
+ * cdktf writes (which keeps insertion order; the JSON is sorted) stays byte for byte what it was.
+ * Attributes it does not list follow in schema order.
+ */
+const ACCESS_TOKEN_ORDER = [
+  'name',
+  'name_prefix',
+  'role',
+  'ttl',
+  'register_token',
+  'rotation_triggers',
+  'rotate_after',
+  'early_rotation_window',
+  'seal_to',
+  'register_token_wo',
+  'register_token_wo_version',
+  'replace_existing',
+] as const;
+
+/** The construct file each element's binding serves (`lib/constructs/<file>.ts`). */
+const FILES: Record<string, string> = {
+  'resource:mlp_access_token': 'access-token',
+  'resource:mlp_register_token': 'register-token',
+  'data-source:mlp_token': 'token-data-source',
+  'data-source:mlp_tokens': 'tokens-data-source',
+  'ephemeral-resource:mlp_access_token': 'ephemeral-access-token',
+};
+
+function spec(kind: BindingKind, typeName: string, schema: SchemaLike): BindingSpec {
+  const file = FILES[`${kind}:${typeName}`];
+  if (file === undefined)
+    throw new Error(`tools/generate-bindings.ts: no construct file is named for the ${kind} ${typeName}; add it to FILES`);
+  return {
+    kind,
+    typeName,
+    file,
+    schema,
+    attributeOrder: kind === 'resource' && typeName === 'mlp_access_token' ? ACCESS_TOKEN_ORDER : undefined,
+  };
+}
+
+/** Every element the provider serves, as the generator sees it. */
+export function bindingSpecs(): BindingSpec[] {
+  return [
+    { kind: 'provider', typeName: PROVIDER_TYPE, file: 'provider', schema: providerSchema },
+    ...RESOURCES.map((r) => spec('resource', r.typeName, r.schema)),
+    ...DATA_SOURCES.map((d) => spec('data-source', d.typeName, d.schema)),
+    ...EPHEMERAL_RESOURCES.map((e) => spec('ephemeral-resource', e.typeName, e.schema)),
+  ];
+}
+
+/** Every generated module, by path relative to the repository root (prettier-formatted). */
+export async function renderBindings(specs: readonly BindingSpec[] = bindingSpecs()): Promise<Map<string, string>> {
+  // prettier is a dev dependency: the tool (never the package) formats what it writes.
+  const prettier = await import('prettier');
+  const root = repositoryRoot();
+  const out = new Map<string, string>();
+  for (const s of specs) {
+    const relative = `${BINDINGS_FOLDER}/${s.file}.ts`;
+    const options = (await prettier.resolveConfig(path.join(root, relative))) ?? {};
+    out.set(relative, await prettier.format(renderBinding(s), { ...options, parser: 'typescript' }));
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const root = repositoryRoot();
+  const bindings = await renderBindings();
+  const dir = path.join(root, BINDINGS_FOLDER);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const file of fs.readdirSync(dir)) {
+    if (!bindings.has(`${BINDINGS_FOLDER}/${file}`)) fs.rmSync(path.join(dir, file));
+  }
+  for (const [relative, text] of bindings) {
+    fs.writeFileSync(path.join(root, relative), text);
+    process.stdout.write(`wrote ${relative}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

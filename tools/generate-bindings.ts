@@ -15,6 +15,7 @@
  * `test/constructs/generated-bindings.test.ts` fails when the committed files differ from what this
  * renders, so a schema change without `npm run generate` is caught in review.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROVIDER_TYPE } from '../lib/constants';
@@ -80,23 +81,59 @@ export function bindingSpecs(): BindingSpec[] {
   ];
 }
 
-/** Every generated module, by path relative to the repository root (prettier-formatted). */
-export async function renderBindings(specs: readonly BindingSpec[] = bindingSpecs()): Promise<Map<string, string>> {
-  // prettier is a dev dependency: the tool (never the package) formats what it writes.
-  const prettier = await import('prettier');
-  const root = repositoryRoot();
-  const out = new Map<string, string>();
-  for (const s of specs) {
-    const relative = `${BINDINGS_FOLDER}/${s.file}.ts`;
-    const options = (await prettier.resolveConfig(path.join(root, relative))) ?? {};
-    out.set(relative, await prettier.format(renderBinding(s), { ...options, parser: 'typescript' }));
-  }
-  return out;
+/**
+ * Formats TypeScript modules with the repository's prettier settings. prettier (a dev dependency:
+ * the tool, never the package, needs it) is asynchronous and loads its plugins as ES modules, which
+ * jest's CommonJS runtime cannot: it runs in a child node process, so rendering stays synchronous.
+ */
+function formatted(modules: ReadonlyMap<string, string>, root: string): Map<string, string> {
+  const script = [
+    "const prettier = require('prettier');",
+    "let input = '';",
+    "process.stdin.on('data', (d) => (input += d)).on('end', async () => {",
+    '  const out = {};',
+    '  for (const [file, text] of Object.entries(JSON.parse(input))) {',
+    '    const options = (await prettier.resolveConfig(file)) ?? {};',
+    "    out[file] = await prettier.format(text, { ...options, parser: 'typescript' });",
+    '  }',
+    '  process.stdout.write(JSON.stringify(out));',
+    '});',
+  ].join('\n');
+  const input = JSON.stringify(Object.fromEntries([...modules].map(([relative, text]) => [path.join(root, relative), text])));
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: root, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`tools/generate-bindings.ts: prettier failed: ${run.stderr || run.error?.message}`);
+  const out = JSON.parse(run.stdout) as Record<string, string>;
+  return new Map([...modules.keys()].map((relative) => [relative, out[path.join(root, relative)]!]));
 }
 
-async function main(): Promise<void> {
+/** Every generated module, by path relative to the repository root (prettier-formatted). */
+export function renderBindings(specs: readonly BindingSpec[] = bindingSpecs(), root: string = repositoryRoot()): Map<string, string> {
+  return formatted(new Map(specs.map((s) => [`${BINDINGS_FOLDER}/${s.file}.ts`, renderBinding(s)])), root);
+}
+
+/**
+ * Why the committed bindings are not what `rendered` holds: one message per module that differs or
+ * is missing, naming its first differing line and the fix; empty when they agree.
+ */
+export function bindingsDrift(rendered: ReadonlyMap<string, string>, root: string = repositoryRoot()): string[] {
+  const problems: string[] = [];
+  for (const [relative, text] of rendered) {
+    const file = path.join(root, relative);
+    const onDisk = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (onDisk === text) continue;
+    const [have, want] = [(onDisk ?? '').split('\n'), text.split('\n')];
+    const line = want.findIndex((t, i) => t !== have[i]);
+    problems.push(
+      `${relative} ${onDisk === undefined ? 'is missing' : 'differs from what the provider schema renders'}: run \`npm run generate\` and commit ${BINDINGS_FOLDER}/\n` +
+        `first difference, line ${line + 1}:\n  committed: ${onDisk === undefined ? '(no file)' : (have[line] ?? '(end of file)')}\n  rendered:  ${want[line] ?? '(end of file)'}`,
+    );
+  }
+  return problems;
+}
+
+function main(): void {
   const root = repositoryRoot();
-  const bindings = await renderBindings();
+  const bindings = renderBindings(bindingSpecs(), root);
   const dir = path.join(root, BINDINGS_FOLDER);
   fs.mkdirSync(dir, { recursive: true });
   for (const file of fs.readdirSync(dir)) {
@@ -108,9 +145,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) main();

@@ -231,6 +231,11 @@ function validate(where: string, p: MlpAccessTokenOptions, createBeforeDestroy: 
   const rotateAfter = checkDuration(where, 'rotateAfter', p.rotateAfter);
   const window = checkDuration(where, 'earlyRotationWindow', p.earlyRotationWindow);
   checkDuration(where, 'previousTokenGrace', p.previousTokenGrace);
+  // The rules the provider checks at validate that need no other resource: refused here first.
+  if (p.previousTokenGrace !== undefined) {
+    const other = errors.PREVIOUS_TOKEN_GRACE_CONFLICTS.find((k) => p[k] !== undefined);
+    if (other !== undefined) throw errors.previousTokenGraceConflict(where, other);
+  }
   // With registerToken the lifetime comes from the registration token, known only to the provider.
   if (window !== undefined && p.ttl === undefined && p.registerToken === undefined && p.registerTokenWo === undefined) {
     throw errors.rotationWindowWithoutTtl(where, p.earlyRotationWindow!);

@@ -35,6 +35,7 @@ export type MlpConstructErrorCode =
   | 'WRITE_ONLY_VERSION'
   | 'EPHEMERAL_UNSUPPORTED'
   | 'INVALID_EPHEMERAL_TTL'
+  | 'PREVIOUS_TOKEN_GRACE_CONFLICT'
   | 'FOREIGN_CDKTF';
 
 /** A mistake in how an MLP construct was declared, found at synth time (before Terraform runs). */
@@ -363,3 +364,23 @@ export function foreignCdktf(path: string): MlpConstructError {
       "import App and TerraformStack from 'cdktf' (or 'cdktn': the same copy); with CDKTF, keep one cdktf version in node_modules (`npm ls cdktf`).",
   );
 }
+
+/** Why `previousTokenGrace` cannot go with each prop the provider refuses it with (the same reasons). */
+const GRACE_CONFLICTS = {
+  name: 'the new token must exist beside the old one during the grace, and names are unique: use namePrefix instead of name',
+  registerToken: 'a registration token works once, so the provider cannot make the next token by itself',
+  registerTokenWo: 'a registration token works once, so the provider cannot make the next token by itself',
+  sealTo: 'an in-place rotation would store the new value unsealed; sealTo works with replacement rotation (leave previousTokenGrace out)',
+} as const;
+
+export function previousTokenGraceConflict(path: string, other: keyof typeof GRACE_CONFLICTS): MlpConstructError {
+  return new MlpConstructError(
+    'PREVIOUS_TOKEN_GRACE_CONFLICT',
+    path,
+    'previousTokenGrace',
+    `previousTokenGrace is set together with ${other}: ${GRACE_CONFLICTS[other] ?? 'the two do not go together'}.`,
+  );
+}
+
+/** The props `previousTokenGrace` conflicts with. */
+export const PREVIOUS_TOKEN_GRACE_CONFLICTS = Object.keys(GRACE_CONFLICTS) as ReadonlyArray<keyof typeof GRACE_CONFLICTS>;

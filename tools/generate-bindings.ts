@@ -29,26 +29,6 @@ export type { BindingSpec, SchemaLike };
 /** Where the generated modules go, relative to the repository root. */
 export const BINDINGS_FOLDER = 'lib/constructs/generated';
 
-/**
- * The order the hand-written `mlp_access_token` binding wrote its attributes in, kept so the HCL
- * cdktf writes (which keeps insertion order; the JSON is sorted) stays byte for byte what it was.
- * Attributes it does not list follow in schema order.
- */
-const ACCESS_TOKEN_ORDER = [
-  'name',
-  'name_prefix',
-  'role',
-  'ttl',
-  'register_token',
-  'rotation_triggers',
-  'rotate_after',
-  'early_rotation_window',
-  'seal_to',
-  'register_token_wo',
-  'register_token_wo_version',
-  'replace_existing',
-] as const;
-
 /** The construct file each element's binding serves (`lib/constructs/<file>.ts`). */
 const FILES: Record<string, string> = {
   'resource:mlp_access_token': 'access-token',
@@ -67,7 +47,6 @@ function spec(kind: BindingKind, typeName: string, schema: SchemaLike): BindingS
     typeName,
     file,
     schema,
-    attributeOrder: kind === 'resource' && typeName === 'mlp_access_token' ? ACCESS_TOKEN_ORDER : undefined,
   };
 }
 

@@ -33,8 +33,6 @@ export interface BindingSpec {
   /** The construct file it serves, and the generated module's name: `access-token`. */
   readonly file: string;
   readonly schema: SchemaLike;
-  /** The order of the configurable attributes in the synthesized output; the rest follow in schema order. */
-  readonly attributeOrder?: readonly string[];
 }
 
 const KIND_WORDS: Record<BindingKind, string> = {
@@ -250,19 +248,9 @@ export function renderBinding(spec: BindingSpec): string {
   return [header(spec, what), ...imports(kind, synth, value), '', ...out].join('\n');
 }
 
+/** The configurable attributes, in schema order (the order the synthesized HCL lists them in). */
 function orderedConfigurable(spec: BindingSpec): Array<[string, AttributeLike]> {
-  const configurable = Object.entries(spec.schema.attributes).filter(([, a]) => isConfigurable(a));
-  const order = spec.attributeOrder ?? [];
-  const unknown = order.filter((n) => !configurable.some(([c]) => c === n));
-  if (unknown.length > 0)
-    throw new Error(
-      `tools/generate-bindings.ts: the order of ${spec.typeName} names ${unknown.join(', ')}, not configurable attributes of its schema`,
-    );
-  const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
-  return configurable
-    .map((e, i) => [e, i] as const)
-    .sort(([a, i], [b, j]) => rank(a[0]) - rank(b[0]) || i - j)
-    .map(([e]) => e);
+  return Object.entries(spec.schema.attributes).filter(([, a]) => isConfigurable(a));
 }
 
 function header(spec: BindingSpec, what: string): string {

@@ -87,6 +87,26 @@ export interface AccessTokenConfig extends MlpElementOptions {
    */
   readonly registerToken?: string;
 
+  /**
+   * Write-only (Terraform 1.11+): a registration token to redeem, like `registerToken`, but never stored in the plan or
+   * state. Set `registerTokenWoVersion` with it, and change that number to redeem a new registration token (which
+   * replaces the access token). Conflicts with `registerToken`.
+   */
+  readonly registerTokenWo?: string;
+
+  /**
+   * Required with `registerTokenWo`: Terraform cannot see a write-only value change, so change this number to redeem
+   * the current `registerTokenWo` again (replaces the token).
+   */
+  readonly registerTokenWoVersion?: number;
+
+  /**
+   * age recipients (X25519 public keys, `age1...`) to seal the access token's value to at creation: the state then
+   * holds only `sealedValue`, and `value` is null. Decrypt with `age -d -i key.txt`. Changing it does not re-seal (the
+   * value cannot be read again): rotate the token to seal a new value to the new recipients.
+   */
+  readonly sealTo?: readonly string[];
+
   /** Arbitrary values that replace the token when they change (like the random provider's `keepers`). */
   readonly rotationTriggers?: { readonly [key: string]: string };
 
@@ -103,24 +123,12 @@ export interface AccessTokenConfig extends MlpElementOptions {
   readonly earlyRotationWindow?: string;
 
   /**
-   * age recipients (X25519 public keys, `age1...`) to seal the access token's value to at creation: the state then
-   * holds only `sealedValue`, and `value` is null. Decrypt with `age -d -i key.txt`. Changing it does not re-seal (the
-   * value cannot be read again): rotate the token to seal a new value to the new recipients.
+   * Rotate in place with an overlap: when the token is due for rotation (or its inputs change), a new token (a new name
+   * from `namePrefix`) takes its place and the old one keeps working for this long (Go-style duration), listed in
+   * `retiredTokens`. A plan after that shows its revocation, and the apply deletes it. Needs `namePrefix`. Changing it
+   * does not call the API.
    */
-  readonly sealTo?: readonly string[];
-
-  /**
-   * Write-only (Terraform 1.11+): a registration token to redeem, like `registerToken`, but never stored in the plan or
-   * state. Set `registerTokenWoVersion` with it, and change that number to redeem a new registration token (which
-   * replaces the access token). Conflicts with `registerToken`.
-   */
-  readonly registerTokenWo?: string;
-
-  /**
-   * Required with `registerTokenWo`: Terraform cannot see a write-only value change, so change this number to redeem
-   * the current `registerTokenWo` again (replaces the token).
-   */
-  readonly registerTokenWoVersion?: number;
+  readonly previousTokenGrace?: string;
 
   /**
    * Let the provider delete a token of this `name` that the state does not hold and create this one in its place.
@@ -131,14 +139,6 @@ export interface AccessTokenConfig extends MlpElementOptions {
    * @default false
    */
   readonly replaceExisting?: boolean;
-
-  /**
-   * Rotate in place with an overlap: when the token is due for rotation (or its inputs change), a new token (a new name
-   * from `namePrefix`) takes its place and the old one keeps working for this long (Go-style duration), listed in
-   * `retiredTokens`. A plan after that shows its revocation, and the apply deletes it. Needs `namePrefix`. Changing it
-   * does not call the API.
-   */
-  readonly previousTokenGrace?: string;
 }
 
 /** One item of `retiredTokens`: `retiredTokens.get(0).name`. */
@@ -361,14 +361,14 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
       [ATTRIBUTES.role]: cdktf.stringToTerraform(c.role),
       [ATTRIBUTES.ttl]: cdktf.stringToTerraform(c.ttl),
       [ATTRIBUTES.registerToken]: cdktf.stringToTerraform(c.registerToken),
+      [ATTRIBUTES.registerTokenWo]: cdktf.stringToTerraform(c.registerTokenWo),
+      [ATTRIBUTES.registerTokenWoVersion]: cdktf.numberToTerraform(c.registerTokenWoVersion),
+      [ATTRIBUTES.sealTo]: cdktf.listMapper(cdktf.stringToTerraform, false)(c.sealTo),
       [ATTRIBUTES.rotationTriggers]: stringMapToTerraform(c.rotationTriggers),
       [ATTRIBUTES.rotateAfter]: cdktf.stringToTerraform(c.rotateAfter),
       [ATTRIBUTES.earlyRotationWindow]: cdktf.stringToTerraform(c.earlyRotationWindow),
-      [ATTRIBUTES.sealTo]: cdktf.listMapper(cdktf.stringToTerraform, false)(c.sealTo),
-      [ATTRIBUTES.registerTokenWo]: cdktf.stringToTerraform(c.registerTokenWo),
-      [ATTRIBUTES.registerTokenWoVersion]: cdktf.numberToTerraform(c.registerTokenWoVersion),
-      [ATTRIBUTES.replaceExisting]: cdktf.booleanToTerraform(c.replaceExisting),
       [ATTRIBUTES.previousTokenGrace]: cdktf.stringToTerraform(c.previousTokenGrace),
+      [ATTRIBUTES.replaceExisting]: cdktf.booleanToTerraform(c.replaceExisting),
     });
   }
 
@@ -380,14 +380,14 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
       [ATTRIBUTES.role]: hclString(c.role),
       [ATTRIBUTES.ttl]: hclString(c.ttl),
       [ATTRIBUTES.registerToken]: hclString(c.registerToken),
+      [ATTRIBUTES.registerTokenWo]: hclString(c.registerTokenWo),
+      [ATTRIBUTES.registerTokenWoVersion]: hclNumber(c.registerTokenWoVersion),
+      [ATTRIBUTES.sealTo]: hclStringList(c.sealTo),
       [ATTRIBUTES.rotationTriggers]: hclStringMap(c.rotationTriggers),
       [ATTRIBUTES.rotateAfter]: hclString(c.rotateAfter),
       [ATTRIBUTES.earlyRotationWindow]: hclString(c.earlyRotationWindow),
-      [ATTRIBUTES.sealTo]: hclStringList(c.sealTo),
-      [ATTRIBUTES.registerTokenWo]: hclString(c.registerTokenWo),
-      [ATTRIBUTES.registerTokenWoVersion]: hclNumber(c.registerTokenWoVersion),
-      [ATTRIBUTES.replaceExisting]: hclBoolean(c.replaceExisting),
       [ATTRIBUTES.previousTokenGrace]: hclString(c.previousTokenGrace),
+      [ATTRIBUTES.replaceExisting]: hclBoolean(c.replaceExisting),
     });
   }
 }

@@ -7,8 +7,8 @@ import { MAX_TIMEOUT, TIMEOUT_LIMIT, parseDuration, timeoutProblem } from '../co
 import { registerSecret } from '../contract/redact';
 import { MAX_RETRIES_LIMIT, endpointProblem } from '../contract/validation';
 import type { ObjectValue } from './codec';
-import { type Diagnostic, diag } from './diagnostics';
-import { type BlockSchema, INITIAL_SCHEMA_VERSION } from './schema';
+import { type Diagnostic, Diagnostics, diag } from './diagnostics';
+import { type BlockSchema, INITIAL_SCHEMA_VERSION, notBlank, satisfies, validateConfig, wholeNumberBetween } from './schema';
 import { getNumber, getString, isKnown } from './values';
 import { UNKNOWN } from './codec';
 
@@ -20,60 +20,44 @@ export const providerSchema = {
   version: INITIAL_SCHEMA_VERSION,
   description: 'The VK Cloud ML Platform (MLP) token API. Every attribute may also come from the environment.',
   attributes: {
-    [A.endpoint]: {
+    endpoint: {
       type: 'string',
       optional: true,
       description: `The ML Platform API base URL. Default: \`${ENV_ENDPOINT}\`, else \`${DEFAULT_ENDPOINT}\` (Moscow region). Use \`http://127.0.0.1:PORT\` for a local emulator.`,
+      validators: [satisfies(endpointProblem, 'An `https://` URL, or `http://` to a loopback address.', { report: diag.invalidEndpoint })],
     },
-    [A.token]: {
+    token: {
       type: 'string',
       optional: true,
       sensitive: true,
       description: `An access token value. Managing tokens needs an Administrator token; redeeming a registration token needs none. White space around it (a trailing newline) is removed. Default: \`${ENV_TOKEN}\`.`,
+      validators: [
+        notBlank(`Set it to an access token value, or leave it unset to use ${ENV_TOKEN}`),
+        satisfies(tokenShapeProblem, '', {
+          fix: `Set it to the access token's value exactly as the console or the API showed it, or leave it unset to use ${ENV_TOKEN}`,
+        }),
+      ],
     },
-    [A.requestTimeout]: {
+    request_timeout: {
       type: 'string',
       optional: true,
       description: `The total time one API call may take, retries included, as a Go-style duration (\`30s\`, \`2m\`), at most \`${MAX_TIMEOUT}\` (Node's longest timer). Default: \`${DEFAULT_REQUEST_TIMEOUT}\`.`,
+      validators: [satisfies(timeoutProblem, '')],
     },
-    [A.maxRetries]: {
+    max_retries: {
       type: 'number',
       optional: true,
       description: `How many times a failed call that is safe to repeat is retried (rate limits, 5xx, lost connections). Default: ${DEFAULT_MAX_RETRIES}.`,
+      validators: [wholeNumberBetween(0, MAX_MAX_RETRIES)],
     },
   },
 } as const satisfies BlockSchema;
 
-/** Static checks of the provider block; unknown values are skipped. */
+/** Static checks of the provider block (its schema's validators); unknown values are skipped. */
 export function validateProviderConfig(config: ObjectValue): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const endpoint = getString(config, A.endpoint);
-  if (isKnown(endpoint)) {
-    const problem = endpointProblem(endpoint);
-    if (problem) out.push(diag.invalidEndpoint(problem));
-  }
-  const timeout = getString(config, A.requestTimeout);
-  if (isKnown(timeout)) {
-    const problem = timeoutProblem(timeout);
-    if (problem) out.push(diag.invalidAttribute([A.requestTimeout], problem));
-  }
-  const retries = getNumber(config, A.maxRetries);
-  if (isKnown(retries) && (!Number.isInteger(retries) || retries < 0 || retries > MAX_MAX_RETRIES)) {
-    out.push(diag.invalidAttribute([A.maxRetries], `max_retries is ${retries}; it must be a whole number from 0 to ${MAX_MAX_RETRIES}`));
-  }
-  const token = getString(config, A.token);
-  if (isKnown(token) && token.trim() === '') {
-    out.push(diag.invalidAttribute([A.token], 'token is empty', `Set it to an access token value, or leave it unset to use ${ENV_TOKEN}`));
-  } else if (isKnown(token) && tokenShapeProblem(token)) {
-    out.push(
-      diag.invalidAttribute(
-        [A.token],
-        tokenShapeProblem(token)!,
-        `Set it to the access token's value exactly as the console or the API showed it, or leave it unset to use ${ENV_TOKEN}`,
-      ),
-    );
-  }
-  return out;
+  const diagnostics = new Diagnostics();
+  validateConfig(providerSchema, config, diagnostics);
+  return [...diagnostics.items];
 }
 
 /**

@@ -115,8 +115,8 @@ export interface ApplyRequest {
 
 export interface ResourceHandler {
   readonly typeName: string;
+  /** Its attributes and their rules: the provider validates every configuration against it (`schema/validate.ts`). */
   readonly schema: BlockSchema;
-  validate(config: ObjectValue, ctx: ValidateContext): void;
   plan(req: PlanRequest, ctx: HandlerContext): Promise<PlanResult>;
   /** A plan that destroys `prior`: throws when the destroy could not be applied (e.g. the credentials cannot delete). */
   planDestroy(prior: ObjectValue, ctx: HandlerContext): Promise<void>;
@@ -134,8 +134,8 @@ export interface ResourceHandler {
 
 export interface DataSourceHandler {
   readonly typeName: string;
+  /** Its attributes and their rules: the provider validates every configuration against it (`schema/validate.ts`). */
   readonly schema: BlockSchema;
-  validate(config: ObjectValue, ctx: ValidateContext): void;
   read(config: ObjectValue, ctx: HandlerContext): Promise<ObjectValue>;
 }
 
@@ -153,8 +153,8 @@ export interface OpenResult {
  */
 export interface EphemeralResourceHandler {
   readonly typeName: string;
+  /** Its attributes and their rules: the provider validates every configuration against it (`schema/validate.ts`). */
   readonly schema: BlockSchema;
-  validate(config: ObjectValue, ctx: ValidateContext): void;
   open(config: ObjectValue, ctx: HandlerContext): Promise<OpenResult>;
   /** The private data for the next renew or close; called only when open asked for a renewal. */
   renew(priv: Buffer | undefined, ctx: HandlerContext): Promise<Buffer | undefined>;

@@ -16,9 +16,9 @@ import { log } from './log';
 import type * as proto from './protocol';
 import { type Registered, decodeNullable, decodeObject, encodeState, register, registerSecrets } from './registered';
 import { type Reply, unary } from './rpc';
-import { objectTypeOf, toProtoSchema } from './schema';
+import { objectTypeOf, toProtoSchema, validateConfig } from './schema';
 import { secretsDiag } from './secrets-diagnostics';
-import { SEALED_VALUE, isSealable, planSealing, sealCreated, validateSealTo } from './sealing';
+import { SEALED_VALUE, isSealable, planSealing, sealCreated } from './sealing';
 
 export interface ProviderOptions {
   readonly resources: readonly ResourceHandler[];
@@ -108,8 +108,7 @@ export class Provider {
       for (const name of r.writeOnly)
         if (config[name] !== null && config[name] !== undefined) diagnostics.add(secretsDiag.writeOnlyNotSupported(name, req.type_name));
     }
-    r.handler.validate(config, { diagnostics });
-    if (isSealable(r.handler.schema)) validateSealTo(config, diagnostics);
+    validateConfig(r.handler.schema, config, diagnostics);
     return { diagnostics: diagnostics.items };
   }
 
@@ -219,7 +218,7 @@ export class Provider {
     const d = this.#dataSource(req.type_name);
     const config = decodeObject(d, req.config);
     const diagnostics = new Diagnostics();
-    d.handler.validate(config, { diagnostics });
+    validateConfig(d.handler.schema, config, diagnostics);
     return { diagnostics: diagnostics.items };
   }
 
@@ -238,7 +237,7 @@ export class Provider {
     const e = this.#ephemeralResource(req.type_name);
     const config = decodeObject(e, req.config);
     const diagnostics = new Diagnostics();
-    e.handler.validate(config, { diagnostics });
+    validateConfig(e.handler.schema, config, diagnostics);
     return { diagnostics: diagnostics.items };
   }
 
@@ -248,7 +247,7 @@ export class Provider {
     // Terraform opens only with a wholly known configuration; validation runs again, since an
     // unknown ttl at validate time was not checked then.
     const diagnostics = new Diagnostics();
-    e.handler.validate(config, { diagnostics });
+    validateConfig(e.handler.schema, config, diagnostics);
     if (diagnostics.hasErrors) return { diagnostics: diagnostics.items };
     const ctx = this.#context('open');
     const opened = await e.handler.open(config, ctx);

@@ -14,9 +14,8 @@
  */
 import { recipientProblem } from '../seal/recipients';
 import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from './codec';
-import type { Diagnostics } from './diagnostics';
-import { diag } from './diagnostics';
-import type { BlockSchema } from './schema';
+import { Diagnostics, diag } from './diagnostics';
+import { type AttributeValidator, type BlockSchema, custom, useStateForUnknown } from './schema';
 import { secretsDiag } from './secrets-diagnostics';
 
 export const SEAL_TO = 'seal_to';
@@ -26,20 +25,30 @@ const VALUE = 'value';
 /** The two attributes, for a resource whose secret is `value`; `what` names it in the descriptions. */
 export function sealAttributes(what: string) {
   return {
-    [SEAL_TO]: {
+    seal_to: {
       type: ['list', 'string'],
       optional: true,
       description:
         `age recipients (X25519 public keys, \`age1...\`) to seal the ${what} to at creation: the state then holds only \`sealed_value\`, and \`value\` is null. ` +
         `Decrypt with \`age -d -i key.txt\`. Changing it does not re-seal (the value cannot be read again): rotate the token to seal a new value to the new recipients.`,
+      validators: [ageRecipients],
     },
-    [SEALED_VALUE]: {
+    sealed_value: {
       type: 'string',
       computed: true,
       description: `The ${what}, age-encrypted to \`seal_to\` (ASCII armor); null without \`seal_to\`. Not sensitive: only the recipients' private keys open it.`,
+      // Decided by the sealing (planSealing), not by the API: a new object's plan leaves it to that.
+      planModifiers: [useStateForUnknown()],
     },
   } as const;
 }
+
+/** `seal_to`'s check, as the schema declares it (see {@link validateSealTo}). */
+const ageRecipients: AttributeValidator = custom('A non-empty list of age recipients (`age1...`).', (_attribute, value) => {
+  const found = new Diagnostics();
+  validateSealTo({ [SEAL_TO]: value }, found);
+  return found.items;
+});
 
 export function isSealable(schema: BlockSchema): boolean {
   return SEAL_TO in schema.attributes && SEALED_VALUE in schema.attributes && VALUE in schema.attributes;

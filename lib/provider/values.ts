@@ -4,7 +4,7 @@
  */
 import { durationProblem, parseDuration } from '../contract/duration';
 import { type CtyType, type ObjectValue, type Unknown, UNKNOWN, type Value, valuesEqual } from './codec';
-import type { BlockSchema } from './schema';
+import type { BlockSchema } from './schema/model';
 
 export type Maybe<T> = T | null | Unknown;
 

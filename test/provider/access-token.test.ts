@@ -6,6 +6,7 @@ import { accessToken as impl, computeRotateAt, plannedCreate } from '../../lib/p
 
 const accessToken: ResourceHandler = impl;
 import { ADMIN_INFO, FakeMlp, context } from './fakes';
+import { validateConfig } from '../../lib/provider/schema';
 
 const ATTRS = Object.keys(accessToken.schema.attributes);
 
@@ -171,7 +172,7 @@ describe('mlp_access_token plan', () => {
 describe('mlp_access_token validation', () => {
   const validate = (values: Record<string, Value>) => {
     const diagnostics = new Diagnostics();
-    accessToken.validate(obj(values), { diagnostics });
+    validateConfig(accessToken.schema, obj(values), diagnostics);
     return diagnostics.items;
   };
 
@@ -570,7 +571,7 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
   test('GIVEN previous_token_grace with a fixed name, a register_token or a bad duration WHEN validated THEN each is an error', () => {
     const summaries = (c: ObjectValue) => {
       const diagnostics = new Diagnostics();
-      accessToken.validate(c, { diagnostics });
+      validateConfig(accessToken.schema, c, diagnostics);
       return diagnostics.items.map((d) => d.summary);
     };
     expect(summaries(obj({ name: 'svc', previous_token_grace: '1h' }))).toEqual(['Conflicting previous_token_grace and name']);
@@ -587,7 +588,7 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
   test('GIVEN a grace longer than the schedule leaves the retired token to live WHEN validated THEN it is an error', () => {
     const details = (c: ObjectValue) => {
       const diagnostics = new Diagnostics();
-      accessToken.validate(c, { diagnostics });
+      validateConfig(accessToken.schema, c, diagnostics);
       return diagnostics.items.map((d) => `${d.summary}: ${d.detail}`);
     };
     // rotate_after 167h of a 180h token leaves 13h: a 36h grace would end after its expiry.

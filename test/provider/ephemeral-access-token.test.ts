@@ -5,6 +5,7 @@ import { ephemeralAccessToken, ephemeralAccessTokenSchema } from '../../lib/prov
 import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
 import { FakeMlp, configureInProcess, context } from './fakes';
+import { validateConfig } from '../../lib/provider/schema';
 
 const obj = (values: Record<string, Value>): ObjectValue => ({
   ...Object.fromEntries(Object.keys(ephemeralAccessTokenSchema.attributes).map((k) => [k, null])),
@@ -13,7 +14,7 @@ const obj = (values: Record<string, Value>): ObjectValue => ({
 
 function validate(config: ObjectValue) {
   const diagnostics = new Diagnostics();
-  ephemeralAccessToken.validate(config, { diagnostics });
+  validateConfig(ephemeralAccessToken.schema, config, diagnostics);
   return diagnostics.items;
 }
 

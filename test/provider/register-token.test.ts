@@ -6,6 +6,7 @@ import { registerToken as impl } from '../../lib/provider/resources/register-tok
 
 const registerToken: ResourceHandler = impl;
 import { FakeMlp, context } from './fakes';
+import { validateConfig } from '../../lib/provider/schema';
 
 const obj = (values: Record<string, Value>): ObjectValue => ({
   ...Object.fromEntries(Object.keys(registerToken.schema.attributes).map((k) => [k, null])),
@@ -118,7 +119,7 @@ describe('mlp_register_token', () => {
     expect(next.generation).toBe(2);
     const validation = (c: ObjectValue) => {
       const diagnostics = new Diagnostics();
-      registerToken.validate(c, { diagnostics });
+      validateConfig(registerToken.schema, c, diagnostics);
       return diagnostics.items.map((d) => d.summary);
     };
     expect(validation(obj({ name: 'a', name_prefix: 'b-', ttl: '1h' }))).toEqual(['Conflicting name and name_prefix']);

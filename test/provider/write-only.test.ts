@@ -6,6 +6,7 @@ import { accessToken as impl, accessTokenSchema } from '../../lib/provider/resou
 import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
 import { FakeMlp, configureInProcess, context } from './fakes';
+import { validateConfig } from '../../lib/provider/schema';
 
 const accessToken: ResourceHandler = impl;
 const TYPE = objectTypeOf(accessTokenSchema);
@@ -16,7 +17,7 @@ const obj = (values: Record<string, Value>): ObjectValue => ({
 
 function validate(config: ObjectValue) {
   const diagnostics = new Diagnostics();
-  accessToken.validate(config, { diagnostics });
+  validateConfig(accessToken.schema, config, diagnostics);
   return diagnostics.items;
 }
 

@@ -28,9 +28,6 @@ export const tokenDataSchema = {
 export const tokenData = {
   typeName: TOKEN_DATA_SOURCE,
   schema: tokenDataSchema,
-  validate(): void {
-    // Nothing to configure.
-  },
   async read(_config: ObjectValue, ctx: HandlerContext): Promise<ObjectValue> {
     const operation = "read the provider's own token (who am I)";
     try {

@@ -29,9 +29,6 @@ export const tokensDataSchema = {
 export const tokensData = {
   typeName: TOKENS_DATA_SOURCE,
   schema: tokensDataSchema,
-  validate(): void {
-    // Nothing to configure.
-  },
   async read(_config: ObjectValue, ctx: HandlerContext): Promise<ObjectValue> {
     const operation = "list the project's tokens";
     try {

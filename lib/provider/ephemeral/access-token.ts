@@ -12,17 +12,17 @@
  * could have been taken over). MLP tokens need no renewal: open never asks for one, and renew, if it
  * is called anyway, hands the private data back unchanged.
  */
-import { EPHEMERAL_ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, EPHEMERAL_MAX_TTL, EPHEMERAL_NAME_PREFIX, ROLES } from '../../constants';
-import { durationProblem, formatDuration, parseDuration } from '../../contract/duration';
+import { EPHEMERAL_ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE, EPHEMERAL_MAX_TTL, EPHEMERAL_NAME_PREFIX } from '../../constants';
+import { formatDuration, parseDuration } from '../../contract/duration';
 import { MlpConflictError, MlpError, MlpForbiddenError } from '../../client/errors';
 import type { IssuedAccessToken, TokenInfo } from '../../client/types';
-import { namePrefixProblem } from '../../contract/validation';
 import type { ObjectValue } from '../codec';
 import { tokenInfoValue } from '../data-sources/token';
-import { DiagnosticError, diag, fromClientError } from '../diagnostics';
-import type { EphemeralResourceHandler, HandlerContext, OpenResult, TokenApi, ValidateContext } from '../handler';
+import { DiagnosticError, fromClientError } from '../diagnostics';
+import type { EphemeralResourceHandler, HandlerContext, OpenResult, TokenApi } from '../handler';
 import { randomSuffix } from '../resources/access-token';
-import { type BlockSchema, INITIAL_SCHEMA_VERSION } from '../schema';
+import { type BlockSchema, INITIAL_SCHEMA_VERSION, conflicting, duration, durationAtMost, notBlank } from '../schema';
+import { tokenNamePrefix, tokenRole } from '../resources/rules';
 import { secretsDiag } from '../secrets-diagnostics';
 import { formatTime, getString, isKnown } from '../values';
 
@@ -40,37 +40,42 @@ export const ephemeralAccessTokenSchema = {
     'Terraform opens ephemeral resources at plan and again at apply, so each plan and each apply mints (and deletes) a token of its own. ' +
     `\`ttl\` (at most ${EPHEMERAL_MAX_TTL}) bounds what a killed run leaves behind. MLP tokens need no renewal.`,
   attributes: {
-    [A.namePrefix]: {
+    name_prefix: {
       type: 'string',
       optional: true,
-      description: `The token's name begins with this (default \`${EPHEMERAL_NAME_PREFIX}\`); random characters are appended, so overlapping runs never clash. Conflicts with \`register_token\`.`,
+      description: `The token's name begins with this (default \`${EPHEMERAL_NAME_PREFIX}\`); random characters are appended, so overlapping runs never clash.`,
+      validators: [tokenNamePrefix],
     },
-    [A.role]: {
+    role: {
       type: 'string',
       optional: true,
       computed: true,
-      description: '`user` (default) or `admin`; with `register_token`, the role the registration token carries.',
+      description: 'The role of the token: default `user`; with `register_token`, the role the registration token carries.',
+      validators: [tokenRole],
     },
-    [A.ttl]: {
+    ttl: {
       type: 'string',
       required: true,
-      description: `The token's lifetime (Go-style duration, at most ${EPHEMERAL_MAX_TTL}): it expires by itself then, even if no close deletes it. With \`register_token\`, the redeemed token must expire within it.`,
+      description: `The token's lifetime: it expires by itself then, even if no close deletes it. With \`register_token\`, the redeemed token must expire within it.`,
+      validators: [duration(), durationAtMost(EPHEMERAL_MAX_TTL, secretsDiag.ephemeralTtlTooLong)],
     },
-    [A.registerToken]: {
+    register_token: {
       type: 'string',
       optional: true,
       sensitive: true,
       description:
         'A registration token to redeem instead of minting as an Administrator (no provider token needed to open; close deletes the token only when the provider has an Administrator token). ' +
         'A registration token works once, and Terraform opens an ephemeral resource at plan and again at apply (a plain `terraform apply` opens twice): only a run that opens once, such as `terraform plan`, can use it. For applies, leave it out and let the provider mint the token as an Administrator.',
+      validators: [notBlank('Set it to a registration token value, or remove it to mint the token as an Administrator')],
     },
-    [A.id]: { type: 'string', computed: true, description: "The token's id in the API." },
-    [A.name]: { type: 'string', computed: true, description: "The token's name." },
-    [A.value]: { type: 'string', computed: true, sensitive: true, description: "The token's value (ephemeral: never in a plan or state)." },
-    [A.issuerName]: { type: 'string', computed: true, description: 'Who issued the token.' },
-    [A.createdAt]: { type: 'string', computed: true, description: 'When the token was created (RFC 3339).' },
-    [A.expiresAt]: { type: 'string', computed: true, description: 'When the token expires (RFC 3339).' },
+    id: { type: 'string', computed: true, description: "The token's id in the API." },
+    name: { type: 'string', computed: true, description: "The token's name." },
+    value: { type: 'string', computed: true, sensitive: true, description: "The token's value (ephemeral: never in a plan or state)." },
+    issuer_name: { type: 'string', computed: true, description: 'Who issued the token.' },
+    created_at: { type: 'string', computed: true, description: 'When the token was created (RFC 3339).' },
+    expires_at: { type: 'string', computed: true, description: 'When the token expires (RFC 3339).' },
   },
+  validators: [conflicting(A.namePrefix, A.registerToken, 'the registration token fixes the name')],
 } as const satisfies BlockSchema;
 
 /** What close needs, kept by Terraform between open and close. Never the value. */
@@ -84,39 +89,6 @@ export interface EphemeralPrivate {
 export const ephemeralAccessToken = {
   typeName: ACCESS_TOKEN_RESOURCE,
   schema: ephemeralAccessTokenSchema,
-
-  validate(config: ObjectValue, ctx: ValidateContext): void {
-    const d = ctx.diagnostics;
-    const prefix = getString(config, A.namePrefix);
-    const role = getString(config, A.role);
-    const ttl = getString(config, A.ttl);
-    const registerToken = getString(config, A.registerToken);
-    if (prefix !== null && registerToken !== null)
-      d.add(diag.conflictingAttributes(A.namePrefix, A.registerToken, 'the registration token fixes the name'));
-    if (isKnown(prefix)) {
-      const problem = namePrefixProblem(prefix);
-      if (problem) d.add(diag.invalidAttribute([A.namePrefix], problem));
-    }
-    if (isKnown(role) && !(ROLES as readonly string[]).includes(role)) {
-      d.add(diag.invalidAttribute([A.role], `${JSON.stringify(role)} is not a role`, 'Use "user" or "admin"'));
-    }
-    if (isKnown(ttl)) {
-      const problem = durationProblem(ttl);
-      if (problem) d.add(diag.invalidAttribute([A.ttl], problem));
-      else if (parseDuration(ttl) > parseDuration(EPHEMERAL_MAX_TTL)) d.add(secretsDiag.ephemeralTtlTooLong(ttl, EPHEMERAL_MAX_TTL));
-      else if (parseDuration(ttl) <= 0)
-        d.add(diag.invalidAttribute([A.ttl], `ttl ${JSON.stringify(ttl)} is not a positive duration`, 'Use e.g. "1h"'));
-    }
-    if (isKnown(registerToken) && registerToken.trim() === '') {
-      d.add(
-        diag.invalidAttribute(
-          [A.registerToken],
-          'register_token is empty',
-          'Set it to a registration token value, or remove it to mint the token as an Administrator',
-        ),
-      );
-    }
-  },
 
   async open(config: ObjectValue, ctx: HandlerContext): Promise<OpenResult> {
     const ttl = String(getString(config, A.ttl));

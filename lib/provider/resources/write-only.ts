@@ -6,24 +6,24 @@
  */
 import { ACCESS_TOKEN_ATTRS as A } from '../../constants';
 import type { ObjectValue } from '../codec';
-import { diag } from '../diagnostics';
-import type { ValidateContext } from '../handler';
-import { type Maybe, getNumber, getString, isKnown } from '../values';
+import { alsoRequires, conflicting, noEffectWithout, notBlank, requiresReplace } from '../schema';
+import { type Maybe, getString } from '../values';
 
 export const writeOnlyRedeemAttributes = {
-  [A.registerTokenWo]: {
+  register_token_wo: {
     type: 'string',
     optional: true,
     sensitive: true,
     writeOnly: true,
     description:
-      'Write-only (Terraform 1.11+): a registration token to redeem, like `register_token`, but never stored in the plan or state. Set `register_token_wo_version` with it, and change that number to redeem a new registration token (which replaces the access token). Conflicts with `register_token`.',
+      'Write-only (Terraform 1.11+): a registration token to redeem, like `register_token`, but never stored in the plan or state. Set `register_token_wo_version` with it, and change that number to redeem a new registration token (which replaces the access token).',
+    validators: [notBlank('Set it to a registration token value, or remove it to create the token as an Administrator')],
   },
-  [A.registerTokenWoVersion]: {
+  register_token_wo_version: {
     type: 'number',
     optional: true,
-    description:
-      'Required with `register_token_wo`: Terraform cannot see a write-only value change, so change this number to redeem the current `register_token_wo` again (replaces the token).',
+    description: 'Terraform cannot see a write-only value change, so change this number to redeem the current `register_token_wo` again.',
+    planModifiers: [requiresReplace()],
   },
 } as const;
 
@@ -33,49 +33,24 @@ export function redeemedToken(config: ObjectValue): Maybe<string> {
   return plain !== null ? plain : getString(config, A.registerTokenWo);
 }
 
-/** The checks of the write-only pair (the ones it shares with `register_token` run there). */
-export function validateWriteOnlyRedeem(config: ObjectValue, ctx: ValidateContext): void {
-  const d = ctx.diagnostics;
-  const wo = getString(config, A.registerTokenWo);
-  const version = getNumber(config, A.registerTokenWoVersion);
-  if (wo === null) {
-    if (version !== null)
-      d.add(
-        diag.uselessAttribute(
-          A.registerTokenWoVersion,
-          'It only says when to redeem register_token_wo again; set register_token_wo, or remove it.',
-        ),
-      );
-    return;
-  }
-  if (getString(config, A.registerToken) !== null)
-    d.add(
-      diag.conflictingAttributes(
-        A.registerToken,
-        A.registerTokenWo,
-        'both name the registration token to redeem; register_token_wo keeps it out of the state',
-      ),
-    );
-  if (getString(config, A.namePrefix) !== null)
-    d.add(diag.conflictingAttributes(A.namePrefix, A.registerTokenWo, 'the registration token fixes the name'));
-  if (getString(config, A.ttl) !== null)
-    d.add(diag.conflictingAttributes(A.ttl, A.registerTokenWo, 'the registration token fixes the lifetime'));
-  if (version === null) {
-    d.add(
-      diag.invalidAttribute(
-        [A.registerTokenWoVersion],
-        'register_token_wo_version is not set, though register_token_wo is',
-        'Set it to a number (e.g. 1) and change it whenever register_token_wo holds a new registration token: Terraform never stores a write-only value, so the number is how it knows to redeem again',
-      ),
-    );
-  }
-  if (isKnown(wo) && wo.trim() === '') {
-    d.add(
-      diag.invalidAttribute(
-        [A.registerTokenWo],
-        'register_token_wo is empty',
-        'Set it to a registration token value, or remove it to create the token as an Administrator',
-      ),
-    );
-  }
-}
+/** The rules of the write-only pair (the ones it shares with `register_token` are the resource's). */
+export const writeOnlyRedeemValidators = [
+  noEffectWithout(
+    A.registerTokenWoVersion,
+    [A.registerTokenWo],
+    'It only says when to redeem register_token_wo again; set register_token_wo, or remove it.',
+  ),
+  conflicting(
+    A.registerToken,
+    A.registerTokenWo,
+    'both name the registration token to redeem; register_token_wo keeps it out of the state',
+  ),
+  conflicting(A.namePrefix, A.registerTokenWo, 'the registration token fixes the name'),
+  conflicting(A.ttl, A.registerTokenWo, 'the registration token fixes the lifetime'),
+  alsoRequires(
+    A.registerTokenWo,
+    A.registerTokenWoVersion,
+    'register_token_wo_version is not set, though register_token_wo is',
+    'Set it to a number (e.g. 1) and change it whenever register_token_wo holds a new registration token: Terraform never stores a write-only value, so the number is how it knows to redeem again',
+  ),
+] as const;

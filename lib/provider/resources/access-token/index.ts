@@ -21,16 +21,14 @@ import { planAccessToken, planAccessTokenDestroy } from './plan';
 import { importAccessToken, readAccessToken } from './read';
 import { accessTokenSchema } from './schema';
 import { updateAccessToken } from './update';
-import { validateAccessToken } from './validate';
 
 export { accessTokenSchema } from './schema';
 export { CREATE_ATTEMPTS, CREATE_REGISTER_TOKEN_TTL, randomSuffix } from './create';
-export { FIRST_GENERATION, computeRotateAt, generationOf, inputChanged, plannedCreate, rotateAtOf } from './plan';
+export { FIRST_GENERATION, computeRotateAt, generationOf, plannedCreate, rotateAtOf } from './plan';
 
 export const accessToken = {
   typeName: ACCESS_TOKEN_RESOURCE,
   schema: accessTokenSchema,
-  validate: validateAccessToken,
   plan: planAccessToken,
   planDestroy: planAccessTokenDestroy,
   create: createAccessToken,

@@ -1,30 +1,33 @@
 /**
- * Plan decisions of `mlp_access_token`: which input changes replace the token, when time does
+ * Plan decisions of `mlp_access_token`, from what the schema's plan modifiers say (which input
+ * changes replace the token, what a new token's plan leaves to the API): when time replaces it
  * (`rotate_at`, expiry; decided against the API's clock, as grafana's rotating token does), when a
  * rotation happens in place with `previous_token_grace`, and the plan-time checks that a plan could be
  * applied with the provider's credentials (see `preflight.ts`).
  */
 import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE } from '../../../constants';
 import { durationProblem, parseDuration } from '../../../contract/duration';
-import { type ObjectValue, UNKNOWN, type Value, valuesEqual } from '../../codec';
+import { type ObjectValue, UNKNOWN, type Value } from '../../codec';
 import { DiagnosticError, diag } from '../../diagnostics';
 import type { HandlerContext, PlanRequest, PlanResult } from '../../handler';
-import { formatTime, getString, getStringMap, isKnown, parseTime, sameDuration, triggersChanged } from '../../values';
+import { planNew, planUpdate } from '../../schema';
+import { formatTime, getString, isKnown, parseTime } from '../../values';
 import { redeemedToken } from '../write-only';
 import { type RetiredToken, isDue, retiredOf, retiredValue } from '../overlap';
 import { noteHeld, requireAdministrator, unmanagedTokenNamed } from '../preflight';
-import { COMPUTED_BY_API, REPLACING_INPUTS } from './schema';
+import { accessTokenSchema } from './schema';
 
-export async function planAccessToken({ prior, proposed, config }: PlanRequest, ctx: HandlerContext): Promise<PlanResult> {
+export async function planAccessToken({ prior, proposed: offered, config }: PlanRequest, ctx: HandlerContext): Promise<PlanResult> {
   if (prior === null) {
     await preflightCreate(config, ctx);
-    return { planned: plannedCreate(proposed, config), requiresReplace: [] };
+    return { planned: plannedCreate(offered, config), requiresReplace: [] };
   }
   // The token this state holds: the create half of its replacement (planned next, with no prior) may reuse its name.
   const priorId = getString(prior, A.id);
   noteHeld(ctx, String(getString(prior, A.name)), isKnown(priorId) ? priorId : null);
 
-  const replace = REPLACING_INPUTS.filter((attr) => inputChanged(attr, prior, proposed, config));
+  // The schema's modifiers: defaults applied to Terraform's proposal, and the inputs whose change replaces the token.
+  const { planned: proposed, requiresReplace: replace } = planUpdate(accessTokenSchema, { prior, proposed: offered, config });
   const grace = getString(config, A.previousTokenGrace);
   const overlap = isKnown(grace) && !durationProblem(grace) && redeemedToken(config) === null;
   const retired = retiredOf(prior);
@@ -94,15 +97,13 @@ export async function planAccessTokenDestroy(prior: ObjectValue, ctx: HandlerCon
   await preflightDelete(prior, ctx);
 }
 
-/** The plan of a new token: the API decides the computed values. */
+/**
+ * The plan of a new token (a create, a replacement, an in-place rotation): the schema leaves the
+ * computed values to the API (the role to its default), and this module decides its schedule.
+ */
 export function plannedCreate(proposed: ObjectValue, config: ObjectValue): ObjectValue {
   const registerToken = redeemedToken(config);
-  const out: Record<string, Value> = { ...proposed };
-  for (const attr of COMPUTED_BY_API) out[attr] = UNKNOWN;
-  const name = getString(config, A.name);
-  out[A.name] = name !== null ? name : UNKNOWN;
-  const role = getString(config, A.role);
-  out[A.role] = role !== null ? role : registerToken !== null ? UNKNOWN : 'user';
+  const out: Record<string, Value> = { ...planNew(accessTokenSchema, proposed, config) };
   const rotates =
     getString(config, A.rotateAfter) !== null ||
     (getString(config, A.earlyRotationWindow) !== null && (getString(config, A.ttl) !== null || registerToken !== null));
@@ -125,37 +126,6 @@ export function generationOf(state: ObjectValue): number {
 /** The plan of an update that replaces the token: as a create, keeping the configured values. */
 function plannedReplacement(proposed: ObjectValue, config: ObjectValue): ObjectValue {
   return plannedCreate(proposed, config);
-}
-
-/** Whether a replacing input differs between the prior state and the plan. */
-export function inputChanged(
-  attr: (typeof REPLACING_INPUTS)[number],
-  prior: ObjectValue,
-  proposed: ObjectValue,
-  config: ObjectValue,
-): boolean {
-  const before = prior[attr] ?? null;
-  switch (attr) {
-    case A.name:
-    case A.role: {
-      const configured = getString(config, attr);
-      if (configured === UNKNOWN) return true;
-      if (configured !== null) return configured !== before;
-      // Unset role means "user" unless a registration token decides it; unset name is computed.
-      if (attr === A.role && redeemedToken(config) === null) return before !== 'user';
-      return false;
-    }
-    case A.ttl:
-      return !sameDuration(getString(proposed, attr), before as string | null);
-    case A.rotationTriggers:
-      // Import cannot know the triggers (they live only in configuration): an imported token (no value,
-      // no triggers in state) adopts the configured ones in place instead of being replaced at once.
-      // (A sealed token has no value either, but its sealed_value tells it from an imported one.)
-      if (before === null && (prior[A.value] ?? null) === null && (prior[A.sealedValue] ?? null) === null) return false;
-      return triggersChanged(before, getStringMap(proposed, attr));
-    default:
-      return !valuesEqual(proposed[attr] ?? null, before);
-  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { type ObjectValue, UNKNOWN, type Value } from '../../codec';
 import { tokenInfoValue } from '../../data-sources/token';
 import { type Maybe, formatTime, isKnown } from '../../values';
 import { FIRST_GENERATION, rotateAtOf } from './plan';
-import { type Attr, COMPUTED_BY_API, accessTokenSchema } from './schema';
+import { type Attr, accessTokenSchema } from './schema';
 
 export function nullState(): Record<Attr, Value> {
   return Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])) as Record<Attr, Value>;
@@ -44,8 +44,8 @@ export function refreshed(state: ObjectValue, info: TokenInfo): ObjectValue {
  */
 export function unsettledState(planned: ObjectValue, name: string): ObjectValue {
   const out: Record<string, Value> = {};
+  // What the API decides is unknown in a new token's plan (see the schema): null here.
   for (const [k, v] of Object.entries(planned)) out[k] = v === UNKNOWN ? null : v;
-  for (const attr of COMPUTED_BY_API) out[attr] = null;
   out[A.name] = name;
   out[A.rotateAt] = null;
   if (out[A.role] === null) out[A.role] = 'user';

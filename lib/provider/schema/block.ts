@@ -1,34 +1,15 @@
 /**
  * Schemas as the provider declares them: one block of attributes per resource, data source and the
- * provider itself, turned into the protocol's `Schema` message and into the cty object type the
- * codec reads and writes values with.
+ * provider itself (`model.ts`), turned into the protocol's `Schema` message and into the cty object
+ * type the codec reads and writes values with.
  */
-import type { CtyType } from './codec';
-import type * as proto from './protocol';
+import type { CtyType } from '../codec';
+import type * as proto from '../protocol';
+import { describeWithRules } from './describe';
+import type { AttributeSchema, BlockSchema } from './model';
 
 /** Every schema starts at version 1, so a stored state always has a version to upgrade from. */
 export const INITIAL_SCHEMA_VERSION = 1;
-
-export interface AttributeSchema {
-  readonly type: CtyType;
-  /** Markdown; what the attribute means, its default and what changing it does. */
-  readonly description: string;
-  readonly required?: boolean;
-  readonly optional?: boolean;
-  readonly computed?: boolean;
-  readonly sensitive?: boolean;
-  /**
-   * Terraform 1.11+: the value reaches the provider in configuration only; Terraform never plans
-   * or stores it (the provider answers null for it in every planned and new state).
-   */
-  readonly writeOnly?: boolean;
-}
-
-export interface BlockSchema<Name extends string = string> {
-  readonly version: number;
-  readonly description: string;
-  readonly attributes: { readonly [N in Name]: AttributeSchema };
-}
 
 /** The object type of a block's values. */
 export function objectTypeOf(block: BlockSchema): CtyType {
@@ -55,7 +36,7 @@ export function describedAttribute(attribute: string, description: string): stri
   return prop === attribute ? description : `${description} (CDKTF: \`${prop}\`)`;
 }
 
-/** The protocol message for a block. */
+/** The protocol message for a block: each description with its rules (see `describe.ts`) and its construct prop. */
 export function toProtoSchema(block: BlockSchema): proto.Schema {
   return {
     version: block.version,
@@ -66,7 +47,7 @@ export function toProtoSchema(block: BlockSchema): proto.Schema {
       attributes: Object.entries<AttributeSchema>(block.attributes).map(([name, attr]) => ({
         name,
         type: Buffer.from(JSON.stringify(attr.type)),
-        description: describedAttribute(name, attr.description),
+        description: describedAttribute(name, describeWithRules(block, name)),
         description_kind: 1,
         required: attr.required === true,
         optional: attr.optional === true,

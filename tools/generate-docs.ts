@@ -3,7 +3,8 @@
  * `BlockSchema` objects the provider serves over GetProviderSchema), in the layout tfplugindocs
  * writes: `docs/index.md` for the provider, `docs/resources/<name>.md`, `docs/data-sources/<name>.md`,
  * each with the description, an example from `examples/hcl/`, the schema (Required, Optional,
- * Read-Only) and, for resources, how to import.
+ * Read-Only; each attribute's rules in words from its plan modifiers and validators, as
+ * `lib/provider/schema/describe.ts` says them) and, for resources, how to import.
  *
  *   npm run generate      (builds, then runs dist/tools/generate-docs.js)
  *
@@ -19,7 +20,7 @@ import { PROVIDER_TYPE } from '../lib/constants';
 import { providerSchema } from '../lib/provider/config';
 import type { CtyType } from '../lib/provider/codec';
 import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/registry';
-import type { AttributeSchema, BlockSchema } from '../lib/provider/schema';
+import { type AttributeSchema, type BlockSchema, describeWithRules } from '../lib/provider/schema';
 import { repositoryRoot } from './repository-root';
 
 export { repositoryRoot };
@@ -49,11 +50,12 @@ function objectOf(type: CtyType): Record<string, CtyType> | undefined {
 /** `#nestedatt--tokens`: tfplugindocs' anchor for a nested schema. */
 const anchorOf = (name: string) => `nestedatt--${name}`;
 
-function attributeLine(name: string, attr: AttributeSchema): string {
+/** One attribute: its type, its description and then its rules, from the plan modifiers and validators it declares. */
+function attributeLine(block: BlockSchema, name: string, attr: AttributeSchema): string {
   const nested = objectOf(attr.type) !== undefined;
   const kinds = [typeName(attr.type), ...(attr.sensitive ? ['Sensitive'] : []), ...(attr.writeOnly ? ['Write-only'] : [])].join(', ');
   const more = nested ? ` (see [below for nested schema](#${anchorOf(name)}))` : '';
-  return `- \`${name}\` (${kinds}) ${attr.description}${more}`;
+  return `- \`${name}\` (${kinds}) ${describeWithRules(block, name)}${more}`;
 }
 
 /** The Schema section: Required, Optional, Read-Only, then nested object schemas. */
@@ -67,7 +69,7 @@ export function renderSchema(block: BlockSchema): string {
   const out = ['## Schema', ''];
   for (const [title, attrs] of groups) {
     if (attrs.length === 0) continue;
-    out.push(`### ${title}`, '', ...attrs.map(([name, attr]) => attributeLine(name, attr)), '');
+    out.push(`### ${title}`, '', ...attrs.map(([name, attr]) => attributeLine(block, name, attr)), '');
   }
   for (const [name, attr] of entries) {
     const object = objectOf(attr.type);

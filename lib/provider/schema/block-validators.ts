@@ -73,11 +73,18 @@ export function noEffectWithout(attribute: string, needs: readonly string[], why
 /**
  * The duration `shorter` is shorter than the duration `longer` when both are known: otherwise the
  * message says `${shorter} (v) is not shorter than ${longer} (w), ${consequence}` and then `fix`.
+ * `waitsFor`: other attributes of the same schedule whose own errors are said first, alone.
  */
-export function shorterThan(shorter: string, longer: string, consequence: string, fix: string): BlockValidator {
+export function shorterThan(
+  shorter: string,
+  longer: string,
+  consequence: string,
+  fix: string,
+  waitsFor: readonly string[] = [],
+): BlockValidator {
   return {
     kind: 'values',
-    attributes: [shorter, longer],
+    attributes: [shorter, longer, ...waitsFor],
     describe: (name) => (name === shorter ? `Shorter than \`${longer}\`.` : undefined),
     validate(config) {
       const [a, b] = [config[shorter] ?? null, config[longer] ?? null];

@@ -201,12 +201,14 @@ export const accessTokenSchema = {
       A.ttl,
       'so the token would be due for rotation as soon as it is created',
       'Make the window shorter than the lifetime, e.g. a tenth of it',
+      [A.rotateAfter],
     ),
     shorterThan(
       A.rotateAfter,
       A.ttl,
       'so the token expires before it is due for rotation and rotate_after never takes effect',
       'Make rotate_after shorter than the lifetime, or remove it and rely on early_rotation_window',
+      [A.earlyRotationWindow],
     ),
     relation(
       [A.previousTokenGrace, A.ttl, A.rotateAfter, A.earlyRotationWindow],

@@ -103,10 +103,11 @@ module.exports = {
     },
     {
       name: 'constants-is-a-leaf',
-      comment: 'lib/constants.ts is below the contract: it imports nothing of ours.',
+      comment:
+        'lib/constants.ts is below the contract: it imports nothing of ours but the attribute names generated from the provider schemas (lib/attributes.generated.ts), which import nothing at all.',
       severity: 'error',
-      from: { path: '^lib/constants\\.ts$' },
-      to: { path: OURS },
+      from: { path: '^lib/(constants|attributes\\.generated)\\.ts$' },
+      to: { path: OURS, pathNot: '^lib/attributes\\.generated\\.ts$' },
     },
     {
       name: 'lib-not-tests',

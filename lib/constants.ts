@@ -3,7 +3,8 @@
  * configuration and the provider serves them. Keeping them in one module lets the compiler keep
  * the two in step (the aws-cdk custom-resources `consts.ts` habit).
  *
- * This module must stay dependency-free: the provider's start-up path and the constructs both load it.
+ * This module must stay dependency-free (but for the generated attribute names it re-exports): the
+ * provider's start-up path and the constructs both load it.
  */
 
 /** The package version; the provider is versioned with the package, so one number identifies both. */
@@ -36,94 +37,23 @@ export const ENV_TOKEN = 'MLP_TOKEN';
 /** The ML Platform API base URL of the Moscow region, the provider's default endpoint. */
 export const DEFAULT_ENDPOINT = 'https://msk.cloud.vk.com/infra/mlplatform';
 
-/** Provider configuration attribute names (Terraform side, snake_case). */
-export const PROVIDER_ATTRS = {
-  endpoint: 'endpoint',
-  token: 'token',
-  requestTimeout: 'request_timeout',
-  maxRetries: 'max_retries',
-} as const;
-
-/** `mlp_access_token` attribute names. */
-export const ACCESS_TOKEN_ATTRS = {
-  id: 'id',
-  name: 'name',
-  namePrefix: 'name_prefix',
-  role: 'role',
-  ttl: 'ttl',
-  registerToken: 'register_token',
-  registerTokenWo: 'register_token_wo',
-  registerTokenWoVersion: 'register_token_wo_version',
-  rotationTriggers: 'rotation_triggers',
-  rotateAfter: 'rotate_after',
-  earlyRotationWindow: 'early_rotation_window',
-  value: 'value',
-  issuerName: 'issuer_name',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-  rotateAt: 'rotate_at',
-  sealTo: 'seal_to',
-  sealedValue: 'sealed_value',
-  replaceExisting: 'replace_existing',
-  previousTokenGrace: 'previous_token_grace',
-  retiredTokens: 'retired_tokens',
-  generation: 'generation',
-} as const;
-
-/** `mlp_register_token` attribute names. */
-export const REGISTER_TOKEN_ATTRS = {
-  id: 'id',
-  name: 'name',
-  namePrefix: 'name_prefix',
-  role: 'role',
-  accessTokenTtl: 'access_token_ttl',
-  ttl: 'ttl',
-  rotationTriggers: 'rotation_triggers',
-  value: 'value',
-  expiresAt: 'expires_at',
-  sealTo: 'seal_to',
-  sealedValue: 'sealed_value',
-  generation: 'generation',
-} as const;
+/**
+ * Attribute names (`ACCESS_TOKEN_ATTRS`, ...): the provider schemas declare them, and
+ * `tools/generate-attributes.ts` (`npm run generate`) writes them into a dependency-free module.
+ */
+export {
+  ACCESS_TOKEN_ATTRS,
+  EPHEMERAL_ACCESS_TOKEN_ATTRS,
+  PROVIDER_ATTRS,
+  REGISTER_TOKEN_ATTRS,
+  TOKENS_DATA_ATTRS,
+  TOKEN_DATA_ATTRS,
+} from './attributes.generated';
 
 /** Roles as users write them (Terraform and constructs). The API spells them `USER` / `ADMIN`. */
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/**
- * `mlp_token` (who am I) attribute names, all computed. Every item of `mlp_tokens`' `tokens` list
- * carries the same fields.
- */
-export const TOKEN_DATA_ATTRS = {
-  id: 'id',
-  name: 'name',
-  role: 'role',
-  issuerName: 'issuer_name',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-} as const;
-
-/** `mlp_tokens` attribute names. */
-export const TOKENS_DATA_ATTRS = {
-  tokens: 'tokens',
-} as const;
-
-/**
- * `ephemeral "mlp_access_token"` attribute names (the ephemeral resource type shares the managed
- * one's name: Terraform keeps the two kinds apart).
- */
-export const EPHEMERAL_ACCESS_TOKEN_ATTRS = {
-  namePrefix: 'name_prefix',
-  role: 'role',
-  ttl: 'ttl',
-  registerToken: 'register_token',
-  id: 'id',
-  name: 'name',
-  value: 'value',
-  issuerName: 'issuer_name',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-} as const;
 /** The default `name_prefix` of an ephemeral access token. */
 export const EPHEMERAL_NAME_PREFIX = 'ephemeral-';
 /** The longest `ttl` of an ephemeral access token: a killed run leaves at most tokens that expire within it. */

@@ -11,12 +11,12 @@ import { formatTime } from '../values';
 
 /** The attributes every token description carries (here, and in each item of `mlp_tokens`). */
 export const TOKEN_INFO_ATTRIBUTES = {
-  [A.id]: { type: 'string', computed: true, description: "The token's id." },
-  [A.name]: { type: 'string', computed: true, description: "The token's name." },
-  [A.role]: { type: 'string', computed: true, description: '`user` or `admin`.' },
-  [A.issuerName]: { type: 'string', computed: true, description: 'Who issued the token.' },
-  [A.createdAt]: { type: 'string', computed: true, description: 'When it was created (RFC 3339).' },
-  [A.expiresAt]: { type: 'string', computed: true, description: 'When it expires (RFC 3339); null if it never does.' },
+  id: { type: 'string', computed: true, description: "The token's id." },
+  name: { type: 'string', computed: true, description: "The token's name." },
+  role: { type: 'string', computed: true, description: '`user` or `admin`.' },
+  issuer_name: { type: 'string', computed: true, description: 'Who issued the token.' },
+  created_at: { type: 'string', computed: true, description: 'When it was created (RFC 3339).' },
+  expires_at: { type: 'string', computed: true, description: 'When it expires (RFC 3339); null if it never does.' },
 } as const;
 
 export const tokenDataSchema = {

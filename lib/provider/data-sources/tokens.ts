@@ -18,7 +18,7 @@ export const tokensDataSchema = {
   description:
     'Every access token of the project, in creation order (metadata only; values are never readable). Needs an Administrator token.',
   attributes: {
-    [A.tokens]: {
+    tokens: {
       type: ['list', TOKEN_OBJECT],
       computed: true,
       description: 'The tokens, each with `id`, `name`, `role`, `issuer_name`, `created_at` and `expires_at`.',

@@ -1,7 +1,9 @@
 /**
- * The named factories, one per thing that can go wrong or deserves a notice: each says what happened
- * and what to do, in the words a Terraform user reads, so a message is written once and changed in
- * one place. The model they build is `model.ts`'s; redaction happens on the way out, in `proto.ts`.
+ * The named factories every part of the provider shares, one per thing that can go wrong or deserves
+ * a notice: each says what happened and what to do, in the words a Terraform user reads, so a message
+ * is written once and changed in one place. A resource's own factories live beside it
+ * (`resources/<resource>/messages.ts`). The model they build is `model.ts`'s; redaction happens on
+ * the way out, in `proto.ts`.
  */
 import { type AttributePathSteps, type Diagnostic, describeThrown, errorDiagnostic as error, warningDiagnostic as warning } from './model';
 
@@ -48,7 +50,6 @@ export const diag = {
       `Terraform asked to ${operation} before configuring the provider. This is a bug in the provider or Terraform; please report it.`,
     );
   },
-
   // ---- credentials and API errors ----
   missingAdminToken(operation: string): Diagnostic {
     return error(
@@ -78,212 +79,9 @@ export const diag = {
   apiError(operation: string, description: { summary: string; detail: string }): Diagnostic {
     return error(description.summary, `Could not ${operation}. ${description.detail}`);
   },
-  nameTaken(name: string, resourceType: string): Diagnostic {
-    return error(
-      'MLP token name already in use',
-      `An access token named ${JSON.stringify(name)} already exists in the project. Choose another name (or use name_prefix for a unique one), delete the existing token, or bring it under Terraform with \`terraform import ${resourceType}.<name> ${name}\`.`,
-      ['name'],
-    );
-  },
-  /** A create needs a name that a token outside the state holds (plan time, or a 409 at apply without the opt-in). */
-  existingTokenNotManaged(existing: ExistingToken, resourceType: string): Diagnostic {
-    return error(
-      'An MLP token of that name exists outside this state',
-      `An access token named ${JSON.stringify(existing.name)} already exists in the project (${describeExisting(existing)}), and the Terraform state does not hold it. ` +
-        'Creating this resource needs that name (names are unique), and the provider never deletes a token the state does not hold unless told to. Nothing was changed. Choose one: ' +
-        `bring it under Terraform with \`terraform import ${resourceType}.<address> ${existing.name}\` (the API never shows a value again, so the state will hold none); ` +
-        'give this resource another name (or use name_prefix); ' +
-        'or, if this configuration made that token in a run that was interrupted before it could record it, set `replace_existing = true` on this resource to let the provider delete it and create it again.',
-      ['name'],
-    );
-  },
-  existingTokenWillBeReplaced(existing: ExistingToken): Diagnostic {
-    return warning(
-      'An MLP token outside the state will be replaced',
-      `An access token named ${JSON.stringify(existing.name)} already exists in the project (${describeExisting(existing)}), and the Terraform state does not hold it. ` +
-        "This resource sets replace_existing = true, so the apply deletes that token and creates this resource's token in its place: whoever uses the existing token loses access. " +
-        `If that is not intended, remove replace_existing and import the token instead (\`terraform import mlp_access_token.<address> ${existing.name}\`).`,
-      ['replace_existing'],
-    );
-  },
-  /** mlp_register_token: the access token it would create already exists, so the API refuses the mint. */
-  registerTokenNameTaken(name: string, existing: ExistingToken | undefined): Diagnostic {
-    return error(
-      'An access token of that name exists',
-      `A registration token for ${JSON.stringify(name)} cannot be minted while an access token named ${JSON.stringify(name)} exists${existing ? ` (${describeExisting(existing)})` : ''}: the API refuses it, since names are unique. ` +
-        'Nothing was changed, and the registration token in the state (if any) is kept. To issue a new registration token: ' +
-        'use name_prefix instead of name, so each issue names a new access token (give the mlp_access_token that redeems it create_before_destroy, so the new token exists before the old one goes); ' +
-        `or choose a new name; or delete the access token ${JSON.stringify(name)} first (destroy the mlp_access_token that redeemed it).`,
-      ['name'],
-    );
-  },
-  registerTokenUnusable(): Diagnostic {
-    return error(
-      'Registration token cannot be redeemed',
-      'The API refused the registration token: it was already used, it expired, or it is not a registration token of this project. A registration token works once and only until it expires: mint a new one (for example by changing rotation_triggers of the mlp_register_token that makes it) and set register_token to it.',
-      ['register_token'],
-    );
-  },
-  registerTokenMismatch(attribute: 'name' | 'role', configured: string, actual: string): Diagnostic {
-    return error(
-      `Registration token made a token with a different ${attribute}`,
-      `The configuration says ${attribute} = ${JSON.stringify(configured)}, but the registration token created an access token with ${attribute} ${JSON.stringify(actual)} (a registration token fixes the name and role). The token was created and is in the state, marked tainted; remove ${attribute} from the configuration or set it to ${JSON.stringify(actual)}.`,
-      [attribute],
-    );
-  },
-  lostRedeemRecovered(name: string): Diagnostic {
-    return warning(
-      'Recovered from a lost answer',
-      `The answer to redeeming the registration token for ${JSON.stringify(name)} was lost, and the token had been created. Nobody could hold its value, so the provider deleted it and created it again with a fresh registration token.`,
-    );
-  },
-  lostRedeemUnrecoverable(name: string | undefined, cleanedUp: boolean): Diagnostic {
-    const who = name ? `the access token ${JSON.stringify(name)}` : 'the access token';
-    return error(
-      'Registration token used, but its answer was lost',
-      `The answer to redeeming the registration token was lost, and a retry was refused: the first attempt probably created ${who}, with a value nobody received. ${
-        cleanedUp
-          ? 'The provider deleted that token, so nothing is left behind.'
-          : 'An administrator should delete that token (it cannot be used by anyone).'
-      } Mint a new registration token and apply again.`,
-      ['register_token'],
-    );
-  },
-  /** A create found the name taken by a token this state does not hold: it was ours to reconcile. */
-  unknownTokenReplaced(name: string, at: 'mint' | 'redeem'): Diagnostic {
-    return warning(
-      'Replaced an MLP token that the state did not know',
-      `Creating the access token ${JSON.stringify(name)} found a token with that name already in the project (409 Conflict at ${at}), and the Terraform state does not hold it. ` +
-        'Names are unique and this configuration names the token, so the provider took it as its own, left behind by an earlier run that created it but could not record it (a killed or crashed terraform, a lost answer). ' +
-        'Its value was never saved anywhere, so nobody can be using it: the provider deleted it and created the token again. ' +
-        `If a token of that name is managed outside this configuration, give this resource another name, or bring the existing one under Terraform with \`terraform import\`.`,
-    );
-  },
-  deleteSkippedSuccessor(name: string, id: string, currentId: string): Diagnostic {
-    return warning(
-      'Left the token of that name alone: it is not the one in the state',
-      `The state holds the access token ${JSON.stringify(name)} with id ${id}, but the token of that name in the project now has id ${currentId}: a successor took the name (a create_before_destroy replacement with a fixed name, a renamed resource, or a create that replaced a token the state did not know). ` +
-        'The API deletes tokens by name, so deleting now would delete the successor. The token with the old id is already gone; nothing was deleted.',
-    );
-  },
-  nameIsProviderCredential(name: string): Diagnostic {
-    return error(
-      "The name belongs to the provider's own token",
-      `The access token ${JSON.stringify(name)} already exists, and it is the token the provider is configured with (MLP_TOKEN or the provider's \`token\`). The provider will not replace its own credential. Give this resource another name.`,
-      ['name'],
-    );
-  },
-  nameUsedTwice(name: string): Diagnostic {
-    return error(
-      'Two resources name the same MLP token',
-      `The access token ${JSON.stringify(name)} was already created by another resource in this same run. Token names are unique in a project: give each mlp_access_token its own name (or use name_prefix).`,
-      ['name'],
-    );
-  },
-  createOutcomeUnknown(name: string, why: string): Diagnostic {
-    return error(
-      'MLP token may have been created',
-      `Creating the access token ${JSON.stringify(name)} ended without knowing whether the token exists, and checking failed: ${why} ` +
-        'The resource is kept in the state (marked tainted, without a value) so nothing is left behind: the next apply deletes the token by name, if it exists, and creates it again. Apply again once the API is reachable.',
-    );
-  },
-  createRetriesExhausted(name: string, attempts: number): Diagnostic {
-    return error(
-      'Could not create the MLP token',
-      `Creating ${JSON.stringify(name)} lost its answer ${attempts} times; each orphaned attempt was cleaned up. Check the network path to the MLP API and apply again.`,
-    );
-  },
-
-  // ---- lifecycle notices ----
-  tokenGone(resourceType: string, name: string): Diagnostic {
-    return warning(
-      'MLP token no longer exists',
-      `The access token ${JSON.stringify(name)} of ${resourceType} is gone from the API (deleted outside Terraform, or expired and removed). It was removed from the state; the plan creates a new one.`,
-    );
-  },
-  cannotRefresh(name: string, why: string): Diagnostic {
-    return warning(
-      'MLP token not refreshed',
-      `The access token ${JSON.stringify(name)} was kept as recorded in the state without checking the API: ${why}.`,
-    );
-  },
-  rotationDue(name: string, when: string, reason: 'rotation' | 'expired'): Diagnostic {
-    return warning(
-      reason === 'expired' ? 'MLP token expired' : 'MLP token due for rotation',
-      reason === 'expired'
-        ? `The access token ${JSON.stringify(name)} expired at ${when}; the plan replaces it.`
-        : `The access token ${JSON.stringify(name)} reached its rotate_at (${when}); the plan replaces it with a new token.`,
-    );
-  },
-  cannotRotateRegistered(name: string, when: string, reason: 'rotation' | 'expired'): Diagnostic {
-    return warning(
-      reason === 'expired' ? 'MLP token expired' : 'MLP token due for rotation',
-      `The access token ${JSON.stringify(name)} ${reason === 'expired' ? 'expired' : 'reached its rotate_at'} at ${when}, but it was created from a registration token, which works only once, so the provider cannot replace it by itself. Mint a new registration token (e.g. change rotation_triggers of its mlp_register_token) and set register_token to it.`,
-      ['register_token'],
-    );
-  },
-  rotatingWithGrace(name: string, grace: string): Diagnostic {
-    return warning(
-      'MLP token rotates in place, with an overlap',
-      `A new token replaces ${JSON.stringify(name)} in place; ${JSON.stringify(name)} keeps working for ${grace} (previous_token_grace) and is listed in retired_tokens until then. A plan after that revokes it.`,
-    );
-  },
-  retiredTokenRevoked(name: string, revokeAfter: string, successor: string): Diagnostic {
-    return warning(
-      'Retired MLP token will be revoked',
-      `The grace of the retired access token ${JSON.stringify(name)} ended at ${revokeAfter}: the apply deletes it (it leaves retired_tokens). Its successor ${JSON.stringify(successor)} stays.`,
-    );
-  },
-  importedWithoutValue(name: string): Diagnostic {
-    return warning(
-      'Imported token has no value',
-      `The access token ${JSON.stringify(name)} was imported with its metadata only: the API shows a token's value once, at creation, so value is null in the state. Anything that needs the value needs a new token (taint or replace this resource).`,
-      ['value'],
-    );
-  },
-  /** Destroying a registration token whose access token exists: it was used; nothing is left to revoke. */
-  registerTokenRedeemed(name: string, createdAt: string): Diagnostic {
-    return warning(
-      'Registration token already redeemed',
-      `The access token ${JSON.stringify(name)} this registration token creates exists since ${createdAt}, after the registration token was minted: it was redeemed, and a registration token works once, so there is nothing to revoke. ` +
-        `It was removed from the state. The access token ${JSON.stringify(name)} stays; it is managed where it was redeemed.`,
-    );
-  },
-  registerTokenExpired(name: string, expiresAt: string): Diagnostic {
-    return warning(
-      'Registration token removed from state; it had expired',
-      `The registration token for ${JSON.stringify(name)} expired at ${expiresAt}: it can no longer be redeemed, so there is nothing to revoke.`,
-    );
-  },
-  /** A re-issue planned in place: the old registration token cannot be revoked. */
-  registerTokenReissued(name: string, expiresAt: string, generation: number): Diagnostic {
-    return warning(
-      'Registration token re-issued in place',
-      `The apply mints a new registration token in place of the one for ${JSON.stringify(name)} (generation ${generation - 1} -> ${generation}); its value replaces the old one in the state. ` +
-        `The old one cannot be revoked: if it was not redeemed, it stays redeemable, once, until it expires at ${expiresAt}. If it was exposed, delete the access token ${JSON.stringify(name)} once it appears.`,
-    );
-  },
-  /** Destroying a registration token that may still be redeemed: `known` says whether the API was asked. */
-  registerTokenNotRevocable(name: string, expiresAt: string, known: 'no-token-of-that-name' | 'not-checked'): Diagnostic {
-    const why =
-      known === 'no-token-of-that-name'
-        ? `No access token named ${JSON.stringify(name)} exists, so it was not redeemed (or the token it made was deleted since)`
-        : "Whether it was redeemed could not be checked (that takes listing the project's tokens with an Administrator token)";
-    return warning(
-      'Registration token removed from state only',
-      `Registration tokens cannot be revoked. ${why}: if not, it stays redeemable, once, until it expires at ${expiresAt}. If it was exposed, delete the access token ${JSON.stringify(name)} once it appears.`,
-    );
-  },
   notImportable(resourceType: string, why: string): Diagnostic {
     return error(`${resourceType} cannot be imported`, why);
   },
-  importNotFound(name: string): Diagnostic {
-    return error(
-      'MLP token not found',
-      `There is no access token named ${JSON.stringify(name)} in the project. Import by the token's name (as shown by the mlp_tokens data source or the console).`,
-    );
-  },
-
   // ---- protocol and internals ----
   unknownType(kind: 'resource' | 'data source' | 'ephemeral resource', typeName: string): Diagnostic {
     return error(
@@ -310,19 +108,6 @@ export const diag = {
     );
   },
 };
-
-/** What a diagnostic tells about a token that exists outside the state (never its value). */
-export interface ExistingToken {
-  readonly name: string;
-  readonly role: string;
-  readonly issuerName: string;
-  readonly createdAt: Date;
-}
-
-function describeExisting(t: ExistingToken): string {
-  const created = t.createdAt.toISOString().replace(/\.000Z$/, 'Z');
-  return `role ${t.role}, created ${created} by ${JSON.stringify(t.issuerName)}`;
-}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

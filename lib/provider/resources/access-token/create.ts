@@ -10,12 +10,13 @@ import { MlpConflictError, MlpError } from '../../../client/errors';
 import type { IssuedAccessToken, TokenInfo } from '../../../client/types';
 import { NAME_PREFIX_SUFFIX_LENGTH } from '../../../contract/validation';
 import type { ObjectValue } from '../../codec';
-import { type Diagnostic, DiagnosticError, diag, fromClientError } from '../../diagnostics';
+import { type Diagnostic, DiagnosticError, fromClientError } from '../../diagnostics';
 import type { ApplyRequest, HandlerContext, TokenApi } from '../../handler';
 import { getString, isKnown } from '../../values';
 import { nameLedger } from '../preflight';
 import { redeemGiven, removeOrphan } from './redeem';
 import { knownOr, stateOf, unsettledState } from './state';
+import { accessTokenDiag } from './messages';
 
 /** Lifetime of the registration token minted for an immediate redeem: short, so a lost one expires soon. */
 export const CREATE_REGISTER_TOKEN_TTL = '5m';
@@ -53,8 +54,8 @@ export async function createAccessToken({ planned, config }: ApplyRequest, ctx: 
         // The name is taken by a token this state does not hold. The configuration names it, so it
         // is ours: left by a run that created it and could not record it (killed, crashed, lost
         // answer). Nobody holds its value; delete it and start over, once.
-        if (created.has(name)) throw new DiagnosticError(diag.nameUsedTwice(name));
-        if (reconciled) throw new DiagnosticError(diag.nameTaken(name, ACCESS_TOKEN_RESOURCE));
+        if (created.has(name)) throw new DiagnosticError(accessTokenDiag.nameUsedTwice(name));
+        if (reconciled) throw new DiagnosticError(accessTokenDiag.nameTaken(name, ACCESS_TOKEN_RESOURCE));
         if (planned[A.replaceExisting] !== true) {
           // Not opted in: the token is someone's until shown otherwise. Leave it; say what it is.
           throw new DiagnosticError(await describeTaken(api, name));
@@ -69,7 +70,7 @@ export async function createAccessToken({ planned, config }: ApplyRequest, ctx: 
         }
         ctx.api.invalidateList();
         nameLedger(ctx).deleted.add(name);
-        ctx.diagnostics.add(diag.unknownTokenReplaced(name, step));
+        ctx.diagnostics.add(accessTokenDiag.unknownTokenReplaced(name, step));
         attempt--;
         continue;
       }
@@ -84,18 +85,21 @@ export async function createAccessToken({ planned, config }: ApplyRequest, ctx: 
         // Whether the token exists is unknown: keep it in the state, tainted, so the next apply
         // deletes it by name (also a name_prefix one, whose name only this state knows).
         ctx.diagnostics.add(
-          diag.createOutcomeUnknown(name, fromClientError(`${operation} (checking whether a lost attempt created it)`, checkErr).detail),
+          accessTokenDiag.createOutcomeUnknown(
+            name,
+            fromClientError(`${operation} (checking whether a lost attempt created it)`, checkErr).detail,
+          ),
         );
         return unsettledState(planned, name);
       }
-      if (removed) ctx.diagnostics.add(diag.lostRedeemRecovered(name));
+      if (removed) ctx.diagnostics.add(accessTokenDiag.lostRedeemRecovered(name));
       continue;
     }
     ctx.api.invalidateList();
     created.add(name);
     return stateOf(planned, issued);
   }
-  throw new DiagnosticError(diag.createRetriesExhausted(name, CREATE_ATTEMPTS));
+  throw new DiagnosticError(accessTokenDiag.createRetriesExhausted(name, CREATE_ATTEMPTS));
 }
 
 /** The configured name, or the prefix plus a random suffix. */
@@ -124,7 +128,7 @@ async function refuseToReplaceOwnCredential(api: TokenApi, name: string, operati
   } catch (err) {
     throw new DiagnosticError(fromClientError(`${operation} (checking that the token of that name is not the provider's own)`, err));
   }
-  if (me.name === name) throw new DiagnosticError(diag.nameIsProviderCredential(name));
+  if (me.name === name) throw new DiagnosticError(accessTokenDiag.nameIsProviderCredential(name));
 }
 
 /** The diagnostic for a 409 at create without the opt-in: the token of that name, described if it can be found. */
@@ -135,5 +139,7 @@ async function describeTaken(api: TokenApi, name: string): Promise<Diagnostic> {
   } catch {
     existing = undefined;
   }
-  return existing ? diag.existingTokenNotManaged(existing, ACCESS_TOKEN_RESOURCE) : diag.nameTaken(name, ACCESS_TOKEN_RESOURCE);
+  return existing
+    ? accessTokenDiag.existingTokenNotManaged(existing, ACCESS_TOKEN_RESOURCE)
+    : accessTokenDiag.nameTaken(name, ACCESS_TOKEN_RESOURCE);
 }

@@ -11,6 +11,7 @@ import type { HandlerContext, TokenApi } from '../../handler';
 import { getString, isKnown } from '../../values';
 import { retiredOf } from '../overlap';
 import { nameLedger } from '../preflight';
+import { accessTokenDiag } from './messages';
 
 export async function deleteAccessToken(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
   const name = String(getString(prior, A.name));
@@ -61,7 +62,7 @@ async function deleteChecked(api: TokenApi, name: string, id: string | null, ctx
         return;
       }
       if (current.id !== id) {
-        ctx.diagnostics.add(diag.deleteSkippedSuccessor(name, id, current.id));
+        ctx.diagnostics.add(accessTokenDiag.deleteSkippedSuccessor(name, id, current.id));
         return;
       }
     }

@@ -16,6 +16,7 @@ import { redeemedToken } from '../write-only';
 import { type RetiredToken, isDue, retiredOf, retiredValue } from '../overlap';
 import { noteHeld, requireAdministrator, unmanagedTokenNamed } from '../preflight';
 import { accessTokenSchema } from './schema';
+import { accessTokenDiag } from './messages';
 
 export async function planAccessToken({ prior, proposed: offered, config }: PlanRequest, ctx: HandlerContext): Promise<PlanResult> {
   if (prior === null) {
@@ -55,7 +56,7 @@ export async function planAccessToken({ prior, proposed: offered, config }: Plan
   // Retired tokens whose grace has passed: the plan shows them leaving the list; the apply deletes them.
   const due = retired.filter((t) => isDue(t, now));
   const kept = retired.filter((t) => !isDue(t, now));
-  for (const t of due) ctx.diagnostics.add(diag.retiredTokenRevoked(t.name, String(t.revokeAfter), name));
+  for (const t of due) ctx.diagnostics.add(accessTokenDiag.retiredTokenRevoked(t.name, String(t.revokeAfter), name));
   if (due.length > 0) await preflightDelete(prior, ctx);
   planned[A.retiredTokens] = retiredAttr(kept);
 
@@ -73,10 +74,10 @@ export async function planAccessToken({ prior, proposed: offered, config }: Plan
     const when = formatTime(reason === 'expired' ? expiresAt : (rotateAt as Date))!;
     if (redeemedToken(config) !== null) {
       // A registration token works once: replacing would redeem a used one and fail. Say what to do.
-      ctx.diagnostics.add(diag.cannotRotateRegistered(name, when, reason));
+      ctx.diagnostics.add(accessTokenDiag.cannotRotateRegistered(name, when, reason));
       return { planned, requiresReplace: [] };
     }
-    ctx.diagnostics.add(diag.rotationDue(name, when, reason));
+    ctx.diagnostics.add(accessTokenDiag.rotationDue(name, when, reason));
   }
   await preflightDelete(prior, ctx);
   if (!overlap)
@@ -86,7 +87,7 @@ export async function planAccessToken({ prior, proposed: offered, config }: Plan
   await preflightCreate(config, ctx);
   const rotating = plannedCreate(proposed, config);
   const retiring: RetiredToken = { name, id: isKnown(priorId) ? priorId : null, revokeAfter: UNKNOWN };
-  ctx.diagnostics.add(diag.rotatingWithGrace(name, grace));
+  ctx.diagnostics.add(accessTokenDiag.rotatingWithGrace(name, grace));
   return {
     planned: { ...rotating, [A.retiredTokens]: retiredValue([...kept, retiring]), [A.generation]: generationOf(prior) + 1 },
     requiresReplace: [],
@@ -165,9 +166,10 @@ async function preflightCreate(config: ObjectValue, ctx: HandlerContext): Promis
   if (me === undefined || !isKnown(name)) return;
   const existing = await unmanagedTokenNamed(ctx, name, operation);
   if (existing === undefined) return;
-  if (config[A.replaceExisting] !== true) throw new DiagnosticError(diag.existingTokenNotManaged(existing, ACCESS_TOKEN_RESOURCE));
-  if (existing.name === me.name) throw new DiagnosticError(diag.nameIsProviderCredential(name));
-  ctx.diagnostics.add(diag.existingTokenWillBeReplaced(existing));
+  if (config[A.replaceExisting] !== true)
+    throw new DiagnosticError(accessTokenDiag.existingTokenNotManaged(existing, ACCESS_TOKEN_RESOURCE));
+  if (existing.name === me.name) throw new DiagnosticError(accessTokenDiag.nameIsProviderCredential(name));
+  ctx.diagnostics.add(accessTokenDiag.existingTokenWillBeReplaced(existing));
 }
 
 /** A plan that deletes `prior` (destroy, or the first half of a replacement): the credentials must be able to. */

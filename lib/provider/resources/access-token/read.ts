@@ -8,13 +8,14 @@ import { formatDuration } from '../../../contract/duration';
 import { MlpForbiddenError } from '../../../client/errors';
 import type { TokenInfo } from '../../../client/types';
 import type { ObjectValue } from '../../codec';
-import { DiagnosticError, diag, fromClientError } from '../../diagnostics';
+import { DiagnosticError, fromClientError } from '../../diagnostics';
 import type { HandlerContext } from '../../handler';
 import { getString, isKnown, parseTime } from '../../values';
 import { retiredOf, retiredValue } from '../overlap';
 import { noteHeld } from '../preflight';
 import { FIRST_GENERATION } from './plan';
 import { nullState, refreshed, withGeneration } from './state';
+import { accessTokenDiag } from './messages';
 
 export async function readAccessToken(state: ObjectValue, ctx: HandlerContext): Promise<ObjectValue | null> {
   const id = getString(state, A.id);
@@ -51,11 +52,13 @@ export async function readAccessToken(state: ObjectValue, ctx: HandlerContext): 
       info = undefined;
     }
   } else {
-    ctx.diagnostics.add(diag.cannotRefresh(name, 'no provider token is configured and the state holds no value to authenticate with'));
+    ctx.diagnostics.add(
+      accessTokenDiag.cannotRefresh(name, 'no provider token is configured and the state holds no value to authenticate with'),
+    );
     return state;
   }
   if (!info) {
-    ctx.diagnostics.add(diag.tokenGone(ACCESS_TOKEN_RESOURCE, name));
+    ctx.diagnostics.add(accessTokenDiag.tokenGone(ACCESS_TOKEN_RESOURCE, name));
     return null;
   }
   return refreshed(withGeneration(state), info);
@@ -70,8 +73,8 @@ export async function importAccessToken(id: string, ctx: HandlerContext): Promis
   } catch (err) {
     throw new DiagnosticError(fromClientError(operation, err));
   }
-  if (!info) throw new DiagnosticError(diag.importNotFound(name));
-  ctx.diagnostics.add(diag.importedWithoutValue(name));
+  if (!info) throw new DiagnosticError(accessTokenDiag.importNotFound(name));
+  ctx.diagnostics.add(accessTokenDiag.importedWithoutValue(name));
   const lifetime = info.expiresAt ? (info.expiresAt.getTime() - info.createdAt.getTime()) / 1000 : 0;
   const state: ObjectValue = {
     ...nullState(),

@@ -7,10 +7,11 @@ import { MlpError, MlpForbiddenError } from '../../../client/errors';
 import type { IssuedAccessToken } from '../../../client/types';
 import { ACCESS_TOKEN_ATTRS as A } from '../../../constants';
 import type { ObjectValue } from '../../codec';
-import { DiagnosticError, diag, fromClientError } from '../../diagnostics';
+import { DiagnosticError, fromClientError } from '../../diagnostics';
 import type { HandlerContext, TokenApi } from '../../handler';
 import { getString, isKnown } from '../../values';
 import { stateOf } from './state';
+import { accessTokenDiag } from './messages';
 
 /** After a lost redeem answer: delete the token if the lost request created it; `true` if it did. Throws the client's error. */
 export async function removeOrphan(api: TokenApi, name: string): Promise<boolean> {
@@ -44,7 +45,7 @@ export async function redeemGiven(planned: ObjectValue, registerToken: string, c
           throw new DiagnosticError(fromClientError(`${operation} (checking whether a lost attempt created it)`, checkErr));
         }
       }
-      throw new DiagnosticError(diag.lostRedeemUnrecoverable(isKnown(configuredName) ? configuredName : undefined, cleanedUp));
+      throw new DiagnosticError(accessTokenDiag.lostRedeemUnrecoverable(isKnown(configuredName) ? configuredName : undefined, cleanedUp));
     }
   }
   ctx.api.invalidateList();
@@ -54,12 +55,12 @@ export async function redeemGiven(planned: ObjectValue, registerToken: string, c
   for (const attr of [A.name, A.role] as const) {
     const configured = getString(planned, attr);
     const actual = String(getString(state, attr));
-    if (isKnown(configured) && configured !== actual) ctx.diagnostics.add(diag.registerTokenMismatch(attr, configured, actual));
+    if (isKnown(configured) && configured !== actual) ctx.diagnostics.add(accessTokenDiag.registerTokenMismatch(attr, configured, actual));
   }
   return state;
 }
 
 function redeemFailure(err: unknown, operation: string): DiagnosticError {
-  if (err instanceof MlpForbiddenError) return new DiagnosticError(diag.registerTokenUnusable());
+  if (err instanceof MlpForbiddenError) return new DiagnosticError(accessTokenDiag.registerTokenUnusable());
   return new DiagnosticError(fromClientError(operation, err));
 }

@@ -6,9 +6,10 @@
 import { REGISTER_TOKEN_ATTRS as A } from '../../../constants';
 import { durationProblem, parseDuration } from '../../../contract/duration';
 import type { ObjectValue } from '../../codec';
-import { type Diagnostic, diag, fromClientError } from '../../diagnostics';
+import { type Diagnostic, fromClientError } from '../../diagnostics';
 import type { HandlerContext } from '../../handler';
 import { formatTime, getString, isKnown, parseTime } from '../../values';
+import { registerTokenDiag } from './messages';
 
 /** Slack for comparing the API's creation time of a token with a mint time derived from expiry and ttl. */
 const MINT_TIME_SLACK_MS = 5_000;
@@ -26,13 +27,13 @@ export async function destroyNotice(prior: ObjectValue, ctx: HandlerContext): Pr
       checked = true;
       const made = tokens.find((t) => t.name === name);
       if (made && mintedAt !== null && made.createdAt.getTime() >= mintedAt - MINT_TIME_SLACK_MS)
-        return diag.registerTokenRedeemed(name, formatTime(made.createdAt)!);
+        return registerTokenDiag.registerTokenRedeemed(name, formatTime(made.createdAt)!);
       if (made) checked = false; // a token older than the mint: nothing can be said about this one
     } catch (err) {
       ctx.log(`could not check whether the registration token for ${name} was redeemed: ${fromClientError('list tokens', err).summary}`);
     }
   }
   await ctx.api.syncClock();
-  if (expiresAt && ctx.clock.now() >= expiresAt) return diag.registerTokenExpired(name, expiry);
-  return diag.registerTokenNotRevocable(name, expiry, checked ? 'no-token-of-that-name' : 'not-checked');
+  if (expiresAt && ctx.clock.now() >= expiresAt) return registerTokenDiag.registerTokenExpired(name, expiry);
+  return registerTokenDiag.registerTokenNotRevocable(name, expiry, checked ? 'no-token-of-that-name' : 'not-checked');
 }

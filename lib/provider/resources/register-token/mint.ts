@@ -8,11 +8,12 @@ import { REGISTER_TOKEN_ATTRS as A } from '../../../constants';
 import { MlpConflictError } from '../../../client/errors';
 import type { MintedRegisterToken } from '../../../client/types';
 import { type ObjectValue, UNKNOWN } from '../../codec';
-import { DiagnosticError, diag, fromClientError } from '../../diagnostics';
+import { DiagnosticError, fromClientError } from '../../diagnostics';
 import type { ApplyRequest, HandlerContext } from '../../handler';
 import { formatTime, getString, isKnown } from '../../values';
 import { randomSuffix } from '../access-token';
 import { destroyNotice } from './destroy-notice';
+import { registerTokenDiag } from './messages';
 
 export async function mintRegisterToken({ planned }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue> {
   const fixed = getString(planned, A.name);
@@ -29,7 +30,7 @@ export async function mintRegisterToken({ planned }: ApplyRequest, ctx: HandlerC
       role: getString(planned, A.role) === 'admin' ? 'admin' : 'user',
     });
   } catch (err) {
-    if (err instanceof MlpConflictError) throw new DiagnosticError(diag.registerTokenNameTaken(name, undefined));
+    if (err instanceof MlpConflictError) throw new DiagnosticError(registerTokenDiag.registerTokenNameTaken(name, undefined));
     throw new DiagnosticError(fromClientError(operation, err));
   }
   return {

@@ -7,12 +7,13 @@
  */
 import { REGISTER_TOKEN_ATTRS as A } from '../../../constants';
 import type { ObjectValue } from '../../codec';
-import { DiagnosticError, diag } from '../../diagnostics';
+import { DiagnosticError } from '../../diagnostics';
 import type { HandlerContext, PlanRequest, PlanResult } from '../../handler';
 import { planNew, planUpdate } from '../../schema';
 import { formatTime, getString, isKnown, parseTime } from '../../values';
 import { liveTokenNamed, requireAdministrator } from '../preflight';
 import { registerTokenSchema } from './schema';
+import { registerTokenDiag } from './messages';
 
 /** The `generation` of the first registration token a resource mints. */
 export const FIRST_GENERATION = 1;
@@ -31,7 +32,7 @@ export async function planRegisterToken({ prior, proposed, config }: PlanRequest
   await preflightMint(config, ctx);
   const generation = generationOf(prior) + 1;
   ctx.diagnostics.add(
-    diag.registerTokenReissued(
+    registerTokenDiag.registerTokenReissued(
       String(getString(prior, A.name)),
       formatTime(parseTime(getString(prior, A.expiresAt))) ?? 'its expiry',
       generation,
@@ -56,5 +57,5 @@ async function preflightMint(config: ObjectValue, ctx: HandlerContext): Promise<
   const me = await requireAdministrator(ctx, operation);
   if (me === undefined || !isKnown(name)) return;
   const existing = await liveTokenNamed(ctx, name, operation);
-  if (existing) throw new DiagnosticError(diag.registerTokenNameTaken(name, existing));
+  if (existing) throw new DiagnosticError(registerTokenDiag.registerTokenNameTaken(name, existing));
 }

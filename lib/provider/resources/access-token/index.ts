@@ -2,8 +2,9 @@
  * `mlp_access_token`: an MLP access token, created by an Administrator (mint a short-lived
  * registration token, redeem it at once) or redeemed from a registration token someone else minted.
  *
- * One file per job, in the order of terraform-provider-time's `resource_time_rotating.go`: schema,
- * validation, plan, create, read, update, delete, import. Rotation is decided at plan time against
+ * One file per job, in the order of terraform-provider-time's `resource_time_rotating.go`: schema
+ * (with its validation and plan rules, applied by the provider's schema engine), plan, create, read,
+ * update, delete, import, and the messages. Rotation is decided at plan time against
  * the API's clock (grafana's rotating token); a token gone from the API leaves the state with a
  * warning, and a 404 on delete is success.
  *

@@ -282,3 +282,12 @@ describe('the real schemas', () => {
     ).toEqual(['role']);
   });
 });
+
+describe('the grace a schedule leaves', () => {
+  const A = Object.keys(accessTokenSchema.attributes);
+
+  test('GIVEN rotate_after as long as ttl and a grace WHEN validated THEN rotate_after is refused, and the grace check does not crash', () => {
+    const config = obj({ name_prefix: 'svc-', ttl: '24h', rotate_after: '24h', previous_token_grace: '1h' }, A);
+    expect(validate(accessTokenSchema, config).map((d) => d.summary)).toEqual(['Invalid rotate_after']);
+  });
+});

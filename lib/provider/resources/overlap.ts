@@ -79,7 +79,9 @@ export function graceProblem(grace: string, ttl: string, rotateAfter: string | n
     rotateAfter === null ? 0 : parseDuration(ttl) - parseDuration(rotateAfter),
     window === null ? 0 : parseDuration(window),
   );
-  if (parseDuration(grace) <= life) return undefined;
+  // No life left (rotate_after at or past ttl): that schedule is refused on its own, and there is no
+  // length to compare the grace with.
+  if (life <= 0 || parseDuration(grace) <= life) return undefined;
   const schedule = [
     rotateAfter === null ? undefined : `rotate_after (${rotateAfter})`,
     window === null ? undefined : `early_rotation_window (${window})`,

@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { PROVIDER_TYPE } from '../lib/constants';
 import { providerSchema } from '../lib/provider/config';
 import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/registry';
+import { type BlockSchema, describeWithRules } from '../lib/provider/schema';
 import { type BindingKind, type BindingSpec, type SchemaLike, renderBinding } from './bindings/render';
 import { repositoryRoot } from './repository-root';
 
@@ -50,13 +51,22 @@ function spec(kind: BindingKind, typeName: string, schema: SchemaLike): BindingS
   };
 }
 
+/** A schema as the constructs document it: each description with its rules in words, as Terraform serves it. */
+function documented(schema: BlockSchema): SchemaLike {
+  const attributes = Object.entries(schema.attributes).map(([name, attr]) => [
+    name,
+    { ...attr, description: describeWithRules(schema, name) },
+  ]);
+  return { ...schema, attributes: Object.fromEntries(attributes) as SchemaLike['attributes'] };
+}
+
 /** Every element the provider serves, as the generator sees it. */
 export function bindingSpecs(): BindingSpec[] {
   return [
-    { kind: 'provider', typeName: PROVIDER_TYPE, file: 'provider', schema: providerSchema },
-    ...RESOURCES.map((r) => spec('resource', r.typeName, r.schema)),
-    ...DATA_SOURCES.map((d) => spec('data-source', d.typeName, d.schema)),
-    ...EPHEMERAL_RESOURCES.map((e) => spec('ephemeral-resource', e.typeName, e.schema)),
+    { kind: 'provider', typeName: PROVIDER_TYPE, file: 'provider', schema: documented(providerSchema) },
+    ...RESOURCES.map((r) => spec('resource', r.typeName, documented(r.schema))),
+    ...DATA_SOURCES.map((d) => spec('data-source', d.typeName, documented(d.schema))),
+    ...EPHEMERAL_RESOURCES.map((e) => spec('ephemeral-resource', e.typeName, documented(e.schema))),
   ];
 }
 

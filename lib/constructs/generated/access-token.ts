@@ -54,28 +54,34 @@ export const ATTRIBUTES = {
  */
 export interface AccessTokenConfig extends MlpElementOptions {
   /**
-   * The token's name, unique in the project. Changing it replaces the token. Computed when `namePrefix` or
-   * `registerToken` is used.
+   * The token's name, unique in the project. Computed when `namePrefix` or `registerToken` is used. At most 64
+   * characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it replaces the resource.
+   * Conflicts with `namePrefix`, `previousTokenGrace`. At least one of `name`, `namePrefix`, `registerToken`,
+   * `registerTokenWo` is set.
    */
   readonly name?: string;
 
   /**
    * Creates a unique name beginning with this prefix (12 random lowercase letters and digits are appended). Use it with
-   * `create_before_destroy` so the new token can exist beside the old one during rotation. Conflicts with `name`.
+   * `create_before_destroy` so the new token can exist beside the old one during rotation. At most 52 characters:
+   * letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it replaces the resource. Conflicts
+   * with `name`, `registerToken`, `registerTokenWo`. At least one of `name`, `namePrefix`, `registerToken`,
+   * `registerTokenWo` is set.
    */
   readonly namePrefix?: string;
 
   /**
-   * `user` or `admin`. Default `user`; with `registerToken`, the role the registration token carries. Changing it
-   * replaces the token.
+   * The token's role. One of `user`, `admin`. Default `user`; with `registerToken`, the role the registration token
+   * carries. Changing it replaces the resource.
    *
    * @default "user"
    */
   readonly role?: string;
 
   /**
-   * The token's lifetime as a Go-style duration (`720h`, `90m`). Unset: the token never expires. Changing it replaces
-   * the token.
+   * The token's lifetime. Unset: the token never expires. A Go-style duration (`720h`, `90m`, `2h45m30s`). Compared as
+   * a duration: `60m` and `1h` are the same, so respelling it changes nothing. Changing it replaces the resource.
+   * Conflicts with `registerToken`, `registerTokenWo`.
    *
    * @default - the token never expires
    */
@@ -83,50 +89,61 @@ export interface AccessTokenConfig extends MlpElementOptions {
 
   /**
    * A registration token to redeem instead of creating the token as an Administrator; needs no provider token. Name,
-   * role and lifetime come from it. A registration token works once: to rotate, mint a new one.
+   * role and lifetime come from it. A registration token works once: to rotate, mint a new one. Not empty. Changing it
+   * replaces the resource. Conflicts with `namePrefix`, `ttl`, `registerTokenWo`, `previousTokenGrace`. At least one of
+   * `name`, `namePrefix`, `registerToken`, `registerTokenWo` is set.
    */
   readonly registerToken?: string;
 
   /**
    * Write-only (Terraform 1.11+): a registration token to redeem, like `registerToken`, but never stored in the plan or
    * state. Set `registerTokenWoVersion` with it, and change that number to redeem a new registration token (which
-   * replaces the access token). Conflicts with `registerToken`.
+   * replaces the access token). Not empty. Conflicts with `registerToken`, `namePrefix`, `ttl`, `previousTokenGrace`.
+   * Requires `registerTokenWoVersion`. At least one of `name`, `namePrefix`, `registerToken`, `registerTokenWo` is set.
    */
   readonly registerTokenWo?: string;
 
   /**
-   * Required with `registerTokenWo`: Terraform cannot see a write-only value change, so change this number to redeem
-   * the current `registerTokenWo` again (replaces the token).
+   * Terraform cannot see a write-only value change, so change this number to redeem the current `registerTokenWo`
+   * again. Changing it replaces the resource. Has an effect only with `registerTokenWo`.
    */
   readonly registerTokenWoVersion?: number;
 
   /**
    * age recipients (X25519 public keys, `age1...`) to seal the access token's value to at creation: the state then
    * holds only `sealedValue`, and `value` is null. Decrypt with `age -d -i key.txt`. Changing it does not re-seal (the
-   * value cannot be read again): rotate the token to seal a new value to the new recipients.
+   * value cannot be read again): rotate the token to seal a new value to the new recipients. A non-empty list of age
+   * recipients (`age1...`). Conflicts with `previousTokenGrace`.
    */
   readonly sealTo?: readonly string[];
 
-  /** Arbitrary values that replace the token when they change (like the random provider's `keepers`). */
+  /**
+   * Arbitrary values that replace the token when they change (like the random provider's `keepers`). An empty map
+   * counts as none. Changing it replaces the resource; an imported token (whose state cannot know them) adopts the
+   * configured ones in place.
+   */
   readonly rotationTriggers?: { readonly [key: string]: string };
 
   /**
-   * Replace the token once this long has passed since it was created (Go-style duration). Changing it does not call the
-   * API.
+   * Replace the token once this long has passed since it was created. Changing it does not call the API. A Go-style
+   * duration (`720h`, `90m`, `2h45m30s`). Shorter than `ttl`.
    */
   readonly rotateAfter?: string;
 
   /**
-   * Replace the token once it is this close to expiring (Go-style duration, shorter than `ttl`). Changing it does not
-   * call the API.
+   * Replace the token once it is this close to expiring. Changing it does not call the API. A Go-style duration
+   * (`720h`, `90m`, `2h45m30s`). Has an effect only with one of `ttl`, `registerToken`, `registerTokenWo`. Shorter than
+   * `ttl`.
    */
   readonly earlyRotationWindow?: string;
 
   /**
    * Rotate in place with an overlap: when the token is due for rotation (or its inputs change), a new token (a new name
-   * from `namePrefix`) takes its place and the old one keeps working for this long (Go-style duration), listed in
-   * `retiredTokens`. A plan after that shows its revocation, and the apply deletes it. Needs `namePrefix`. Changing it
-   * does not call the API.
+   * from `namePrefix`) takes its place and the old one keeps working for this long, listed in `retiredTokens`. A plan
+   * after that shows its revocation, and the apply deletes it. Needs `namePrefix`. Changing it does not call the API. A
+   * Go-style duration (`720h`, `90m`, `2h45m30s`). Conflicts with `name`, `registerToken`, `registerTokenWo`, `sealTo`.
+   * At most what the rotation schedule (`rotateAfter`, `earlyRotationWindow`) leaves a retired token of its `ttl` to
+   * live.
    */
   readonly previousTokenGrace?: string;
 
@@ -198,8 +215,10 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
   }
 
   /**
-   * The token's name, unique in the project. Changing it replaces the token. Computed when `namePrefix` or
-   * `registerToken` is used.
+   * The token's name, unique in the project. Computed when `namePrefix` or `registerToken` is used. At most 64
+   * characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it replaces the resource.
+   * Conflicts with `namePrefix`, `previousTokenGrace`. At least one of `name`, `namePrefix`, `registerToken`,
+   * `registerTokenWo` is set.
    */
   public get name(): string {
     return this.getStringAttribute(ATTRIBUTES.name);
@@ -207,23 +226,27 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
 
   /**
    * Creates a unique name beginning with this prefix (12 random lowercase letters and digits are appended). Use it with
-   * `create_before_destroy` so the new token can exist beside the old one during rotation. Conflicts with `name`.
+   * `create_before_destroy` so the new token can exist beside the old one during rotation. At most 52 characters:
+   * letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it replaces the resource. Conflicts
+   * with `name`, `registerToken`, `registerTokenWo`. At least one of `name`, `namePrefix`, `registerToken`,
+   * `registerTokenWo` is set.
    */
   public get namePrefix(): string {
     return this.getStringAttribute(ATTRIBUTES.namePrefix);
   }
 
   /**
-   * `user` or `admin`. Default `user`; with `registerToken`, the role the registration token carries. Changing it
-   * replaces the token.
+   * The token's role. One of `user`, `admin`. Default `user`; with `registerToken`, the role the registration token
+   * carries. Changing it replaces the resource.
    */
   public get role(): string {
     return this.getStringAttribute(ATTRIBUTES.role);
   }
 
   /**
-   * The token's lifetime as a Go-style duration (`720h`, `90m`). Unset: the token never expires. Changing it replaces
-   * the token.
+   * The token's lifetime. Unset: the token never expires. A Go-style duration (`720h`, `90m`, `2h45m30s`). Compared as
+   * a duration: `60m` and `1h` are the same, so respelling it changes nothing. Changing it replaces the resource.
+   * Conflicts with `registerToken`, `registerTokenWo`.
    */
   public get ttl(): string {
     return this.getStringAttribute(ATTRIBUTES.ttl);
@@ -231,15 +254,17 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
 
   /**
    * A registration token to redeem instead of creating the token as an Administrator; needs no provider token. Name,
-   * role and lifetime come from it. A registration token works once: to rotate, mint a new one.
+   * role and lifetime come from it. A registration token works once: to rotate, mint a new one. Not empty. Changing it
+   * replaces the resource. Conflicts with `namePrefix`, `ttl`, `registerTokenWo`, `previousTokenGrace`. At least one of
+   * `name`, `namePrefix`, `registerToken`, `registerTokenWo` is set.
    */
   public get registerToken(): string {
     return sensitiveString(this.getStringAttribute(ATTRIBUTES.registerToken));
   }
 
   /**
-   * Required with `registerTokenWo`: Terraform cannot see a write-only value change, so change this number to redeem
-   * the current `registerTokenWo` again (replaces the token).
+   * Terraform cannot see a write-only value change, so change this number to redeem the current `registerTokenWo`
+   * again. Changing it replaces the resource. Has an effect only with `registerTokenWo`.
    */
   public get registerTokenWoVersion(): number {
     return this.getNumberAttribute(ATTRIBUTES.registerTokenWoVersion);
@@ -248,7 +273,8 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
   /**
    * age recipients (X25519 public keys, `age1...`) to seal the access token's value to at creation: the state then
    * holds only `sealedValue`, and `value` is null. Decrypt with `age -d -i key.txt`. Changing it does not re-seal (the
-   * value cannot be read again): rotate the token to seal a new value to the new recipients.
+   * value cannot be read again): rotate the token to seal a new value to the new recipients. A non-empty list of age
+   * recipients (`age1...`). Conflicts with `previousTokenGrace`.
    */
   public get sealTo(): string[] {
     return this.getListAttribute(ATTRIBUTES.sealTo);
@@ -262,22 +288,27 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
     return this.getStringAttribute(ATTRIBUTES.sealedValue);
   }
 
-  /** Arbitrary values that replace the token when they change (like the random provider's `keepers`). */
+  /**
+   * Arbitrary values that replace the token when they change (like the random provider's `keepers`). An empty map
+   * counts as none. Changing it replaces the resource; an imported token (whose state cannot know them) adopts the
+   * configured ones in place.
+   */
   public get rotationTriggers(): { [key: string]: string } {
     return this.getStringMapAttribute(ATTRIBUTES.rotationTriggers);
   }
 
   /**
-   * Replace the token once this long has passed since it was created (Go-style duration). Changing it does not call the
-   * API.
+   * Replace the token once this long has passed since it was created. Changing it does not call the API. A Go-style
+   * duration (`720h`, `90m`, `2h45m30s`). Shorter than `ttl`.
    */
   public get rotateAfter(): string {
     return this.getStringAttribute(ATTRIBUTES.rotateAfter);
   }
 
   /**
-   * Replace the token once it is this close to expiring (Go-style duration, shorter than `ttl`). Changing it does not
-   * call the API.
+   * Replace the token once it is this close to expiring. Changing it does not call the API. A Go-style duration
+   * (`720h`, `90m`, `2h45m30s`). Has an effect only with one of `ttl`, `registerToken`, `registerTokenWo`. Shorter than
+   * `ttl`.
    */
   public get earlyRotationWindow(): string {
     return this.getStringAttribute(ATTRIBUTES.earlyRotationWindow);
@@ -316,9 +347,11 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
 
   /**
    * Rotate in place with an overlap: when the token is due for rotation (or its inputs change), a new token (a new name
-   * from `namePrefix`) takes its place and the old one keeps working for this long (Go-style duration), listed in
-   * `retiredTokens`. A plan after that shows its revocation, and the apply deletes it. Needs `namePrefix`. Changing it
-   * does not call the API.
+   * from `namePrefix`) takes its place and the old one keeps working for this long, listed in `retiredTokens`. A plan
+   * after that shows its revocation, and the apply deletes it. Needs `namePrefix`. Changing it does not call the API. A
+   * Go-style duration (`720h`, `90m`, `2h45m30s`). Conflicts with `name`, `registerToken`, `registerTokenWo`, `sealTo`.
+   * At most what the rotation schedule (`rotateAfter`, `earlyRotationWindow`) leaves a retired token of its `ttl` to
+   * live.
    */
   public get previousTokenGrace(): string {
     return this.getStringAttribute(ATTRIBUTES.previousTokenGrace);

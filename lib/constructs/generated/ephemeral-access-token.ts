@@ -34,22 +34,24 @@ export const ATTRIBUTES = {
 export interface EphemeralAccessTokenConfig extends EphemeralMetaArguments {
   /**
    * The token's name begins with this (default `ephemeral-`); random characters are appended, so overlapping runs never
-   * clash. Conflicts with `registerToken`.
+   * clash. At most 52 characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Conflicts with
+   * `registerToken`.
    *
    * @default "ephemeral-"
    */
   readonly namePrefix?: string;
 
   /**
-   * `user` (default) or `admin`; with `registerToken`, the role the registration token carries.
+   * The role of the token: default `user`; with `registerToken`, the role the registration token carries. One of
+   * `user`, `admin`.
    *
    * @default "user"
    */
   readonly role?: string;
 
   /**
-   * The token's lifetime (Go-style duration, at most 24h): it expires by itself then, even if no close deletes it. With
-   * `registerToken`, the redeemed token must expire within it.
+   * The token's lifetime: it expires by itself then, even if no close deletes it. With `registerToken`, the redeemed
+   * token must expire within it. A Go-style duration (`720h`, `90m`, `2h45m30s`). At most `24h`.
    */
   readonly ttl: string;
 
@@ -58,7 +60,7 @@ export interface EphemeralAccessTokenConfig extends EphemeralMetaArguments {
    * deletes the token only when the provider has an Administrator token). A registration token works once, and
    * Terraform opens an ephemeral resource at plan and again at apply (a plain `terraform apply` opens twice): only a
    * run that opens once, such as `terraform plan`, can use it. For applies, leave it out and let the provider mint the
-   * token as an Administrator.
+   * token as an Administrator. Not empty. Conflicts with `namePrefix`.
    */
   readonly registerToken?: string;
 }
@@ -86,20 +88,24 @@ export abstract class EphemeralAccessTokenBase extends EphemeralResourceBase {
 
   /**
    * The token's name begins with this (default `ephemeral-`); random characters are appended, so overlapping runs never
-   * clash. Conflicts with `registerToken`.
+   * clash. At most 52 characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Conflicts with
+   * `registerToken`.
    */
   public get namePrefix(): string {
     return this.getStringAttribute(ATTRIBUTES.namePrefix);
   }
 
-  /** `user` (default) or `admin`; with `registerToken`, the role the registration token carries. */
+  /**
+   * The role of the token: default `user`; with `registerToken`, the role the registration token carries. One of
+   * `user`, `admin`.
+   */
   public get role(): string {
     return this.getStringAttribute(ATTRIBUTES.role);
   }
 
   /**
-   * The token's lifetime (Go-style duration, at most 24h): it expires by itself then, even if no close deletes it. With
-   * `registerToken`, the redeemed token must expire within it.
+   * The token's lifetime: it expires by itself then, even if no close deletes it. With `registerToken`, the redeemed
+   * token must expire within it. A Go-style duration (`720h`, `90m`, `2h45m30s`). At most `24h`.
    */
   public get ttl(): string {
     return this.getStringAttribute(ATTRIBUTES.ttl);
@@ -110,7 +116,7 @@ export abstract class EphemeralAccessTokenBase extends EphemeralResourceBase {
    * deletes the token only when the provider has an Administrator token). A registration token works once, and
    * Terraform opens an ephemeral resource at plan and again at apply (a plain `terraform apply` opens twice): only a
    * run that opens once, such as `terraform plan`, can use it. For applies, leave it out and let the provider mint the
-   * token as an Administrator.
+   * token as an Administrator. Not empty. Conflicts with `namePrefix`.
    */
   public get registerToken(): string {
     return sensitiveString(this.getStringAttribute(ATTRIBUTES.registerToken));

@@ -24,7 +24,7 @@ export const ATTRIBUTES = {
 export interface ProviderConfig {
   /**
    * The ML Platform API base URL. Default: `MLP_ENDPOINT`, else `https://msk.cloud.vk.com/infra/mlplatform` (Moscow
-   * region). Use `http://127.0.0.1:PORT` for a local emulator.
+   * region). Use `http://127.0.0.1:PORT` for a local emulator. An `https://` URL, or `http://` to a loopback address.
    *
    * @default - `MLP_ENDPOINT`, else `https://msk.cloud.vk.com/infra/mlplatform` (Moscow region)
    */
@@ -32,7 +32,7 @@ export interface ProviderConfig {
 
   /**
    * An access token value. Managing tokens needs an Administrator token; redeeming a registration token needs none.
-   * White space around it (a trailing newline) is removed. Default: `MLP_TOKEN`.
+   * White space around it (a trailing newline) is removed. Default: `MLP_TOKEN`. Not empty.
    *
    * @default - the `MLP_TOKEN` environment variable
    */
@@ -47,7 +47,8 @@ export interface ProviderConfig {
   readonly requestTimeout?: string;
 
   /**
-   * How many times a failed call that is safe to repeat is retried (rate limits, 5xx, lost connections). Default: 4.
+   * How many times a failed call that is safe to repeat is retried (rate limits, 5xx, lost connections). Default: 4. A
+   * whole number from 0 to 20.
    *
    * @default 4
    */

@@ -44,43 +44,57 @@ export const ATTRIBUTES = {
  */
 export interface RegisterTokenConfig extends MlpElementOptions {
   /**
-   * The name of the access token it creates. Changing it mints a new registration token. A new one cannot be minted
-   * while an access token of this name exists: to re-issue, use `namePrefix` or a new name. Computed when `namePrefix`
-   * is used.
+   * The name of the access token it creates. A new one cannot be minted while an access token of this name exists: to
+   * re-issue, use `namePrefix` or a new name. Computed when `namePrefix` is used. At most 64 characters: letters,
+   * digits, `.`, `_` and `-`, starting with a letter or digit. Changing it mints a new registration token, in place
+   * (`generation` counts the issues). Conflicts with `namePrefix`. At least one of `name`, `namePrefix` is set.
    */
   readonly name?: string;
 
   /**
    * Names the access token it creates with this prefix and 12 random lowercase letters and digits, new for every
    * registration token minted, so re-issuing (`rotationTriggers`) works while the token redeemed from the previous one
-   * exists. Conflicts with `name`.
+   * exists. At most 52 characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it
+   * mints a new registration token, in place (`generation` counts the issues). Conflicts with `name`. At least one of
+   * `name`, `namePrefix` is set.
    */
   readonly namePrefix?: string;
 
   /**
-   * The role of the access token it creates: `user` (default) or `admin`.
+   * The role of the access token it creates. One of `user`, `admin`. Default `user`. Changing it mints a new
+   * registration token, in place (`generation` counts the issues).
    *
    * @default "user"
    */
   readonly role?: string;
 
   /**
-   * The lifetime of the access token it creates (Go-style duration). Unset: that token never expires.
+   * The lifetime of the access token it creates. Unset: that token never expires. A Go-style duration (`720h`, `90m`,
+   * `2h45m30s`). Compared as a duration: `60m` and `1h` are the same, so respelling it changes nothing. Changing it
+   * mints a new registration token, in place (`generation` counts the issues).
    *
    * @default - that token never expires
    */
   readonly accessTokenTtl?: string;
 
-  /** The registration token's own lifetime (Go-style duration): it cannot be redeemed after that. */
+  /**
+   * The registration token's own lifetime: it cannot be redeemed after that. A Go-style duration (`720h`, `90m`,
+   * `2h45m30s`). Compared as a duration: `60m` and `1h` are the same, so respelling it changes nothing. Changing it
+   * mints a new registration token, in place (`generation` counts the issues).
+   */
   readonly ttl: string;
 
-  /** Arbitrary values that mint a new registration token when they change. */
+  /**
+   * Arbitrary values that mint a new registration token when they change. An empty map counts as none. Changing it
+   * mints a new registration token, in place (`generation` counts the issues).
+   */
   readonly rotationTriggers?: { readonly [key: string]: string };
 
   /**
    * age recipients (X25519 public keys, `age1...`) to seal the registration token to at creation: the state then holds
    * only `sealedValue`, and `value` is null. Decrypt with `age -d -i key.txt`. Changing it does not re-seal (the value
-   * cannot be read again): rotate the token to seal a new value to the new recipients.
+   * cannot be read again): rotate the token to seal a new value to the new recipients. A non-empty list of age
+   * recipients (`age1...`).
    */
   readonly sealTo?: readonly string[];
 }
@@ -111,9 +125,10 @@ export abstract class RegisterTokenBase extends cdktf.TerraformResource {
   }
 
   /**
-   * The name of the access token it creates. Changing it mints a new registration token. A new one cannot be minted
-   * while an access token of this name exists: to re-issue, use `namePrefix` or a new name. Computed when `namePrefix`
-   * is used.
+   * The name of the access token it creates. A new one cannot be minted while an access token of this name exists: to
+   * re-issue, use `namePrefix` or a new name. Computed when `namePrefix` is used. At most 64 characters: letters,
+   * digits, `.`, `_` and `-`, starting with a letter or digit. Changing it mints a new registration token, in place
+   * (`generation` counts the issues). Conflicts with `namePrefix`. At least one of `name`, `namePrefix` is set.
    */
   public get name(): string {
     return this.getStringAttribute(ATTRIBUTES.name);
@@ -122,28 +137,44 @@ export abstract class RegisterTokenBase extends cdktf.TerraformResource {
   /**
    * Names the access token it creates with this prefix and 12 random lowercase letters and digits, new for every
    * registration token minted, so re-issuing (`rotationTriggers`) works while the token redeemed from the previous one
-   * exists. Conflicts with `name`.
+   * exists. At most 52 characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it
+   * mints a new registration token, in place (`generation` counts the issues). Conflicts with `name`. At least one of
+   * `name`, `namePrefix` is set.
    */
   public get namePrefix(): string {
     return this.getStringAttribute(ATTRIBUTES.namePrefix);
   }
 
-  /** The role of the access token it creates: `user` (default) or `admin`. */
+  /**
+   * The role of the access token it creates. One of `user`, `admin`. Default `user`. Changing it mints a new
+   * registration token, in place (`generation` counts the issues).
+   */
   public get role(): string {
     return this.getStringAttribute(ATTRIBUTES.role);
   }
 
-  /** The lifetime of the access token it creates (Go-style duration). Unset: that token never expires. */
+  /**
+   * The lifetime of the access token it creates. Unset: that token never expires. A Go-style duration (`720h`, `90m`,
+   * `2h45m30s`). Compared as a duration: `60m` and `1h` are the same, so respelling it changes nothing. Changing it
+   * mints a new registration token, in place (`generation` counts the issues).
+   */
   public get accessTokenTtl(): string {
     return this.getStringAttribute(ATTRIBUTES.accessTokenTtl);
   }
 
-  /** The registration token's own lifetime (Go-style duration): it cannot be redeemed after that. */
+  /**
+   * The registration token's own lifetime: it cannot be redeemed after that. A Go-style duration (`720h`, `90m`,
+   * `2h45m30s`). Compared as a duration: `60m` and `1h` are the same, so respelling it changes nothing. Changing it
+   * mints a new registration token, in place (`generation` counts the issues).
+   */
   public get ttl(): string {
     return this.getStringAttribute(ATTRIBUTES.ttl);
   }
 
-  /** Arbitrary values that mint a new registration token when they change. */
+  /**
+   * Arbitrary values that mint a new registration token when they change. An empty map counts as none. Changing it
+   * mints a new registration token, in place (`generation` counts the issues).
+   */
   public get rotationTriggers(): { [key: string]: string } {
     return this.getStringMapAttribute(ATTRIBUTES.rotationTriggers);
   }
@@ -156,7 +187,8 @@ export abstract class RegisterTokenBase extends cdktf.TerraformResource {
   /**
    * age recipients (X25519 public keys, `age1...`) to seal the registration token to at creation: the state then holds
    * only `sealedValue`, and `value` is null. Decrypt with `age -d -i key.txt`. Changing it does not re-seal (the value
-   * cannot be read again): rotate the token to seal a new value to the new recipients.
+   * cannot be read again): rotate the token to seal a new value to the new recipients. A non-empty list of age
+   * recipients (`age1...`).
    */
   public get sealTo(): string[] {
     return this.getListAttribute(ATTRIBUTES.sealTo);

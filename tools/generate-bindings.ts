@@ -23,6 +23,7 @@ import { providerSchema } from '../lib/provider/config';
 import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/registry';
 import { type BlockSchema, describeWithRules } from '../lib/provider/schema';
 import { type BindingKind, type BindingSpec, type SchemaLike, renderBinding } from './bindings/render';
+import { generatedMaps } from './generate-attributes';
 import { repositoryRoot } from './repository-root';
 
 export type { BindingSpec, SchemaLike };
@@ -32,6 +33,7 @@ export const BINDINGS_FOLDER = 'lib/constructs/generated';
 
 /** The construct file each element's binding serves (`lib/constructs/<file>.ts`). */
 const FILES: Record<string, string> = {
+  'provider:mlp': 'provider',
   'resource:mlp_access_token': 'access-token',
   'resource:mlp_register_token': 'register-token',
   'data-source:mlp_token': 'token-data-source',
@@ -39,16 +41,18 @@ const FILES: Record<string, string> = {
   'ephemeral-resource:mlp_access_token': 'ephemeral-access-token',
 };
 
-function spec(kind: BindingKind, typeName: string, schema: SchemaLike): BindingSpec {
+function spec(kind: BindingKind, typeName: string, schema: BlockSchema): BindingSpec {
   const file = FILES[`${kind}:${typeName}`];
   if (file === undefined)
     throw new Error(`tools/generate-bindings.ts: no construct file is named for the ${kind} ${typeName}; add it to FILES`);
-  return {
-    kind,
-    typeName,
-    file,
-    schema,
-  };
+  return { kind, typeName, file, schema: documented(schema), attributesConstant: attributesConstantOf(schema, typeName) };
+}
+
+/** The name of the block's map in `lib/attributes.generated.ts`, which the binding re-exports as `ATTRIBUTES`. */
+function attributesConstantOf(schema: BlockSchema, typeName: string): string {
+  const map = generatedMaps().find((m) => m.block === schema);
+  if (map === undefined) throw new Error(`tools/generate-attributes.ts writes no attribute map for ${typeName}; add it to generatedMaps()`);
+  return map.name;
 }
 
 /** A schema as the constructs document it: each description with its rules in words, as Terraform serves it. */
@@ -63,10 +67,10 @@ function documented(schema: BlockSchema): SchemaLike {
 /** Every element the provider serves, as the generator sees it. */
 export function bindingSpecs(): BindingSpec[] {
   return [
-    { kind: 'provider', typeName: PROVIDER_TYPE, file: 'provider', schema: documented(providerSchema) },
-    ...RESOURCES.map((r) => spec('resource', r.typeName, documented(r.schema))),
-    ...DATA_SOURCES.map((d) => spec('data-source', d.typeName, documented(d.schema))),
-    ...EPHEMERAL_RESOURCES.map((e) => spec('ephemeral-resource', e.typeName, documented(e.schema))),
+    spec('provider', PROVIDER_TYPE, providerSchema),
+    ...RESOURCES.map((r) => spec('resource', r.typeName, r.schema)),
+    ...DATA_SOURCES.map((d) => spec('data-source', d.typeName, d.schema)),
+    ...EPHEMERAL_RESOURCES.map((e) => spec('ephemeral-resource', e.typeName, e.schema)),
   ];
 }
 

@@ -33,6 +33,8 @@ export interface BindingSpec {
   /** The construct file it serves, and the generated module's name: `access-token`. */
   readonly file: string;
   readonly schema: SchemaLike;
+  /** The block's attribute-name map in `lib/attributes.generated.ts` (`ACCESS_TOKEN_ATTRS`), re-exported as `ATTRIBUTES`. */
+  readonly attributesConstant: string;
 }
 
 const KIND_WORDS: Record<BindingKind, string> = {
@@ -84,10 +86,8 @@ export function renderBinding(spec: BindingSpec): string {
 
   // The attribute-name map.
   const out: string[] = [
-    docComment('', [`The Terraform names of ${what}'s attributes, by construct prop.`]),
-    `export const ATTRIBUTES = {`,
-    ...entries.map(([n]) => `  ${propNameOf(n)}: '${n}',`),
-    `} as const;`,
+    docComment('', [`The Terraform names of ${what}'s attributes, by construct prop (from \`lib/attributes.generated.ts\`).`]),
+    `export { ATTRIBUTES };`,
     '',
   ];
 
@@ -245,7 +245,8 @@ export function renderBinding(spec: BindingSpec): string {
     '',
   );
 
-  return [header(spec, what), ...imports(kind, synth, value), '', ...out].join('\n');
+  const attributeNames = `import { ${spec.attributesConstant} as ATTRIBUTES } from '../../attributes.generated';`;
+  return [header(spec, what), ...imports(kind, synth, value), attributeNames, '', ...out].join('\n');
 }
 
 /** The configurable attributes, in schema order (the order the synthesized HCL lists them in). */

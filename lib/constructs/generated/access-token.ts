@@ -20,32 +20,13 @@ import {
   stringMapToTerraform,
 } from '../private/synth';
 import { sensitiveString } from '../private/value-output';
+import { ACCESS_TOKEN_ATTRS as ATTRIBUTES } from '../../attributes.generated';
 
-/** The Terraform names of the `mlp_access_token` resource's attributes, by construct prop. */
-export const ATTRIBUTES = {
-  id: 'id',
-  name: 'name',
-  namePrefix: 'name_prefix',
-  role: 'role',
-  ttl: 'ttl',
-  registerToken: 'register_token',
-  registerTokenWo: 'register_token_wo',
-  registerTokenWoVersion: 'register_token_wo_version',
-  sealTo: 'seal_to',
-  sealedValue: 'sealed_value',
-  rotationTriggers: 'rotation_triggers',
-  rotateAfter: 'rotate_after',
-  earlyRotationWindow: 'early_rotation_window',
-  value: 'value',
-  issuerName: 'issuer_name',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-  rotateAt: 'rotate_at',
-  previousTokenGrace: 'previous_token_grace',
-  retiredTokens: 'retired_tokens',
-  replaceExisting: 'replace_existing',
-  generation: 'generation',
-} as const;
+/**
+ * The Terraform names of the `mlp_access_token` resource's attributes, by construct prop (from
+ * `lib/attributes.generated.ts`).
+ */
+export { ATTRIBUTES };
 
 /**
  * The configurable attributes of the `mlp_access_token` resource: An ML Platform access token. Created by an

@@ -9,20 +9,13 @@ import * as cdktf from 'cdktf';
 import { EphemeralResourceBase, type EphemeralMetaArguments } from '../private/ephemeral-base';
 import { GENERATOR_METADATA, definedAttributes, definedHcl, hclString } from '../private/synth';
 import { sensitiveString } from '../private/value-output';
+import { EPHEMERAL_ACCESS_TOKEN_ATTRS as ATTRIBUTES } from '../../attributes.generated';
 
-/** The Terraform names of the `mlp_access_token` ephemeral resource's attributes, by construct prop. */
-export const ATTRIBUTES = {
-  namePrefix: 'name_prefix',
-  role: 'role',
-  ttl: 'ttl',
-  registerToken: 'register_token',
-  id: 'id',
-  name: 'name',
-  value: 'value',
-  issuerName: 'issuer_name',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-} as const;
+/**
+ * The Terraform names of the `mlp_access_token` ephemeral resource's attributes, by construct prop (from
+ * `lib/attributes.generated.ts`).
+ */
+export { ATTRIBUTES };
 
 /**
  * The configurable attributes of the `mlp_access_token` ephemeral resource: A short-lived ML Platform access token that

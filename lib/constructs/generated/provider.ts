@@ -8,14 +8,10 @@ import type { Construct } from 'constructs';
 import * as cdktf from 'cdktf';
 import { PROVIDER_SOURCE } from '../../constants';
 import { GENERATOR_METADATA, definedAttributes, definedHcl, hclNumber, hclString } from '../private/synth';
+import { PROVIDER_ATTRS as ATTRIBUTES } from '../../attributes.generated';
 
-/** The Terraform names of the `mlp` provider's attributes, by construct prop. */
-export const ATTRIBUTES = {
-  endpoint: 'endpoint',
-  token: 'token',
-  requestTimeout: 'request_timeout',
-  maxRetries: 'max_retries',
-} as const;
+/** The Terraform names of the `mlp` provider's attributes, by construct prop (from `lib/attributes.generated.ts`). */
+export { ATTRIBUTES };
 
 /**
  * The configurable attributes of the `mlp` provider: The VK Cloud ML Platform (MLP) token API. Every attribute may also

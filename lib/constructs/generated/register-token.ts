@@ -18,22 +18,13 @@ import {
   stringMapToTerraform,
 } from '../private/synth';
 import { sensitiveString } from '../private/value-output';
+import { REGISTER_TOKEN_ATTRS as ATTRIBUTES } from '../../attributes.generated';
 
-/** The Terraform names of the `mlp_register_token` resource's attributes, by construct prop. */
-export const ATTRIBUTES = {
-  id: 'id',
-  name: 'name',
-  namePrefix: 'name_prefix',
-  role: 'role',
-  accessTokenTtl: 'access_token_ttl',
-  ttl: 'ttl',
-  rotationTriggers: 'rotation_triggers',
-  value: 'value',
-  sealTo: 'seal_to',
-  sealedValue: 'sealed_value',
-  expiresAt: 'expires_at',
-  generation: 'generation',
-} as const;
+/**
+ * The Terraform names of the `mlp_register_token` resource's attributes, by construct prop (from
+ * `lib/attributes.generated.ts`).
+ */
+export { ATTRIBUTES };
 
 /**
  * The configurable attributes of the `mlp_register_token` resource: A one-time registration token for an access token

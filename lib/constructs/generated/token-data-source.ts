@@ -8,16 +8,13 @@ import type { Construct } from 'constructs';
 import * as cdktf from 'cdktf';
 import type { MlpElementOptions } from '../options';
 import { GENERATOR_METADATA, metaArguments } from '../private/synth';
+import { TOKEN_DATA_ATTRS as ATTRIBUTES } from '../../attributes.generated';
 
-/** The Terraform names of the `mlp_token` data source's attributes, by construct prop. */
-export const ATTRIBUTES = {
-  id: 'id',
-  name: 'name',
-  role: 'role',
-  issuerName: 'issuer_name',
-  createdAt: 'created_at',
-  expiresAt: 'expires_at',
-} as const;
+/**
+ * The Terraform names of the `mlp_token` data source's attributes, by construct prop (from
+ * `lib/attributes.generated.ts`).
+ */
+export { ATTRIBUTES };
 
 /**
  * The configurable attributes of the `mlp_token` data source: The token the provider is configured with (who am I). Any

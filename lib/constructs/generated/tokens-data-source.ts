@@ -8,11 +8,13 @@ import type { Construct } from 'constructs';
 import * as cdktf from 'cdktf';
 import type { MlpElementOptions } from '../options';
 import { GENERATOR_METADATA, metaArguments } from '../private/synth';
+import { TOKENS_DATA_ATTRS as ATTRIBUTES } from '../../attributes.generated';
 
-/** The Terraform names of the `mlp_tokens` data source's attributes, by construct prop. */
-export const ATTRIBUTES = {
-  tokens: 'tokens',
-} as const;
+/**
+ * The Terraform names of the `mlp_tokens` data source's attributes, by construct prop (from
+ * `lib/attributes.generated.ts`).
+ */
+export { ATTRIBUTES };
 
 /**
  * The configurable attributes of the `mlp_tokens` data source: Every access token of the project, in creation order

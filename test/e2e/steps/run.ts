@@ -73,7 +73,7 @@ export interface Step {
   /** The configuration (as {@link E2EWorkdir.writeConfig} takes it). @default - the previous step's */
   readonly config?: Record<string, unknown>;
   /** Runs before the configuration is written: move the emulator's clock, change the API behind Terraform's back. */
-  readonly preConfig?: (context: StepContext) => void | Promise<void>;
+  readonly preConfig?: (context: StepContext) => void | Promise<unknown>;
   /** Extra environment for the step's commands (TF_VAR_..., MLP_TOKEN). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Extra arguments for the step's first plan (`-refresh=false`). */
@@ -96,7 +96,7 @@ export interface Step {
   readonly importStateVerifyIgnore?: readonly string[];
   readonly refreshState?: boolean;
   /** Any other assertion, after the step: the emulator's own state, a token that works. */
-  readonly check?: (result: StepResult) => void | Promise<void>;
+  readonly check?: (result: StepResult) => void | Promise<unknown>;
 }
 
 /** What the end of a case is given. */
@@ -113,7 +113,7 @@ export interface StepCase {
   /** How the case ends. @default - `terraform destroy` with the directory's own environment */
   readonly destroy?: { readonly env?: Readonly<Record<string, string | undefined>> } | false;
   /** More checks after the destroy (the harness's own: an empty state, none of the case's tokens left). */
-  readonly checkDestroy?: (context: DestroyContext) => void | Promise<void>;
+  readonly checkDestroy?: (context: DestroyContext) => void | Promise<unknown>;
   /**
    * Where the case collects its secrets (the emulator's admin token, every token value a state held),
    * to share them with other directories' searches. @default - a set of its own

@@ -6,22 +6,28 @@
  * update that is not a rotation. A replacement (no `previous_token_grace`) starts over at 1.
  */
 import { MlpClient } from '../../lib/client';
-import { E2EWorkdir, emulatorSuite, tokenAccepted, oneLine } from './harness';
+import { emulatorSuite, tokenAccepted, oneLine } from './harness';
 import { ageDecrypt, ageKeyPair } from './secrets-harness';
+import {
+  expectKnownPlannedValue,
+  expectKnownValue,
+  expectKnownValues,
+  expectNoPlanText,
+  expectPlanCounts,
+  expectPlanText,
+  expectResourceAction,
+  runSteps,
+} from './steps';
 
 jest.setTimeout(300_000);
 
 const suite = emulatorSuite();
 
-async function attrs(w: E2EWorkdir, address: string): Promise<Record<string, unknown>> {
-  const r = await w.resource(address);
-  if (!r) throw new Error(`${address} is not in the state`);
-  return r;
-}
+const SVC = 'mlp_access_token.svc';
+const CONSUMER = 'terraform_data.consumer';
 
 test('GIVEN previous_token_grace WHEN rotated by time (emulator clock), then by rotation_triggers THEN generation goes 1 -> 2 -> 3, known at plan (a consumer follows it); a change of rotate_after leaves it', async () => {
   const { emulator } = suite;
-  const w = suite.workdir('generation');
   const config = (release: string, rotateAfter = '240h') => ({
     resource: {
       mlp_access_token: {
@@ -30,74 +36,92 @@ test('GIVEN previous_token_grace WHEN rotated by time (emulator clock), then by 
       terraform_data: { consumer: { input: '${mlp_access_token.svc.generation}' } },
     },
   });
-  const consumer = async () => (await attrs(w, 'terraform_data.consumer')).output;
-  w.writeConfig(config('1'));
-  await w.init();
-  await w.apply();
-  const first = await attrs(w, 'mlp_access_token.svc');
-  expect(first.generation).toBe(1);
-  expect(await consumer()).toBe(1);
-  expect((await w.plan()).changes).toBe(false);
-
-  // In place, not a rotation: nothing minted, generation kept.
-  const mints = emulator.counters().mint;
-  w.writeConfig(config('1', '200h'));
-  const setting = await w.plan();
-  expect(setting).toMatchObject({ changes: true, add: 0, change: 1, destroy: 0 });
-  expect(setting.text).not.toMatch(/generation/);
-  await w.apply();
-  expect(await attrs(w, 'mlp_access_token.svc')).toMatchObject({ id: first.id, generation: 1 });
-  expect(emulator.counters().mint).toBe(mints);
-
-  // By time: rotate_after passes on the emulator's clock.
-  emulator.clock.advance('201h');
-  const byTime = await w.plan();
-  // Two updates: the token, in place, and the consumer, whose input is the new generation.
-  expect(byTime).toMatchObject({ changes: true, add: 0, change: 2, destroy: 0 });
-  expect(byTime.text).toMatch(/generation\s+= 1 -> 2/);
-  expect(byTime.text).toMatch(/~ input\s+= 1 -> 2/);
-  await w.apply();
-  const second = await attrs(w, 'mlp_access_token.svc');
-  expect(second.generation).toBe(2);
-  expect(second.id).not.toBe(first.id);
-  expect(await consumer()).toBe(2);
-  expect((await w.plan()).changes).toBe(false);
-
-  // By rotation_triggers.
-  w.writeConfig(config('2', '200h'));
-  const byTriggers = await w.plan();
-  expect(byTriggers).toMatchObject({ changes: true, add: 0, change: 2, destroy: 0 });
-  expect(byTriggers.text).toMatch(/generation\s+= 2 -> 3/);
-  await w.apply();
-  const third = await attrs(w, 'mlp_access_token.svc');
-  expect(third.generation).toBe(3);
-  expect(await consumer()).toBe(3);
-  expect(await tokenAccepted(emulator.url, String(third.value))).toBe(true);
-  expect((await w.plan()).changes).toBe(false);
-
-  await w.destroy();
-  await w.assertNoSecrets([emulator.adminToken, first.value, second.value, third.value].map(String));
+  let firstId: unknown;
+  let mints = 0;
+  await runSteps(suite.workdir('generation'), emulator, {
+    steps: [
+      {
+        config: config('1'),
+        stateChecks: [expectKnownValue(SVC, 'generation', 1), expectKnownValue(CONSUMER, 'output', 1)],
+        check: (r) => void (firstId = r.resource(SVC).id),
+      },
+      {
+        name: 'in place, not a rotation: nothing minted, generation kept',
+        preConfig: () => void (mints = emulator.counters().mint),
+        config: config('1', '200h'),
+        planChecks: {
+          preApply: [
+            expectResourceAction(SVC, 'update'),
+            expectResourceAction(CONSUMER, 'no-op'),
+            expectPlanCounts({ add: 0, change: 1, destroy: 0 }),
+            expectNoPlanText(/generation/),
+            expectKnownPlannedValue(SVC, 'generation', 1),
+          ],
+        },
+        stateChecks: [expectKnownValue(SVC, 'generation', 1)],
+        check: (r) => {
+          expect(r.resource(SVC).id).toBe(firstId);
+          expect(emulator.counters().mint).toBe(mints);
+        },
+      },
+      {
+        name: 'by time: rotate_after passes on the emulator clock',
+        preConfig: () => emulator.clock.advance('201h'),
+        planChecks: {
+          // Two updates: the token, in place, and the consumer, whose input is the new generation.
+          preApply: [
+            expectResourceAction(SVC, 'update'),
+            expectResourceAction(CONSUMER, 'update'),
+            expectPlanCounts({ add: 0, change: 2, destroy: 0 }),
+            expectPlanText(/generation\s+= 1 -> 2/),
+            expectPlanText(/~ input\s+= 1 -> 2/),
+            expectKnownPlannedValue(CONSUMER, 'input', 2),
+          ],
+        },
+        stateChecks: [expectKnownValue(SVC, 'generation', 2), expectKnownValue(CONSUMER, 'output', 2)],
+        check: (r) => expect(r.resource(SVC).id).not.toBe(firstId),
+      },
+      {
+        name: 'by rotation_triggers',
+        config: config('2', '200h'),
+        planChecks: {
+          preApply: [
+            expectPlanCounts({ add: 0, change: 2, destroy: 0 }),
+            expectPlanText(/generation\s+= 2 -> 3/),
+            expectKnownPlannedValue(SVC, 'generation', 3),
+            expectKnownPlannedValue(CONSUMER, 'input', 3),
+          ],
+        },
+        stateChecks: [expectKnownValue(SVC, 'generation', 3), expectKnownValue(CONSUMER, 'output', 3)],
+        check: async (r) => expect(await tokenAccepted(emulator.url, String(r.resource(SVC).value))).toBe(true),
+      },
+    ],
+  });
 });
 
 test('GIVEN no previous_token_grace WHEN rotation_triggers change THEN the token is replaced and generation starts again at 1 (what Terraform allows: the new object knows nothing of the old)', async () => {
   const { emulator } = suite;
-  const w = suite.workdir('generation-replace');
   const config = (release: string) => ({
     resource: { mlp_access_token: { ci: { name_prefix: 'ci-', ttl: '720h', rotation_triggers: { release } } } },
   });
-  w.writeConfig(config('1'));
-  await w.init();
-  await w.apply();
-  const first = await attrs(w, 'mlp_access_token.ci');
-  expect(first.generation).toBe(1);
-  w.writeConfig(config('2'));
-  expect(await w.plan()).toMatchObject({ add: 1, destroy: 1 });
-  await w.apply();
-  const second = await attrs(w, 'mlp_access_token.ci');
-  expect(second).toMatchObject({ generation: 1 });
-  expect(second.id).not.toBe(first.id);
-  await w.destroy();
-  await w.assertNoSecrets([emulator.adminToken, first.value, second.value].map(String));
+  let firstId: unknown;
+  await runSteps(suite.workdir('generation-replace'), emulator, {
+    steps: [
+      {
+        config: config('1'),
+        stateChecks: [expectKnownValue('mlp_access_token.ci', 'generation', 1)],
+        check: (r) => void (firstId = r.resource('mlp_access_token.ci').id),
+      },
+      {
+        config: config('2'),
+        planChecks: {
+          preApply: [expectResourceAction('mlp_access_token.ci', 'replace'), expectPlanCounts({ add: 1, change: 0, destroy: 1 })],
+        },
+        stateChecks: [expectKnownValue('mlp_access_token.ci', 'generation', 1)],
+        check: (r) => expect(r.resource('mlp_access_token.ci').id).not.toBe(firstId),
+      },
+    ],
+  });
 });
 
 test('GIVEN a registration token (plain, and sealed) WHEN rotation_triggers change THEN the plan is an in-place update with a warning that the old one cannot be revoked, and generation goes 1 -> 2; the sealed one is re-sealed', async () => {
@@ -112,44 +136,75 @@ test('GIVEN a registration token (plain, and sealed) WHEN rotation_triggers chan
       },
     },
   });
-  w.writeConfig(config('1'));
-  await w.init();
-  await w.apply();
-  const first = await attrs(w, 'mlp_register_token.handoff');
-  const firstSealed = await attrs(w, 'mlp_register_token.sealed');
-  expect(first.generation).toBe(1);
-  expect(firstSealed).toMatchObject({ generation: 1, value: null });
-  const firstSealedValue = ageDecrypt(String(firstSealed.sealed_value), team.identityFile);
-
-  w.writeConfig(config('2'));
-  const reissue = await w.plan();
-  expect(reissue).toMatchObject({ changes: true, add: 0, change: 2, destroy: 0 });
-  expect(reissue.text).toMatch(/generation\s+= 1 -> 2/);
-  expect(oneLine(reissue.text)).toMatch(new RegExp(`Registration token re-issued in place.*"${String(first.name)}".*cannot be revoked`));
-  const applied = await w.apply();
-  expect(oneLine(`${applied.stdout}\n${applied.stderr}`)).toMatch(/Registration token removed from state only/);
-  const second = await attrs(w, 'mlp_register_token.handoff');
-  expect(second.generation).toBe(2);
-  expect(second.value).not.toBe(first.value);
-  expect(second.name).not.toBe(first.name);
-  const secondSealed = await attrs(w, 'mlp_register_token.sealed');
-  expect(secondSealed).toMatchObject({ generation: 2, value: null });
-  const secondSealedValue = ageDecrypt(String(secondSealed.sealed_value), team.identityFile);
-  expect(secondSealedValue).not.toBe(firstSealedValue);
-  // The new registration tokens work (redeemed here, as a team would), and the next plan is quiet.
-  const anonymous = new MlpClient({ endpoint: emulator.url });
-  let redeemed: string[];
-  try {
-    redeemed = [
-      (await anonymous.redeemRegisterToken(String(second.value))).value.reveal(),
-      (await anonymous.redeemRegisterToken(secondSealedValue)).value.reveal(),
-    ];
-  } finally {
-    await anonymous.close();
-  }
-  expect(emulator.tokens().map((t) => t.name)).toEqual(expect.arrayContaining([second.name, secondSealed.name]));
-  expect((await w.plan()).changes).toBe(false);
-
-  await w.destroy();
-  await w.assertNoSecrets([emulator.adminToken, first.value, second.value, firstSealedValue, secondSealedValue, ...redeemed].map(String));
+  let first: Record<string, unknown> = {};
+  let firstSealedValue = '';
+  let secondSealedValue = '';
+  let redeemed: string[] = [];
+  const redeemedNames: string[] = [];
+  await runSteps(w, emulator, {
+    steps: [
+      {
+        config: config('1'),
+        stateChecks: [
+          expectKnownValue('mlp_register_token.handoff', 'generation', 1),
+          ...expectKnownValues('mlp_register_token.sealed', { generation: 1, value: null }),
+        ],
+        check: (r) => {
+          first = r.resource('mlp_register_token.handoff');
+          firstSealedValue = ageDecrypt(String(r.resource('mlp_register_token.sealed').sealed_value), team.identityFile);
+        },
+      },
+      {
+        name: 're-issue',
+        config: config('2'),
+        planChecks: {
+          preApply: [
+            expectResourceAction('mlp_register_token.handoff', 'update'),
+            expectResourceAction('mlp_register_token.sealed', 'update'),
+            expectPlanCounts({ add: 0, change: 2, destroy: 0 }),
+            expectPlanText(/generation\s+= 1 -> 2/),
+          ],
+        },
+        expectOutput: [/Registration token removed from state only/],
+        stateChecks: [
+          expectKnownValue('mlp_register_token.handoff', 'generation', 2),
+          ...expectKnownValues('mlp_register_token.sealed', { generation: 2, value: null }),
+        ],
+        check: async (r) => {
+          expect(oneLine(r.planText)).toMatch(
+            new RegExp(`Registration token re-issued in place.*"${String(first.name)}".*cannot be revoked`),
+          );
+          const second = r.resource('mlp_register_token.handoff');
+          expect(second.value).not.toBe(first.value);
+          expect(second.name).not.toBe(first.name);
+          const secondSealed = r.resource('mlp_register_token.sealed');
+          secondSealedValue = ageDecrypt(String(secondSealed.sealed_value), team.identityFile);
+          expect(secondSealedValue).not.toBe(firstSealedValue);
+          // The new registration tokens work (redeemed here, as a team would); the harness's next plan is quiet.
+          const anonymous = new MlpClient({ endpoint: emulator.url });
+          try {
+            redeemed = [
+              (await anonymous.redeemRegisterToken(String(second.value))).value.reveal(),
+              (await anonymous.redeemRegisterToken(secondSealedValue)).value.reveal(),
+            ];
+          } finally {
+            await anonymous.close();
+          }
+          redeemedNames.push(String(second.name), String(secondSealed.name));
+          expect(emulator.tokens().map((t) => t.name)).toEqual(expect.arrayContaining(redeemedNames));
+        },
+      },
+    ],
+    // A registration token's destroy only forgets it: the access tokens redeemed from it stay, and only they.
+    checkDestroy: ({ emulator: e, tokensBefore }) =>
+      expect(
+        e
+          .tokens()
+          .map((t) => t.name)
+          .filter((n) => n !== 'emulator-admin' && !tokensBefore.has(n))
+          .sort(),
+      ).toEqual([...redeemedNames].sort()),
+    extraSecrets: () => [firstSealedValue, secondSealedValue, ...redeemed],
+  });
+  expect(redeemed).toHaveLength(2);
 });

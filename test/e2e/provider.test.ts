@@ -123,6 +123,7 @@ describe('mlp_access_token with real Terraform', () => {
           },
         ],
         checkDestroy: ({ workdir: dir }) => {
+          expect(projectTokenNames(emulator)).toEqual([]);
           // The search covers what the provider said, where Terraform logged it too.
           const texts = dir.texts();
           expect(texts['provider stderr']).toMatch(/ApplyResourceChange done/);

@@ -16,8 +16,8 @@
  * - `refreshState`: `apply -refresh-only`, then as a config step from the state checks on.
  *
  * After every step the state is read: its token values join the case's secrets. At the end the
- * harness destroys (even when a step failed), checks that the state is empty and that no token the
- * case created is left in the emulator, runs `checkDestroy`, and (unless told not to) ends with
+ * harness destroys (even when a step failed), checks that the state is empty, runs `checkDestroy`
+ * (by default: no token the case created is left in the emulator), and (unless told not to) ends with
  * {@link E2EWorkdir.assertNoSecrets} over everything the directory printed. Plan checks read
  * `terraform show -json` of the saved plan and state checks `terraform show -json`; both reveal
  * values by design, so neither is traced nor searched, and no check prints a sensitive value.
@@ -103,8 +103,10 @@ export interface Step {
 export interface DestroyContext {
   readonly workdir: E2EWorkdir;
   readonly emulator: RunningEmulator;
-  /** What the destroy printed. */
+  /** What the destroy printed ('' when the state was empty, so nothing was destroyed). */
   readonly output: string;
+  /** The emulator's token names (but its admin's) before the first step. */
+  readonly tokensBefore: ReadonlySet<string>;
 }
 
 /** A scenario for {@link runSteps} (terraform-plugin-testing's `TestCase`). */
@@ -112,7 +114,10 @@ export interface StepCase {
   readonly steps: readonly Step[];
   /** How the case ends. @default - `terraform destroy` with the directory's own environment */
   readonly destroy?: { readonly env?: Readonly<Record<string, string | undefined>> } | false;
-  /** More checks after the destroy (the harness's own: an empty state, none of the case's tokens left). */
+  /**
+   * Checks after the destroy, which always leaves an empty state (terraform-plugin-testing's `CheckDestroy`).
+   * @default - {@link checkNoTokenLeft}: no token the case created is left in the emulator
+   */
   readonly checkDestroy?: (context: DestroyContext) => void | Promise<unknown>;
   /**
    * Where the case collects its secrets (the emulator's admin token, every token value a state held),
@@ -166,14 +171,18 @@ export async function runSteps(workdir: E2EWorkdir, emulator: RunningEmulator, t
     if (failure === undefined) {
       const left = resourcesOf(await runner.state()).map((r) => r.address);
       if (left.length > 0) throw new Error(`after destroy the state still holds: ${left.join(', ')}`);
-      const created = projectTokenNames(emulator).filter((n) => !tokensBefore.has(n));
-      if (created.length > 0) throw new Error(`after destroy the emulator still has tokens the case created: ${created.join(', ')}`);
-      await testCase.checkDestroy?.({ workdir, emulator, output: destroyed ? outputOf(destroyed) : '' });
+      await (testCase.checkDestroy ?? checkNoTokenLeft)({ workdir, emulator, output: destroyed ? outputOf(destroyed) : '', tokensBefore });
     }
   }
   if (failure !== undefined) throw failure;
   if (testCase.assertNoSecrets !== false) await workdir.assertNoSecrets([...secrets, ...(testCase.extraSecrets?.() ?? [])]);
   return secrets;
+}
+
+/** The default destroy check: the emulator holds no token that was not there before the case. */
+export function checkNoTokenLeft({ emulator, tokensBefore }: DestroyContext): void {
+  const created = projectTokenNames(emulator).filter((n) => !tokensBefore.has(n));
+  if (created.length > 0) throw new Error(`after destroy the emulator still has tokens the case created: ${created.join(', ')}`);
 }
 
 function outputOf(result: TerraformResult): string {

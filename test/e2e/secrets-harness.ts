@@ -108,16 +108,21 @@ export function planFileText(planFile: string): string {
 
 /**
  * The texts that ordinarily hold values but must not in these scenarios: the state file, the raw
- * `show -json` and, when given, the saved plan file. Add them to the directory's secret search.
+ * `show -json` and, when given, the saved plan file, by label.
  */
-export async function addStoredTexts(w: E2EWorkdir, planFile?: string): Promise<void> {
+export async function storedTexts(w: E2EWorkdir, planFile?: string): Promise<Record<string, string>> {
+  const texts: Record<string, string> = {};
   const stateFile = path.join(w.dir, 'terraform.tfstate');
-  if (fs.existsSync(stateFile)) w.addText('state file', fs.readFileSync(stateFile, 'utf8'));
-  const show = await w.run(['show', '-json']);
-  w.addText('show -json', show.stdout);
+  if (fs.existsSync(stateFile)) texts['state file'] = fs.readFileSync(stateFile, 'utf8');
+  texts['show -json'] = (await w.run(['show', '-json'])).stdout;
   if (planFile) {
-    w.addText('plan file (unzipped)', planFileText(planFile));
-    const showPlan = await w.run(['show', '-json', planFile]);
-    w.addText('show -json of the plan file', showPlan.stdout);
+    texts['plan file (unzipped)'] = planFileText(planFile);
+    texts['show -json of the plan file'] = (await w.run(['show', '-json', planFile])).stdout;
   }
+  return texts;
+}
+
+/** Adds {@link storedTexts} to the directory's secret search. */
+export async function addStoredTexts(w: E2EWorkdir, planFile?: string): Promise<void> {
+  for (const [label, text] of Object.entries(await storedTexts(w, planFile))) w.addText(label, text);
 }

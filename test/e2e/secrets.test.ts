@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { E2EWorkdir, assertNoSecrets, killMarkedUntilGone, tokenAccepted, projectTokenNames } from './harness';
-import { type RecordingProxy, addStoredTexts, ageDecrypt, ageKeyPair, startRecordingProxy } from './secrets-harness';
+import { type RecordingProxy, addStoredTexts, ageDecrypt, ageKeyPair, startRecordingProxy, storedTexts } from './secrets-harness';
+import { expectKnownValues, expectPlanCounts, expectPlanText, expectResourceAction, runSteps } from './steps';
 
 jest.setTimeout(240_000);
 
@@ -165,100 +166,136 @@ describe('register_token_wo with real Terraform', () => {
       resource: { mlp_access_token: { team: { register_token_wo: '${var.reg}', register_token_wo_version: version } } },
       output: { team_name: { value: '${mlp_access_token.team.name}' } },
     });
-    team.writeConfig(teamConfig(1));
-    await team.init();
-    const planFile = path.join(team.dir, 'tfplan');
-    await team.run(['plan', '-input=false', '-no-color', `-out=${planFile}`]);
-    await team.apply([planFile]);
-    const state = (await team.resource('mlp_access_token.team'))!;
-    expect(state).toMatchObject({ name: 'team-ci', role: 'user', register_token_wo: null, register_token_wo_version: 1 });
-    expect(projectTokenNames(emulator)).toEqual(['team-ci']);
-    expect(emulator.tokens().find((t) => t.name === 'team-ci')!.id).toBe(state.id);
-    expect((await team.plan()).changes).toBe(false);
-
-    team.writeConfig(teamConfig(2));
-    const bumped = await team.plan();
-    expect(bumped).toMatchObject({ add: 1, destroy: 1 });
-    expect(bumped.text).toMatch(/register_token_wo_version\s+= 1 -> 2 # forces replacement/);
-
-    await addStoredTexts(team, planFile);
-    // The registration token: nowhere on the team side (its state, plan file, show -json, logs).
-    assertNoSecrets(team.texts(), [reg]);
-    await team.assertNoSecrets([reg, emulator.adminToken]);
+    const TEAM = 'mlp_access_token.team';
+    let planFile: string | undefined;
+    await runSteps(team, emulator, {
+      steps: [
+        {
+          name: 'planned to a file and applied',
+          config: teamConfig(1),
+          stateChecks: expectKnownValues(TEAM, { name: 'team-ci', role: 'user', register_token_wo: null, register_token_wo_version: 1 }),
+          check: (r) => {
+            planFile = r.planFile;
+            expect(projectTokenNames(emulator)).toEqual(['team-ci']);
+            expect(emulator.tokens().find((t) => t.name === 'team-ci')!.id).toBe(r.resource(TEAM).id);
+          },
+        },
+        {
+          name: 'a new version',
+          config: teamConfig(2),
+          planOnly: true,
+          expectNonEmptyPlan: true,
+          planChecks: {
+            preApply: [
+              expectResourceAction(TEAM, 'replace'),
+              expectPlanCounts({ add: 1, change: 0, destroy: 1 }),
+              expectPlanText(/register_token_wo_version\s+= 1 -> 2 # forces replacement/),
+            ],
+          },
+          check: async (r) => {
+            // The registration token, and the admin's: nowhere on the team side (its state, plan file,
+            // show -json; the harness searches its logs). The state holds the team's own token by design.
+            assertNoSecrets(await storedTexts(r.workdir, planFile), [reg, emulator.adminToken]);
+          },
+        },
+      ],
+      // The team stack has no token of its own: deleting needs an Administrator.
+      destroy: { env: { MLP_TOKEN: emulator.adminToken } },
+      extraSecrets: () => [reg],
+    });
+    expect(planFile).toEqual(expect.any(String));
   });
 });
 
 describe('sealed values with real Terraform and the age CLI', () => {
   test('GIVEN seal_to on both resources WHEN planned to a file and applied THEN the state holds only ciphertext, age -d gives the values (who-am-I accepts the access token), and no value is in state, plan file, show -json, trace or provider stderr', async () => {
     const team = ageKeyPair(keys, 'sealed-team');
-    const w = workdir('sealed');
-    w.writeConfig({
-      resource: {
-        mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [team.recipient] } },
-        mlp_register_token: { reg: { name: 'sealed-worker', ttl: '1h', access_token_ttl: '24h', seal_to: [team.recipient] } },
-      },
-      output: {
-        ci_sealed_value: { value: '${mlp_access_token.ci.sealed_value}' },
-        reg_sealed_value: { value: '${mlp_register_token.reg.sealed_value}' },
-      },
-    });
-    await w.init();
-    const planFile = path.join(w.dir, 'tfplan');
-    await w.run(['plan', '-input=false', '-no-color', `-out=${planFile}`]);
-    await w.apply([planFile]);
-
-    const ci = (await w.resource('mlp_access_token.ci'))!;
-    const reg = (await w.resource('mlp_register_token.reg'))!;
-    expect(ci).toMatchObject({ value: null, seal_to: [team.recipient] });
-    expect(reg).toMatchObject({ value: null, seal_to: [team.recipient] });
-    const armored = (await w.run(['output', '-raw', 'ci_sealed_value'])).stdout;
-    expect(armored).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
-    const value = ageDecrypt(armored, team.identityFile);
-    expect(proxy.secrets()).toContain(value);
-    expect(await tokenAccepted(emulator.url, value)).toBe(true);
-    // The registration token opens too, and redeems.
-    const registration = ageDecrypt((await w.run(['output', '-raw', 'reg_sealed_value'])).stdout, team.identityFile);
-    expect(emulator.registerTokens().map((r) => r.name)).toContain('sealed-worker');
-    expect(proxy.secrets()).toContain(registration);
-    // Outputs are not sensitive: the ciphertext is printed as it is.
-    expect((await w.tf.outputs()).ci_sealed_value!.sensitive).toBe(false);
-    expect((await w.plan()).changes).toBe(false);
-
-    // A changed seal_to: in place, not re-sealed, with a warning.
     const other = ageKeyPair(keys, 'sealed-other');
-    w.writeConfig({
-      resource: {
-        mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [other.recipient] } },
-        mlp_register_token: { reg: { name: 'sealed-worker', ttl: '1h', access_token_ttl: '24h', seal_to: [team.recipient] } },
-      },
+    const CI = 'mlp_access_token.ci';
+    const REG = 'mlp_register_token.reg';
+    const reg = { name: 'sealed-worker', ttl: '1h', access_token_ttl: '24h', seal_to: [team.recipient] };
+    const w = workdir('sealed');
+    let planFile: string | undefined;
+    let ci: Record<string, unknown> = {};
+    let value = '';
+    let registration = '';
+    let rotated = '';
+    await runSteps(w, emulator, {
+      steps: [
+        {
+          name: 'planned to a file and applied',
+          config: {
+            resource: {
+              mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [team.recipient] } },
+              mlp_register_token: { reg },
+            },
+            output: {
+              ci_sealed_value: { value: '${mlp_access_token.ci.sealed_value}' },
+              reg_sealed_value: { value: '${mlp_register_token.reg.sealed_value}' },
+            },
+          },
+          stateChecks: [
+            ...expectKnownValues(CI, { value: null, seal_to: [team.recipient] }),
+            ...expectKnownValues(REG, { value: null, seal_to: [team.recipient] }),
+          ],
+          check: async (r) => {
+            planFile = r.planFile;
+            ci = r.resource(CI);
+            const armored = (await w.run(['output', '-raw', 'ci_sealed_value'])).stdout;
+            expect(armored).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+            value = ageDecrypt(armored, team.identityFile);
+            expect(proxy.secrets()).toContain(value);
+            expect(await tokenAccepted(emulator.url, value)).toBe(true);
+            // The registration token opens too, and redeems.
+            registration = ageDecrypt((await w.run(['output', '-raw', 'reg_sealed_value'])).stdout, team.identityFile);
+            expect(emulator.registerTokens().map((t) => t.name)).toContain('sealed-worker');
+            expect(proxy.secrets()).toContain(registration);
+            // Outputs are not sensitive: the ciphertext is printed as it is.
+            expect((await w.tf.outputs()).ci_sealed_value!.sensitive).toBe(false);
+          },
+        },
+        {
+          name: 'a changed seal_to: in place, not re-sealed, with a warning',
+          config: {
+            resource: {
+              mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [other.recipient] } },
+              mlp_register_token: { reg },
+            },
+          },
+          planChecks: {
+            preApply: [
+              expectResourceAction(CI, 'update'),
+              expectPlanCounts({ add: 0, change: 1, destroy: 0 }),
+              expectPlanText(/seal_to changed: the token is not re-sealed/),
+            ],
+          },
+          check: (r) => expect(r.resource(CI).sealed_value).toBe(ci.sealed_value),
+        },
+        {
+          name: 're-sealing, as documented: rotate; the new value is sealed to the new recipient only',
+          config: {
+            resource: {
+              mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [other.recipient], rotation_triggers: { reseal: '1' } } },
+              mlp_register_token: { reg },
+            },
+            output: { ci_sealed_value: { value: '${mlp_access_token.ci.sealed_value}' } },
+          },
+          planChecks: { preApply: [expectResourceAction(CI, 'replace'), expectPlanCounts({ add: 1, change: 0, destroy: 1 })] },
+          check: async (r) => {
+            const resealed = (await w.run(['output', '-raw', 'ci_sealed_value'])).stdout;
+            rotated = ageDecrypt(resealed, other.identityFile);
+            expect(rotated).not.toBe(value);
+            expect(await tokenAccepted(emulator.url, rotated)).toBe(true);
+            expect(await tokenAccepted(emulator.url, value)).toBe(false);
+            expect(() => ageDecrypt(resealed, team.identityFile)).toThrow(/age -d failed/);
+            // What holds values by design joins the search: the state file, show -json, the first plan file.
+            await addStoredTexts(r.workdir, planFile);
+          },
+        },
+      ],
+      extraSecrets: allSecrets,
     });
-    const changed = await w.plan();
-    expect(changed).toMatchObject({ add: 0, change: 1, destroy: 0 });
-    expect(changed.text).toMatch(/seal_to changed: the token is not re-sealed/);
-    await w.apply();
-    expect((await w.resource('mlp_access_token.ci'))!.sealed_value).toBe(ci.sealed_value);
-
-    // Re-sealing, as documented: rotate. The new value is sealed to the new recipient only.
-    w.writeConfig({
-      resource: {
-        mlp_access_token: { ci: { name: 'sealed-ci', ttl: '720h', seal_to: [other.recipient], rotation_triggers: { reseal: '1' } } },
-        mlp_register_token: { reg: { name: 'sealed-worker', ttl: '1h', access_token_ttl: '24h', seal_to: [team.recipient] } },
-      },
-      output: { ci_sealed_value: { value: '${mlp_access_token.ci.sealed_value}' } },
-    });
-    expect(await w.plan()).toMatchObject({ add: 1, destroy: 1 });
-    await w.apply();
-    const resealed = (await w.run(['output', '-raw', 'ci_sealed_value'])).stdout;
-    const rotated = ageDecrypt(resealed, other.identityFile);
-    expect(rotated).not.toBe(value);
-    expect(await tokenAccepted(emulator.url, rotated)).toBe(true);
-    expect(await tokenAccepted(emulator.url, value)).toBe(false);
-    expect(() => ageDecrypt(resealed, team.identityFile)).toThrow(/age -d failed/);
-
-    await addStoredTexts(w, planFile);
-    const secrets = allSecrets();
-    await w.assertNoSecrets(secrets);
-    expect(secrets).toEqual(expect.arrayContaining([value, registration, rotated]));
+    expect(allSecrets()).toEqual(expect.arrayContaining([value, registration, rotated]));
   });
 
   test('GIVEN the hand-off WHEN the admin stack seals a registration token to the team key, the team decrypts it into register_token_wo and seals its access token to the consumer THEN the consumer opens a working token and no state, plan file or log of either stack holds a usable secret', async () => {

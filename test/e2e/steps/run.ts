@@ -45,6 +45,8 @@ export interface StepResult extends StepContext {
   resource(address: string): Record<string, unknown>;
   /** What the step's plan printed ('' for an import or a refresh). */
   readonly planText: string;
+  /** The step's saved plan (it holds values, as Terraform writes them), when its plan succeeded. */
+  readonly planFile: string | undefined;
   /** What the step's apply, import or refresh printed, or the failure's text for `expectError`. */
   readonly output: string;
 }
@@ -224,23 +226,23 @@ class StepRunner {
         if (applied.code === 0) throw new Error(`the plan failed as expected, but an apply succeeded:\n${outputOf(applied)}`);
         this.#expectFailure(step, outputOf(applied), 'apply');
       }
-      return this.#after(step, context, planned.text, planned.text);
+      return this.#after(step, context, planned, planned.text);
     }
     await this.#planChecks('pre-apply', step.planChecks?.preApply, planned);
     if (step.planOnly) {
       if (step.expectError) throw new Error(`expected an error matching ${step.expectError}, but the plan succeeded`);
       this.#emptiness(step, planned, 'the plan');
-      return this.#after(step, context, planned.text, '');
+      return this.#after(step, context, planned, '');
     }
     const applied = await this.workdir.apply([planned.file], { env, check: false });
     const output = outputOf(applied);
     if (applied.code !== 0) {
       if (!step.expectError) throw new Error(`the apply failed:\n${output}`);
       this.#expectFailure(step, output, 'apply');
-      return this.#after(step, context, planned.text, output);
+      return this.#after(step, context, planned, output);
     }
     if (step.expectError) throw new Error(`expected an error matching ${step.expectError}, but the step applied`);
-    await this.#after(step, context, planned.text, output);
+    await this.#after(step, context, planned, output);
     await this.#plansAfter(step, env);
   }
 
@@ -254,7 +256,7 @@ class StepRunner {
     if (imported.code !== 0) {
       if (!step.expectError) throw new Error(`the import failed:\n${output}`);
       this.#expectFailure(step, output, 'import');
-      return this.#after(step, context, '', output);
+      return this.#after(step, context, undefined, output);
     }
     if (step.expectError) throw new Error(`expected an error matching ${step.expectError}, but the import succeeded`);
     if (step.importStateVerify) {
@@ -263,7 +265,7 @@ class StepRunner {
       if (differences.length > 0)
         throw new Error(`importStateVerify: ${address} imported differs from its state before:\n${differences.join('\n')}`);
     }
-    await this.#after(step, context, '', output);
+    await this.#after(step, context, undefined, output);
     await this.#plansAfter(step, step.env);
   }
 
@@ -273,9 +275,9 @@ class StepRunner {
     if (refreshed.code !== 0) {
       if (!step.expectError) throw new Error(`the refresh failed:\n${output}`);
       this.#expectFailure(step, output, 'refresh');
-      return this.#after(step, context, '', output);
+      return this.#after(step, context, undefined, output);
     }
-    await this.#after(step, context, '', output);
+    await this.#after(step, context, undefined, output);
     await this.#plansAfter(step, step.env);
   }
 
@@ -287,7 +289,7 @@ class StepRunner {
   }
 
   /** What follows every step: the state read, its checks, the output checks, `check`. */
-  async #after(step: Step, context: StepContext, planText: string, output: string): Promise<void> {
+  async #after(step: Step, context: StepContext, plan: SavedPlan | undefined, output: string): Promise<void> {
     const state = await this.state();
     for (const check of step.stateChecks ?? []) check.check(state);
     for (const pattern of step.expectOutput ?? []) {
@@ -299,7 +301,8 @@ class StepRunner {
     await step.check?.({
       ...context,
       state,
-      planText,
+      planText: plan?.text ?? '',
+      planFile: plan && !plan.failed ? plan.file : undefined,
       output,
       resource(address) {
         const found = resourcesOf(state).find((r) => r.address === address);

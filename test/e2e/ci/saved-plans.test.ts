@@ -149,7 +149,7 @@ test('GIVEN a saved plan WHEN another runner changed the state before it is appl
   await other.destroy();
 });
 
-test('GIVEN a plan taken hours before its apply (emulator clock moved) THEN the apply does what the plan showed: a token that fell due meanwhile waits for the next plan; a rotation planned before expiry still happens after it', async () => {
+test('GIVEN a plan taken hours before its apply (emulator clock moved) WHEN the saved plan is applied THEN the apply does what the plan showed: a token that fell due meanwhile waits for the next plan; a rotation planned before expiry still happens after it', async () => {
   const a = await runner('hours-a', 'hours', config());
   await a.apply();
   await collect(a);

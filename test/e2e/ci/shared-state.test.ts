@@ -114,7 +114,7 @@ test('GIVEN two runners on one pg state WHEN both apply at once THEN the lock re
   await b.destroy();
 });
 
-test('GIVEN runner A killed (SIGKILL, with its provider) mid-apply on the pg state THEN the server has dropped its lock, runner B applies without force-unlock, and no orphan is left', async () => {
+test('GIVEN runner A applying on the pg state WHEN it is killed (SIGKILL, with its provider) mid-apply THEN the server has dropped its lock, runner B applies without force-unlock, and no orphan is left', async () => {
   // Unattended repair of what a killed run left needs the opt-in (RELIABILITY.md, guarantee 2): without
   // it, the next plan refuses each token the state never recorded, by name, and deletes nothing.
   const config = tokensConfig(6, 'killed', { replace_existing: true });

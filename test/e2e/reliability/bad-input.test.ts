@@ -107,22 +107,25 @@ const CONSTRUCT_CASES: ConstructCase[] = [
 ];
 
 describe('constructs: synth-time checks', () => {
-  test.each(CONSTRUCT_CASES)('throws when given %s, naming the problem and the fix', (_label, build, code, fragments) => {
-    const stack = new TerraformStack(new App({ outdir: '/nonexistent-never-written' }), 'stack');
-    let thrown: unknown;
-    try {
-      build(stack);
-    } catch (err) {
-      thrown = err;
-    }
-    expect(thrown).toBeInstanceOf(MlpConstructError);
-    const err = thrown as MlpConstructError;
-    expect(err.code).toBe(code);
-    for (const f of fragments) expect(err.message).toContain(f);
-    expect(err.message).toMatch(/^stack\//);
-    expect(crashSigns(err.message)).toEqual([]);
-    counted.constructs = (counted.constructs ?? 0) + 1;
-  });
+  test.each(CONSTRUCT_CASES)(
+    'GIVEN %s WHEN the construct is made THEN it throws, naming the problem and the fix',
+    (_label, build, code, fragments) => {
+      const stack = new TerraformStack(new App({ outdir: '/nonexistent-never-written' }), 'stack');
+      let thrown: unknown;
+      try {
+        build(stack);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(MlpConstructError);
+      const err = thrown as MlpConstructError;
+      expect(err.code).toBe(code);
+      for (const f of fragments) expect(err.message).toContain(f);
+      expect(err.message).toMatch(/^stack\//);
+      expect(crashSigns(err.message)).toEqual([]);
+      counted.constructs = (counted.constructs ?? 0) + 1;
+    },
+  );
 });
 
 // ---- provider block -------------------------------------------------------------------------------
@@ -148,7 +151,7 @@ const PROVIDER_CASES: [alias: string, settings: Record<string, unknown>, summary
 ];
 
 describe('provider block: checked before any API call', () => {
-  test(`GIVEN ${PROVIDER_CASES.length} provider configurations, one bad setting each THEN each gets its own error naming the setting and the fix, and the API is never called`, async () => {
+  test(`GIVEN ${PROVIDER_CASES.length} provider configurations, one bad setting each WHEN validated and planned THEN each gets its own error naming the setting and the fix, and the API is never called`, async () => {
     emulator.reset();
     const w = workdir('bad-provider');
     w.writeConfig({
@@ -265,7 +268,7 @@ const RESOURCE_CASES: [
 ];
 
 describe('resource arguments: checked before any API call', () => {
-  test(`GIVEN ${RESOURCE_CASES.length} resources, one mistake each THEN each gets a diagnostic at its resource naming the problem and the fix, and the API is never called`, async () => {
+  test(`GIVEN ${RESOURCE_CASES.length} resources, one mistake each WHEN validated and planned THEN each gets a diagnostic at its resource naming the problem and the fix, and the API is never called`, async () => {
     emulator.reset();
     const w = workdir('bad-resources');
     const resource: Record<string, Record<string, unknown>> = {};
@@ -290,7 +293,7 @@ describe('resource arguments: checked before any API call', () => {
 // ---- what only the API can tell ---------------------------------------------------------------------
 
 describe('what only the API can tell', () => {
-  test('GIVEN a User token, an expired or malformed admin token, a used or expired registration token, or a taken name THEN each error says what is wrong and what to do', async () => {
+  test('GIVEN a User token, an expired or malformed admin token, a used or expired registration token, or a taken name WHEN a token is applied with each THEN each error says what is wrong and what to do', async () => {
     emulator.reset();
     const user = emulator.createToken({ name: 'just-a-user', role: 'user' });
     const expiring = emulator.createToken({ name: 'old-admin', role: 'admin', ttl: '1h' });

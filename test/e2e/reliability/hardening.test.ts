@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { exchangeAnswer, startStub, wireToken, type Stub } from '../../client/stub-server';
 import { E2EWorkdir, crashSigns, diagnosticBlocks, emulatorSuite, refusedAtValidateAndPlan } from '../harness';
+import { runSteps } from '../steps';
 
 jest.setTimeout(240_000);
 
@@ -29,7 +30,7 @@ function workdirAt(name: string, endpoint: string): E2EWorkdir {
 const noApiCalls = { exchange: 0, whoami: 0, list: 0, mint: 0, redeem: 0, delete: 0 };
 
 describe('refused at validate, before any API call', () => {
-  test('GIVEN ttl = "999999999999h", rotate_after and access_token_ttl past 100 years, request_timeout = "597h" and an http endpoint off loopback THEN validate and plan fail at each, naming the limit or https, and the API is never called', async () => {
+  test('GIVEN ttl = "999999999999h", rotate_after and access_token_ttl past 100 years, request_timeout = "597h" and an http endpoint off loopback WHEN validated and planned THEN both fail at each, naming the limit or https, and the API is never called', async () => {
     const { emulator } = suite;
     const w = suite.workdir('limits');
     w.writeConfig({
@@ -93,14 +94,16 @@ describe('plain http off loopback from the environment', () => {
 describe('a token with white space around it', () => {
   test('GIVEN MLP_TOKEN="$token\\n" (and a leading space) WHEN applying a token and destroying it THEN both work: the value checked is the value sent', async () => {
     const { emulator } = suite;
-    const w = suite.workdir('whitespace', { token: `${emulator.adminToken}\n` });
-    w.writeConfig({ resource: { mlp_access_token: { ci: { name: 'ci-whitespace', ttl: '24h' } } } });
-    await w.init();
-    await w.apply();
-    expect(emulator.tokens().map((t) => t.name)).toContain('ci-whitespace');
-    await w.destroy([], { env: { MLP_TOKEN: ` ${emulator.adminToken}` } });
-    expect(emulator.tokens().map((t) => t.name)).not.toContain('ci-whitespace');
-    await w.assertNoSecrets([emulator.adminToken]);
+    await runSteps(suite.workdir('whitespace', { token: `${emulator.adminToken}\n` }), emulator, {
+      steps: [
+        {
+          config: { resource: { mlp_access_token: { ci: { name: 'ci-whitespace', ttl: '24h' } } } },
+          check: () => expect(emulator.tokens().map((t) => t.name)).toContain('ci-whitespace'),
+        },
+      ],
+      destroy: { env: { MLP_TOKEN: ` ${emulator.adminToken}` } },
+      checkDestroy: () => expect(emulator.tokens().map((t) => t.name)).not.toContain('ci-whitespace'),
+    });
   });
 });
 

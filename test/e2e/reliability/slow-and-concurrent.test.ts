@@ -70,7 +70,7 @@ describe('slow API', () => {
 });
 
 describe('two applies at once', () => {
-  test('GIVEN two terraform apply runs on one state at the same time THEN the state lock refuses the second and the emulator has no duplicate', async () => {
+  test('GIVEN one state WHEN two terraform apply runs start on it at the same time THEN the state lock refuses the second and the emulator has no duplicate', async () => {
     const w = workdir('concurrent');
     w.writeConfig(tokensConfig(3, 'lock'));
     await w.init();

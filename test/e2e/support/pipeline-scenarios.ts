@@ -132,7 +132,7 @@ export function pipelineScenarios(p: PipelineUnderTest): void {
     ).toEqual([after!.id]);
   });
 
-  test(`GIVEN every ${p.label} run above THEN no log, summary or trace holds a secret, and the stubs used are exactly the listed ones`, () => {
+  test(`GIVEN every ${p.label} run above WHEN their logs, summaries and traces are searched THEN no log, summary or trace holds a secret, and the stubs used are exactly the listed ones`, () => {
     expect(runs).toHaveLength(4);
     assertNoSecrets(pipelineTexts(runs), [suite.emulator.adminToken, pg.server.password, ...values]);
     expect([...new Set(runs.flatMap((r) => r.stubbed))].sort()).toEqual([...p.stubs].sort());

@@ -5,8 +5,11 @@
  * step says otherwise; an expected error must come; import-verify compares the imported attributes;
  * and a failed case still destroys what it made.
  */
+import { MlpClient } from '../../lib/client';
 import { emulatorSuite, findLeaks, projectTokenNames } from './harness';
 import {
+  expectEmptyPlan,
+  expectNoResource,
   expectKnownValue,
   expectKnownValues,
   expectPlanCounts,
@@ -141,4 +144,27 @@ test('GIVEN importStateVerify WHEN the token is imported by name THEN the attrib
       },
     ],
   });
+});
+
+test('GIVEN a token deleted outside Terraform WHEN a refreshState step runs THEN the state drops it with a warning, and the plan after it (non-empty, as the step says) creates it again', async () => {
+  const { emulator } = suite;
+  const admin = new MlpClient({ endpoint: emulator.url, token: emulator.adminToken });
+  try {
+    await runSteps(suite.workdir('refresh-state'), emulator, {
+      steps: [
+        // The -refresh=false plan right after the apply is run (and empty) when a check asks for it.
+        { config: token, planChecks: { postApplyPreRefresh: [expectEmptyPlan()] } },
+        {
+          preConfig: () => admin.deleteToken('ci-token'),
+          refreshState: true,
+          stateChecks: [expectNoResource('mlp_access_token.ci')],
+          expectOutput: [/MLP token no longer exists/],
+          expectNonEmptyPlan: true,
+          planChecks: { postApplyPostRefresh: [expectResourceAction('mlp_access_token.ci', 'create')] },
+        },
+      ],
+    });
+  } finally {
+    await admin.close();
+  }
 });

@@ -15,9 +15,13 @@
  *   `importStateVerify` compares the imported attributes with the ones before, but `importStateVerifyIgnore`.
  * - `refreshState`: `apply -refresh-only`, then as a config step from the state checks on.
  *
+ * Where it differs from terraform-plugin-testing: a config step makes one refreshing plan after the
+ * apply (theirs plans, refreshes and plans again), an import step ends with that plan too, and a
+ * step's plan is the one it applies (a saved plan), so the checks see exactly what was applied.
+ *
  * After every step the state is read: its token values join the case's secrets. At the end the
  * harness destroys (even when a step failed), checks that the state is empty, runs `checkDestroy`
- * (by default: no token the case created is left in the emulator), and (unless told not to) ends with
+ * (by default: no token the case created is left in the emulator), and ends with
  * {@link E2EWorkdir.assertNoSecrets} over everything the directory printed. Plan checks read
  * `terraform show -json` of the saved plan and state checks `terraform show -json`; both reveal
  * values by design, so neither is traced nor searched, and no check prints a sensitive value.
@@ -126,10 +130,8 @@ export interface StepCase {
    * to share them with other directories' searches. @default - a set of its own
    */
   readonly secrets?: Set<string>;
-  /** More values the final search looks for (values the scenario got elsewhere). */
+  /** More values the final search looks for (values the scenario got elsewhere), read at the end. */
   readonly extraSecrets?: () => Iterable<string | null | undefined>;
-  /** End with {@link E2EWorkdir.assertNoSecrets}. @default true */
-  readonly assertNoSecrets?: boolean;
 }
 
 /** Thrown when a step fails: names the step and what failed. */
@@ -165,20 +167,25 @@ export async function runSteps(workdir: E2EWorkdir, emulator: RunningEmulator, t
   } catch (error) {
     failure = error;
   }
-  if (testCase.destroy !== false && runner.initialised) {
+  if (failure !== undefined) {
     // A failed case still removes what it made, as terraform-plugin-testing does; its failure wins.
-    // An empty state has nothing to destroy (and a configuration refused at plan could not be destroyed).
-    const held = resourcesOf(await runner.state()).length > 0;
-    const destroyed = held ? await workdir.destroy([], { env: testCase.destroy?.env, check: failure === undefined }) : undefined;
-    if (failure === undefined) {
-      const left = resourcesOf(await runner.state()).map((r) => r.address);
-      if (left.length > 0) throw new Error(`after destroy the state still holds: ${left.join(', ')}`);
-      await (testCase.checkDestroy ?? checkNoTokenLeft)({ workdir, emulator, output: destroyed ? outputOf(destroyed) : '', tokensBefore });
-    }
+    if (testCase.destroy !== false && runner.initialised) await destroyWhatIsHeld(workdir, runner, testCase).catch(() => undefined);
+    throw failure;
   }
-  if (failure !== undefined) throw failure;
-  if (testCase.assertNoSecrets !== false) await workdir.assertNoSecrets([...secrets, ...(testCase.extraSecrets?.() ?? [])]);
+  if (testCase.destroy !== false && runner.initialised) {
+    const destroyed = await destroyWhatIsHeld(workdir, runner, testCase);
+    const left = resourcesOf(await runner.state()).map((r) => r.address);
+    if (left.length > 0) throw new Error(`after destroy the state still holds: ${left.join(', ')}`);
+    await (testCase.checkDestroy ?? checkNoTokenLeft)({ workdir, emulator, output: destroyed ? outputOf(destroyed) : '', tokensBefore });
+  }
+  await workdir.assertNoSecrets([...secrets, ...(testCase.extraSecrets?.() ?? [])]);
   return secrets;
+}
+
+/** `terraform destroy`, unless the state is empty (a configuration refused at plan could not even be destroyed). */
+async function destroyWhatIsHeld(workdir: E2EWorkdir, runner: StepRunner, testCase: StepCase): Promise<TerraformResult | undefined> {
+  if (resourcesOf(await runner.state()).length === 0) return undefined;
+  return workdir.destroy([], { env: testCase.destroy === false ? undefined : testCase.destroy?.env });
 }
 
 /** The default destroy check: the emulator holds no token that was not there before the case. */
@@ -277,6 +284,7 @@ class StepRunner {
       this.#expectFailure(step, output, 'refresh');
       return this.#after(step, context, undefined, output);
     }
+    if (step.expectError) throw new Error(`expected an error matching ${step.expectError}, but the refresh succeeded`);
     await this.#after(step, context, undefined, output);
     await this.#plansAfter(step, step.env);
   }

@@ -84,9 +84,7 @@ export default tseslint.config(
     // (`const writeTest = WRITES ? test : test.skip`, named `...Test` by convention), so
     // no-restricted-syntax holds those to the same shape: a literal part starting `GIVEN ` and literal
     // parts holding `WHEN` and `THEN`.
-    // test/e2e is left out until its scenario rewrite lands.
     files: ['test/**/*.test.ts'],
-    ignores: ['test/e2e/**'],
     rules: {
       'jest/valid-title': ['error', { mustMatch: { it: [SCENARIO_TITLE, SCENARIO_MESSAGE], test: [SCENARIO_TITLE, SCENARIO_MESSAGE] } }],
       'no-restricted-syntax': [

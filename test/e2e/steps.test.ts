@@ -9,6 +9,7 @@ import { MlpClient } from '../../lib/client';
 import { emulatorSuite, findLeaks, projectTokenNames } from './harness';
 import {
   expectEmptyPlan,
+  expectNonEmptyPlan,
   expectNoResource,
   expectKnownValue,
   expectKnownValues,
@@ -66,6 +67,7 @@ test('GIVEN a resource that changes on every plan WHEN applied THEN the default 
         expectNonEmptyPlan: true,
         planChecks: {
           postApplyPostRefresh: [
+            expectNonEmptyPlan(),
             expectResourceAction('terraform_data.always', 'replace'),
             expectPlanCounts({ add: 1, change: 0, destroy: 1 }),
           ],

@@ -1,5 +1,5 @@
 /**
- * The one naming style for tests: `eslint .` holds every `it`/`test` title outside test/e2e to
+ * The one naming style for tests: `eslint .` holds every `it`/`test` title (test/e2e included) to
  * `GIVEN <setup> WHEN <action> THEN <outcome>` (`eslint.config.mjs`). jest's valid-title covers string
  * titles and `.each` format strings; it skips template literals with `${}` parts and local aliases of
  * `test` (`writeTest`), which the config's no-restricted-syntax covers. This lints one sample file, as

@@ -35,11 +35,14 @@ afterEach(async () => {
 });
 
 /** A stub that exchanges normally and answers every other request with `answer`. */
-async function apiAnswering(answer: StubAnswer | ((path: string) => StubAnswer), options: { token?: string } = {}): Promise<MlpClient> {
+async function apiAnswering(
+  answer: StubAnswer | ((path: string) => StubAnswer),
+  options: { token?: string; maxRetries?: number } = {},
+): Promise<MlpClient> {
   stub = await startStub((req) =>
     req.url.endsWith(PATHS.exchange) ? exchangeAnswer() : typeof answer === 'function' ? answer(req.url) : answer,
   );
-  client = new MlpClient({ endpoint: stub.url, token: options.token ?? TOKEN, maxRetries: 0 });
+  client = new MlpClient({ endpoint: stub.url, token: options.token ?? TOKEN, maxRetries: options.maxRetries ?? 0 });
   return client;
 }
 
@@ -365,5 +368,48 @@ describe('arguments and configuration', () => {
     await c.close();
     const err = await caught(c.whoAmI());
     expect(err.code).toBe('closed');
+  });
+});
+
+/**
+ * When a state-changing request may have landed although its answer never arrived, every error says
+ * so once, with what to do for that route: the advice is part of the error (the `MlpError`
+ * constructor adds it from the typed `outcomeUnknown` flag), not patched on later by matching text.
+ */
+describe('outcome advice', () => {
+  const MINT_ADVICE = 'a registration token may have been minted; it expires unused, so minting again is safe';
+  const mint = (c: MlpClient) => caught(c.mintRegisterToken({ clientName: 'ci', accessTtl: '5m', role: 'user' }));
+  const occurrences = (text: string, part: string): number => text.split(part).length - 1;
+  /** One answer per mint attempt, in order. */
+  const inTurn = (answers: StubAnswer[]) => {
+    let attempt = 0;
+    return () => answers[attempt++]!;
+  };
+
+  test('GIVEN a mint whose first answer was lost WHEN the retry is refused with 409 THEN the conflict says once that a registration token may have been minted', async () => {
+    const conflict: StubAnswer = {
+      status: 409,
+      body: JSON.stringify({ status: 409, warnorCode: 'ConflictException', warnorParams: { field: 'client_name' } }),
+    };
+    const err = await mint(await apiAnswering(inTurn(['destroy', conflict]), { maxRetries: 1 }));
+    expect(err).toBeInstanceOf(MlpConflictError);
+    expect(err.outcomeUnknown).toBe(true);
+    expect(occurrences(err.message, MINT_ADVICE)).toBe(1);
+    expect(occurrences(describeError(err).detail, 'The outcome is unknown')).toBe(1);
+  });
+
+  test('GIVEN a mint answered 201 with a body that is not JSON WHEN the client reads it THEN the message ends its sentence before the advice', async () => {
+    const err = await mint(await apiAnswering({ status: 201, body: '<html>' }));
+    expect(err).toBeInstanceOf(MlpProtocolError);
+    expect(err.message).toMatch(/\(6 bytes\)\. The outcome is unknown: a registration token may have been minted/);
+    expect(occurrences(describeError(err).detail, 'The outcome is unknown')).toBe(1);
+  });
+
+  test('GIVEN an error whose outcome is known WHEN it is described THEN no outcome advice is added', async () => {
+    const err = await mint(
+      await apiAnswering({ status: 400, body: JSON.stringify({ status: 400, warnorCode: 'BadRequestException', warnorParams: {} }) }),
+    );
+    expect(err.outcomeUnknown).toBe(false);
+    expect(describeError(err).detail).not.toContain('outcome');
   });
 });

@@ -5,18 +5,14 @@
  * `computed`, `sensitive` and `writeOnly`: plan modifiers and validators are the provider's.
  */
 import { defaultOf, docComment, pascalCase, propNameOf, withPropNames } from './docs';
-import { type CtyTypeLike, fieldMapping, inputMapping, objectListFields, outputMapping } from './types';
+import type { AttributeSchema } from '../../lib/provider/schema';
+import { fieldMapping, inputMapping, objectListFields, outputMapping } from './types';
 
-/** What the generator reads of an attribute. */
-export interface AttributeLike {
-  readonly type: CtyTypeLike;
-  readonly description: string;
-  readonly required?: boolean;
-  readonly optional?: boolean;
-  readonly computed?: boolean;
-  readonly sensitive?: boolean;
-  readonly writeOnly?: boolean;
-}
+/** What the generator reads of an attribute: its shape and words, nothing of its rules. */
+export type AttributeLike = Pick<
+  AttributeSchema,
+  'type' | 'description' | 'required' | 'optional' | 'computed' | 'sensitive' | 'writeOnly'
+>;
 
 /** What the generator reads of a schema. */
 export interface SchemaLike {

@@ -76,6 +76,14 @@ module.exports = {
       to: { path: ['(^|/)node_modules/(cdktf|constructs|@cdktf/[^/]+)/', '^lib/constructs/'] },
     },
     {
+      name: 'provider-core-not-loader',
+      comment:
+        "The code-cache loader (lib/provider/bundle/) starts the provider; the RPC core, the resources and the API access know nothing of it: main.ts wires the loader's hooks into serve() (onProviderLoaded, beforeFirstApiCall).",
+      severity: 'error',
+      from: { path: '^lib/provider/', pathNot: '^lib/provider/(main\\.ts$|bundle/)' },
+      to: { path: '^lib/provider/bundle/' },
+    },
+    {
       name: 'contract-is-the-bottom-layer',
       comment:
         'lib/contract (routes, wire schemas, input rules, redaction) is what every part agrees on: it imports nothing of ours but lib/constants.ts and itself.',

@@ -4,6 +4,7 @@
  * Terraform started it; otherwise serves until Terraform says Shutdown.
  */
 import { redact } from '../contract/redact';
+import { noteStage, readyForApiCalls } from './bundle/progress';
 import { captureConsole, log, setLogSink, stderrSink } from './log';
 import { APP_PROTOCOL_VERSION, NOT_A_COMMAND, type RunningServer, hostProtocolVersions, serve, startedByTerraform } from './server';
 
@@ -45,7 +46,8 @@ function main(): void {
     // As after Shutdown: stop serving and exit; exiting drops the API connections, nothing waits for them.
     void (running?.stopServing() ?? Promise.resolve()).then(() => process.exit(0));
   });
-  serve().then(
+  // The code-cache loader's hooks: it counts how far the process got and prepares the first API call.
+  serve({ onProviderLoaded: () => noteStage('provider'), providerOptions: { beforeFirstApiCall: readyForApiCalls } }).then(
     (server) => {
       running = server;
     },

@@ -5,7 +5,6 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { ProviderApi } from './api';
-import { readyForApiCalls } from './bundle/progress';
 import { ApiClock, type Clock } from './clock';
 import { type ObjectValue, conformJson, decodeDynamic, encodeDynamic, UNKNOWN } from './codec';
 import { providerSchema, validateProviderConfig, type ProviderSettings } from './config';
@@ -30,6 +29,11 @@ export interface ProviderOptions {
   /** Builds the API access from the settings. @default {@link ProviderApi} */
   readonly api?: (settings: ProviderSettings) => ProviderApi;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Called once, before the first API call of the process (the code-cache loader loads the client
+   * and tunes V8 then; wired in main.ts, so the RPC core knows nothing of the loader).
+   */
+  readonly beforeFirstApiCall?: () => void;
 }
 
 export const SERVER_CAPABILITIES: proto.ServerCapabilities = { plan_destroy: true, get_provider_schema_optional: true };
@@ -45,6 +49,7 @@ export class Provider {
   readonly clock: Clock;
   #schemaCache: Reply<proto.GetProviderSchemaResponse> | undefined;
   #readyForApi = false;
+  readonly #beforeFirstApiCall: (() => void) | undefined;
 
   constructor(options: ProviderOptions) {
     for (const handler of options.resources) this.#resources.set(handler.typeName, register(handler));
@@ -52,6 +57,7 @@ export class Provider {
     for (const handler of options.ephemeralResources ?? []) this.#ephemeral.set(handler.typeName, register(handler));
     this.#makeApi = options.api ?? ((settings) => new ProviderApi(settings));
     this.#env = options.env ?? process.env;
+    this.#beforeFirstApiCall = options.beforeFirstApiCall;
     this.clock = options.clock ?? new ApiClock(() => this.#api?.timeSource());
   }
 
@@ -336,7 +342,7 @@ export class Provider {
     if (!api) throw new DiagnosticError(diag.providerNotConfigured(phase));
     if (!this.#readyForApi) {
       this.#readyForApi = true;
-      readyForApiCalls();
+      this.#beforeFirstApiCall?.();
     }
     return { clock: this.clock, api, diagnostics: new Diagnostics(), log: (line) => log('debug', line) };
   }

@@ -13,8 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as grpcTypes from '@grpc/grpc-js';
-import { noteStage } from './bundle/progress';
-import type { Provider } from './provider';
+import type { Provider, ProviderOptions } from './provider';
 import { describeThrown, diag, toProtoDiagnostic } from './diagnostics';
 import { log } from './log';
 
@@ -38,6 +37,13 @@ export interface ServeOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Builds the provider on the first RPC. @default the mlp provider with every resource */
   readonly createProvider?: () => Provider;
+  /**
+   * Options for the default provider (its hooks), when `createProvider` is not given. The provider
+   * itself loads only on the first Provider RPC, after the handshake.
+   */
+  readonly providerOptions?: Partial<ProviderOptions>;
+  /** Called once the provider is loaded (the code-cache loader counts it as progress; wired in main.ts). */
+  readonly onProviderLoaded?: () => void;
   /** Where the handshake line goes. @default process.stdout */
   readonly stdout?: NodeJS.WritableStream;
   /** Called once the server stopped (default: exits the process). */
@@ -120,9 +126,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       provider = options.createProvider
         ? options.createProvider()
         : // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider (resources, codecs) loads on the first Provider RPC, after the handshake
-          (require('./registry') as typeof import('./registry')).createProvider();
+          (require('./registry') as typeof import('./registry')).createProvider(options.providerOptions);
       providerImpl = provider.service();
-      noteStage('provider');
+      options.onProviderLoaded?.();
       log('debug', `provider loaded in ${Math.round(performance.now() - started)} ms`);
     }
     return provider;

@@ -81,6 +81,10 @@ describe('the layers, as dependency-cruiser checks them', () => {
       'lib/constructs/index.ts': "export { literal } from './private/validation';\n",
     },
     'provider-not-cdktf': { 'lib/provider/uses-cdktf.ts': "import { App } from 'cdktf';\nexport const app = App;\n" },
+    'provider-core-not-loader': {
+      'lib/provider/bundle/progress.ts': 'export const noteStage = 1;\n',
+      'lib/provider/rpc.ts': "import { noteStage } from './bundle/progress';\nexport const n = noteStage;\n",
+    },
     'contract-is-the-bottom-layer': {
       'lib/contract/uses-client.ts': "import { client } from '../client/index';\nexport const c = client;\n",
     },
@@ -106,6 +110,7 @@ describe('the layers, as dependency-cruiser checks them', () => {
     'constructs-do-not-seal': 'lib/constructs/seals.ts',
     'constructs-private-stays-private': 'lib/constructs/index.ts',
     'provider-not-cdktf': 'lib/provider/uses-cdktf.ts',
+    'provider-core-not-loader': 'lib/provider/rpc.ts',
     'contract-is-the-bottom-layer': 'lib/contract/uses-client.ts',
     'contract-rules-without-zod': 'lib/contract/duration.ts',
     'contract-packages': 'lib/contract/routes.ts',

@@ -16,10 +16,10 @@ const nulls = (type: CtyType) =>
 const token = (values: Record<string, unknown>) => encodeDynamic({ ...nulls(TOKEN_TYPE), ...values } as never, TOKEN_TYPE);
 
 /** A provider whose API is an in-memory fake (the plan checks ask who-am-I and list). */
-function configured() {
+function configured(hooks: { beforeFirstApiCall?: () => void } = {}) {
   const fake = new FakeMlp(new FakeClock());
   const client = { ...fake.client('admin'), close: async () => undefined } as unknown as MlpClient;
-  const provider = createProvider({ env: {}, api: (settings) => new ProviderApi(settings, () => client) });
+  const provider = createProvider({ env: {}, api: (settings) => new ProviderApi(settings, () => client), ...hooks });
   const reply = provider.configureProvider({
     terraform_version: '1.11.4',
     config: encodeDynamic(
@@ -32,6 +32,24 @@ function configured() {
 }
 
 describe('the Provider service (values over the wire)', () => {
+  test("GIVEN the loader's beforeFirstApiCall hook WHEN two plans need the API THEN it runs once, before the first", async () => {
+    let calls = 0;
+    const provider = configured({ beforeFirstApiCall: () => calls++ });
+    expect(calls).toBe(0);
+    const config = token({ name: 'ci' });
+    const plan = () =>
+      provider.planResourceChange({
+        type_name: 'mlp_access_token',
+        prior_state: encodeDynamic(null, TOKEN_TYPE),
+        proposed_new_state: config,
+        config,
+      });
+    expect((await plan()).diagnostics).toEqual([]);
+    expect(calls).toBe(1);
+    await plan();
+    expect(calls).toBe(1);
+  });
+
   test('GIVEN a create WHEN planned THEN the msgpack answer holds every attribute, computed ones unknown', async () => {
     const provider = configured();
     const config = token({ name: 'ci', ttl: '720h', early_rotation_window: '24h' });

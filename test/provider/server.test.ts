@@ -42,11 +42,15 @@ describe('the plugin server (AutoMTLS, in process)', () => {
     let output = '';
     stdout.on('data', (c: Buffer) => (output += c.toString()));
     let exited: number | undefined;
+    let loaded = 0;
     const running = await serve({
       env: { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_CLIENT_CERT: clientCert.certPem },
       stdout,
       onExit: (code) => (exited = code),
+      onProviderLoaded: () => loaded++,
     });
+    // The handshake goes out before the provider (resources, codecs) loads.
+    expect(loaded).toBe(0);
     const line = output.trim();
     expect(output.split('\n').filter(Boolean)).toHaveLength(1);
     const [core, app, network, socket, protocol, cert] = line.split('|');
@@ -68,6 +72,7 @@ describe('the plugin server (AutoMTLS, in process)', () => {
       const schema = await new Promise<SchemaReply>((resolve, reject) =>
         provider.GetProviderSchema!({}, (err, res) => (err ? reject(err) : resolve(res as SchemaReply))),
       );
+      expect(loaded).toBe(1);
       expect(Object.keys(schema.resource_schemas).sort()).toEqual(['mlp_access_token', 'mlp_register_token']);
       expect(Object.keys(schema.data_source_schemas).sort()).toEqual(['mlp_token', 'mlp_tokens']);
       expect(schema.server_capabilities).toEqual({ plan_destroy: true, get_provider_schema_optional: true });

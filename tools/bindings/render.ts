@@ -173,8 +173,8 @@ export function renderBinding(spec: BindingSpec): string {
     `  public static readonly tfResourceType = '${typeName}';`,
     '',
   );
-  for (const [attribute, list] of lists)
-    out.push(`  private readonly _${propNameOf(attribute)} = new ${list}(this, ATTRIBUTES.${propNameOf(attribute)}, false);`);
+  // Made on first read: most constructs never read their lists, and making one costs every synth.
+  for (const [attribute, list] of lists) out.push(`  private _${propNameOf(attribute)}?: ${list};`);
   out.push(
     '',
     docComment('  ', ['The configuration, as given: what the synthesize methods write.']),
@@ -196,7 +196,7 @@ export function renderBinding(spec: BindingSpec): string {
       const prop = propNameOf(attribute);
       const list = lists.get(attribute);
       const mapping = list
-        ? { returnType: list, read: () => `this._${prop}` }
+        ? { returnType: list, read: () => `(this._${prop} ??= new ${list}(this, ATTRIBUTES.${prop}, false))` }
         : outputMapping(`${typeName}.${attribute}`, attr.type, attr.sensitive === true);
       if (mapping.read('').startsWith('sensitiveString')) value.add('sensitiveString');
       out.push(

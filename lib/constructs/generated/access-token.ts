@@ -176,7 +176,7 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
   /** The Terraform resource type, `mlp_access_token` (also what the cdktf jest matchers look up). */
   public static readonly tfResourceType = 'mlp_access_token';
 
-  private readonly _retiredTokens = new AccessTokenRetiredTokensList(this, ATTRIBUTES.retiredTokens, false);
+  private _retiredTokens?: AccessTokenRetiredTokensList;
 
   /** The configuration, as given: what the synthesize methods write. */
   protected readonly config: AccessTokenConfig;
@@ -343,7 +343,7 @@ export abstract class AccessTokenBase extends cdktf.TerraformResource {
    * `name`, `id` and `revokeAfter` (RFC 3339). Never their values.
    */
   public get retiredTokens(): AccessTokenRetiredTokensList {
-    return this._retiredTokens;
+    return (this._retiredTokens ??= new AccessTokenRetiredTokensList(this, ATTRIBUTES.retiredTokens, false));
   }
 
   /**

@@ -74,7 +74,7 @@ export abstract class TokensDataSourceBase extends cdktf.TerraformDataSource {
   /** The Terraform data source type, `mlp_tokens` (also what the cdktf jest matchers look up). */
   public static readonly tfResourceType = 'mlp_tokens';
 
-  private readonly _tokens = new TokensDataSourceTokensList(this, ATTRIBUTES.tokens, false);
+  private _tokens?: TokensDataSourceTokensList;
 
   /** The configuration, as given: what the synthesize methods write. */
   protected readonly config: TokensDataSourceConfig;
@@ -86,7 +86,7 @@ export abstract class TokensDataSourceBase extends cdktf.TerraformDataSource {
 
   /** The tokens, each with `id`, `name`, `role`, `issuerName`, `createdAt` and `expiresAt`. */
   public get tokens(): TokensDataSourceTokensList {
-    return this._tokens;
+    return (this._tokens ??= new TokensDataSourceTokensList(this, ATTRIBUTES.tokens, false));
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {

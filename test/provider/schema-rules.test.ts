@@ -14,6 +14,7 @@ import {
   attributeRules,
   conflicting,
   defaultValue,
+  exactlyOneOf,
   duration,
   durationAtMost,
   durationEquality,
@@ -193,6 +194,29 @@ describe('block validators', () => {
     expect(summaries({})).toEqual(['Missing label or secret']);
     expect(summaries({ tags: { a: '1' } })).toEqual([]);
     expect(summaries({ secret: UNKNOWN, count: 1 })).toEqual([]);
+  });
+
+  test('GIVEN exactly-one-of WHEN none, one or two are set THEN none is missing, two conflict (the first two set), one passes; the docs say it once', () => {
+    const optional = (description: string) => ({ type: 'string', optional: true, description }) as const;
+    const pick = {
+      version: 1,
+      description: 'Named one way.',
+      attributes: { a: optional('A.'), b: optional('B.'), c: optional('C.') },
+      validators: [exactlyOneOf(['a', 'b', 'c'], { conflict: 'one way is enough', missing: 'something must name it' })],
+    } as const satisfies BlockSchema;
+    const run = (values: Record<string, Value>) => validate(pick, obj(values, ['a', 'b', 'c']));
+    expect(run({})).toEqual([expect.objectContaining({ severity: 'error', detail: expect.stringContaining('something must name it') })]);
+    expect(run({ b: 'x' })).toEqual([]);
+    expect(run({ c: UNKNOWN })).toEqual([]);
+    expect(run({ b: 'x', c: 'y' })).toEqual([
+      {
+        severity: 'error',
+        summary: 'Conflicting b and c',
+        detail: 'Set either b or c, not both: one way is enough.',
+        attribute: ['b'],
+      },
+    ]);
+    expect(attributeRules(pick, 'c')).toEqual(['Exactly one of `a`, `b`, `c` is set.']);
   });
 
   test('GIVEN also-requires and no-effect-without WHEN their partner is missing THEN an error and a warning say so', () => {

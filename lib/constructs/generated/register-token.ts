@@ -38,7 +38,7 @@ export interface RegisterTokenConfig extends MlpElementOptions {
    * The name of the access token it creates. A new one cannot be minted while an access token of this name exists: to
    * re-issue, use `namePrefix` or a new name. Computed when `namePrefix` is used. At most 64 characters: letters,
    * digits, `.`, `_` and `-`, starting with a letter or digit. Changing it mints a new registration token, in place
-   * (`generation` counts the issues). Conflicts with `namePrefix`. At least one of `name`, `namePrefix` is set.
+   * (`generation` counts the issues). Exactly one of `name`, `namePrefix` is set.
    */
   readonly name?: string;
 
@@ -46,8 +46,8 @@ export interface RegisterTokenConfig extends MlpElementOptions {
    * Names the access token it creates with this prefix and 12 random lowercase letters and digits, new for every
    * registration token minted, so re-issuing (`rotationTriggers`) works while the token redeemed from the previous one
    * exists. At most 52 characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it
-   * mints a new registration token, in place (`generation` counts the issues). Conflicts with `name`. At least one of
-   * `name`, `namePrefix` is set.
+   * mints a new registration token, in place (`generation` counts the issues). Exactly one of `name`, `namePrefix` is
+   * set.
    */
   readonly namePrefix?: string;
 
@@ -119,7 +119,7 @@ export abstract class RegisterTokenBase extends cdktf.TerraformResource {
    * The name of the access token it creates. A new one cannot be minted while an access token of this name exists: to
    * re-issue, use `namePrefix` or a new name. Computed when `namePrefix` is used. At most 64 characters: letters,
    * digits, `.`, `_` and `-`, starting with a letter or digit. Changing it mints a new registration token, in place
-   * (`generation` counts the issues). Conflicts with `namePrefix`. At least one of `name`, `namePrefix` is set.
+   * (`generation` counts the issues). Exactly one of `name`, `namePrefix` is set.
    */
   public get name(): string {
     return this.getStringAttribute(ATTRIBUTES.name);
@@ -129,8 +129,8 @@ export abstract class RegisterTokenBase extends cdktf.TerraformResource {
    * Names the access token it creates with this prefix and 12 random lowercase letters and digits, new for every
    * registration token minted, so re-issuing (`rotationTriggers`) works while the token redeemed from the previous one
    * exists. At most 52 characters: letters, digits, `.`, `_` and `-`, starting with a letter or digit. Changing it
-   * mints a new registration token, in place (`generation` counts the issues). Conflicts with `name`. At least one of
-   * `name`, `namePrefix` is set.
+   * mints a new registration token, in place (`generation` counts the issues). Exactly one of `name`, `namePrefix` is
+   * set.
    */
   public get namePrefix(): string {
     return this.getStringAttribute(ATTRIBUTES.namePrefix);

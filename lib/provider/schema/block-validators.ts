@@ -1,6 +1,6 @@
 /**
- * The validators a block declares (the framework's `resourcevalidator.Conflicting`, `AtLeastOneOf`
- * and `AlsoRequires`, and relations between values): each names the attributes it reads, says its
+ * The validators a block declares (the framework's `resourcevalidator.Conflicting`, `AtLeastOneOf`,
+ * `ExactlyOneOf` and `AlsoRequires`, and relations between values): each names the attributes it reads, says its
  * rule for the docs of each, and reports with the provider's named diagnostics. "Set" means not
  * null: an unknown value is set, it only has no value yet.
  */
@@ -42,6 +42,23 @@ export function atLeastOneOf(attributes: readonly string[], why: string, alsoCou
     describe: (name) => (all.includes(name) ? `At least one of ${code(all)} is set.` : undefined),
     validate(config) {
       return all.some((a) => isSet(config, a)) ? [] : [diag.missingOneOf(attributes, why)];
+    },
+  };
+}
+
+/**
+ * Exactly one of `attributes` is set (the framework's `ExactlyOneOf`): none set is reported as
+ * missing (`why.missing`), two set as a conflict of the first two (`why.conflict`).
+ */
+export function exactlyOneOf(attributes: readonly string[], why: { readonly conflict: string; readonly missing: string }): BlockValidator {
+  return {
+    kind: 'presence',
+    attributes,
+    describe: (name) => (attributes.includes(name) ? `Exactly one of ${code(attributes)} is set.` : undefined),
+    validate(config) {
+      const set = attributes.filter((a) => isSet(config, a));
+      if (set.length === 0) return [diag.missingOneOf(attributes, why.missing)];
+      return set.length > 1 ? [diag.conflictingAttributes(set[0]!, set[1]!, why.conflict)] : [];
     },
   };
 }

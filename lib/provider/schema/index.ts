@@ -10,6 +10,15 @@ export { attributeRules, describeWithRules } from './describe';
 export { durationEquality, keepersEquality } from './equality';
 export { REPLACES_RESOURCE, defaultValue, requiresReplace, requiresReplaceIf, useStateForUnknown } from './plan-modifiers';
 export { custom, duration, durationAtMost, notBlank, oneOf, satisfies, wholeNumberBetween } from './attribute-validators';
-export { alsoRequires, anyUnknown, atLeastOneOf, conflicting, noEffectWithout, relation, shorterThan } from './block-validators';
+export {
+  alsoRequires,
+  anyUnknown,
+  atLeastOneOf,
+  conflicting,
+  exactlyOneOf,
+  noEffectWithout,
+  relation,
+  shorterThan,
+} from './block-validators';
 export { validateConfig } from './validate';
 export { type PlannedUpdate, planNew, planUpdate } from './plan';

@@ -9,8 +9,7 @@ import { NAME_PREFIX_SUFFIX_LENGTH } from '../../../contract/validation';
 import {
   type BlockSchema,
   INITIAL_SCHEMA_VERSION,
-  atLeastOneOf,
-  conflicting,
+  exactlyOneOf,
   defaultValue,
   duration,
   durationEquality,
@@ -88,7 +87,9 @@ export const registerTokenSchema = {
     },
   },
   validators: [
-    conflicting(A.name, A.namePrefix, 'name_prefix makes a unique name of its own'),
-    atLeastOneOf([A.name, A.namePrefix], 'the registration token creates an access token of that name'),
+    exactlyOneOf([A.name, A.namePrefix], {
+      conflict: 'name_prefix makes a unique name of its own',
+      missing: 'the registration token creates an access token of that name',
+    }),
   ],
 } as const satisfies BlockSchema;

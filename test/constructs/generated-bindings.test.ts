@@ -220,35 +220,29 @@ describe('every configurable schema attribute reaches the synthesized configurat
     expect(covered).toEqual([true, true, true, true]);
   });
 
-  test.each(cases('access-token', ACCESS_TOKEN))(
-    'GIVEN mlp_access_token.%s WHEN its prop %s is set THEN the JSON and HCL carry it',
-    (attribute, prop, sample) => {
-      let expected: unknown;
-      const { json, hcl } = synthesized((stack) => {
-        new MlpProvider(stack, 'mlp', { installMirror: false });
-        const s = sample(stack);
-        expected = s.json;
-        new MlpAccessToken(stack, 'it', propsWith({ name: 'base-name' }, prop, s) as never);
-      });
-      expect(json.resource.mlp_access_token!.it![attribute]).toEqual(expected);
-      expect(hcl).toMatch(new RegExp(`^${attribute} = `, 'm'));
-    },
+  /** Each resource construct, with the props every case starts from. */
+  const RESOURCES = {
+    mlp_access_token: { file: 'access-token', samples: ACCESS_TOKEN, base: { name: 'base-name' }, make: MlpAccessToken },
+    mlp_register_token: { file: 'register-token', samples: REGISTER_TOKEN, base: { name: 'base-name', ttl: '1h' }, make: MlpRegisterToken },
+  } as const;
+  const resourceCases = Object.entries(RESOURCES).flatMap(([type, r]) =>
+    cases(r.file, r.samples).map(
+      ([attribute, prop, sample]) => [`${type}.${attribute}`, prop, type as keyof typeof RESOURCES, attribute, sample] as const,
+    ),
   );
 
-  test.each(cases('register-token', REGISTER_TOKEN))(
-    'GIVEN mlp_register_token.%s WHEN its prop %s is set THEN the JSON and HCL carry it',
-    (attribute, prop, sample) => {
-      let expected: unknown;
-      const { json, hcl } = synthesized((stack) => {
-        new MlpProvider(stack, 'mlp', { installMirror: false });
-        const s = sample(stack);
-        expected = s.json;
-        new MlpRegisterToken(stack, 'it', propsWith({ name: 'base-name', ttl: '1h' }, prop, s) as never);
-      });
-      expect(json.resource.mlp_register_token!.it![attribute]).toEqual(expected);
-      expect(hcl).toMatch(new RegExp(`^${attribute} = `, 'm'));
-    },
-  );
+  test.each(resourceCases)('GIVEN %s WHEN its prop %s is set THEN the JSON and HCL carry it', (_label, prop, type, attribute, sample) => {
+    const r = RESOURCES[type];
+    let expected: unknown;
+    const { json, hcl } = synthesized((stack) => {
+      new MlpProvider(stack, 'mlp', { installMirror: false });
+      const s = sample(stack);
+      expected = s.json;
+      new r.make(stack, 'it', propsWith(r.base, prop, s) as never);
+    });
+    expect(json.resource[type]!.it![attribute]).toEqual(expected);
+    expect(hcl).toMatch(new RegExp(`^${attribute} = `, 'm'));
+  });
 
   test.each(cases('provider', PROVIDER))(
     'GIVEN the provider attribute %s WHEN its prop %s is set THEN the JSON and HCL carry it',

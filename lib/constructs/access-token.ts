@@ -6,13 +6,14 @@ import { checkSameCdktf } from './private/cdktf-release';
 import { lifecycleWith } from './private/synth';
 import {
   checkDuration,
+  checkCreateBeforeDestroyName,
   checkName,
+  checkNameChoice,
   checkNamePrefix,
   checkRole,
   checkRotationTriggers,
   checkSecretIsReference,
   checkSecretSource,
-  literal,
 } from './private/validation';
 import { addValueOutput, instancesReference, instancesValue } from './private/value-output';
 import type { MlpRole, MlpValueOutputOptions } from './options';
@@ -218,10 +219,8 @@ function validate(where: string, p: MlpAccessTokenOptions, createBeforeDestroy: 
   if (p.registerToken !== undefined || p.registerTokenWo !== undefined) {
     const conflicting = (['namePrefix', 'role', 'ttl'] as const).filter((k) => p[k] !== undefined);
     if (conflicting.length > 0) throw errors.registerTokenConflict(where, conflicting);
-  } else if (p.name !== undefined && p.namePrefix !== undefined) {
-    throw errors.nameAndNamePrefix(where, p.name, p.namePrefix);
-  } else if (p.name === undefined && p.namePrefix === undefined) {
-    throw errors.nameMissing(where);
+  } else {
+    checkNameChoice(where, p.name, p.namePrefix);
   }
   checkName(where, 'name', p.name);
   checkNamePrefix(where, p.namePrefix);
@@ -248,9 +247,6 @@ function validate(where: string, p: MlpAccessTokenOptions, createBeforeDestroy: 
     throw errors.rotateAfterTooLong(where, p.rotateAfter!, p.ttl!);
   }
 
-  const fixedName = literal(p.name);
-  if (createBeforeDestroy && fixedName !== undefined) {
-    throw errors.createBeforeDestroyWithFixedName(where, fixedName);
-  }
+  checkCreateBeforeDestroyName(where, createBeforeDestroy, p.name);
   checkRotationTriggers(where, p.rotationTriggers);
 }

@@ -10,7 +10,6 @@
  * throws a synth-time error that names the alternative, rather than writing something invalid.
  */
 import type { Construct } from 'constructs';
-import type { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { EPHEMERAL_MAX_TTL } from '../constants';
 import { parseDuration } from '../contract/duration';
 import * as errors from './errors';
@@ -49,12 +48,6 @@ export interface MlpEphemeralAccessTokenProps extends EphemeralAccessTokenConfig
    * @default - minted with the provider's credentials
    */
   readonly registerToken?: string;
-
-  /** The MlpProvider that mints it. @default - the stack's default mlp provider */
-  readonly provider?: TerraformProvider;
-
-  /** Resources to open it after. @default - none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**

@@ -4,7 +4,15 @@ import * as errors from './errors';
 import { ATTRIBUTES as R, RegisterTokenBase, type RegisterTokenConfig } from './generated/register-token';
 import { checkSameCdktf } from './private/cdktf-release';
 import { lifecycleWith } from './private/synth';
-import { checkDuration, checkName, checkNamePrefix, checkRole, checkRotationTriggers, literal } from './private/validation';
+import {
+  checkCreateBeforeDestroyName,
+  checkDuration,
+  checkName,
+  checkNameChoice,
+  checkNamePrefix,
+  checkRole,
+  checkRotationTriggers,
+} from './private/validation';
 import { addValueOutput, instancesReference, instancesValue } from './private/value-output';
 import type { MlpRole, MlpValueOutputOptions } from './options';
 import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
@@ -111,15 +119,11 @@ export class MlpRegisterToken extends RegisterTokenBase {
     this.lifecycle = lifecycleWith(where, props.lifecycle, props.createBeforeDestroy);
     // Required by the types; JavaScript callers can still get them wrong.
     const { name, namePrefix } = props as MlpRegisterTokenOptions;
-    if (name !== undefined && namePrefix !== undefined) throw errors.nameAndNamePrefix(where, name, namePrefix);
-    if (name === undefined && namePrefix === undefined) throw errors.nameMissing(where, 'registration token');
+    checkNameChoice(where, name, namePrefix, 'registration token');
     if (props.ttl === undefined) throw errors.missingProperty(where, 'ttl', '"1h"');
     checkName(where, 'name', props.name);
     checkNamePrefix(where, props.namePrefix);
-    const fixedName = literal(props.name);
-    if (this.lifecycle?.createBeforeDestroy === true && fixedName !== undefined) {
-      throw errors.createBeforeDestroyWithFixedName(where, fixedName);
-    }
+    checkCreateBeforeDestroyName(where, this.lifecycle?.createBeforeDestroy === true, props.name);
     checkRole(where, props.role);
     checkDuration(where, 'accessTokenTtl', props.accessTokenTtl);
     checkDuration(where, 'ttl', props.ttl);

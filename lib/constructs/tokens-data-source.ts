@@ -33,7 +33,8 @@ export class MlpTokensList extends TokensDataSourceTokensList {
  * new TerraformOutput(this, 'token_names', { value: all.names });
  */
 export class MlpTokensDataSource extends TokensDataSourceBase {
-  private readonly tokenList = new MlpTokensList(this, TOKENS_DATA_ATTRS.tokens, false);
+  // Made on first read, as the generated getters make theirs: most stacks never read the list.
+  private tokenList?: MlpTokensList;
 
   constructor(scope: Construct, id: string, props: MlpTokensDataSourceProps = {}) {
     super(scope, id, props);
@@ -42,7 +43,7 @@ export class MlpTokensDataSource extends TokensDataSourceBase {
 
   /** Every access token of the project, each with id, name, role, issuer, creation and expiry. */
   public override get tokens(): MlpTokensList {
-    return this.tokenList;
+    return (this.tokenList ??= new MlpTokensList(this, TOKENS_DATA_ATTRS.tokens, false));
   }
 
   /** The names of all the project's access tokens (`tokens[*].name`). */

@@ -23,6 +23,7 @@ import type { AccessTokenConfig } from '../../lib/constructs/generated/access-to
 import type { EphemeralAccessTokenConfig } from '../../lib/constructs/generated/ephemeral-access-token';
 import type { ProviderConfig } from '../../lib/constructs/generated/provider';
 import type { RegisterTokenConfig } from '../../lib/constructs/generated/register-token';
+import { constructPropOf } from '../../lib/provider/schema';
 import { defaultOf, withPropNames } from '../../tools/bindings/docs';
 import { BINDINGS_FOLDER, bindingSpecs, bindingsDrift, renderBindings } from '../../tools/generate-bindings';
 import { repositoryRoot } from '../../tools/repository-root';
@@ -184,11 +185,7 @@ function cases(file: string, samples: Samples): Array<[string, string, (stack: T
   const spec = bindingSpecs().find((s) => s.file === file)!;
   return Object.entries(spec.schema.attributes)
     .filter(([, a]) => a.required === true || a.optional === true)
-    .map(([attribute, a]) => [
-      attribute,
-      attribute.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()),
-      samples[attribute] ?? plain(byType[String(a.type)] ?? ['sample']),
-    ]);
+    .map(([attribute, a]) => [attribute, constructPropOf(attribute), samples[attribute] ?? plain(byType[String(a.type)] ?? ['sample'])]);
 }
 
 /** The props a construct takes with `prop` set to the sample (the base props the sample does not replace). */

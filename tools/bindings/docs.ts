@@ -3,21 +3,19 @@
  * prop names (`name_prefix` -> `namePrefix`), since that is what a CDKTF user types, and the default
  * the description states becomes an `@default` tag (`"user"`, `false`, `4`, or `- words`).
  */
-
-/** `name_prefix` -> `namePrefix`: the construct prop (or getter) of a Terraform attribute. */
-export function propNameOf(attribute: string): string {
-  return attribute.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
+import { constructPropOf } from '../../lib/provider/schema';
 
 /** `access_token` -> `AccessToken`. */
 export function pascalCase(words: string): string {
-  const camel = propNameOf(words.replace(/-/g, '_'));
+  const camel = constructPropOf(words.replace(/-/g, '_'));
   return camel.charAt(0).toUpperCase() + camel.slice(1);
 }
 
 /** The description with the given attribute names (backticked) in their prop spelling. */
 export function withPropNames(description: string, attributes: ReadonlySet<string>): string {
-  return description.replace(/`([a-z][a-z0-9_]*)`/g, (whole, name: string) => (attributes.has(name) ? `\`${propNameOf(name)}\`` : whole));
+  return description.replace(/`([a-z][a-z0-9_]*)`/g, (whole, name: string) =>
+    attributes.has(name) ? `\`${constructPropOf(name)}\`` : whole,
+  );
 }
 
 const ENVIRONMENT_VARIABLE = /^[A-Z][A-Z0-9_]*$/;

@@ -4,8 +4,8 @@
  * abstract base class. Reads of an attribute only `type`, `description`, `required`, `optional`,
  * `computed`, `sensitive` and `writeOnly`: plan modifiers and validators are the provider's.
  */
-import { defaultOf, docComment, pascalCase, propNameOf, withPropNames } from './docs';
-import type { AttributeSchema } from '../../lib/provider/schema';
+import { defaultOf, docComment, pascalCase, withPropNames } from './docs';
+import { type AttributeSchema, constructPropOf } from '../../lib/provider/schema';
 import { fieldMapping, inputMapping, objectListFields, outputMapping } from './types';
 
 /** What the generator reads of an attribute: its shape and words, nothing of its rules. */
@@ -75,8 +75,10 @@ export function renderBinding(spec: BindingSpec): string {
   const value = new Set<string>();
 
   for (const [attribute] of entries) {
-    if (RESERVED.has(propNameOf(attribute)))
-      throw new Error(`tools/generate-bindings.ts: ${typeName}.${attribute} would shadow cdktf's \`${propNameOf(attribute)}\`; rename it`);
+    if (RESERVED.has(constructPropOf(attribute)))
+      throw new Error(
+        `tools/generate-bindings.ts: ${typeName}.${attribute} would shadow cdktf's \`${constructPropOf(attribute)}\`; rename it`,
+      );
   }
   const configurable = orderedConfigurable(spec);
 
@@ -103,7 +105,7 @@ export function renderBinding(spec: BindingSpec): string {
       const mapping = inputMapping(`${typeName}.${attribute}`, attr.type);
       const fallback = attr.required === true ? undefined : defaultOf(attr.description, attr.type);
       out.push(docComment('  ', [doc(attr.description)], fallback === undefined ? [] : [`@default ${fallback}`]));
-      out.push(`  readonly ${propNameOf(attribute)}${attr.required === true ? '' : '?'}: ${mapping.propType};`, '');
+      out.push(`  readonly ${constructPropOf(attribute)}${attr.required === true ? '' : '?'}: ${mapping.propType};`, '');
     }
     out.push('}', '');
   }
@@ -118,7 +120,7 @@ export function renderBinding(spec: BindingSpec): string {
       lists.set(attribute, `${prefix}List`);
       out.push(
         docComment('', [
-          `One item of \`${propNameOf(attribute)}\`: \`${propNameOf(attribute)}.get(0).${propNameOf(Object.keys(fields)[0]!)}\`.`,
+          `One item of \`${constructPropOf(attribute)}\`: \`${constructPropOf(attribute)}.get(0).${constructPropOf(Object.keys(fields)[0]!)}\`.`,
         ]),
         `export class ${prefix}Reference extends cdktf.ComplexObject {`,
         `  constructor(parent: cdktf.IInterpolatingParent, attribute: string, index: number, fromSet: boolean) {`,
@@ -129,8 +131,8 @@ export function renderBinding(spec: BindingSpec): string {
         const mapping = fieldMapping(`${typeName}.${attribute}[*].${field}`, type);
         out.push(
           '',
-          docComment('  ', [`The item's \`${propNameOf(field)}\` (see \`${propNameOf(attribute)}\`).`]),
-          `  public get ${propNameOf(field)}(): ${mapping.returnType} {`,
+          docComment('  ', [`The item's \`${constructPropOf(field)}\` (see \`${constructPropOf(attribute)}\`).`]),
+          `  public get ${constructPropOf(field)}(): ${mapping.returnType} {`,
           `    return ${mapping.read(`'${field}'`)};`,
           `  }`,
         );
@@ -138,7 +140,7 @@ export function renderBinding(spec: BindingSpec): string {
       out.push(
         '}',
         '',
-        docComment('', [`The list \`${propNameOf(attribute)}\` (its length is known only at plan): \`get(index)\` is one item.`]),
+        docComment('', [`The list \`${constructPropOf(attribute)}\` (its length is known only at plan): \`get(index)\` is one item.`]),
         `export class ${prefix}List extends cdktf.ComplexList {`,
         `  public get(index: number): ${prefix}Reference {`,
         `    return new ${prefix}Reference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);`,
@@ -174,7 +176,7 @@ export function renderBinding(spec: BindingSpec): string {
     '',
   );
   // Made on first read: most constructs never read their lists, and making one costs every synth.
-  for (const [attribute, list] of lists) out.push(`  private _${propNameOf(attribute)}?: ${list};`);
+  for (const [attribute, list] of lists) out.push(`  private _${constructPropOf(attribute)}?: ${list};`);
   out.push(
     '',
     docComment('  ', ['The configuration, as given: what the synthesize methods write.']),
@@ -193,7 +195,7 @@ export function renderBinding(spec: BindingSpec): string {
   if (kind !== 'provider') {
     for (const [attribute, attr] of entries) {
       if (attr.writeOnly === true) continue;
-      const prop = propNameOf(attribute);
+      const prop = constructPropOf(attribute);
       const list = lists.get(attribute);
       const mapping = list
         ? { returnType: list, read: () => `(this._${prop} ??= new ${list}(this, ATTRIBUTES.${prop}, false))` }
@@ -211,12 +213,12 @@ export function renderBinding(spec: BindingSpec): string {
 
   // The synthesize methods.
   const json = configurable.map(([attribute, attr]) => {
-    const m = inputMapping(attribute, attr.type).toJson(`c.${propNameOf(attribute)}`);
-    return `      [ATTRIBUTES.${propNameOf(attribute)}]: ${m},`;
+    const m = inputMapping(attribute, attr.type).toJson(`c.${constructPropOf(attribute)}`);
+    return `      [ATTRIBUTES.${constructPropOf(attribute)}]: ${m},`;
   });
   const hcl = configurable.map(([attribute, attr]) => {
-    const m = inputMapping(attribute, attr.type).toHcl(`c.${propNameOf(attribute)}`);
-    return `      [ATTRIBUTES.${propNameOf(attribute)}]: ${m},`;
+    const m = inputMapping(attribute, attr.type).toHcl(`c.${constructPropOf(attribute)}`);
+    return `      [ATTRIBUTES.${constructPropOf(attribute)}]: ${m},`;
   });
   for (const line of [...json, ...hcl])
     for (const helper of line.matchAll(/\b(hcl[A-Z]\w*|stringMapToTerraform)\(/g)) synth.add(helper[1]!);

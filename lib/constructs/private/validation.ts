@@ -33,6 +33,22 @@ export function checkName(path: string, property: string, value: string | undefi
   if (problem) throw errors.invalidName(path, property, problem);
 }
 
+/** Exactly one of `name` and `namePrefix` is given (`of` says what they name, for the message). */
+export function checkNameChoice(
+  path: string,
+  name: string | undefined,
+  namePrefix: string | undefined,
+  of: 'access token' | 'registration token' = 'access token',
+): void {
+  if (name !== undefined && namePrefix !== undefined) throw errors.nameAndNamePrefix(path, name, namePrefix);
+  if (name === undefined && namePrefix === undefined) throw errors.nameMissing(path, of);
+}
+
+/** A replacement created before its predecessor is destroyed cannot take a fixed name (names are unique). */
+export function checkCreateBeforeDestroyName(path: string, createBeforeDestroy: boolean, name: string | undefined): void {
+  const fixedName = literal(name);
+  if (createBeforeDestroy && fixedName !== undefined) throw errors.createBeforeDestroyWithFixedName(path, fixedName);
+}
 export function checkNamePrefix(path: string, value: string | undefined): void {
   const prefix = literal(value);
   if (prefix === undefined) return;

@@ -20,7 +20,7 @@ import type { ObjectValue } from '../codec';
 import { tokenInfoValue } from '../data-sources/token';
 import { DiagnosticError, fromClientError } from '../diagnostics';
 import type { EphemeralResourceHandler, HandlerContext, OpenResult, TokenApi } from '../handler';
-import { randomSuffix } from '../resources/access-token';
+import { randomSuffix, removeOrphan } from '../resources/access-token';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION, conflicting, duration, durationAtMost, notBlank } from '../schema';
 import { tokenNamePrefix, tokenRole } from '../resources/rules';
 import { secretsDiag } from '../secrets-diagnostics';
@@ -165,7 +165,7 @@ async function mintAsAdmin(config: ObjectValue, ttl: string, ctx: HandlerContext
 /** A redeem whose answer was lost may have created the token: nobody holds its value, remove it. */
 async function removeLost(api: TokenApi, name: string, ctx: HandlerContext): Promise<void> {
   try {
-    if (await api.findToken(name)) await api.deleteToken(name);
+    await removeOrphan(api, name);
   } catch (err) {
     ctx.log(`could not check whether the lost redeem created ${name}: ${fromClientError('check', err).summary}; it expires within its ttl`);
   }

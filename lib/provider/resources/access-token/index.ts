@@ -25,7 +25,8 @@ import { updateAccessToken } from './update';
 
 export { accessTokenSchema } from './schema';
 export { CREATE_ATTEMPTS, CREATE_REGISTER_TOKEN_TTL, randomSuffix } from './create';
-export { FIRST_GENERATION, computeRotateAt, generationOf, plannedCreate, rotateAtOf } from './plan';
+export { removeOrphan } from './redeem';
+export { computeRotateAt, plannedCreate, rotateAtOf } from './plan';
 
 export const accessToken = {
   typeName: ACCESS_TOKEN_RESOURCE,

@@ -12,6 +12,7 @@ import { DiagnosticError, diag } from '../../diagnostics';
 import type { HandlerContext, PlanRequest, PlanResult } from '../../handler';
 import { planNew, planUpdate } from '../../schema';
 import { formatTime, getString, isKnown, parseTime } from '../../values';
+import { FIRST_GENERATION, generationOf } from '../generation';
 import { redeemedToken } from '../write-only';
 import { type RetiredToken, isDue, retiredOf, retiredValue } from '../overlap';
 import { noteHeld, requireAdministrator, unmanagedTokenNamed } from '../preflight';
@@ -113,15 +114,6 @@ export function plannedCreate(proposed: ObjectValue, config: ObjectValue): Objec
   // A replacement's new object is planned (again at apply) with no prior state: it starts over too.
   out[A.generation] = FIRST_GENERATION;
   return out;
-}
-
-/** The `generation` of a token's first object (a create, a replacement, an import). */
-export const FIRST_GENERATION = 1;
-
-/** A state's generation: a state written before the attribute existed holds null, which counts as the first. */
-export function generationOf(state: ObjectValue): number {
-  const g = state[A.generation];
-  return typeof g === 'number' && Number.isSafeInteger(g) && g >= FIRST_GENERATION ? g : FIRST_GENERATION;
 }
 
 /** The plan of an update that replaces the token: as a create, keeping the configured values. */

@@ -13,8 +13,8 @@ import type { HandlerContext } from '../../handler';
 import { getString, isKnown, parseTime } from '../../values';
 import { retiredOf, retiredValue } from '../overlap';
 import { noteHeld } from '../preflight';
-import { FIRST_GENERATION } from './plan';
-import { nullState, refreshed, withGeneration } from './state';
+import { FIRST_GENERATION, withGeneration } from '../generation';
+import { nullState, refreshed } from './state';
 import { accessTokenDiag } from './messages';
 
 export async function readAccessToken(state: ObjectValue, ctx: HandlerContext): Promise<ObjectValue | null> {

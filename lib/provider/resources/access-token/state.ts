@@ -8,7 +8,7 @@ import type { IssuedAccessToken, TokenInfo } from '../../../client/types';
 import { type ObjectValue, UNKNOWN, type Value } from '../../codec';
 import { tokenInfoValue } from '../../data-sources/token';
 import { type Maybe, formatTime, isKnown } from '../../values';
-import { FIRST_GENERATION, rotateAtOf } from './plan';
+import { rotateAtOf } from './plan';
 import { type Attr, accessTokenSchema } from './schema';
 
 export function nullState(): Record<Attr, Value> {
@@ -17,11 +17,6 @@ export function nullState(): Record<Attr, Value> {
 
 export function knownOr<T>(v: Maybe<T>, fallback: T): T {
   return isKnown(v) ? v : fallback;
-}
-
-/** The state with its generation set (refresh of a state written before the attribute existed). */
-export function withGeneration(state: ObjectValue): ObjectValue {
-  return (state[A.generation] ?? null) === null ? { ...state, [A.generation]: FIRST_GENERATION } : state;
 }
 
 /** The state of a freshly issued token. */

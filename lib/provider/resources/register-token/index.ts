@@ -16,14 +16,15 @@
  *
  * One file per job: schema (with its rules), plan, mint (create and update), the destroy notice.
  */
-import { REGISTER_TOKEN_ATTRS as A, REGISTER_TOKEN_RESOURCE } from '../../../constants';
+import { REGISTER_TOKEN_RESOURCE } from '../../../constants';
 import type { ObjectValue } from '../../codec';
 import { DiagnosticError, diag } from '../../diagnostics';
 import type { HandlerContext, ResourceHandler } from '../../handler';
 import { normalizeStored } from '../../values';
 import { destroyNotice } from './destroy-notice';
 import { mintRegisterToken, updateRegisterToken } from './mint';
-import { FIRST_GENERATION, planRegisterToken } from './plan';
+import { withGeneration } from '../generation';
+import { planRegisterToken } from './plan';
 import { registerTokenSchema } from './schema';
 
 export { registerTokenSchema } from './schema';
@@ -42,7 +43,7 @@ export const registerToken = {
   async read(state: ObjectValue): Promise<ObjectValue> {
     // Registration tokens are not listed: there is nothing to compare with, and expiry or use is no
     // reason to drop it (see the module comment). A state from before generation existed gets 1.
-    return (state[A.generation] ?? null) === null ? { ...state, [A.generation]: FIRST_GENERATION } : state;
+    return withGeneration(state);
   },
 
   update: updateRegisterToken,

@@ -12,11 +12,9 @@ import type { HandlerContext, PlanRequest, PlanResult } from '../../handler';
 import { planNew, planUpdate } from '../../schema';
 import { formatTime, getString, isKnown, parseTime } from '../../values';
 import { liveTokenNamed, requireAdministrator } from '../preflight';
+import { FIRST_GENERATION, generationOf } from '../generation';
 import { registerTokenSchema } from './schema';
 import { registerTokenDiag } from './messages';
-
-/** The `generation` of the first registration token a resource mints. */
-export const FIRST_GENERATION = 1;
 
 export async function planRegisterToken({ prior, proposed, config }: PlanRequest, ctx: HandlerContext): Promise<PlanResult> {
   const fresh = (): ObjectValue => ({ ...planNew(registerTokenSchema, proposed, config), [A.generation]: FIRST_GENERATION });
@@ -39,12 +37,6 @@ export async function planRegisterToken({ prior, proposed, config }: PlanRequest
     ),
   );
   return { planned: { ...fresh(), [A.generation]: generation }, requiresReplace: [], reissues: true };
-}
-
-/** A state's generation: a state written before the attribute existed holds null, which counts as the first. */
-export function generationOf(state: ObjectValue): number {
-  const g = state[A.generation];
-  return typeof g === 'number' && Number.isSafeInteger(g) && g >= FIRST_GENERATION ? g : FIRST_GENERATION;
 }
 
 /**

@@ -24,12 +24,7 @@ import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, 
 import { roleSchema } from '../contract/rule-schemas';
 import { nameProblem, roleFromApi, roleToApi } from '../contract/validation';
 
-// The provider, `index.ts` and tests import these from this module; they live beside the parts they belong to.
-export { OPERATION_LABELS } from './call';
-export { formatMs } from './error-mapping';
-export { DEFAULTS, type MlpClientOptions } from './options';
-export { formatPath } from './response-body';
-export { bearerRefreshMargin } from './session';
+export type { MlpClientOptions } from './options';
 
 /**
  * A typed client of the MLP token API (the modeled contract in `lib/contract/routes.ts`): who-am-I, list, mint,

@@ -40,11 +40,6 @@ export function escapeControls(text: string, options: { readonly keepNewlines?: 
   return String(text).replace(options.keepNewlines ? UNSAFE_BUT_NEWLINE : UNSAFE, escapeOne);
 }
 
-/** `true` when `text` holds a character {@link escapeControls} would escape. */
-export function hasControls(text: string): boolean {
-  return new RegExp(UNSAFE.source).test(text);
-}
-
 /**
  * A value as a message quotes it: in double quotes, control characters escaped, and cut after
  * `max` characters with the full length named (`"aaaa…"…(10000 chars)`), so a 10,000-character

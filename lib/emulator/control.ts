@@ -14,7 +14,7 @@ import type { RouteName } from '../contract/routes';
 import { EmulatorError } from './errors';
 import { parseProbabilities, parseStep, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
 import { errorResponse, json, type ApiResponse } from './handlers';
-import type { RegisterTokenRecord, TokenRecord } from './store';
+import type { RegisterTokenRecord, TokenRecord } from './records';
 
 export const CONTROL_PREFIX = '/_emulator';
 

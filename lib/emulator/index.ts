@@ -22,7 +22,9 @@ import { EmulatorError } from './errors';
 import { FaultInjector, type FaultConfig, type FaultProbabilities, type FaultState, type FaultStep } from './faults';
 import { EmulatorServer } from './server';
 import type { RegisterTokenRecord, TokenRecord } from './records';
-import { newSecret, readStateFile, TokenStore, writeStateFile } from './store';
+import { newSecret } from './secrets';
+import { readStateFile, writeStateFile } from './state-file';
+import { TokenStore } from './store';
 
 export { ManualClock, SettableClock, type EmulatorClock } from './clock';
 export { EmulatorError, type EmulatorErrorCode } from './errors';

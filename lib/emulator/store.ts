@@ -16,12 +16,6 @@ import type { PersistedState, StoredAccessToken, StoredBearer, StoredRegisterTok
 import type { RegisterTokenRecord, TokenRecord } from './records';
 import { registerTokenRecord, representableMs, tokenRecord } from './views';
 
-// The emulator (`index.ts`) and the control API import these from here.
-export { newSecret } from './secrets';
-export { readStateFile, writeStateFile, type PersistedState, type StoredAccessToken } from './state-file';
-export type { RegisterTokenRecord, TokenRecord } from './records';
-export { LATEST_MS, isoOf, representableMs } from './views';
-
 export interface NewAccessToken {
   readonly name: string;
   readonly tokenType: ApiTokenType;

@@ -1,6 +1,6 @@
 import { backoffDelay, isRetryable, mayHaveApplied, parseRetryAfter, type AttemptOutcome } from '../../lib/client/retry';
 import type { RouteName } from '../../lib/contract/routes';
-import { bearerRefreshMargin } from '../../lib/client/client';
+import { bearerRefreshMargin } from '../../lib/client/session';
 
 const status = (s: number): AttemptOutcome => ({ kind: 'status', status: s });
 const notSent: AttemptOutcome = { kind: 'transport', sent: 'no', retryable: true };

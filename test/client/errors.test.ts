@@ -21,30 +21,11 @@ import {
   describeError,
 } from '../../lib/client';
 import { FORBIDDEN_BODIES, SCOPE_MANAGE, SCOPE_USE, PATHS } from '../../lib/contract/routes';
-import { BEARER, exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
+import { BEARER, STUB_TOKEN, caught, exchangeAnswer, stubbedApiPerTest, wireToken, type StubAnswer } from './stub-server';
 
-const TOKEN = 'configured-token-0123456789abcdef0123456789';
-
-let stub: Stub | undefined;
-let client: MlpClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await stub?.close();
-  client = undefined;
-  stub = undefined;
-});
-
-/** A stub that exchanges normally and answers every other request with `answer`. */
-async function apiAnswering(
-  answer: StubAnswer | ((path: string) => StubAnswer),
-  options: { token?: string; maxRetries?: number } = {},
-): Promise<MlpClient> {
-  stub = await startStub((req) =>
-    req.url.endsWith(PATHS.exchange) ? exchangeAnswer() : typeof answer === 'function' ? answer(req.url) : answer,
-  );
-  client = new MlpClient({ endpoint: stub.url, token: options.token ?? TOKEN, maxRetries: options.maxRetries ?? 0 });
-  return client;
-}
+const TOKEN = STUB_TOKEN;
+const api = stubbedApiPerTest();
+const apiAnswering = api.answering;
 
 /** The `reason` of the configuration error `construct` throws. */
 function configurationReason(construct: () => unknown): string | undefined {
@@ -55,16 +36,6 @@ function configurationReason(construct: () => unknown): string | undefined {
     throw err;
   }
   return undefined;
-}
-
-async function caught(promise: Promise<unknown>): Promise<MlpError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(MlpError);
-    return err as MlpError;
-  }
-  throw new Error('expected the call to throw');
 }
 
 describe('403 bodies of the product documentation', () => {
@@ -105,8 +76,8 @@ describe('403 bodies of the product documentation', () => {
   });
 
   test('GIVEN the exchange itself refused WHEN tokens are listed THEN it throws expired-or-revoked at the exchange, and sends nothing else', async () => {
-    stub = await startStub(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
-    client = new MlpClient({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
+    const stub = await api.start(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
+    const client = api.client({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
     const err = (await caught(client.listTokens())) as MlpForbiddenError;
     expect(err.reason).toBe('expired-or-revoked');
     expect(err.route).toBe('exchange');
@@ -115,8 +86,8 @@ describe('403 bodies of the product documentation', () => {
   });
 
   test('GIVEN a used registration token WHEN redeemed THEN it throws expired-or-revoked with the advice to mint a new one', async () => {
-    stub = await startStub(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
-    client = new MlpClient({ endpoint: stub.url, maxRetries: 0 });
+    const stub = await api.start(() => ({ status: 403, body: FORBIDDEN_BODIES.expired }));
+    const client = api.client({ endpoint: stub.url, maxRetries: 0 });
     const err = (await caught(client.redeemRegisterToken('register-token-0123456789abcdef0123456789'))) as MlpForbiddenError;
     expect(err.reason).toBe('expired-or-revoked');
     expect(err.message).toContain('mint a new one');
@@ -160,7 +131,7 @@ describe('other statuses', () => {
     const c = await apiAnswering(body(401, 'UnauthorizedException', 'bad bearer'));
     const err = await caught(c.whoAmI());
     expect(err).toBeInstanceOf(MlpUnauthorizedError);
-    expect(stub!.requests.map((r) => r.url)).toEqual([PATHS.exchange, PATHS.whoAmI, PATHS.exchange, PATHS.whoAmI]);
+    expect(api.stub.requests.map((r) => r.url)).toEqual([PATHS.exchange, PATHS.whoAmI, PATHS.exchange, PATHS.whoAmI]);
   });
 
   test('GIVEN a proxy that answers 500 with HTML WHEN tokens are listed THEN it throws MlpServerError with no warnorCode and no HTML', async () => {
@@ -183,7 +154,7 @@ describe('other statuses', () => {
 describe('values the API echoes back', () => {
   test('GIVEN a 400 field that echoes the bearer and the registration token WHEN the calls fail THEN neither survives in any rendering of the error', async () => {
     const registerToken = 'echoed-register-token-0123456789abcdef012';
-    stub = await startStub((req) => {
+    const stub = await api.start((req) => {
       if (req.url.endsWith(PATHS.exchange)) return exchangeAnswer();
       const sent = JSON.stringify(req.headers.authorization ?? JSON.parse(req.body || '{}'));
       return {
@@ -191,7 +162,7 @@ describe('values the API echoes back', () => {
         body: JSON.stringify({ status: 400, warnorCode: 'ValidationException', warnorParams: { field: `bad request ${sent}` } }),
       };
     });
-    client = new MlpClient({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
+    const client = api.client({ endpoint: stub.url, token: TOKEN, maxRetries: 0 });
     const errors = [await caught(client.whoAmI()), await caught(client.redeemRegisterToken(registerToken))];
     for (const err of errors) {
       expect(err).toBeInstanceOf(MlpValidationError);
@@ -246,8 +217,11 @@ describe('protocol errors', () => {
 
   test('GIVEN a malformed redeem answer WHEN redeemed THEN it throws with the outcome unknown, and the half-read value never shows', async () => {
     const value = 'half-read-refresh-token-0123456789abcdef';
-    stub = await startStub(() => ({ status: 201, body: JSON.stringify({ ...wireToken('x'), created_at: 'never', refresh_token: value }) }));
-    client = new MlpClient({ endpoint: stub.url, maxRetries: 0 });
+    const stub = await api.start(() => ({
+      status: 201,
+      body: JSON.stringify({ ...wireToken('x'), created_at: 'never', refresh_token: value }),
+    }));
+    const client = api.client({ endpoint: stub.url, maxRetries: 0 });
     const err = (await caught(client.redeemRegisterToken('register-token-abcdef0123456789abcdef0123'))) as MlpProtocolError;
     expect(err.fieldPath).toBe('created_at');
     expect(err.outcomeUnknown).toBe(true);
@@ -260,7 +234,7 @@ describe('protocol errors', () => {
 
 describe('requests on the wire', () => {
   test('GIVEN a mint WHEN sent THEN the body uses the contract field names and the bearer from the exchange', async () => {
-    stub = await startStub((req) =>
+    const stub = await api.start((req) =>
       req.url.endsWith(PATHS.exchange)
         ? exchangeAnswer()
         : {
@@ -274,7 +248,7 @@ describe('requests on the wire', () => {
             }),
           },
     );
-    client = new MlpClient({ endpoint: `${stub.url}/infra/mlplatform/`, token: TOKEN, userAgent: 'test-agent' });
+    const client = api.client({ endpoint: `${stub.url}/infra/mlplatform/`, token: TOKEN, userAgent: 'test-agent' });
     const minted = await client.mintRegisterToken({ clientName: 'ci', accessTtl: '15m', refreshTtl: '2h', role: 'admin' });
     expect(minted).toMatchObject({ name: 'ci', role: 'admin', accessTokenTtl: '2h', expiresAt: new Date('2025-01-01T00:15:00Z') });
     expect(minted.value.reveal()).toBe('minted-register-token-0123456789abcdef');
@@ -329,7 +303,7 @@ describe('arguments and configuration', () => {
     const err = (await caught(c.mintRegisterToken(req as never))) as MlpArgumentError;
     expect(err).toBeInstanceOf(MlpArgumentError);
     expect(err.argument).toBe(argument);
-    expect(stub!.requests).toHaveLength(0);
+    expect(api.stub.requests).toHaveLength(0);
   });
 
   test.each(['', 'not a url', 'ftp://x', 'https://user:pw@host', 'https://host/?q=1'])(
@@ -354,12 +328,12 @@ describe('arguments and configuration', () => {
 
   test('GIVEN a client without a token WHEN an operation that needs one runs THEN it throws MlpConfigurationError missing-token, without any request', async () => {
     await apiAnswering({ status: 200 }, {}); // starts the stub server that must see no request
-    const bare = new MlpClient({ endpoint: stub!.url });
+    const bare = new MlpClient({ endpoint: api.stub.url });
     const err = await caught(bare.listTokens());
     expect(err).toBeInstanceOf(MlpConfigurationError);
     expect((err as MlpConfigurationError).reason).toBe('missing-token');
     expect(err.message).toContain('needs an access token');
-    expect(stub!.requests).toHaveLength(0);
+    expect(api.stub.requests).toHaveLength(0);
     await bare.close();
   });
 

@@ -12,7 +12,6 @@ import {
   MlpArgumentError,
   MlpClient,
   MlpConfigurationError,
-  MlpError,
   MlpNetworkError,
   MlpNotFoundError,
   MlpResponseTooLargeError,
@@ -22,37 +21,17 @@ import {
   nameProblem,
 } from '../../lib/client';
 import { MAX_RESPONSE_BYTES } from '../../lib/client/http';
-import { PATHS } from '../../lib/contract/routes';
 import { TLS_VERIFICATION_WARNING } from '../../lib/client/tls-warning';
 import { endpointProblem } from '../../lib/contract/validation';
 import { startEmulator } from '../../lib/emulator';
-import { exchangeAnswer, startStub, wireToken, type Stub, type StubAnswer } from './stub-server';
+import { STUB_TOKEN, caught, stubbedApiPerTest, wireToken, type StubAnswer } from './stub-server';
 
-const TOKEN = 'configured-token-0123456789abcdef0123456789';
-
-let stub: Stub | undefined;
-let client: MlpClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await stub?.close();
-  client = undefined;
-  stub = undefined;
-});
-
-async function caught(p: Promise<unknown>): Promise<MlpError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as MlpError;
-  }
-  throw new Error('expected a rejection');
-}
+const TOKEN = STUB_TOKEN;
+const api = stubbedApiPerTest({ retryBaseDelayMs: 1 });
 
 /** A stub that exchanges normally and answers every other request with `answer`. */
-async function apiAnswering(answer: (path: string) => StubAnswer, token = TOKEN): Promise<MlpClient> {
-  stub = await startStub((req) => (req.url.endsWith(PATHS.exchange) ? exchangeAnswer() : answer(req.url)));
-  client = new MlpClient({ endpoint: stub.url, token, maxRetries: 0, retryBaseDelayMs: 1 });
-  return client;
+function apiAnswering(answer: (path: string) => StubAnswer, token = TOKEN): Promise<MlpClient> {
+  return api.answering(answer, { token });
 }
 
 function errorBody(status: number, warnorCode: string, field: string): StubAnswer {
@@ -136,7 +115,7 @@ describe('white space around the token (item 7)', () => {
   ])('GIVEN a token with %s WHEN a call is made THEN the exchange sends the trimmed value', async (_label, given) => {
     const c = await apiAnswering(() => ({ status: 200, body: JSON.stringify(wireToken('ci')) }), given);
     await c.whoAmI();
-    expect(JSON.parse(stub!.requests[0]!.body)).toEqual({ refresh_token: TOKEN });
+    expect(JSON.parse(api.stub.requests[0]!.body)).toEqual({ refresh_token: TOKEN });
   });
 
   test('GIVEN the emulator and its admin token with a trailing newline WHEN asking who am I THEN the token is accepted', async () => {
@@ -161,14 +140,14 @@ describe('names are checked in every call, before anything is sent (item 11)', (
       const err = await caught(c.deleteToken(name));
       expect(err).toBeInstanceOf(MlpArgumentError);
       expect(err.message).toMatch(/nothing was sent/);
-      expect(stub!.requests).toHaveLength(0);
+      expect(api.stub.requests).toHaveLength(0);
     },
   );
 
   test.each(['..', 'a/b'])('GIVEN the name %j WHEN findToken runs THEN it throws MlpArgumentError and sends nothing', async (name) => {
     const c = await apiAnswering(() => ({ status: 200, body: '{"tokens":[]}' }));
     expect(await caught(c.findToken(name))).toBeInstanceOf(MlpArgumentError);
-    expect(stub!.requests).toHaveLength(0);
+    expect(api.stub.requests).toHaveLength(0);
   });
 });
 

@@ -82,42 +82,37 @@ function run(
   return { child, exit, stdout: () => out, stderr: () => err };
 }
 
-async function start(args: string[], env: Record<string, string> = {}): Promise<Started & { exit: Promise<number | null> }> {
-  const proc = run(args, env);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL line within 10 s; stderr: ${proc.stderr()}`)), 10_000);
-    const check = () => {
-      const m = /^mlp-emulator listening on (http:\/\/\S+)$/m.exec(proc.stdout());
-      if (m) {
+/**
+ * Resolves with what `done` finds in the process's stdout as soon as it finds it (it is asked after
+ * every chunk); rejects after 10 s, or when the process exits first. `waitingFor` names it in the error.
+ */
+function whenStdout<T>(proc: ReturnType<typeof run>, waitingFor: string, done: (stdout: string) => T | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${waitingFor} within 10 s; stderr: ${proc.stderr()}`)), 10_000);
+    proc.child.stdout!.on('data', () => {
+      const found = done(proc.stdout());
+      if (found !== undefined) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(found);
       }
-    };
-    proc.child.stdout!.on('data', check);
+    });
     proc.exit.then((code) => {
       clearTimeout(timer);
       reject(new Error(`exited with ${code} before listening; stderr: ${proc.stderr()}`));
     });
   });
+}
+
+async function start(args: string[], env: Record<string, string> = {}): Promise<Started & { exit: Promise<number | null> }> {
+  const proc = run(args, env);
+  const url = await whenStdout(proc, 'URL line', (out) => /^mlp-emulator listening on (http:\/\/\S+)$/m.exec(out)?.[1]);
   return { ...proc, url };
 }
 
 /** Starts the CLI in a machine-readable mode; resolves with its stdout once the announcement is complete. */
 async function startMachine(args: string[], env: Record<string, string> = {}): Promise<ReturnType<typeof run> & { announced: string }> {
   const proc = run(args, env);
-  const announced = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no announcement within 10 s; stderr: ${proc.stderr()}`)), 10_000);
-    proc.child.stdout!.on('data', () => {
-      if (proc.stdout().endsWith('\n')) {
-        clearTimeout(timer);
-        resolve(proc.stdout());
-      }
-    });
-    proc.exit.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening; stderr: ${proc.stderr()}`));
-    });
-  });
+  const announced = await whenStdout(proc, 'announcement', (out) => (out.endsWith('\n') ? out : undefined));
   return { ...proc, announced };
 }
 

@@ -20,9 +20,9 @@ import type { ObjectValue } from '../codec';
 import { tokenInfoValue } from '../data-sources/token';
 import { DiagnosticError, fromClientError } from '../diagnostics';
 import type { EphemeralResourceHandler, HandlerContext, OpenResult, TokenApi } from '../handler';
-import { randomSuffix, removeOrphan } from '../resources/access-token';
+import { removeOrphan } from '../resources/access-token';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION, conflicting, duration, durationAtMost, notBlank } from '../schema';
-import { tokenNamePrefix, tokenRole } from '../resources/rules';
+import { createName, tokenNamePrefix, tokenRole } from '../resources/rules';
 import { secretsDiag } from '../secrets-diagnostics';
 import { formatTime, getString, isKnown } from '../values';
 
@@ -148,7 +148,7 @@ async function mintAsAdmin(config: ObjectValue, ttl: string, ctx: HandlerContext
   const prefix = getString(config, A.namePrefix);
   const role = getString(config, A.role) === 'admin' ? 'admin' : 'user';
   for (let attempt = 1; ; attempt++) {
-    const name = `${isKnown(prefix) ? prefix : EPHEMERAL_NAME_PREFIX}${randomSuffix()}`;
+    const name = createName(null, prefix, EPHEMERAL_NAME_PREFIX);
     const operation = `open the ephemeral access token ${JSON.stringify(name)}`;
     const api = ctx.api.admin(operation);
     try {

@@ -4,16 +4,15 @@
  * answer is reconciled by name (delete what it may have made, start over); a name taken by a token
  * the state does not hold is replaced only with `replace_existing`, and never the provider's own.
  */
-import { randomInt } from 'node:crypto';
 import { ACCESS_TOKEN_ATTRS as A, ACCESS_TOKEN_RESOURCE } from '../../../constants';
 import { MlpConflictError, MlpError } from '../../../client/errors';
 import type { IssuedAccessToken, TokenInfo } from '../../../client/types';
-import { NAME_PREFIX_SUFFIX_LENGTH } from '../../../contract/validation';
 import type { ObjectValue } from '../../codec';
 import { type Diagnostic, DiagnosticError, fromClientError } from '../../diagnostics';
 import type { ApplyRequest, HandlerContext, TokenApi } from '../../handler';
 import { getString, isKnown } from '../../values';
 import { nameLedger } from '../preflight';
+import { createName } from '../rules';
 import { redeemGiven, removeOrphan } from './redeem';
 import { knownOr, stateOf, unsettledState } from './state';
 import { accessTokenDiag } from './messages';
@@ -28,7 +27,7 @@ export async function createAccessToken({ planned, config }: ApplyRequest, ctx: 
   const registerToken = getString(planned, A.registerToken) ?? getString(config, A.registerTokenWo);
   if (isKnown(registerToken)) return redeemGiven(planned, registerToken, ctx);
 
-  const name = createName(planned);
+  const name = createName(getString(planned, A.name), getString(planned, A.namePrefix));
   const role = knownOr(getString(planned, A.role), 'user') === 'admin' ? 'admin' : 'user';
   const ttl = getString(planned, A.ttl);
   const operation = `create the access token ${JSON.stringify(name)}`;
@@ -100,21 +99,6 @@ export async function createAccessToken({ planned, config }: ApplyRequest, ctx: 
     return stateOf(planned, issued);
   }
   throw new DiagnosticError(accessTokenDiag.createRetriesExhausted(name, CREATE_ATTEMPTS));
-}
-
-/** The configured name, or the prefix plus a random suffix. */
-function createName(planned: ObjectValue): string {
-  const name = getString(planned, A.name);
-  if (isKnown(name)) return name;
-  const prefix = getString(planned, A.namePrefix);
-  return `${isKnown(prefix) ? prefix : ''}${randomSuffix()}`;
-}
-
-const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-export function randomSuffix(length: number = NAME_PREFIX_SUFFIX_LENGTH): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
-  return out;
 }
 
 /**

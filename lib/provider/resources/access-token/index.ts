@@ -24,7 +24,7 @@ import { accessTokenSchema } from './schema';
 import { updateAccessToken } from './update';
 
 export { accessTokenSchema } from './schema';
-export { CREATE_ATTEMPTS, CREATE_REGISTER_TOKEN_TTL, randomSuffix } from './create';
+export { CREATE_ATTEMPTS, CREATE_REGISTER_TOKEN_TTL } from './create';
 export { removeOrphan } from './redeem';
 export { computeRotateAt, plannedCreate, rotateAtOf } from './plan';
 

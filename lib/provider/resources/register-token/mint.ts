@@ -11,14 +11,12 @@ import { type ObjectValue, UNKNOWN } from '../../codec';
 import { DiagnosticError, fromClientError } from '../../diagnostics';
 import type { ApplyRequest, HandlerContext } from '../../handler';
 import { formatTime, getString, isKnown } from '../../values';
-import { randomSuffix } from '../access-token';
+import { createName } from '../rules';
 import { destroyNotice } from './destroy-notice';
 import { registerTokenDiag } from './messages';
 
 export async function mintRegisterToken({ planned }: ApplyRequest, ctx: HandlerContext): Promise<ObjectValue> {
-  const fixed = getString(planned, A.name);
-  const prefix = getString(planned, A.namePrefix);
-  const name = isKnown(fixed) ? fixed : `${isKnown(prefix) ? prefix : ''}${randomSuffix()}`;
+  const name = createName(getString(planned, A.name), getString(planned, A.namePrefix));
   const operation = `mint a registration token for ${JSON.stringify(name)}`;
   const accessTokenTtl = getString(planned, A.accessTokenTtl);
   let minted: MintedRegisterToken;

@@ -20,7 +20,7 @@ import type { ObjectValue } from '../codec';
 import { tokenInfoValue } from '../data-sources/token';
 import { DiagnosticError, fromClientError } from '../diagnostics';
 import type { EphemeralResourceHandler, HandlerContext, OpenResult, TokenApi } from '../handler';
-import { removeOrphan } from '../resources/access-token';
+import { deleterOf, removeOrphan } from '../resources/access-token';
 import { type BlockSchema, INITIAL_SCHEMA_VERSION, conflicting, duration, durationAtMost, notBlank } from '../schema';
 import { createName, tokenNamePrefix, tokenRole } from '../resources/rules';
 import { secretsDiag } from '../secrets-diagnostics';
@@ -201,13 +201,9 @@ function lifetimeOf(info: TokenInfo): number | null {
 async function deleteIfPossible(token: IssuedAccessToken, ctx: HandlerContext): Promise<boolean> {
   try {
     // An Administrator token can delete itself; otherwise the provider's token must.
-    const api = ctx.api.hasToken
-      ? ctx.api.admin('delete the redeemed token')
-      : token.role === 'admin'
-        ? ctx.api.as(token.value.reveal())
-        : undefined;
-    if (!api) return false;
-    await api.deleteToken(token.name);
+    const deleter = deleterOf(ctx, token.value.reveal(), token.role);
+    if (!deleter) return false;
+    await deleter.client('delete the redeemed token').deleteToken(token.name);
     return true;
   } catch {
     return false;

@@ -8,7 +8,7 @@ import { nameProblem } from '../../../contract/validation';
 import type { ObjectValue } from '../../codec';
 import { DiagnosticError, diag, fromClientError } from '../../diagnostics';
 import type { HandlerContext, TokenApi } from '../../handler';
-import { getString, isKnown } from '../../values';
+import { type Maybe, getString, isKnown } from '../../values';
 import { retiredOf } from '../overlap';
 import { nameLedger } from '../preflight';
 import { accessTokenDiag } from './messages';
@@ -16,20 +16,31 @@ import { accessTokenDiag } from './messages';
 export async function deleteAccessToken(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
   const name = String(getString(prior, A.name));
   const operation = `delete the access token ${JSON.stringify(name)}`;
-  const value = getString(prior, A.value);
-  let api: TokenApi;
-  if (ctx.api.hasToken) {
-    api = ctx.api.admin(operation);
-  } else if (isKnown(value) && getString(prior, A.role) === 'admin') {
-    // An Administrator token can delete itself.
-    api = ctx.api.as(value);
-  } else {
-    throw new DiagnosticError(diag.missingAdminToken(operation));
-  }
+  const deleter = deleterOf(ctx, getString(prior, A.value), getString(prior, A.role));
+  if (!deleter) throw new DiagnosticError(diag.missingAdminToken(operation));
+  const api = deleter.client(operation);
   // Retired tokens (previous_token_grace) go too: destroy leaves nothing behind.
   for (const t of retiredOf(prior)) await deleteByName(t.name, t.id, ctx, `delete the retired access token ${JSON.stringify(t.name)}`);
   const id = getString(prior, A.id);
   await deleteChecked(api, name, isKnown(id) ? id : null, ctx, operation);
+}
+
+/** The credential that may delete a token, and the client that deletes with it. */
+export interface Deleter {
+  /** `provider`: the provider's own token; `itself`: the token's value (an Administrator token deletes itself). */
+  readonly by: 'provider' | 'itself';
+  client(operation: string): TokenApi;
+}
+
+/**
+ * Which credential may delete the token whose `value` and `role` are given: with a provider token,
+ * that one; without one, an Administrator token whose value is known can delete itself; otherwise
+ * none (undefined).
+ */
+export function deleterOf(ctx: HandlerContext, value: Maybe<string>, role: Maybe<string>): Deleter | undefined {
+  if (ctx.api.hasToken) return { by: 'provider', client: (operation) => ctx.api.admin(operation) };
+  if (isKnown(value) && role === 'admin') return { by: 'itself', client: () => ctx.api.as(value) };
+  return undefined;
 }
 
 /** Deletes the token `name` with the provider token, if it still has `id` (see {@link deleteChecked}). */

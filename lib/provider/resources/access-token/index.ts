@@ -25,6 +25,7 @@ import { updateAccessToken } from './update';
 
 export { accessTokenSchema } from './schema';
 export { CREATE_ATTEMPTS, CREATE_REGISTER_TOKEN_TTL } from './create';
+export { deleterOf } from './delete';
 export { removeOrphan } from './redeem';
 export { computeRotateAt, plannedCreate, rotateAtOf } from './plan';
 

@@ -16,6 +16,7 @@ import { FIRST_GENERATION, generationOf } from '../generation';
 import { redeemedToken } from '../write-only';
 import { type RetiredToken, isDue, retiredOf, retiredValue } from '../overlap';
 import { noteHeld, requireAdministrator, unmanagedTokenNamed } from '../preflight';
+import { deleterOf } from './delete';
 import { accessTokenSchema } from './schema';
 import { accessTokenDiag } from './messages';
 
@@ -168,11 +169,7 @@ async function preflightCreate(config: ObjectValue, ctx: HandlerContext): Promis
 async function preflightDelete(prior: ObjectValue, ctx: HandlerContext): Promise<void> {
   if (!ctx.api.settingsKnown) return;
   const operation = `delete the access token ${JSON.stringify(String(getString(prior, A.name)))}`;
-  if (ctx.api.hasToken) {
-    await requireAdministrator(ctx, operation);
-    return;
-  }
-  // Without a provider token, only an Administrator token can delete, itself (see delete).
-  if (isKnown(getString(prior, A.value)) && getString(prior, A.role) === 'admin') return;
-  throw new DiagnosticError(diag.missingAdminToken(operation));
+  const deleter = deleterOf(ctx, getString(prior, A.value), getString(prior, A.role));
+  if (!deleter) throw new DiagnosticError(diag.missingAdminToken(operation));
+  if (deleter.by === 'provider') await requireAdministrator(ctx, operation);
 }

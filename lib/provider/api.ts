@@ -51,6 +51,23 @@ async function listWithOneMoreTry(client: TokenApi): Promise<TokenInfo[]> {
   }
 }
 
+/**
+ * The first call's promise, handed to every later caller until it rejects: a failed answer is not
+ * remembered, so the next caller starts again.
+ */
+function onceUnlessRejected<T>(): (start: () => T | Promise<T>) => Promise<T> {
+  let remembered: Promise<T> | undefined;
+  return (start) => {
+    if (remembered) return remembered;
+    const entry = Promise.resolve().then(start);
+    entry.catch(() => {
+      if (remembered === entry) remembered = undefined;
+    });
+    remembered = entry;
+    return entry;
+  };
+}
+
 export class ProviderApi implements ApiAccess {
   #admin: MlpClient | undefined;
   #anonymous: MlpClient | undefined;
@@ -61,8 +78,8 @@ export class ProviderApi implements ApiAccess {
   /** The list under way for {@link listTokensStartedNow}, and the one queued behind it. */
   #freshList: Promise<TokenInfo[]> | undefined;
   #nextFreshList: Promise<TokenInfo[]> | undefined;
-  #whoAmI: Promise<TokenInfo> | undefined;
-  #firstList: Promise<readonly TokenInfo[]> | undefined;
+  readonly #whoAmI = onceUnlessRejected<TokenInfo>();
+  readonly #firstList = onceUnlessRejected<readonly TokenInfo[]>();
   readonly names: NameLedger = newNameLedger();
 
   // `#private`: the settings hold the provider's token, which must not show in util.inspect or
@@ -164,24 +181,12 @@ export class ProviderApi implements ApiAccess {
   }
 
   providerToken(operation: string): Promise<TokenInfo> {
-    if (this.#whoAmI) return this.#whoAmI;
-    const entry = Promise.resolve().then(() => this.admin(operation, 'any').whoAmI());
     // A failed who-am-I is not remembered: the next caller asks again.
-    entry.catch(() => {
-      if (this.#whoAmI === entry) this.#whoAmI = undefined;
-    });
-    this.#whoAmI = entry;
-    return entry;
+    return this.#whoAmI(() => this.admin(operation, 'any').whoAmI());
   }
 
   tokensOnce(operation: string): Promise<readonly TokenInfo[]> {
-    if (this.#firstList) return this.#firstList;
-    const entry = Promise.resolve().then(() => this.listTokensShared(operation));
-    entry.catch(() => {
-      if (this.#firstList === entry) this.#firstList = undefined;
-    });
-    this.#firstList = entry;
-    return entry;
+    return this.#firstList(() => this.listTokensShared(operation));
   }
 
   async syncClock(): Promise<void> {

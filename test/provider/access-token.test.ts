@@ -1,12 +1,11 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value } from '../../lib/provider/codec';
-import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
+import { DiagnosticError } from '../../lib/provider/diagnostics';
 import type { ResourceHandler } from '../../lib/provider/handler';
 import { accessToken as impl, computeRotateAt, plannedCreate } from '../../lib/provider/resources/access-token';
 
 const accessToken: ResourceHandler = impl;
-import { ADMIN_INFO, FakeMlp, context } from './fakes';
-import { validateConfig } from '../../lib/provider/schema';
+import { ADMIN_INFO, FakeMlp, context, validationOf } from './fakes';
 
 const ATTRS = Object.keys(accessToken.schema.attributes);
 
@@ -170,11 +169,7 @@ describe('mlp_access_token plan', () => {
 });
 
 describe('mlp_access_token validation', () => {
-  const validate = (values: Record<string, Value>) => {
-    const diagnostics = new Diagnostics();
-    validateConfig(accessToken.schema, obj(values), diagnostics);
-    return diagnostics.items;
-  };
+  const validate = (values: Record<string, Value>) => validationOf(accessToken.schema, obj(values));
 
   test('GIVEN a name, a ttl and a window shorter than it WHEN validated THEN there is no diagnostic', () => {
     expect(validate({ name: 'ci', ttl: '720h', early_rotation_window: '24h' })).toEqual([]);
@@ -569,11 +564,7 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
   });
 
   test('GIVEN previous_token_grace with a fixed name, a register_token or a bad duration WHEN validated THEN each is an error', () => {
-    const summaries = (c: ObjectValue) => {
-      const diagnostics = new Diagnostics();
-      validateConfig(accessToken.schema, c, diagnostics);
-      return diagnostics.items.map((d) => d.summary);
-    };
+    const summaries = (c: ObjectValue) => validationOf(accessToken.schema, c).map((d) => d.summary);
     expect(summaries(obj({ name: 'svc', previous_token_grace: '1h' }))).toEqual(['Conflicting previous_token_grace and name']);
     expect(summaries(obj({ register_token: 'r'.repeat(40), previous_token_grace: '1h' }))).toEqual([
       'Conflicting previous_token_grace and register_token',
@@ -586,11 +577,7 @@ describe('mlp_access_token previous_token_grace (rotation with an overlap)', () 
   });
 
   test('GIVEN a grace longer than the schedule leaves the retired token to live WHEN validated THEN it is an error', () => {
-    const details = (c: ObjectValue) => {
-      const diagnostics = new Diagnostics();
-      validateConfig(accessToken.schema, c, diagnostics);
-      return diagnostics.items.map((d) => `${d.summary}: ${d.detail}`);
-    };
+    const details = (c: ObjectValue) => validationOf(accessToken.schema, c).map((d) => `${d.summary}: ${d.detail}`);
     // rotate_after 167h of a 180h token leaves 13h: a 36h grace would end after its expiry.
     const tooLong = details(obj({ name_prefix: 'svc-', ttl: '180h', rotate_after: '167h', previous_token_grace: '36h' }));
     expect(tooLong).toEqual([

@@ -1,22 +1,13 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, type Value, decodeDynamic, encodeDynamic } from '../../lib/provider/codec';
-import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
+import { DiagnosticError } from '../../lib/provider/diagnostics';
 import { ephemeralAccessToken, ephemeralAccessTokenSchema } from '../../lib/provider/ephemeral/access-token';
 import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
-import { FakeMlp, configureInProcess, context } from './fakes';
-import { validateConfig } from '../../lib/provider/schema';
+import { FakeMlp, configureInProcess, context, objectOf, validationOf } from './fakes';
 
-const obj = (values: Record<string, Value>): ObjectValue => ({
-  ...Object.fromEntries(Object.keys(ephemeralAccessTokenSchema.attributes).map((k) => [k, null])),
-  ...values,
-});
-
-function validate(config: ObjectValue) {
-  const diagnostics = new Diagnostics();
-  validateConfig(ephemeralAccessToken.schema, config, diagnostics);
-  return diagnostics.items;
-}
+const obj = (values: Record<string, Value>): ObjectValue => objectOf(ephemeralAccessTokenSchema, values);
+const validate = (config: ObjectValue) => validationOf(ephemeralAccessToken.schema, config);
 
 function setup(hasToken = true) {
   const clock = new FakeClock();

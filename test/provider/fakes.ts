@@ -4,13 +4,13 @@ import { Secret } from '../../lib/client/secret';
 import type { IssuedAccessToken, MintRegisterTokenRequest, MintedRegisterToken, TokenInfo } from '../../lib/client/types';
 import { parseDuration } from '../../lib/contract/duration';
 import type { Clock } from '../../lib/provider/clock';
-import { type Value, encodeDynamic } from '../../lib/provider/codec';
+import { type ObjectValue, type Value, encodeDynamic } from '../../lib/provider/codec';
 import { providerSchema } from '../../lib/provider/config';
-import { DiagnosticError, Diagnostics, diag } from '../../lib/provider/diagnostics';
+import { type Diagnostic, DiagnosticError, Diagnostics, diag } from '../../lib/provider/diagnostics';
 import type { ApiAccess, HandlerContext, TokenApi } from '../../lib/provider/handler';
 import { newNameLedger } from '../../lib/provider/name-ledger';
 import type { Provider } from '../../lib/provider/provider';
-import { objectTypeOf } from '../../lib/provider/schema';
+import { type BlockSchema, objectTypeOf, validateConfig } from '../../lib/provider/schema';
 
 type Route = 'whoami' | 'list' | 'mint' | 'redeem' | 'delete';
 
@@ -149,6 +149,18 @@ export function context(clock: Clock, api: FakeMlp, hasToken = true, role: 'admi
  * present, null unless `settings` gives it.
  */
 export function configureInProcess(provider: Provider, settings: Readonly<Record<string, Value>>): void {
-  const config = { ...Object.fromEntries(Object.keys(providerSchema.attributes).map((k) => [k, null])), ...settings };
+  const config = objectOf(providerSchema, settings);
   provider.configureProvider({ terraform_version: '1.11.4', config: encodeDynamic(config, objectTypeOf(providerSchema)) });
+}
+
+/** An object of `schema` as Terraform sends it: every attribute present, null unless `values` gives it. */
+export function objectOf(schema: BlockSchema, values: Readonly<Record<string, Value>> = {}): ObjectValue {
+  return { ...Object.fromEntries(Object.keys(schema.attributes).map((k) => [k, null])), ...values };
+}
+
+/** What ValidateResourceConfig reports for `config` of `schema`. */
+export function validationOf(schema: BlockSchema, config: ObjectValue): readonly Diagnostic[] {
+  const diagnostics = new Diagnostics();
+  validateConfig(schema, config, diagnostics);
+  return diagnostics.items;
 }

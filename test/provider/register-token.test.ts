@@ -1,17 +1,13 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value } from '../../lib/provider/codec';
-import { DiagnosticError, Diagnostics } from '../../lib/provider/diagnostics';
+import { DiagnosticError } from '../../lib/provider/diagnostics';
 import type { ResourceHandler } from '../../lib/provider/handler';
 import { registerToken as impl } from '../../lib/provider/resources/register-token';
 
 const registerToken: ResourceHandler = impl;
-import { FakeMlp, context } from './fakes';
-import { validateConfig } from '../../lib/provider/schema';
+import { FakeMlp, context, objectOf, validationOf } from './fakes';
 
-const obj = (values: Record<string, Value>): ObjectValue => ({
-  ...Object.fromEntries(Object.keys(registerToken.schema.attributes).map((k) => [k, null])),
-  ...values,
-});
+const obj = (values: Record<string, Value>): ObjectValue => objectOf(registerToken.schema, values);
 const proposedFrom = (config: ObjectValue, prior: ObjectValue | null): ObjectValue => ({
   ...config,
   id: prior?.id ?? null,
@@ -117,11 +113,7 @@ describe('mlp_register_token', () => {
     const next = await registerToken.update({ prior: state, planned, config }, ctx);
     expect(next.name).not.toBe(state.name);
     expect(next.generation).toBe(2);
-    const validation = (c: ObjectValue) => {
-      const diagnostics = new Diagnostics();
-      validateConfig(registerToken.schema, c, diagnostics);
-      return diagnostics.items.map((d) => d.summary);
-    };
+    const validation = (c: ObjectValue) => validationOf(registerToken.schema, c).map((d) => d.summary);
     expect(validation(obj({ name: 'a', name_prefix: 'b-', ttl: '1h' }))).toEqual(['Conflicting name and name_prefix']);
     expect(validation(obj({ ttl: '1h' }))).toEqual(['Missing name or name_prefix']);
   });

@@ -4,9 +4,9 @@
  * (a declared requiresReplace, a respelled duration, an imported token's triggers).
  */
 import { UNKNOWN, type ObjectValue, type Value } from '../../lib/provider/codec';
-import { Diagnostics } from '../../lib/provider/diagnostics';
 import { accessTokenSchema } from '../../lib/provider/resources/access-token/schema';
 import { registerTokenSchema } from '../../lib/provider/resources/register-token/schema';
+import { validationOf as validate } from './fakes';
 import {
   type BlockSchema,
   alsoRequires,
@@ -31,7 +31,6 @@ import {
   shorterThan,
   toProtoSchema,
   useStateForUnknown,
-  validateConfig,
   wholeNumberBetween,
 } from '../../lib/provider/schema';
 import { errorDiagnostic } from '../../lib/provider/diagnostics/model';
@@ -79,11 +78,6 @@ const obj = (values: Record<string, Value>, names: readonly string[] = NAMES): O
   ...Object.fromEntries(names.map((k) => [k, null])),
   ...values,
 });
-const validate = (schema: BlockSchema, config: ObjectValue) => {
-  const diagnostics = new Diagnostics();
-  validateConfig(schema, config, diagnostics);
-  return diagnostics.items;
-};
 const summaries = (config: Record<string, Value>) => validate(block, obj(config)).map((d) => d.summary);
 /** An update: Terraform proposes the configuration, with the prior value of each computed attribute it leaves unset. */
 function update(schema: BlockSchema, prior: ObjectValue, config: ObjectValue) {

@@ -10,7 +10,7 @@ import { registerTokenSchema } from '../../lib/provider/resources/register-token
 import { createProvider } from '../../lib/provider/registry';
 import { ProviderApi } from '../../lib/provider/api';
 import type { MlpClient } from '../../lib/client/client';
-import { FakeMlp, configureInProcess } from './fakes';
+import { FakeMlp, configureInProcess, objectOf } from './fakes';
 import { FakeClock } from '../../lib/provider/clock';
 import { objectTypeOf } from '../../lib/provider/schema';
 import { planSealing, sealCreated, validateSealTo } from '../../lib/provider/sealing';
@@ -29,10 +29,7 @@ function keyPair(): { identityFile: string; recipient: string } {
 }
 
 const TYPE = objectTypeOf(accessTokenSchema);
-const obj = (values: Record<string, Value>): ObjectValue => ({
-  ...Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])),
-  ...values,
-});
+const obj = (values: Record<string, Value>): ObjectValue => objectOf(accessTokenSchema, values);
 
 describe('age recipients (seal_to)', () => {
   const { recipient } = keyPair();

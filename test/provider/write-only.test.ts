@@ -1,25 +1,15 @@
 import { FakeClock } from '../../lib/provider/clock';
 import { type ObjectValue, UNKNOWN, type Value, decodeDynamic, encodeDynamic } from '../../lib/provider/codec';
-import { Diagnostics } from '../../lib/provider/diagnostics';
 import type { ResourceHandler } from '../../lib/provider/handler';
 import { accessToken as impl, accessTokenSchema } from '../../lib/provider/resources/access-token';
 import { createProvider } from '../../lib/provider/registry';
 import { objectTypeOf } from '../../lib/provider/schema';
-import { FakeMlp, configureInProcess, context } from './fakes';
-import { validateConfig } from '../../lib/provider/schema';
+import { FakeMlp, configureInProcess, context, objectOf, validationOf } from './fakes';
 
 const accessToken: ResourceHandler = impl;
 const TYPE = objectTypeOf(accessTokenSchema);
-const obj = (values: Record<string, Value>): ObjectValue => ({
-  ...Object.fromEntries(Object.keys(accessTokenSchema.attributes).map((k) => [k, null])),
-  ...values,
-});
-
-function validate(config: ObjectValue) {
-  const diagnostics = new Diagnostics();
-  validateConfig(accessToken.schema, config, diagnostics);
-  return diagnostics.items;
-}
+const obj = (values: Record<string, Value>): ObjectValue => objectOf(accessTokenSchema, values);
+const validate = (config: ObjectValue) => validationOf(accessToken.schema, config);
 
 function configuredProvider() {
   const provider = createProvider({ env: {} });

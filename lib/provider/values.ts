@@ -44,6 +44,8 @@ export function isKnown<T>(v: Maybe<T>): v is T {
 }
 
 /** RFC 3339 text of a time, as the state stores it (UTC, no fractional seconds when there are none). */
+export function formatTime(date: Date): string;
+export function formatTime(date: Date | null): string | null;
 export function formatTime(date: Date | null): string | null {
   if (date === null) return null;
   const iso = date.toISOString();

@@ -2,6 +2,7 @@
  * What a diagnostic may tell about a token that exists outside the state: never its value. Shared by
  * the resources whose plans find one (an access token's name held, a registration token's name taken).
  */
+import { formatTime } from '../values';
 
 /** What a diagnostic tells about a token that exists outside the state (never its value). */
 export interface ExistingToken {
@@ -13,6 +14,5 @@ export interface ExistingToken {
 
 /** `role user, created <time> by "<issuer>"`. */
 export function describeExisting(t: ExistingToken): string {
-  const created = t.createdAt.toISOString().replace(/\.000Z$/, 'Z');
-  return `role ${t.role}, created ${created} by ${JSON.stringify(t.issuerName)}`;
+  return `role ${t.role}, created ${formatTime(t.createdAt)} by ${JSON.stringify(t.issuerName)}`;
 }

@@ -4,7 +4,7 @@
  * since Terraform never showed those to validate. A configuration with an error yields no settings,
  * so no API access is built from it.
  */
-import { ENV_TOKEN, PROVIDER_ATTRS } from '../constants';
+import { ENV_ENDPOINT, ENV_TOKEN, PROVIDER_ATTRS } from '../constants';
 import { registerSecret } from '../contract/redact';
 import { warnIfTlsVerificationDisabled } from '../client/tls-warning';
 import type { ObjectValue, Value } from './codec';
@@ -42,7 +42,7 @@ export function configure(config: ObjectValue, env: NodeJS.ProcessEnv): Configur
     const problem = endpointProblem(settings.endpoint);
     if (problem)
       return {
-        diagnostics: [...problems, diag.invalidEndpoint(`${problem} (from ${config.endpoint === null ? 'MLP_ENDPOINT' : 'endpoint'})`)],
+        diagnostics: [...problems, diag.invalidEndpoint(`${problem} (from ${config.endpoint === null ? ENV_ENDPOINT : 'endpoint'})`)],
       };
   }
   // A token from MLP_TOKEN was not seen by validate; judge its shape here, before any API call.

@@ -21,6 +21,7 @@ import { providerSchema } from '../lib/provider/config';
 import type { CtyType } from '../lib/provider/codec';
 import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/registry';
 import { type AttributeSchema, type BlockSchema, describeWithRules } from '../lib/provider/schema';
+import { generatedDrift, writeGenerated } from './generated-files';
 import { repositoryRoot } from './repository-root';
 
 export { repositoryRoot };
@@ -192,22 +193,22 @@ export function renderDocs(root: string = repositoryRoot()): Map<string, string>
 /** The generated folders: files in them that `renderDocs` does not produce are stale. */
 export const GENERATED_FOLDERS = ['docs/resources', 'docs/data-sources', 'docs/ephemeral-resources'] as const;
 
+/**
+ * Why the committed docs/ pages are not what `rendered` holds: one message per page that differs
+ * or is missing, naming its first differing line and `fix`; empty when they agree.
+ */
+export function docsDrift(rendered: ReadonlyMap<string, string>, root: string, fix: string): string[] {
+  return generatedDrift(rendered, root, {
+    fix: (relative) => `${relative}: ${fix}`,
+    missingFile: '(missing)',
+    committedLabel: 'in docs/:  ',
+    renderedLabel: 'rendered: ',
+  });
+}
+
 function main(): void {
   const root = repositoryRoot();
-  const docs = renderDocs(root);
-  for (const folder of GENERATED_FOLDERS) {
-    const dir = path.join(root, folder);
-    if (!fs.existsSync(dir)) continue;
-    for (const file of fs.readdirSync(dir)) {
-      if (!docs.has(`${folder}/${file}`)) fs.rmSync(path.join(dir, file));
-    }
-  }
-  for (const [relative, text] of docs) {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    process.stdout.write(`wrote ${relative}\n`);
-  }
+  writeGenerated(root, renderDocs(root), GENERATED_FOLDERS);
 }
 
 if (require.main === module) main();

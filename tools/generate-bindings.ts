@@ -16,7 +16,6 @@
  * renders, so a schema change without `npm run generate` is caught in review.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROVIDER_TYPE } from '../lib/constants';
 import { providerSchema } from '../lib/provider/config';
@@ -24,6 +23,7 @@ import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/re
 import { type BlockSchema, describeWithRules } from '../lib/provider/schema';
 import { type BindingKind, type BindingSpec, type SchemaLike, renderBinding } from './bindings/render';
 import { generatedMaps } from './generate-attributes';
+import { generatedDrift, writeGenerated } from './generated-files';
 import { repositoryRoot } from './repository-root';
 
 export type { BindingSpec, SchemaLike };
@@ -109,33 +109,18 @@ export function renderBindings(specs: readonly BindingSpec[] = bindingSpecs(), r
  * is missing, naming its first differing line and the fix; empty when they agree.
  */
 export function bindingsDrift(rendered: ReadonlyMap<string, string>, root: string = repositoryRoot()): string[] {
-  const problems: string[] = [];
-  for (const [relative, text] of rendered) {
-    const file = path.join(root, relative);
-    const onDisk = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    if (onDisk === text) continue;
-    const [have, want] = [(onDisk ?? '').split('\n'), text.split('\n')];
-    const line = want.findIndex((t, i) => t !== have[i]);
-    problems.push(
-      `${relative} ${onDisk === undefined ? 'is missing' : 'differs from what the provider schema renders'}: run \`npm run generate\` and commit ${BINDINGS_FOLDER}/\n` +
-        `first difference, line ${line + 1}:\n  committed: ${onDisk === undefined ? '(no file)' : (have[line] ?? '(end of file)')}\n  rendered:  ${want[line] ?? '(end of file)'}`,
-    );
-  }
-  return problems;
+  return generatedDrift(rendered, root, {
+    fix: (relative, missing) =>
+      `${relative} ${missing ? 'is missing' : 'differs from what the provider schema renders'}: run \`npm run generate\` and commit ${BINDINGS_FOLDER}/`,
+    missingFile: '(no file)',
+    committedLabel: 'committed: ',
+    renderedLabel: 'rendered:  ',
+  });
 }
 
 function main(): void {
   const root = repositoryRoot();
-  const bindings = renderBindings(bindingSpecs(), root);
-  const dir = path.join(root, BINDINGS_FOLDER);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const file of fs.readdirSync(dir)) {
-    if (!bindings.has(`${BINDINGS_FOLDER}/${file}`)) fs.rmSync(path.join(dir, file));
-  }
-  for (const [relative, text] of bindings) {
-    fs.writeFileSync(path.join(root, relative), text);
-    process.stdout.write(`wrote ${relative}\n`);
-  }
+  writeGenerated(root, renderBindings(bindingSpecs(), root), [BINDINGS_FOLDER]);
 }
 
 if (require.main === module) main();

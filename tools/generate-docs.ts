@@ -21,6 +21,7 @@ import { providerSchema } from '../lib/provider/config';
 import type { CtyType } from '../lib/provider/codec';
 import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../lib/provider/registry';
 import { type AttributeSchema, type BlockSchema, describeWithRules } from '../lib/provider/schema';
+import { generatedDrift, writeGenerated } from './generated-files';
 import { repositoryRoot } from './repository-root';
 
 export { repositoryRoot };
@@ -104,12 +105,34 @@ function requireExample(root: string, relative: string): string {
 }
 
 type PageKind = 'Resource' | 'Data Source' | 'Ephemeral Resource';
-/** tfplugindocs' folder and example file name per kind. */
-const PAGE_LAYOUT: Record<PageKind, { folder: string; exampleFile: string }> = {
-  Resource: { folder: 'resources', exampleFile: 'resource.tf' },
-  'Data Source': { folder: 'data-sources', exampleFile: 'data-source.tf' },
-  'Ephemeral Resource': { folder: 'ephemeral-resources', exampleFile: 'ephemeral-resource.tf' },
+
+/** What a page documents: an element the provider registers. */
+interface DocumentedElement {
+  readonly typeName: string;
+  readonly schema: BlockSchema;
+}
+
+/**
+ * Per kind, in the index's order: the elements, tfplugindocs' folder and example file name, and
+ * the index heading. The pages and the index links both come from this one table.
+ */
+const PAGE_LAYOUT: Record<PageKind, { elements: readonly DocumentedElement[]; folder: string; exampleFile: string; heading: string }> = {
+  Resource: { elements: RESOURCES, folder: 'resources', exampleFile: 'resource.tf', heading: 'Resources' },
+  'Data Source': { elements: DATA_SOURCES, folder: 'data-sources', exampleFile: 'data-source.tf', heading: 'Data Sources' },
+  'Ephemeral Resource': {
+    elements: EPHEMERAL_RESOURCES,
+    folder: 'ephemeral-resources',
+    exampleFile: 'ephemeral-resource.tf',
+    heading: 'Ephemeral Resources',
+  },
 };
+
+const PAGE_KINDS = Object.keys(PAGE_LAYOUT) as PageKind[];
+
+/** A page's path under docs/: its kind's folder and the type name without the provider prefix. */
+function pagePath(kind: PageKind, typeName: string): string {
+  return `${PAGE_LAYOUT[kind].folder}/${typeName.replace(`${PROVIDER_TYPE}_`, '')}.md`;
+}
 
 function renderPage(root: string, kind: PageKind, typeName: string, block: BlockSchema): string {
   const { folder, exampleFile } = PAGE_LAYOUT[kind];
@@ -136,11 +159,12 @@ function renderPage(root: string, kind: PageKind, typeName: string, block: Block
 }
 
 function renderIndex(root: string): string {
-  const resources = RESOURCES.map((r) => `- [\`${r.typeName}\`](resources/${r.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
-  const dataSources = DATA_SOURCES.map((d) => `- [\`${d.typeName}\`](data-sources/${d.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`);
-  const ephemeral = EPHEMERAL_RESOURCES.map(
-    (e) => `- [\`${e.typeName}\`](ephemeral-resources/${e.typeName.replace(`${PROVIDER_TYPE}_`, '')}.md)`,
-  );
+  const links = PAGE_KINDS.flatMap((kind) => [
+    `## ${PAGE_LAYOUT[kind].heading}`,
+    '',
+    ...PAGE_LAYOUT[kind].elements.map((e) => `- [\`${e.typeName}\`](${pagePath(kind, e.typeName)})`),
+    '',
+  ]);
   const parts = [
     frontMatter(`${PROVIDER_TYPE} Provider`, providerSchema.description),
     `# ${PROVIDER_TYPE} Provider`,
@@ -157,17 +181,7 @@ function renderIndex(root: string): string {
     '',
     requireExample(root, path.join('provider', 'provider.tf')),
     renderSchema(providerSchema),
-    '## Resources',
-    '',
-    ...resources,
-    '',
-    '## Data Sources',
-    '',
-    ...dataSources,
-    '',
-    '## Ephemeral Resources',
-    '',
-    ...ephemeral,
+    ...links,
   ];
   return `${parts.join('\n').trimEnd()}\n`;
 }
@@ -176,38 +190,31 @@ function renderIndex(root: string): string {
 export function renderDocs(root: string = repositoryRoot()): Map<string, string> {
   const docs = new Map<string, string>();
   docs.set('docs/index.md', renderIndex(root));
-  const short = (typeName: string) => typeName.replace(`${PROVIDER_TYPE}_`, '');
-  for (const resource of RESOURCES)
-    docs.set(`docs/resources/${short(resource.typeName)}.md`, renderPage(root, 'Resource', resource.typeName, resource.schema));
-  for (const dataSource of DATA_SOURCES)
-    docs.set(`docs/data-sources/${short(dataSource.typeName)}.md`, renderPage(root, 'Data Source', dataSource.typeName, dataSource.schema));
-  for (const ephemeral of EPHEMERAL_RESOURCES)
-    docs.set(
-      `docs/ephemeral-resources/${short(ephemeral.typeName)}.md`,
-      renderPage(root, 'Ephemeral Resource', ephemeral.typeName, ephemeral.schema),
-    );
+  for (const kind of PAGE_KINDS)
+    for (const element of PAGE_LAYOUT[kind].elements)
+      docs.set(`docs/${pagePath(kind, element.typeName)}`, renderPage(root, kind, element.typeName, element.schema));
   return docs;
 }
 
 /** The generated folders: files in them that `renderDocs` does not produce are stale. */
-export const GENERATED_FOLDERS = ['docs/resources', 'docs/data-sources', 'docs/ephemeral-resources'] as const;
+export const GENERATED_FOLDERS: readonly string[] = PAGE_KINDS.map((kind) => `docs/${PAGE_LAYOUT[kind].folder}`);
+
+/**
+ * Why the committed docs/ pages are not what `rendered` holds: one message per page that differs
+ * or is missing, naming its first differing line and `fix`; empty when they agree.
+ */
+export function docsDrift(rendered: ReadonlyMap<string, string>, root: string, fix: string): string[] {
+  return generatedDrift(rendered, root, {
+    fix: (relative) => `${relative}: ${fix}`,
+    missingFile: '(missing)',
+    committedLabel: 'in docs/:  ',
+    renderedLabel: 'rendered: ',
+  });
+}
 
 function main(): void {
   const root = repositoryRoot();
-  const docs = renderDocs(root);
-  for (const folder of GENERATED_FOLDERS) {
-    const dir = path.join(root, folder);
-    if (!fs.existsSync(dir)) continue;
-    for (const file of fs.readdirSync(dir)) {
-      if (!docs.has(`${folder}/${file}`)) fs.rmSync(path.join(dir, file));
-    }
-  }
-  for (const [relative, text] of docs) {
-    const file = path.join(root, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    process.stdout.write(`wrote ${relative}\n`);
-  }
+  writeGenerated(root, renderDocs(root), GENERATED_FOLDERS);
 }
 
 if (require.main === module) main();

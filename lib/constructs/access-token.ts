@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { Token, type TerraformOutput } from 'cdktf';
+import { type TerraformOutput } from 'cdktf';
 import * as errors from './errors';
 import { AccessTokenBase, type AccessTokenConfig, ATTRIBUTES as A } from './generated/access-token';
 import { checkSameCdktf } from './private/cdktf-release';
@@ -15,16 +15,9 @@ import {
   checkSecretIsReference,
   checkSecretSource,
 } from './private/validation';
-import { addValueOutput, instancesReference, instancesValue } from './private/value-output';
+import { addTokenOutputs } from './private/value-output';
 import type { MlpRole, MlpValueOutputOptions } from './options';
-import {
-  type MlpSealProps,
-  type MlpWriteOnlyRedeemProps,
-  addSealedValueOutput,
-  checkSealTo,
-  checkWriteOnlyRedeem,
-  noteWriteOnlyUsage,
-} from './secrets';
+import { type MlpSealProps, type MlpWriteOnlyRedeemProps, checkSealTo, checkWriteOnlyRedeem, noteWriteOnlyUsage } from './secrets';
 
 /**
  * Every prop of an ML Platform access token; {@link MlpAccessTokenProps} says which may go together.
@@ -184,13 +177,9 @@ export class MlpAccessToken extends AccessTokenBase {
     checkSameCdktf(this);
     this.lifecycle = lifecycleWith(this.node.path, props.lifecycle, props.createBeforeDestroy);
     validate(this.node.path, props, this.lifecycle?.createBeforeDestroy === true);
-    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, A.value), props.output) : undefined;
-    this.sealedValueOutput = addSealedValueOutput(
-      this,
-      () => Token.asString(instancesReference(this, A.sealedValue)),
-      props.sealTo,
-      props.output,
-    );
+    const outputs = addTokenOutputs(this, A, props);
+    this.valueOutput = outputs.valueOutput;
+    this.sealedValueOutput = outputs.sealedValueOutput;
     noteWriteOnlyUsage(this, props.registerTokenWo !== undefined);
   }
 

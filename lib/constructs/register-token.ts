@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { Token, type TerraformOutput } from 'cdktf';
+import { type TerraformOutput } from 'cdktf';
 import * as errors from './errors';
 import { ATTRIBUTES as R, RegisterTokenBase, type RegisterTokenConfig } from './generated/register-token';
 import { checkSameCdktf } from './private/cdktf-release';
@@ -13,9 +13,9 @@ import {
   checkRole,
   checkRotationTriggers,
 } from './private/validation';
-import { addValueOutput, instancesReference, instancesValue } from './private/value-output';
+import { addTokenOutputs } from './private/value-output';
 import type { MlpRole, MlpValueOutputOptions } from './options';
-import { type MlpSealProps, addSealedValueOutput, checkSealTo } from './secrets';
+import { type MlpSealProps, checkSealTo } from './secrets';
 
 /**
  * Every prop of a registration token; {@link MlpRegisterTokenProps} says which may go together.
@@ -129,12 +129,8 @@ export class MlpRegisterToken extends RegisterTokenBase {
     checkDuration(where, 'ttl', props.ttl);
     checkRotationTriggers(where, props.rotationTriggers);
     checkSealTo(this.node.path, props.sealTo);
-    this.valueOutput = props.sealTo === undefined ? addValueOutput(this, () => instancesValue(this, R.value), props.output) : undefined;
-    this.sealedValueOutput = addSealedValueOutput(
-      this,
-      () => Token.asString(instancesReference(this, R.sealedValue)),
-      props.sealTo,
-      props.output,
-    );
+    const outputs = addTokenOutputs(this, R, props);
+    this.valueOutput = outputs.valueOutput;
+    this.sealedValueOutput = outputs.sealedValueOutput;
   }
 }

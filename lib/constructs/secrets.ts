@@ -1,9 +1,9 @@
 /**
  * The constructs' side of keeping secrets out of state: the `sealTo` and write-only props shared by
- * MlpAccessToken and MlpRegisterToken, their synth-time checks, and the sealed-value output that
- * replaces the sensitive value output when a value is sealed.
+ * MlpAccessToken and MlpRegisterToken and their synth-time checks (the sealed value's output is
+ * made with the sensitive one's, in private/value-output).
  */
-import { TerraformOutput, type TerraformElement, Token } from 'cdktf';
+import { type TerraformElement, Token } from 'cdktf';
 import { recipientProblem } from '../seal/recipients';
 import * as errors from './errors';
 import { checkSecretIsReference, isReference } from './private/validation';
@@ -78,40 +78,4 @@ export function checkWriteOnlyRedeem(path: string, p: MlpWriteOnlyRedeemProps & 
 export function noteWriteOnlyUsage(element: TerraformElement, used: boolean): void {
   const register = (element as unknown as { registerProviderFeatureUsage?: (feature: string) => void }).registerProviderFeatureUsage;
   if (used && typeof register === 'function') register.call(element, 'writeOnlyAttributes');
-}
-
-/**
- * A plain (not sensitive) output of the sealed value, named `<logical id>_sealed_value` at synth time
- * (so a later `overrideLogicalId` on the owner renames it too), unless a name is given.
- */
-class SealedValueOutput extends TerraformOutput {
-  constructor(
-    private readonly owner: TerraformElement,
-    value: () => string,
-    private readonly explicitName: string | undefined,
-  ) {
-    super(owner, 'sealed_value_output', {
-      value: Token.asString({ creationStack: [], resolve: () => value() }),
-      description: Token.asString({
-        creationStack: [],
-        resolve: () =>
-          `${owner.node.path}'s value, age-encrypted to its sealTo recipients (decrypt: terraform output -raw ${this.friendlyUniqueId} | age -d -i key.txt)`,
-      }),
-    });
-  }
-
-  public override get friendlyUniqueId(): string {
-    return this.explicitName ?? `${this.owner.friendlyUniqueId}_sealed_value`;
-  }
-}
-
-/** The sealed output when `sealTo` is set (`output: false` leaves it out too); undefined otherwise. */
-export function addSealedValueOutput(
-  owner: TerraformElement,
-  value: () => string,
-  sealTo: readonly string[] | undefined,
-  output: { readonly name?: string } | false | undefined,
-): TerraformOutput | undefined {
-  if (sealTo === undefined || output === false) return undefined;
-  return new SealedValueOutput(owner, value, output?.name);
 }

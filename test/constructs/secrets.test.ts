@@ -42,6 +42,26 @@ describe('sealTo on the token constructs', () => {
       'secret key',
     );
   });
+
+  test('GIVEN sealTo and an output name that is not a Terraform name WHEN constructed THEN it throws INVALID_IDENTIFIER', () => {
+    expectConstructError(
+      () => new MlpAccessToken(stackWithProvider(), 'ci', { name: 'ci', sealTo: [RECIPIENT], output: { name: 'ci token' } }),
+      'INVALID_IDENTIFIER',
+      'output.name "ci token"',
+    );
+    expectConstructError(
+      () => new MlpRegisterToken(stackWithProvider(), 'reg', { name: 'w', ttl: '1h', sealTo: [RECIPIENT], output: { name: '9lives' } }),
+      'INVALID_IDENTIFIER',
+      'output.name "9lives"',
+    );
+  });
+
+  test('GIVEN two sealed outputs of one name WHEN synthesized THEN synth fails naming both', () => {
+    const stack = stackWithProvider();
+    new MlpAccessToken(stack, 'a', { name: 'a', sealTo: [RECIPIENT], output: { name: 'token' } });
+    new MlpRegisterToken(stack, 'b', { name: 'b', ttl: '1h', sealTo: [RECIPIENT], output: { name: 'token' } });
+    expect(() => Testing.synth(stack, true)).toThrow(/output "token" of stack\/a has the same name as stack\/b\/sealed_value_output/);
+  });
 });
 
 describe('the secrets props in HCL', () => {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GENERATED_FOLDERS, renderDocs, renderSchema, repositoryRoot, typeName } from '../../tools/generate-docs';
+import { GENERATED_FOLDERS, docsDrift, renderDocs, renderSchema, repositoryRoot, typeName } from '../../tools/generate-docs';
 import { DATA_SOURCES, EPHEMERAL_RESOURCES, RESOURCES } from '../../lib/provider/registry';
 
 const ROOT = repositoryRoot(__dirname);
@@ -33,15 +33,8 @@ test('GIVEN the provider schema WHEN the docs are rendered THEN there is an inde
 });
 
 test.each([...docs.keys()])('GIVEN %s WHEN compared with what the schema renders THEN they are the same', (relative) => {
-  const file = path.join(ROOT, relative);
-  const onDisk = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)';
-  const rendered = docs.get(relative)!;
-  if (onDisk === rendered) return;
-  const [have, want] = [onDisk.split('\n'), rendered.split('\n')];
-  const line = want.findIndex((text, i) => text !== have[i]);
-  throw new Error(
-    `${relative}: ${FIX}\nfirst difference, line ${line + 1}:\n  in docs/:  ${have[line] ?? '(end of file)'}\n  rendered: ${want[line] ?? '(end of file)'}`,
-  );
+  const [problem] = docsDrift(new Map([[relative, docs.get(relative)!]]), ROOT, FIX);
+  if (problem !== undefined) throw new Error(problem);
 });
 
 test('GIVEN the generated folders WHEN listed THEN they hold no page the schema does not render', () => {

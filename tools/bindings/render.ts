@@ -6,7 +6,7 @@
  */
 import { defaultOf, docComment, pascalCase, withPropNames } from './docs';
 import { type AttributeSchema, constructPropOf } from '../../lib/provider/schema';
-import { fieldMapping, inputMapping, objectListFields, outputMapping } from './types';
+import { type InputMapping, fieldMapping, inputMapping, objectListFields, outputMapping } from './types';
 
 /** What the generator reads of an attribute: its shape and words, nothing of its rules. */
 export type AttributeLike = Pick<
@@ -81,6 +81,8 @@ export function renderBinding(spec: BindingSpec): string {
       );
   }
   const configurable = orderedConfigurable(spec);
+  const inputs = new Map(configurable.map(([attribute, attr]) => [attribute, inputMapping(`${typeName}.${attribute}`, attr.type)]));
+  for (const mapping of inputs.values()) for (const helper of mapping.helpers) synth.add(helper);
 
   // The attribute-name map.
   const out: string[] = [
@@ -102,7 +104,7 @@ export function renderBinding(spec: BindingSpec): string {
   } else {
     out.push(configDoc, `export interface ${name}Config${meta ? ` extends ${meta}` : ''} {`);
     for (const [attribute, attr] of configurable) {
-      const mapping = inputMapping(`${typeName}.${attribute}`, attr.type);
+      const mapping = inputs.get(attribute)!;
       const fallback = attr.required === true ? undefined : defaultOf(attr.description, attr.type);
       out.push(docComment('  ', [doc(attr.description)], fallback === undefined ? [] : [`@default ${fallback}`]));
       out.push(`  readonly ${constructPropOf(attribute)}${attr.required === true ? '' : '?'}: ${mapping.propType};`, '');
@@ -198,9 +200,9 @@ export function renderBinding(spec: BindingSpec): string {
       const prop = constructPropOf(attribute);
       const list = lists.get(attribute);
       const mapping = list
-        ? { returnType: list, read: () => `(this._${prop} ??= new ${list}(this, ATTRIBUTES.${prop}, false))` }
+        ? { returnType: list, read: () => `(this._${prop} ??= new ${list}(this, ATTRIBUTES.${prop}, false))`, helpers: [] }
         : outputMapping(`${typeName}.${attribute}`, attr.type, attr.sensitive === true);
-      if (mapping.read('').startsWith('sensitiveString')) value.add('sensitiveString');
+      for (const helper of mapping.helpers) value.add(helper);
       out.push(
         '',
         docComment('  ', [doc(attr.description)]),
@@ -212,16 +214,13 @@ export function renderBinding(spec: BindingSpec): string {
   }
 
   // The synthesize methods.
-  const json = configurable.map(([attribute, attr]) => {
-    const m = inputMapping(attribute, attr.type).toJson(`c.${constructPropOf(attribute)}`);
-    return `      [ATTRIBUTES.${constructPropOf(attribute)}]: ${m},`;
-  });
-  const hcl = configurable.map(([attribute, attr]) => {
-    const m = inputMapping(attribute, attr.type).toHcl(`c.${constructPropOf(attribute)}`);
-    return `      [ATTRIBUTES.${constructPropOf(attribute)}]: ${m},`;
-  });
-  for (const line of [...json, ...hcl])
-    for (const helper of line.matchAll(/\b(hcl[A-Z]\w*|stringMapToTerraform)\(/g)) synth.add(helper[1]!);
+  const synthLines = (map: (mapping: InputMapping, value: string) => string) =>
+    configurable.map(([attribute]) => {
+      const prop = constructPropOf(attribute);
+      return `      [ATTRIBUTES.${prop}]: ${map(inputs.get(attribute)!, `c.${prop}`)},`;
+    });
+  const json = synthLines((m, v) => m.toJson(v));
+  const hcl = synthLines((m, v) => m.toHcl(v));
   const method = (methodName: string, wrap: string, lines: readonly string[]) =>
     lines.length === 0
       ? [`  protected override ${methodName}(): Record<string, unknown> {`, `    return {};`, `  }`]

@@ -36,13 +36,15 @@ export interface InputMapping {
   readonly propType: string;
   readonly toJson: (value: string) => string;
   readonly toHcl: (value: string) => string;
+  /** The `lib/constructs/private/synth` functions the two mappings call (the module imports them). */
+  readonly helpers: readonly string[];
 }
 
 export function inputMapping(where: string, type: CtyTypeLike): InputMapping {
   if (isPrimitive(type)) {
     const cdktfName = type === 'bool' ? 'boolean' : type;
     const hcl = { string: 'hclString', number: 'hclNumber', bool: 'hclBoolean' }[type];
-    return { propType: TS[type], toJson: (v) => `cdktf.${cdktfName}ToTerraform(${v})`, toHcl: (v) => `${hcl}(${v})` };
+    return { propType: TS[type], toJson: (v) => `cdktf.${cdktfName}ToTerraform(${v})`, toHcl: (v) => `${hcl}(${v})`, helpers: [hcl] };
   }
   const [kind, inner] = type as readonly [string, unknown];
   if (kind === 'map' && inner === 'string')
@@ -50,12 +52,14 @@ export function inputMapping(where: string, type: CtyTypeLike): InputMapping {
       propType: '{ readonly [key: string]: string }',
       toJson: (v) => `stringMapToTerraform(${v})`,
       toHcl: (v) => `hclStringMap(${v})`,
+      helpers: ['stringMapToTerraform', 'hclStringMap'],
     };
   if (kind === 'list' && inner === 'string')
     return {
       propType: 'readonly string[]',
       toJson: (v) => `cdktf.listMapper(cdktf.stringToTerraform, false)(${v})`,
       toHcl: (v) => `hclStringList(${v})`,
+      helpers: ['hclStringList'],
     };
   throw unsupported(where, type, 'take as input');
 }
@@ -64,12 +68,14 @@ export function inputMapping(where: string, type: CtyTypeLike): InputMapping {
 export interface OutputMapping {
   readonly returnType: string;
   readonly read: (attribute: string) => string;
+  /** The `lib/constructs/private/value-output` functions `read` calls (the module imports them). */
+  readonly helpers: readonly string[];
 }
 
 const ACCESSORS: Record<Primitive, OutputMapping> = {
-  string: { returnType: 'string', read: (a) => `this.getStringAttribute(${a})` },
-  number: { returnType: 'number', read: (a) => `this.getNumberAttribute(${a})` },
-  bool: { returnType: 'cdktf.IResolvable', read: (a) => `this.getBooleanAttribute(${a})` },
+  string: { returnType: 'string', read: (a) => `this.getStringAttribute(${a})`, helpers: [] },
+  number: { returnType: 'number', read: (a) => `this.getNumberAttribute(${a})`, helpers: [] },
+  bool: { returnType: 'cdktf.IResolvable', read: (a) => `this.getBooleanAttribute(${a})`, helpers: [] },
 };
 
 /** The getter of a primitive, map or list attribute (lists of objects have their own classes). */
@@ -79,17 +85,18 @@ export function outputMapping(where: string, type: CtyTypeLike, sensitive: boole
     if (!sensitive) return plain;
     // A sensitive value is handed on marked sensitive, so Terraform redacts it wherever it flows.
     if (type !== 'string') throw unsupported(`${where} (sensitive)`, type, 'read');
-    return { returnType: 'string', read: (a) => `sensitiveString(${plain.read(a)})` };
+    return { returnType: 'string', read: (a) => `sensitiveString(${plain.read(a)})`, helpers: ['sensitiveString'] };
   }
   if (sensitive) throw unsupported(`${where} (sensitive)`, type, 'read');
   const [kind, inner] = type as readonly [string, unknown];
   if (kind === 'map' && isPrimitive(inner)) {
     const name = { string: 'String', number: 'Number', bool: 'Boolean' }[inner];
     const returnType = `{ [key: string]: ${TS[inner]} }`;
-    return { returnType, read: (a) => `this.get${name}MapAttribute(${a})` };
+    return { returnType, read: (a) => `this.get${name}MapAttribute(${a})`, helpers: [] };
   }
-  if (kind === 'list' && inner === 'string') return { returnType: 'string[]', read: (a) => `this.getListAttribute(${a})` };
-  if (kind === 'list' && inner === 'number') return { returnType: 'number[]', read: (a) => `this.getNumberListAttribute(${a})` };
+  if (kind === 'list' && inner === 'string') return { returnType: 'string[]', read: (a) => `this.getListAttribute(${a})`, helpers: [] };
+  if (kind === 'list' && inner === 'number')
+    return { returnType: 'number[]', read: (a) => `this.getNumberListAttribute(${a})`, helpers: [] };
   throw unsupported(where, type, 'read');
 }
 

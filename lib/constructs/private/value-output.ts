@@ -1,7 +1,7 @@
 /**
  * The values a construct hands on: references to every instance of a resource (plain, or marked
- * sensitive) and the sensitive value output named after its owner, with the one check per stack
- * that no two outputs share a name.
+ * sensitive) and the value output named after its owner (sensitive, or the sealed value's plain
+ * one), with the one check per stack that no two outputs share a name.
  */
 import {
   Fn,
@@ -39,30 +39,57 @@ export function sensitiveString(reference: string): string {
   return Token.asString(Fn.sensitive(reference));
 }
 
+/** How one kind of token output is marked, named and described. */
+interface TokenOutputKind {
+  /** The output's construct id under its owner. */
+  readonly id: string;
+  /** Marked sensitive (`terraform output` hides it); a sealed value is ciphertext and is not. */
+  readonly sensitive: boolean;
+  /** Appended to the owner's logical id to give the default name. */
+  readonly suffix: string;
+  /** The default description, given the owner's path and the output's name. */
+  readonly describe: (path: string, name: string) => string;
+}
+
+const SENSITIVE_VALUE: TokenOutputKind = {
+  id: 'value_output',
+  sensitive: true,
+  suffix: '_value',
+  describe: (path, name) => `Value of ${path} (sensitive; read it with: terraform output -raw ${name})`,
+};
+
+const SEALED_VALUE: TokenOutputKind = {
+  id: 'sealed_value_output',
+  sensitive: false,
+  suffix: '_sealed_value',
+  describe: (path, name) =>
+    `${path}'s value, age-encrypted to its sealTo recipients (decrypt: terraform output -raw ${name} | age -d -i key.txt)`,
+};
+
 /**
- * A sensitive output named after its owner's Terraform logical id (`<logical id>_value`) unless a
- * name is given. The name is worked out at synth time, so an `overrideLogicalId` on the owner after
+ * An output named after its owner's Terraform logical id (`<logical id><suffix>`) unless a name is
+ * given. The name is worked out at synth time, so an `overrideLogicalId` on the owner after
  * construction still renames the output with it.
  */
-class SensitiveValueOutput extends TerraformOutput {
+class TokenValueOutput extends TerraformOutput {
   constructor(
     private readonly owner: TerraformElement,
+    private readonly kind: TokenOutputKind,
     value: string,
     private readonly explicitName: string | undefined,
     description: string | undefined,
   ) {
-    super(owner, 'value_output', {
+    super(owner, kind.id, {
       value,
-      sensitive: true,
-      description:
-        description ??
-        synthTimeString(() => `Value of ${owner.node.path} (sensitive; read it with: terraform output -raw ${this.friendlyUniqueId})`),
+      // Left out rather than `false` for a sealed value: the synthesized output has no `sensitive` key.
+      sensitive: kind.sensitive ? true : undefined,
+      description: description ?? synthTimeString(() => kind.describe(owner.node.path, this.friendlyUniqueId)),
     });
     checkOutputNamesOnce(TerraformStack.of(this));
   }
 
   public override get friendlyUniqueId(): string {
-    return this.explicitName ?? `${this.owner.friendlyUniqueId}_value`;
+    return this.explicitName ?? `${this.owner.friendlyUniqueId}${this.kind.suffix}`;
   }
 
   /** What to say about each other output of the same name (cdktf would silently merge them into one). */
@@ -100,7 +127,7 @@ function checkOutputNamesOnce(stack: TerraformStack): void {
       const messages: string[] = [];
       for (const same of byName.values()) {
         if (same.length < 2) continue;
-        for (const c of same) if (c instanceof SensitiveValueOutput) messages.push(...c.clashMessages(same));
+        for (const c of same) if (c instanceof TokenValueOutput) messages.push(...c.clashMessages(same));
       }
       return messages;
     },
@@ -120,17 +147,37 @@ function synthTimeString(produce: () => string): string {
   return Token.asString(resolvable);
 }
 
+/** The attributes a token construct publishes: its value, and its value sealed to `sealTo`. */
+export interface TokenOutputAttributes {
+  readonly value: string;
+  readonly sealedValue: string;
+}
+
+/** The outputs {@link addTokenOutputs} made; at most one of them is set. */
+export interface TokenOutputs {
+  readonly valueOutput?: TerraformOutput;
+  readonly sealedValueOutput?: TerraformOutput;
+}
+
 /**
- * Adds the owner's sensitive value output unless turned off; returns it. `value` is read at synth
- * time: reading an attribute reference now would fix the owner's logical id (cdktf caches it on
- * first use), and a later `overrideLogicalId` on the owner would silently do nothing.
+ * Adds the owner's value output unless turned off with `output: false`: the sensitive
+ * `<logical id>_value`, or with `sealTo` the plain `<logical id>_sealed_value` that replaces it
+ * (the sealed one keeps its own description). The value is read at synth time: reading an
+ * attribute reference now would fix the owner's logical id (cdktf caches it on first use), and a
+ * later `overrideLogicalId` on the owner would silently do nothing.
  */
-export function addValueOutput(
-  owner: TerraformElement,
-  value: () => string,
-  settings: MlpValueOutputOptions | false | undefined,
-): TerraformOutput | undefined {
-  if (settings === false) return undefined;
+export function addTokenOutputs(
+  owner: TerraformResource,
+  attributes: TokenOutputAttributes,
+  props: { readonly sealTo?: readonly string[]; readonly output?: MlpValueOutputOptions | false },
+): TokenOutputs {
+  const settings = props.output;
+  if (settings === false) return {};
   checkIdentifier(owner.node.path, 'output.name', settings?.name, 'ci_token');
-  return new SensitiveValueOutput(owner, synthTimeString(value), settings?.name, settings?.description);
+  if (props.sealTo !== undefined) {
+    const sealed = synthTimeString(() => Token.asString(instancesReference(owner, attributes.sealedValue)));
+    return { sealedValueOutput: new TokenValueOutput(owner, SEALED_VALUE, sealed, settings?.name, undefined) };
+  }
+  const value = synthTimeString(() => instancesValue(owner, attributes.value));
+  return { valueOutput: new TokenValueOutput(owner, SENSITIVE_VALUE, value, settings?.name, settings?.description) };
 }

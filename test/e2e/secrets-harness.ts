@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { E2EWorkdir } from './harness';
+import { planFileEntries } from './support/plan-file';
 
 /** JSON fields of API answers that carry a secret (access token values, registration tokens, bearers). */
 const SECRET_FIELDS = ['refresh_token', 'register_token', 'access_token'] as const;
@@ -100,10 +101,9 @@ export function ageDecrypt(armored: string, identityFile: string): string {
 
 /** The saved plan file's contents (every entry of the zip, concatenated). */
 export function planFileText(planFile: string): string {
-  const result = spawnSync('unzip', ['-p', planFile], { encoding: 'latin1', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`unzip -p ${planFile} failed: ${result.stderr}`);
-  if (result.stdout.length === 0) throw new Error(`${planFile} unzipped to nothing`);
-  return result.stdout;
+  const text = Buffer.concat([...planFileEntries(planFile).values()]).toString('latin1');
+  if (text.length === 0) throw new Error(`${planFile} unzipped to nothing`);
+  return text;
 }
 
 /**

@@ -4,32 +4,18 @@
  * stores the prior state (`tfstate`, `tfstate-prev`) and the planned values (`tfplan`) in it, so
  * today a plan file holds what the state holds: keep it as protected as the state.
  */
-import * as yauzl from 'yauzl';
+import * as fs from 'node:fs';
+import { unzipSync } from 'fflate';
+
+/** The archive's entries (directories left out) and their bytes, in the archive's order. */
+export function planFileEntries(file: string): Map<string, Buffer> {
+  const archive = unzipSync(fs.readFileSync(file), { filter: (entry) => !entry.name.endsWith('/') });
+  return new Map(Object.entries(archive).map(([name, bytes]) => [name, Buffer.from(bytes)]));
+}
 
 /** The archive's entries and their bytes. */
 export function readPlanFile(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (openError, zip) => {
-      if (openError || !zip) return reject(openError ?? new Error(`cannot open ${file}`));
-      const entries = new Map<string, Buffer>();
-      zip.on('error', reject);
-      zip.on('end', () => resolve(entries));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith('/')) return zip.readEntry();
-        zip.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError ?? new Error(`cannot read ${entry.fileName}`));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', reject);
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  });
+  return Promise.resolve().then(() => planFileEntries(file));
 }
 
 /** For each labelled secret, the plan file's entries that contain it (empty: nowhere). */

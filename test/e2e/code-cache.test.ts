@@ -8,21 +8,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { emulatorSuite } from './harness';
+import { emulatorSuite, filesUnder } from './harness';
 
 jest.setTimeout(120_000);
 
 const suite = emulatorSuite();
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
-
-/** Every file under `dir`, relative. */
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => fs.lstatSync(path.join(dir, f)).isFile());
-}
 
 test('GIVEN a private cache home WHEN a plan reads who-am-I through the real provider THEN the loader cached the process that reached the API', async () => {
   const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-code-cache-'));

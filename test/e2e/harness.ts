@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MlpClient } from '../../lib/client/client';
 import { ENV_ENDPOINT, ENV_TOKEN, PROVIDER_SOURCE, PROVIDER_TYPE, PROVIDER_VERSION } from '../../lib/constants';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
+import { EMULATOR_DEFAULTS, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../lib/emulator';
 import { installProvider } from '../../lib/install/mirror';
 import {
   TerraformWorkdir,
@@ -396,8 +396,26 @@ export function projectTokenNames(emulator: RunningEmulator): string[] {
   return emulator
     .tokens()
     .map((t) => t.name)
-    .filter((n) => n !== 'emulator-admin')
+    .filter((n) => n !== EMULATOR_DEFAULTS.adminTokenName)
     .sort();
+}
+
+/** Every file under `dir` (symbolic links not followed), relative and sorted; none when `dir` does not exist. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => fs.lstatSync(path.join(dir, f)).isFile())
+    .sort();
+}
+
+/** The `value` of the resource at `address` in the state, added to `secrets` (the run's secret search). */
+export async function stateValue(w: E2EWorkdir, address: string, secrets: Set<string>): Promise<string> {
+  const value = (await w.resource(address))?.value;
+  if (typeof value !== 'string') throw new Error(`${address} has no value in the state`);
+  secrets.add(value);
+  return value;
 }
 
 /** Terraform's diagnostic text as one line (it wraps details at the terminal width, behind "│"). */

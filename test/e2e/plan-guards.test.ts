@@ -5,7 +5,7 @@
  * exists (and the `name_prefix` that makes re-issuing work); and what destroying a registration token
  * says: redeemed, expired, or possibly still redeemable. Every scenario ends with the leak check.
  */
-import { assertNoSecrets, E2EWorkdir, emulatorSuite, tokenAccepted, projectTokenNames, oneLine } from './harness';
+import { assertNoSecrets, E2EWorkdir, emulatorSuite, tokenAccepted, projectTokenNames, oneLine, stateValue } from './harness';
 import { expectPlanCounts, expectPlanText, expectResourceAction, runSteps } from './steps';
 
 jest.setTimeout(240_000);
@@ -16,11 +16,8 @@ beforeAll(() => {
   secrets.add(suite.emulator.adminToken);
 });
 
-async function valueOf(w: E2EWorkdir, address: string): Promise<string> {
-  const value = (await w.resource(address))?.value;
-  if (typeof value !== 'string') throw new Error(`${address} has no value in the state`);
-  secrets.add(value);
-  return value;
+function valueOf(w: E2EWorkdir, address: string): Promise<string> {
+  return stateValue(w, address, secrets);
 }
 
 /** A directory that redeems `TF_VAR_register_token` into `mlp_access_token.team`. */

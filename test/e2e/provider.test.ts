@@ -6,7 +6,7 @@
  * applying step ends with an empty plan, and the case with a destroy that leaves no token behind.
  */
 import { MlpClient } from '../../lib/client';
-import { E2EWorkdir, emulatorSuite, tokenAccepted, projectTokenNames } from './harness';
+import { E2EWorkdir, emulatorSuite, tokenAccepted, projectTokenNames, stateValue } from './harness';
 import {
   expectKnownValue,
   expectKnownValues,
@@ -32,12 +32,8 @@ function workdir(name: string, options: { token?: string | null; env?: Record<st
 }
 
 /** Reads a resource's value from the state and remembers it as a secret. */
-async function valueOf(w: E2EWorkdir, address: string): Promise<string> {
-  const values = await w.resource(address);
-  const value = values?.value;
-  if (typeof value !== 'string') throw new Error(`${address} has no value in the state`);
-  secrets.add(value);
-  return value;
+function valueOf(w: E2EWorkdir, address: string): Promise<string> {
+  return stateValue(w, address, secrets);
 }
 
 function accessTokenConfig(resource: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {

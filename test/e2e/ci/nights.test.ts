@@ -31,7 +31,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { emulatorSuite, tokenAccepted, type E2EWorkdir } from '../harness';
+import { emulatorSuite, projectTokenNames, tokenAccepted, type E2EWorkdir } from '../harness';
 import { ADMIN_NAME, report } from '../reliability/support';
 import { calendar, expectedNights, type Expectations, type RotationSettings } from '../support/nights';
 
@@ -322,10 +322,7 @@ test(`GIVEN ${TOKENS.length} tokens with rotate_after, early_rotation_window and
   }
 
   await w.destroy();
-  const left = emulator
-    .tokens()
-    .filter((t) => t.name !== ADMIN_NAME)
-    .map((t) => t.name);
+  const left = projectTokenNames(emulator);
 
   const sum = (pick: (t: Tally) => number): number => [...tallies.values()].reduce((n, t) => n + pick(t), 0);
   Object.assign(figures, {

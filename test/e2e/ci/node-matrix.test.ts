@@ -9,19 +9,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { emulatorSuite } from '../harness';
+import { emulatorSuite, filesUnder } from '../harness';
 import { reconcile, report } from '../reliability/support';
 import { nodeBinary, versionOf } from '../support/node-versions';
 
 jest.setTimeout(180_000);
 
 const suite = emulatorSuite({ seed: 22 });
-
-/** Every file under `dir`, relative. */
-function files(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
-}
 
 describe.each([22, 24])('the provider on Node %i', (major) => {
   let node: string;
@@ -43,14 +37,14 @@ describe.each([22, 24])('the provider on Node %i', (major) => {
     await w.apply();
     const created = await w.resource('mlp_access_token.app');
     const cache = path.join(cacheHome, 'mlp-tokens');
-    const afterFirst = files(cache);
+    const afterFirst = filesUnder(cache);
     // Node's compile cache keeps one directory per Node version and V8 flags, named from the version.
     expect(afterFirst.length).toBeGreaterThan(0);
     expect(afterFirst.some((f) => f.includes(version.slice(1)) || f.startsWith(version))).toBe(true);
     expect(afterFirst.some((f) => /^terraform-provider-mlp-.*\.cache$/.test(path.basename(f)))).toBe(false); // the Node 20 path's files
 
     expect((await w.plan()).changes).toBe(false);
-    expect(files(cache)).toEqual(afterFirst);
+    expect(filesUnder(cache)).toEqual(afterFirst);
 
     suite.emulator.clock.advance('13h');
     const due = await w.plan();

@@ -6,13 +6,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import type { RunningEmulator } from '../../../lib/emulator';
+import { EMULATOR_DEFAULTS, type RunningEmulator } from '../../../lib/emulator';
 import { FaultInjector, type FaultConfig, type FaultProbabilities } from '../../../lib/emulator/faults';
 import type { RouteName } from '../../../lib/contract/routes';
 import type { TerraformResult } from '../../../lib/testing/terraform';
 import type { E2EWorkdir } from '../harness';
 
-export const ADMIN_NAME = 'emulator-admin';
+/** The name of the emulator's own Administrator token. */
+export const ADMIN_NAME = EMULATOR_DEFAULTS.adminTokenName;
 
 /** `n` access tokens with fixed names `<prefix>-000`..., as separate resources (`count`-like). */
 export function tokensConfig(n: number, prefix: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

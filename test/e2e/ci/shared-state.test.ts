@@ -14,7 +14,7 @@
  */
 import type { RunningEmulator } from '../../../lib/emulator';
 import { type E2EWorkdir, crashSigns, emulatorSuite } from '../harness';
-import { alive, descendants, reconcile, report, tokensConfig, waitFor } from '../reliability/support';
+import { alive, killTree, reconcile, report, tokensConfig, waitFor } from '../reliability/support';
 import { advisoryLockHolders, postgresSuite } from '../support/postgres';
 import { pgRunners } from '../support/runners';
 
@@ -37,18 +37,6 @@ const runner = pgRunners(suite, () => connString);
 async function finish(...runners: E2EWorkdir[]): Promise<void> {
   for (const w of runners) for (const s of await w.stateSecrets()) secrets.add(s);
   for (const w of runners) await w.assertNoSecrets([emulator.adminToken, pg.server.password, ...secrets]);
-}
-
-function killTree(pid: number): number[] {
-  const tree = descendants(pid);
-  for (const p of [pid, ...tree]) {
-    try {
-      process.kill(p, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  return tree;
 }
 
 test('GIVEN runner A applied 3 tokens to the pg state WHEN runner B, a fresh directory, plans THEN B sees them (empty plan), and what B destroys A plans to create again', async () => {

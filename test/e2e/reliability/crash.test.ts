@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunningEmulator } from '../../../lib/emulator';
 import { E2EWorkdir, emulatorSuite } from '../harness';
-import { alive, descendants, reconcile, report, tokensConfig, waitFor } from './support';
+import { alive, killTree, reconcile, report, tokensConfig, waitFor } from './support';
 
 const N = 50;
 const KILL_AFTER_REDEEMS = 20;
@@ -34,15 +34,7 @@ test(`GIVEN an apply of ${N} tokens WHEN terraform and its provider are killed (
 
   const { child, done } = w.start(['apply', '-input=false', '-no-color', '-auto-approve', '-parallelism=10']);
   await waitFor(() => emulator.counters().redeem >= KILL_AFTER_REDEEMS, 60_000, `${KILL_AFTER_REDEEMS} redeems`);
-  const tree = descendants(child.pid!);
-  process.kill(child.pid!, 'SIGKILL');
-  for (const pid of tree) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  const tree = killTree(child.pid!);
   const killed = await done;
   await waitFor(() => tree.every((pid) => !alive(pid)), 5_000, 'the provider processes to die');
   emulator.faults.clear();

@@ -166,6 +166,19 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
+/** SIGKILLs `pid` and its {@link descendants} (found before the kill, while they still have a parent); the descendants killed. */
+export function killTree(pid: number): number[] {
+  const tree = descendants(pid);
+  for (const p of [pid, ...tree]) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return tree;
+}
+
 /** Whether a process is still alive. */
 export function alive(pid: number): boolean {
   try {

@@ -20,7 +20,7 @@ import { WORK, type BenchOptions } from './lib/env';
 import { type Figure, unmeasured } from './lib/figure';
 import { cpuOfCommand } from './lib/proc';
 import { ms, median, nowMs, ratio, spread } from './lib/stats';
-import { ProviderWatch, dataDir, mlpDir, shapedDataDir, terraformEnv } from './lib/tf';
+import { ProviderWatch, dataDir, mlpDir, shapedDataDir } from './lib/tf';
 
 const FLAGS = ['-parallelism=10'];
 const P6_TITLE = '`terraform plan` with nothing to do, N mlp_access_token vs N terraform_data';
@@ -161,7 +161,7 @@ export async function scale(options: BenchOptions, emulator: RunningEmulator): P
   try {
     await apply('mlp', undefined);
     await apply('data', undefined);
-    details6.push(...(await cpuSplit(mlp, data, vars, emulator)));
+    details6.push(...(await cpuSplit(mlp, data, vars)));
     details6.push(...(await traceRpcs(mlp, vars)));
     p9 = await timedPlan(mlp, vars, n, p9Method);
     await destroy('mlp', undefined);
@@ -217,13 +217,12 @@ function describe(sides: { mlp: Side; data: Side }, n: number): string[] {
  */
 async function shapedComparison(emulator: RunningEmulator, vars: string[], n: number): Promise<{ plan: string; applyDestroy: string }> {
   const tf = await shapedDataDir('p6-shaped', emulator);
-  const env = terraformEnv(emulator);
   const t0 = nowMs();
   await tf.apply(vars);
   const applyMs = nowMs() - t0;
   const planned = await cpuOfCommand('terraform', ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...vars], {
     cwd: tf.dir,
-    env,
+    env: tf.env,
   });
   const t1 = nowMs();
   await tf.destroy(vars);
@@ -236,11 +235,10 @@ async function shapedComparison(emulator: RunningEmulator, vars: string[], n: nu
 }
 
 /** CPU time of Terraform itself and of the provider processes it waited for, in one plan per side. */
-async function cpuSplit(mlp: TerraformWorkdir, data: TerraformWorkdir, vars: string[], emulator: RunningEmulator): Promise<string[]> {
-  const env = terraformEnv(emulator);
+async function cpuSplit(mlp: TerraformWorkdir, data: TerraformWorkdir, vars: string[]): Promise<string[]> {
   const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...vars];
-  const m = await cpuOfCommand('terraform', args, { cwd: mlp.dir, env });
-  const d = await cpuOfCommand('terraform', args, { cwd: data.dir, env });
+  const m = await cpuOfCommand('terraform', args, { cwd: mlp.dir, env: mlp.env });
+  const d = await cpuOfCommand('terraform', args, { cwd: data.dir, env: data.env });
   return [
     `CPU time of one plan (not in the figure; /proc, Terraform's own vs the provider processes it waited for): mlp ${ms(m.wallMs)} wall, Terraform ${ms(m.selfCpuMs)}, providers ${ms(m.childrenCpuMs)}; terraform_data ${ms(d.wallMs)} wall, Terraform ${ms(d.selfCpuMs)}`,
   ];

@@ -107,19 +107,6 @@ export async function shapedDataDir(name: string, endpoint: Endpoint): Promise<T
   return init(dir, endpoint);
 }
 
-/** The environment the bench's Terraform runs get (for a command run outside TerraformWorkdir). */
-export function terraformEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    CHECKPOINT_DISABLE: '1',
-    TF_CLI_CONFIG_FILE: CLI_CONFIG(),
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    MLP_ENDPOINT: endpoint.url,
-    MLP_TOKEN: endpoint.adminToken,
-  };
-}
-
 /** A working dir under bench/.work with `main.tf`: the `n` variable every figure sets, then `config`. */
 function writeConfig(name: string, config: string): string {
   const dir = path.join(WORK, name);

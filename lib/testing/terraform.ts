@@ -52,7 +52,8 @@ export class TerraformWorkdir {
   /** Every result, in order: what a leak check searches. */
   public readonly results: TerraformResult[] = [];
   // `#private`: the environment holds MLP_TOKEN, and must not show in util.inspect or JSON.stringify.
-  readonly #env: NodeJS.ProcessEnv;
+  /** The environment every command here runs with (before a run's own `env`), for commands started outside this class. */
+  readonly env: NodeJS.ProcessEnv;
   readonly #terraform: string;
 
   constructor(
@@ -65,7 +66,7 @@ export class TerraformWorkdir {
       fs.writeFileSync(cliConfigFile, '');
     }
     this.#terraform = options.terraform ?? 'terraform';
-    this.#env = {
+    this.env = {
       ...process.env,
       CHECKPOINT_DISABLE: '1',
       TF_CLI_CONFIG_FILE: cliConfigFile,
@@ -77,7 +78,7 @@ export class TerraformWorkdir {
 
   /** Runs `terraform <args>` in the directory. */
   run(args: readonly string[], options: TerraformRunOptions = {}): Promise<TerraformResult> {
-    const env: NodeJS.ProcessEnv = { ...this.#env, ...options.env };
+    const env: NodeJS.ProcessEnv = { ...this.env, ...options.env };
     if (options.traceLog) Object.assign(env, { TF_LOG: 'trace', TF_LOG_PATH: options.traceLog });
     return new Promise((resolve, reject) => {
       const child = spawn(this.#terraform, args, { cwd: this.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -56,7 +56,6 @@ export class E2EWorkdir {
   /** The provider's stderr across every process Terraform started here. */
   readonly providerStderrFile: string;
   readonly #traceLogs: string[] = [];
-  readonly #env: NodeJS.ProcessEnv;
   readonly #extraTexts: Record<string, string> = {};
   readonly #started: TerraformResult[] = [];
   #runs = 0;
@@ -77,15 +76,6 @@ export class E2EWorkdir {
       ...options.env,
     };
     this.tf = new TerraformWorkdir(dir, { cliConfigFile, env });
-    // The same environment TerraformWorkdir builds, for commands started without waiting (start()).
-    this.#env = {
-      ...process.env,
-      CHECKPOINT_DISABLE: '1',
-      TF_CLI_CONFIG_FILE: cliConfigFile,
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-      ...env,
-    };
   }
 
   /** A fresh directory with the provider installed (no configuration yet). */
@@ -166,7 +156,7 @@ export class E2EWorkdir {
     this.#traceLogs.push(log);
     const child = spawn('terraform', args, {
       cwd: this.dir,
-      env: { ...this.#env, TF_LOG: 'trace', TF_LOG_PATH: log },
+      env: { ...this.tf.env, TF_LOG: 'trace', TF_LOG_PATH: log },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

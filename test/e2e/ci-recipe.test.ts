@@ -9,14 +9,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readmeFiles } from './support/readme';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function recipe(): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /^```sh\n# file: ci-emulator\.sh\n([\s\S]*?)^```/m.exec(readme);
-  if (!block) throw new Error('README.md has no "# file: ci-emulator.sh" block');
-  return block[1]!;
+  const block = readmeFiles('sh').get('ci-emulator.sh');
+  if (block === undefined) throw new Error('README.md has no "# file: ci-emulator.sh" block');
+  return block;
 }
 
 test('GIVEN the README CI recipe WHEN run by sh THEN the pipeline step reaches the emulator with MLP_ENDPOINT and MLP_TOKEN, the emulator stops, and the token is never printed', () => {

@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readmeFiles } from './support/readme';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const STEP_TIMEOUT_MS = 240_000;
@@ -61,17 +62,6 @@ async function mustRun(what: string, command: string, args: readonly string[], c
 }
 
 const npmInstall = (args: readonly string[]) => ['install', '--no-audit', '--no-fund', '--prefer-offline', ...args];
-
-/** The README's fenced blocks that start with `// file: <name>` (or `# file:`), by name. */
-function readmeFiles(): Map<string, string> {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const files = new Map<string, string>();
-  for (const [, body] of readme.matchAll(/^```[a-z]*\n([\s\S]*?)^```/gm)) {
-    const header = /^(?:\/\/|#) file: (\S+)(.*)\n/.exec(body!);
-    if (header) files.set(header[1]!, body!.slice(header[0].length));
-  }
-  return files;
-}
 
 /** The README's `npm install mlp-tokens ...` lines of "Start a new project": the first for cdktf, the second for cdktn. */
 function readmeInstalls(): string[][] {

@@ -5,12 +5,12 @@
  * cdktf skip `terraform providers lock`, which would need the registry. Needs `npm run build` first
  * (the app is the compiled example).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { killMarked, processesMarked } from './harness';
+import { runProcess } from './support/process';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { findSecrets } from '../../lib/testing/terraform';
 
@@ -47,20 +47,10 @@ describe('cdktf-cli deploy and destroy of examples/basic', () => {
   const runs: Run[] = [];
 
   function cdktf(...args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CDKTF, ...args], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      const timer = setTimeout(() => child.kill('SIGTERM'), RUN_TIMEOUT_MS);
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        const run = { args, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-        runs.push(run);
-        resolve(run);
-      });
+    return runProcess(process.execPath, [CDKTF, ...args], { cwd: work, env, timeoutMs: RUN_TIMEOUT_MS }).then((done) => {
+      const run = { args, ...done };
+      runs.push(run);
+      return run;
     });
   }
 

@@ -9,7 +9,6 @@
  *
  * Needs `npm run build` first (the packed copy is dist/ and bin/), and the npm registry for `npm ci`.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +16,7 @@ import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { killMarked, processesMarked, projectTokenNames, tokenAccepted } from './harness';
 import { nodeBinary, versionOf } from './support/node-versions';
+import { runProcess, type ProcessRun } from './support/process';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator';
 import { TerraformWorkdir, findSecrets } from '../../lib/testing/terraform';
 import { ageDecrypt, ageKeyPair, planFileText, startRecordingProxy } from './secrets-harness';
@@ -26,26 +26,8 @@ const FORK = path.join(ROOT, 'test', 'fork');
 const INSTALLED = path.join(FORK, 'node_modules', 'mlp-tokens');
 const RUN_TIMEOUT_MS = 180_000;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGTERM'), RUN_TIMEOUT_MS);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
+function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ProcessRun> {
+  return runProcess(command, args, { ...options, timeoutMs: RUN_TIMEOUT_MS });
 }
 
 /** What synth.js prints. */
@@ -61,7 +43,7 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
   let emulator: RunningEmulator;
   const [markerName, markerValue] = ['MLP_E2E_RUN', `fork-${randomBytes(6).toString('hex')}`];
   const marker = `${markerName}=${markerValue}`;
-  let synthRun: Run | undefined;
+  let synthRun: ProcessRun | undefined;
   let report: SynthReport | undefined;
 
   beforeAll(async () => {
@@ -186,7 +168,7 @@ describe('mlp-tokens with CDK Terrain (cdktn) from plain JavaScript', () => {
         [markerName]: markerValue,
       };
       const cli = path.join(FORK, 'node_modules', 'cdktn-cli', 'bin', 'cdktn');
-      const cdktn = async (...args: string[]): Promise<Run> => {
+      const cdktn = async (...args: string[]): Promise<ProcessRun> => {
         const r = await run(node22, [cli, ...args], { cwd: dir, env });
         if (r.code !== 0)
           throw new Error(`cdktn ${args.join(' ')} exited with ${r.code}:\n${stripVTControlCharacters(r.stderr || r.stdout).slice(-4000)}`);

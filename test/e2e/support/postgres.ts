@@ -12,12 +12,13 @@
  * Scenarios get a connection string through `PG_CONN_STR` (the pg backend reads it), never in a
  * file: the password is a secret like the tokens, and the suites search their output for it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runProcess, type ProcessRun } from './process';
 import { requirePostgres } from './system-tools';
 
 /** The superuser the harness creates (its password is random per server). */
@@ -38,24 +39,8 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
-  });
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessRun> {
+  return runProcess(command, args, { env });
 }
 
 /** A port nobody listens on right now (the server may still lose a race for it: start retries). */
@@ -97,7 +82,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
     fs.chownSync(pwfile, user.uid, user.gid!);
   }
   fs.chmodSync(dir, 0o700);
-  const as = (command: string, args: readonly string[]): Promise<Run> => {
+  const as = (command: string, args: readonly string[]): Promise<ProcessRun> => {
     const [cmd, ...rest] = [...user.prefix, path.join(bin, command), ...args];
     return run(cmd!, rest, { ...process.env, LC_ALL: 'C' });
   };

@@ -16,10 +16,10 @@
  *
  * Needs `npm run build` first, and the npm registry (the shared npm cache keeps it to seconds).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runProcess } from './support/process';
 import { readmeFiles } from './support/readme';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,18 +40,7 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGTERM'), STEP_TIMEOUT_MS);
-    child.stdout.on('data', (b: Buffer) => chunks.push(b));
-    child.stderr.on('data', (b: Buffer) => chunks.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: Buffer.concat(chunks).toString('utf8') });
-    });
-  });
+  return runProcess(command, args, { cwd, env, timeoutMs: STEP_TIMEOUT_MS }).then(({ code, output }) => ({ code, output }));
 }
 
 async function mustRun(what: string, command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {

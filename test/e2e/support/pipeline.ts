@@ -16,10 +16,10 @@
  * - concurrency/resource_group, cache: nothing to do when jobs run one at a time.
  * Every step's output, the job summaries and a `TF_LOG=trace` log per job are kept for leak searches.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { runProcess } from './process';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CI_APP = path.join(ROOT, 'dist', 'examples', 'ci', 'main.js');
@@ -134,14 +134,10 @@ function baseEnv(ctx: PipelineContext): NodeJS.ProcessEnv {
 
 function runBash(script: string, cwd: string, env: NodeJS.ProcessEnv, file: string): Promise<{ code: number | null; output: string }> {
   fs.writeFileSync(file, script);
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => out.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output: Buffer.concat(out).toString('utf8') }));
-  });
+  return runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { cwd, env }).then(({ code, output }) => ({
+    code,
+    output,
+  }));
 }
 
 function copyInto(from: string, to: string): void {
